@@ -1,0 +1,64 @@
+"""The command-line interface: thin click commands that call the library.
+
+Each subject has its own module; this one builds the ``patentpool`` group.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from patentpool import __version__
+from patentpool.cli.common import App
+from patentpool.errors import PatentpoolError
+
+
+class PoolGroup(click.Group):
+    """Turns every library error into ``Error: ...`` and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PatentpoolError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=PoolGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "url",
+    envvar="PATENTPOOL_DATABASE_URL",
+    default="sqlite:///patentpool.db",
+    show_default=True,
+    metavar="URL",
+    help="Database URL (also PATENTPOOL_DATABASE_URL), e.g. "
+    "postgresql+psycopg://user@host/pool.",
+)
+@click.version_option(__version__, prog_name="patentpool")
+@click.pass_context
+def cli(ctx: click.Context, url: str) -> None:
+    """Administer the patent pool of a standards alliance.
+
+    \b
+    Example:
+      patentpool demo
+      patentpool --db sqlite:///pool.db db upgrade
+      patentpool --db sqlite:///pool.db import samples/igrs-v1/
+    """
+    ctx.obj = App(url=url)
+
+
+def _register_commands() -> None:
+    from patentpool.cli import audit, db, demo, exporting, importing, numbers, register
+
+    for module in (db, importing, register, audit, numbers, exporting, demo):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register_commands()
+
+
+def main() -> None:
+    cli(prog_name="patentpool")

@@ -1,0 +1,374 @@
+"""``patentpool compare``: open versus closed licensing regimes on one scenario file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import click
+
+from patentpool.cli.common import App, pass_app, table, user_errors
+from patentpool.core import regimes
+from patentpool.core.holders import YearOutcome, project
+from patentpool.core.regimes import (
+    SWEEP_PARAMETERS,
+    WHOLE_PARAMETERS,
+    Holder,
+    Outcome,
+    Pricing,
+    Regime,
+    Scenario,
+    benchmark_welfare,
+    show,
+)
+from patentpool.errors import InvalidInput
+from patentpool.io.scenario import ScenarioFile, load_scenario
+
+#: The longest sweep or projection the command accepts.
+MAX_VALUES = 1000
+MAX_YEARS = 200
+
+
+@click.command("compare")
+@click.argument(
+    "scenario_file", metavar="SCENARIO.yaml", type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "json")),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--sweep",
+    "sweep_spec",
+    metavar="PARAMETER=FROM:TO[:STEP]",
+    help="One row per value and regime; PARAMETER is one of "
+    + ", ".join(SWEEP_PARAMETERS)
+    + " (values may also be listed: makers=1,3,10).",
+)
+@click.option(
+    "--years",
+    "years_spec",
+    metavar="FROM:TO",
+    help="Project each year (patents in force on 1 January) with holders from the register.",
+)
+@pass_app
+def compare(
+    app: App, scenario_file: Path, fmt: str, sweep_spec: str | None, years_spec: str | None
+) -> None:
+    """Compare licensing regimes (open, closed, capped, published rate) on SCENARIO.yaml.
+
+    For each regime: each holder's rate, the royalty stack, price, quantity, holders' and
+    members' income, makers' profit, consumer surplus, welfare and the dead-weight loss against
+    a royalty-free market. The model and every formula: docs/regimes.md.
+
+    Example: patentpool compare samples/regimes/inline-demo.yaml --sweep holders=1:30
+    """
+    with user_errors():
+        loaded = load_scenario(scenario_file, today=dt.date.today())
+        if sweep_spec is not None and years_spec is not None:
+            raise InvalidInput("--sweep and --years cannot be used together")
+        if years_spec is not None:
+            years = parse_years(years_spec)
+            register = app.load_register()
+            source = loaded.source_in(register)
+            projection = project(register, source, loaded.market, loaded.regimes, years)
+            click.echo(render_years(loaded, projection, fmt))
+        elif sweep_spec is not None:
+            parameter, values = parse_sweep(sweep_spec)
+            scenario = _scenario(app, loaded, parameter)
+            rows = regimes.sweep(scenario, parameter, values)
+            click.echo(render_sweep(scenario, parameter, rows, fmt))
+        else:
+            scenario = _scenario(app, loaded, None)
+            click.echo(render_comparison(scenario, regimes.compare(scenario), fmt))
+
+
+def _scenario(app: App, loaded: ScenarioFile, parameter: str | None) -> Scenario:
+    if parameter == "holders":  # the sweep replaces the holders: no register needed
+        return Scenario(loaded.name, loaded.market, (Holder("h1", 1, "h1"),), loaded.regimes)
+    return loaded.scenario(app.load_register() if loaded.needs_register else None)
+
+
+# --- option values -----------------------------------------------------------------------
+
+
+def _number(text: str, what: str) -> Fraction:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise InvalidInput(f"{what}: {text.strip()!r} is not a number") from None
+    if not value.is_finite():
+        raise InvalidInput(f"{what}: {text.strip()!r} is not a number")
+    return Fraction(value)
+
+
+def parse_sweep(spec: str) -> tuple[str, tuple[Fraction, ...]]:
+    """``PARAMETER=FROM:TO[:STEP]`` (both ends included, step 1 by default) or ``=V1,V2,...``."""
+    name, equals, values = spec.partition("=")
+    name = name.strip()
+    if not equals or not name or not values.strip():
+        raise InvalidInput(
+            f"--sweep: expected PARAMETER=FROM:TO[:STEP] or PARAMETER=V1,V2,... (got {spec!r})"
+        )
+    if name not in SWEEP_PARAMETERS:
+        raise InvalidInput(
+            f"--sweep: unknown parameter {name!r}; choose from {', '.join(SWEEP_PARAMETERS)}"
+        )
+    what = f"--sweep {name}"
+    if ":" in values:
+        parts = values.split(":")
+        if len(parts) not in (2, 3):
+            raise InvalidInput(f"{what}: expected FROM:TO or FROM:TO:STEP (got {values!r})")
+        start, stop = _number(parts[0], what), _number(parts[1], what)
+        step = _number(parts[2], what) if len(parts) == 3 else Fraction(1)
+        if step <= 0:
+            raise InvalidInput(f"{what}: the step must be greater than 0 (got {show(step)})")
+        if start > stop:
+            raise InvalidInput(f"{what}={values}: the range is empty (FROM is above TO)")
+        count = int((stop - start) / step) + 1
+        if count > MAX_VALUES:
+            raise InvalidInput(f"{what}: {count} values; at most {MAX_VALUES}")
+        points = tuple(start + i * step for i in range(count))
+    else:
+        points = tuple(_number(v, what) for v in values.split(","))
+        if len(points) > MAX_VALUES:
+            raise InvalidInput(f"{what}: {len(points)} values; at most {MAX_VALUES}")
+    if name in WHOLE_PARAMETERS:
+        for p in points:
+            if p.denominator != 1:
+                raise InvalidInput(f"{what}: {show(p)} is not a whole number")
+    return name, points
+
+
+def parse_years(spec: str) -> range:
+    """``FROM:TO`` (both included) or a single year."""
+    first, colon, last = spec.partition(":")
+    try:
+        start = int(first.strip())
+        stop = int(last.strip()) if colon else start
+    except ValueError:
+        raise InvalidInput(f"--years: expected FROM:TO, e.g. 2026:2040 (got {spec!r})") from None
+    if not 1 <= start <= 9999 or not 1 <= stop <= 9999:
+        raise InvalidInput(f"--years: expected years between 1 and 9999 (got {spec!r})")
+    if start > stop:
+        raise InvalidInput(f"--years {spec}: the range is empty (FROM is after TO)")
+    if stop - start + 1 > MAX_YEARS:
+        raise InvalidInput(f"--years: {stop - start + 1} years; at most {MAX_YEARS}")
+    return range(start, stop + 1)
+
+
+# --- output ------------------------------------------------------------------------------
+
+
+def _f(value: Fraction) -> float:
+    return float(value)
+
+
+def _cell(value: Fraction) -> str:
+    return f"{float(value):.2f}"
+
+
+def _value(value: Fraction) -> int | float:
+    return value.numerator if value.denominator == 1 else float(value)
+
+
+def describe_pricing(regime: Regime) -> str:
+    """The pricing column: ``pool``, ``fixed 25``, ``independent, cap 30`` and so on."""
+    text = regime.pricing.value
+    if regime.pricing is Pricing.FIXED:
+        if regime.rate is not None:
+            text += f" {show(regime.rate)}"
+        elif regime.rate_per_holder is not None:
+            text += f" {show(regime.rate_per_holder)}/holder"
+    if regime.cap_total is not None:
+        text += f", cap {show(regime.cap_total)}"
+    if regime.cap_per_holder is not None:
+        text += f", cap {show(regime.cap_per_holder)}/holder"
+    if regime.cross_license and regime.member_makers is not None:
+        text += f", cross-licence {show(regime.member_makers * 100)}%"
+    return text
+
+
+def _makers(regime: Regime) -> str | int:
+    return "competitive" if regime.makers is None else regime.makers
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    regime = outcome.regime
+    return {
+        "name": regime.name,
+        "makers": _makers(regime),
+        "pricing": regime.pricing.value,
+        "royalty_stack": _f(outcome.royalty_stack),
+        "holder_rates": {h: _f(r) for h, r in outcome.holder_rates.items()},
+        "price": _f(outcome.price),
+        "quantity": _f(outcome.quantity),
+        "holders_income": _f(outcome.holders_income),
+        "holder_income": {h: _f(x) for h, x in outcome.holder_income.items()},
+        "makers_profit": _f(outcome.makers_profit),
+        "consumer_surplus": _f(outcome.consumer_surplus),
+        "welfare": _f(outcome.welfare),
+        "deadweight_loss": _f(outcome.deadweight_loss),
+        "members": {m: _f(x) for m, x in outcome.members.items()},
+    }
+
+
+def _holders_json(holders: Sequence[Holder]) -> list[dict[str, Any]]:
+    return [{"id": h.id, "patents": h.patents, "member": h.member} for h in holders]
+
+
+def _summary_row(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "regime": outcome.regime.name,
+        "makers": _makers(outcome.regime),
+        "pricing": describe_pricing(outcome.regime),
+        "stack": _cell(outcome.royalty_stack),
+        "price": _cell(outcome.price),
+        "quantity": _cell(outcome.quantity),
+        "holders income": _cell(outcome.holders_income),
+        "makers profit": _cell(outcome.makers_profit),
+        "consumer surplus": _cell(outcome.consumer_surplus),
+        "welfare": _cell(outcome.welfare),
+        "deadweight loss": _cell(outcome.deadweight_loss),
+    }
+
+
+SUMMARY = (
+    "regime",
+    "makers",
+    "pricing",
+    "stack",
+    "price",
+    "quantity",
+    "holders income",
+    "makers profit",
+    "consumer surplus",
+    "welfare",
+    "deadweight loss",
+)
+
+
+def _heading(scenario: Scenario) -> str:
+    m = scenario.market
+    patents = sum(h.patents for h in scenario.holders)
+    first_best = m.headroom / m.slope
+    return (
+        f"{scenario.name}: demand P = {show(m.intercept)} - {show(m.slope)} Q, unit cost "
+        f"{show(m.unit_cost)}, {len(scenario.holders)} holders ({patents} patents)\n"
+        f"Royalty-free benchmark (price at cost): quantity {_cell(first_best)}, "
+        f"welfare {_cell(benchmark_welfare(m))}"
+    )
+
+
+def render_comparison(scenario: Scenario, outcomes: Sequence[Outcome], fmt: str) -> str:
+    if fmt == "json":
+        m = scenario.market
+        payload = {
+            "scenario": scenario.name,
+            "market": {
+                "intercept": _f(m.intercept),
+                "slope": _f(m.slope),
+                "unit_cost": _f(m.unit_cost),
+            },
+            "holders": _holders_json(scenario.holders),
+            "benchmark": {
+                "quantity": _f(m.headroom / m.slope),
+                "welfare": _f(benchmark_welfare(m)),
+            },
+            "regimes": [outcome_json(o) for o in outcomes],
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False)
+    names = [o.regime.name for o in outcomes]
+    rates = [
+        {"holder": h.id, "patents": h.patents, "member": h.member or "(outsider)"}
+        | {o.regime.name: _cell(o.holder_rates[h.id]) for o in outcomes}
+        for h in scenario.holders
+    ]
+    members = sorted({m for o in outcomes for m in o.members})
+    income = [
+        {"member": m} | {o.regime.name: _cell(o.members.get(m, Fraction(0))) for o in outcomes}
+        for m in members
+    ]
+    parts = [
+        _heading(scenario),
+        table([_summary_row(o) for o in outcomes], SUMMARY),
+        "Rate per unit, by holder",
+        table(rates, ["holder", "patents", "member", *names]),
+    ]
+    if members:
+        parts += ["Income, by member", table(income, ["member", *names])]
+    return "\n\n".join(parts)
+
+
+def render_sweep(
+    scenario: Scenario,
+    parameter: str,
+    rows: Sequence[tuple[Fraction, Sequence[Outcome]]],
+    fmt: str,
+) -> str:
+    if fmt == "json":
+        payload = {
+            "scenario": scenario.name,
+            "sweep": parameter,
+            "rows": [
+                {"value": _value(value)} | outcome_json(o)
+                for value, outcomes in rows
+                for o in outcomes
+            ],
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False)
+    columns = [parameter, *SUMMARY]
+    lines = [
+        {parameter: show(value)} | _summary_row(o) for value, outcomes in rows for o in outcomes
+    ]
+    return f"{scenario.name}: sweep of {parameter}\n\n{table(lines, columns)}"
+
+
+def render_years(loaded: ScenarioFile, projection: Sequence[YearOutcome], fmt: str) -> str:
+    source = loaded.source
+    if fmt == "json":
+        payload = {
+            "scenario": loaded.name,
+            "holders_from": None if source is None else str(source),
+            "counts": None if source is None else source.counting.value,
+            "years": [
+                {
+                    "year": y.year,
+                    "on": y.on.isoformat(),
+                    "holders": _holders_json(y.holders),
+                    "patents": y.patents,
+                    "regimes": [outcome_json(o) for o in y.outcomes],
+                }
+                for y in projection
+            ],
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False)
+    names = [r.name for r in loaded.regimes]
+    summary = [
+        {"year": y.year, "holders": len(y.holders), "patents": y.patents} | _summary_row(o)
+        for y in projection
+        for o in y.outcomes
+    ]
+    income = [
+        {"year": y.year, "member": h.member or h.id, "patents": h.patents}
+        | {o.regime.name: _cell(o.holder_income[h.id]) for o in y.outcomes}
+        for y in projection
+        for h in y.holders
+    ]
+    return "\n\n".join(
+        [
+            f"{loaded.name}: holders of {source} in force on 1 January of each year",
+            table(summary, ["year", "holders", "patents", *SUMMARY]),
+            "Income, by member",
+            table(income, ["year", "member", "patents", *names]),
+        ]
+    )

@@ -1,0 +1,40 @@
+"""``patentpool import``: files and folders into the register, all or nothing."""
+
+from __future__ import annotations
+
+import click
+
+from patentpool.cli.common import App, pass_app
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@pass_app
+def import_(app: App, paths: tuple[str, ...]) -> None:
+    """Import register files (YAML/JSON and CSV) and folders of them, in one transaction.
+
+    On any problem nothing is written: every problem found is printed as
+    FILE:LINE: FIELD: message, and the exit status is 1. Importing the same files
+    again changes nothing; a changed file updates what changed.
+
+    \b
+    Example:
+      patentpool import samples/igrs-v1/
+      patentpool import alliance.yaml patents.csv
+    """
+    from patentpool.io.importer import import_paths
+    from patentpool.io.problems import ImportFailed
+    from patentpool.storage.engine import session_for
+
+    try:
+        with session_for(app.url) as session:
+            summary = import_paths(session, paths)
+    except ImportFailed as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(str(exc)) from exc
+    for line in summary.lines():
+        click.echo(line)
+
+
+COMMANDS = [import_]

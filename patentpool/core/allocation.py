@@ -1,0 +1,667 @@
+"""Distributing what the pool collects: the policy registry, the built-in policies, ``distribute``.
+
+A policy is a plain function ``policy(inputs: PolicyInput, params) -> Sequence[Claim]`` giving
+each member a non-negative exact ``weight`` and a ``basis`` saying what was counted. The pool
+keeps the admin fee (``collected x admin_fee`` rounded once by
+:data:`~patentpool.core.money.ROUNDING_RULE`), turns the weights into exact shares that add up
+to 1, and splits the rest by largest remainder (ties to the smaller member id), so
+``admin_fee + sum(amounts) == collected`` always.
+
+Built-in policies are registered with :func:`register_policy`, as a third-party package's are
+through the entry-point group ``patentpool.policies`` (entry point name = policy name, object =
+the policy function). docs/policies.md works an example of each by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from importlib import metadata
+
+from patentpool.core.licensing import Program, counted_declarations
+from patentpool.core.model import (
+    CountryCode,
+    Declaration,
+    Essentiality,
+    MemberId,
+    Patent,
+    PatentKey,
+    Register,
+)
+from patentpool.core.money import SPLITTING_RULE, is_whole_minor, largest_remainder, round_money
+from patentpool.core.periods import Period
+from patentpool.core.royalties import RoyaltyResult
+from patentpool.core.terms import in_force
+from patentpool.errors import InvalidInput, NotFound, PatentpoolError
+
+ENTRY_POINT_GROUP = "patentpool.policies"
+#: Section name given to counted patents declared without a section.
+NO_SECTION = "(no section)"
+
+
+class UnknownPolicy(NotFound):
+    """A policy name that nobody registered."""
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        super().__init__("policy", name)
+        self.args = (f"unknown policy {name!r} (known: {', '.join(sorted(known))})",)
+
+
+class PolicyError(PatentpoolError):
+    """A policy that cannot be registered or loaded, or that returned unusable weights."""
+
+
+class NoSales(InvalidInput):
+    """A distribution asked for a period in which nothing was sold or collected."""
+
+
+class NothingToShare(InvalidInput):
+    """No member holds a counted patent (or a weight) to share the money by."""
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyInput:
+    """Everything a policy may look at, computed once by :func:`distribute`."""
+
+    program: Program
+    register: Register
+    period: Period
+    #: counted patents of the programme in force (somewhere) on the period's last day, by key
+    patents: tuple[Patent, ...]
+    #: their declarations that count in the programme
+    declarations: Mapping[PatentKey, tuple[Declaration, ...]]
+    #: royalties by country where earned (from :meth:`RoyaltyResult.royalties_by_country`)
+    royalties_by_country: Mapping[CountryCode, Decimal]
+
+    @property
+    def day(self) -> dt.date:
+        return self.period.last_day
+
+    def by_member(self) -> dict[MemberId, list[Patent]]:
+        out: dict[MemberId, list[Patent]] = defaultdict(list)
+        for patent in self.patents:
+            out[patent.owner].append(patent)
+        return dict(sorted(out.items()))
+
+    def sections(self, patent: Patent) -> frozenset[str]:
+        """The sections ``patent`` is counted in (``NO_SECTION`` when declared without one)."""
+        return frozenset(d.section or NO_SECTION for d in self.declarations[patent.key])
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What a policy gives one member: a non-negative weight and what it counted."""
+
+    member: MemberId
+    weight: Fraction
+    basis: str
+
+
+Policy = Callable[[PolicyInput, Mapping[str, str]], Sequence[Claim]]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberAmount:
+    member: MemberId
+    basis: str
+    share: Fraction  # exact; the shares of a distribution add up to 1
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    program: str
+    period: Period
+    policy: str
+    params: tuple[tuple[str, str], ...]
+    currency: str
+    collected: Decimal
+    admin_fee: Decimal
+    distributable: Decimal
+    members: tuple[MemberAmount, ...]
+    rounding: str = SPLITTING_RULE
+
+
+# --------------------------------------------------------------------------- the registry
+
+
+@dataclass(slots=True)
+class _Registry:
+    policies: dict[str, Policy]
+    loaded: bool = False
+
+
+_registry = _Registry({})
+
+
+def register_policy(name: str) -> Callable[[Policy], Policy]:
+    """Decorator registering a policy function under ``name``."""
+
+    def add(fn: Policy) -> Policy:
+        existing = _registry.policies.get(name)
+        if existing is not None and existing is not fn:
+            raise PolicyError(f"policy {name!r} is already registered")
+        _registry.policies[name] = fn
+        return fn
+
+    return add
+
+
+def _entry_points() -> Iterable[metadata.EntryPoint]:
+    return metadata.entry_points(group=ENTRY_POINT_GROUP)
+
+
+def policies() -> Mapping[str, Policy]:
+    """Every registered policy by name, loading the entry points of installed packages once."""
+    if not _registry.loaded:
+        for entry_point in _entry_points():
+            try:
+                fn = entry_point.load()
+            except Exception as exc:
+                raise PolicyError(
+                    f"policy {entry_point.name!r} ({entry_point.value}) failed to load: {exc}"
+                ) from exc
+            if not callable(fn):
+                raise PolicyError(
+                    f"policy {entry_point.name!r} ({entry_point.value}) is not a function"
+                )
+            register_policy(entry_point.name)(fn)
+        _registry.loaded = True
+    return dict(_registry.policies)
+
+
+def get_policy(name: str) -> Policy:
+    known = policies()
+    if name not in known:
+        raise UnknownPolicy(name, known)
+    return known[name]
+
+
+# --------------------------------------------------------------------------- distribute
+
+
+def policy_input(
+    program: Program,
+    register: Register,
+    period: Period,
+    royalties_by_country: Mapping[CountryCode, Decimal] | None = None,
+) -> PolicyInput:
+    """The counted patents in force at the period's end, with their counted declarations."""
+    day = period.last_day
+    declared = counted_declarations(register, program)
+    index = register.patent_index()
+    patents = tuple(
+        index[key] for key in sorted(declared) if in_force(index[key], day)
+    )
+    return PolicyInput(
+        program=program,
+        register=register,
+        period=period,
+        patents=patents,
+        declarations={p.key: tuple(declared[p.key]) for p in patents},
+        royalties_by_country=dict(royalties_by_country or {}),
+    )
+
+
+def distribute(
+    program: Program,
+    register: Register,
+    period: Period,
+    collected: Decimal,
+    royalties_by_country: Mapping[CountryCode, Decimal] | None = None,
+    policy: str | None = None,
+    params: Mapping[str, str] | None = None,
+) -> Distribution:
+    """Split ``collected`` for ``period``: the admin fee to the pool, the rest among members.
+
+    ``policy`` defaults to the programme's own; ``params`` are the policy's ``key=value``
+    parameters (docs/policies.md).
+    """
+    name = policy or program.policy
+    fn = get_policy(name)
+    params = dict(params or {})
+    currency = program.currency
+    if collected < 0 or not is_whole_minor(collected, currency):
+        raise InvalidInput(
+            f"collected: {collected} is not a non-negative whole number of {currency} minor units"
+        )
+    if collected == 0:
+        raise NoSales(f"no sales reported for {program.id} in {period}")
+    inputs = policy_input(program, register, period, royalties_by_country)
+    claims = list(fn(inputs, params))
+    weights: dict[MemberId, Fraction] = {}
+    bases: dict[MemberId, str] = {}
+    for claim in claims:
+        if claim.member in weights:
+            raise PolicyError(f"policy {name!r} named member {claim.member!r} twice")
+        if claim.weight < 0:
+            raise PolicyError(f"policy {name!r} gave {claim.member!r} a negative weight")
+        weights[claim.member] = Fraction(claim.weight)
+        bases[claim.member] = claim.basis
+    total = sum(weights.values(), Fraction(0))
+    if total == 0:
+        raise NothingToShare(
+            f"no member holds a counted patent of {program.id} in force on {period.last_day} "
+            f"that earns a share under policy {name!r}"
+        )
+    admin_fee = round_money(Fraction(collected) * Fraction(program.admin_fee), currency)
+    distributable = collected - admin_fee
+    amounts = largest_remainder(distributable, weights, currency)
+    members = tuple(
+        MemberAmount(m, bases[m], weights[m] / total, amounts[m]) for m in sorted(weights)
+    )
+    return Distribution(
+        program=program.id,
+        period=period,
+        policy=name,
+        params=tuple(sorted(params.items())),
+        currency=currency,
+        collected=collected,
+        admin_fee=admin_fee,
+        distributable=distributable,
+        members=members,
+    )
+
+
+def distribute_royalties(
+    program: Program,
+    register: Register,
+    result: RoyaltyResult,
+    policy: str | None = None,
+    params: Mapping[str, str] | None = None,
+) -> Distribution:
+    """Distribute what ``result`` says is due for its period (refused when nothing was sold)."""
+    if not any(licensee.lines for licensee in result.licensees):
+        raise NoSales(f"no sales reported for {program.id} in {result.period}")
+    return distribute(
+        program,
+        register,
+        result.period,
+        result.total_due,
+        result.royalties_by_country(),
+        policy,
+        params,
+    )
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def _check_params(params: Mapping[str, str], policy: str, accepted: str, *keys: str) -> None:
+    for key in params:
+        if key not in keys:
+            raise InvalidInput(f"params: policy {policy!r} has no parameter {key!r} ({accepted})")
+
+
+def _number(params: Mapping[str, str], key: str, default: Fraction) -> Fraction:
+    if key not in params:
+        return default
+    text = params[key]
+    try:
+        value = Fraction(Decimal(str(text).strip()))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(f"params: {key}={text!r} is not a number") from None
+    if value < 0:
+        raise InvalidInput(f"params: {key}={text} cannot be negative")
+    return value
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
+
+
+# --------------------------------------------------------------------------- built-in policies
+
+
+@register_policy("proportional")
+def proportional(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
+    """Each member's counted patents in force at period end, over all of them."""
+    _check_params(params, "proportional", "it takes none")
+    return [
+        Claim(m, Fraction(len(ps)), _plural(len(ps), "patent"))
+        for m, ps in inputs.by_member().items()
+    ]
+
+
+@register_policy("per-family")
+def per_family(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
+    """Each member's counted families (a family counts once however many patents it has)."""
+    _check_params(params, "per-family", "it takes none")
+    claims = []
+    for member, patents in inputs.by_member().items():
+        families = len({p.family_key for p in patents})
+        claims.append(Claim(member, Fraction(families), _plural(families, "family", "families")))
+    return claims
+
+
+@register_policy("per-patent-country")
+def per_patent_country(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
+    """Each country's royalties split equally among the counted patents in force there."""
+    _check_params(params, "per-patent-country", "it takes none")
+    royalties = {c: Fraction(v) for c, v in inputs.royalties_by_country.items() if v}
+    if not royalties:
+        raise InvalidInput(
+            "royalties_by_country: per-patent-country needs the royalties earned per country"
+        )
+    members = inputs.by_member()
+    weights: dict[MemberId, Fraction] = dict.fromkeys(members, Fraction(0))
+    counts: dict[MemberId, Counter[CountryCode]] = {m: Counter() for m in members}
+    for country, amount in sorted(royalties.items()):
+        holders = [p.owner for p in inputs.patents if in_force(p, inputs.day, country)]
+        if not holders:
+            raise NothingToShare(
+                f"royalties_by_country: {country} earned royalties but no counted patent is in "
+                f"force there on {inputs.day}"
+            )
+        for member, n in Counter(holders).items():
+            weights[member] += amount * n / len(holders)
+            counts[member][country] = n
+    claims = []
+    for member in members:
+        listed = ", ".join(f"{c} {n}" for c, n in sorted(counts[member].items()))
+        claims.append(Claim(member, weights[member], f"patents per country: {listed or 'none'}"))
+    return claims
+
+
+@register_policy("hybrid")
+def hybrid(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
+    """``alpha`` split equally among members with a counted patent, the rest proportionally."""
+    _check_params(params, "hybrid", "it takes alpha, e.g. alpha=0.2", "alpha")
+    alpha = _number(params, "alpha", Fraction(1, 2))
+    if alpha > 1:
+        raise InvalidInput(f"params: alpha={params['alpha']} must be between 0 and 1")
+    members = inputs.by_member()
+    total = len(inputs.patents)
+    claims = []
+    for member, patents in members.items():
+        weight = alpha / len(members) + (1 - alpha) * Fraction(len(patents), total)
+        claims.append(
+            Claim(member, weight, f"equal part {alpha} + {_plural(len(patents), 'patent')}")
+        )
+    return claims
+
+
+_WEIGHTED_HELP = (
+    "it takes essentiality.essential=X, essentiality.declared=X, section.NAME=X, "
+    "section.*=X, section.none=X, age.max_years=N, age.per_year=X"
+)
+
+
+def _patent_weight(patent: Patent, inputs: PolicyInput, params: Mapping[str, str]) -> Fraction:
+    declarations = inputs.declarations[patent.key]
+    evaluated = any(d.essentiality is Essentiality.ESSENTIAL for d in declarations)
+    weight = _number(
+        params,
+        "essentiality.essential" if evaluated else "essentiality.declared",
+        Fraction(1),
+    )
+    default = _number(params, "section.*", Fraction(1))
+    weight *= max(
+        _number(params, f"section.{d.section}" if d.section else "section.none", default)
+        for d in declarations
+    )
+    day = inputs.day
+    years = day.year - patent.filing_date.year - (
+        (day.month, day.day) < (patent.filing_date.month, patent.filing_date.day)
+    )
+    if "age.max_years" in params and years >= _number(params, "age.max_years", Fraction(0)):
+        return Fraction(0)
+    per_year = _number(params, "age.per_year", Fraction(0))
+    return weight * max(Fraction(0), 1 - per_year * years)
+
+
+@register_policy("weighted")
+def weighted(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
+    """Each counted patent weighs the product of its essentiality, section and age factors."""
+    for key in params:
+        if not (
+            key in ("essentiality.essential", "essentiality.declared", "age.max_years")
+            or key == "age.per_year"
+            or (key.startswith("section.") and len(key) > len("section."))
+        ):
+            raise InvalidInput(f"params: policy 'weighted' has no parameter {key!r} "
+                               f"({_WEIGHTED_HELP})")
+    claims = []
+    for member, patents in inputs.by_member().items():
+        weight = sum((_patent_weight(p, inputs, params) for p in patents), Fraction(0))
+        shown = Decimal(weight.numerator) / Decimal(weight.denominator)
+        claims.append(
+            Claim(member, weight, f"weight {shown:f} from {_plural(len(patents), 'patent')}")
+        )
+    return claims
+
+
+@register_policy("shapley")
+def shapley(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
+    """The Shapley value of the game won by holding a counted patent in every section."""
+    _check_params(
+        params,
+        "shapley",
+        "it takes method=auto|exact|monte-carlo, samples=N, seed=N",
+        "method",
+        "samples",
+        "seed",
+    )
+    method = params.get("method", "auto")
+    if method not in ("auto", "exact", "monte-carlo"):
+        raise InvalidInput(f"params: method={method!r} is not auto, exact or monte-carlo")
+    samples = _number(params, "samples", Fraction(20000))
+    seed = _number(params, "seed", Fraction(0))
+    if samples.denominator != 1 or samples < 1 or seed.denominator != 1:
+        raise InvalidInput("params: samples and seed must be whole numbers (samples at least 1)")
+    holdings: dict[MemberId, set[str]] = defaultdict(set)
+    for patent in inputs.patents:
+        holdings[patent.owner] |= inputs.sections(patent)
+    result = shapley_shares(
+        {m: frozenset(s) for m, s in holdings.items()},
+        method=method,
+        samples=int(samples),
+        seed=int(seed),
+    )
+    sections = len(set().union(*holdings.values())) if holdings else 0
+    claims = []
+    for member in sorted(holdings):
+        held = len(holdings[member])
+        claims.append(
+            Claim(
+                member,
+                result.shares[member],
+                f"holds {held} of {_plural(sections, 'section')} (Shapley, {result.method})",
+            )
+        )
+    return claims
+
+
+# --------------------------------------------------------------------------- the covering game
+
+#: Largest number of distinct kinds of holder in one connected part of the game solved exactly
+#: by ``method=auto``; beyond it the value is estimated by sampling orders.
+EXACT_KINDS_LIMIT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ShapleyResult:
+    shares: dict[MemberId, Fraction]
+    method: str  # "exact" or "Monte Carlo, N orders, seed S"
+
+
+def _minimal_holder_sets(holdings: Mapping[MemberId, frozenset[str]]) -> list[frozenset[MemberId]]:
+    """For each section, who holds it; keeping only sets that contain no other set.
+
+    A coalition holding a member of every minimal set holds every section, because a section
+    whose holders include a minimal set's is covered whenever that set is.
+    """
+    holders: dict[str, set[MemberId]] = defaultdict(set)
+    for member, sections in holdings.items():
+        for section in sections:
+            holders[section].add(member)
+    distinct = sorted({frozenset(h) for h in holders.values()}, key=lambda h: (len(h), sorted(h)))
+    minimal: list[frozenset[MemberId]] = []
+    for candidate in distinct:
+        if not any(kept <= candidate for kept in minimal):
+            minimal.append(candidate)
+    return minimal
+
+
+def _components(sets: list[frozenset[MemberId]]) -> list[list[frozenset[MemberId]]]:
+    """Group the holder sets that share members (directly or through others)."""
+    parts: list[tuple[set[MemberId], list[frozenset[MemberId]]]] = []
+    for holder_set in sets:
+        touching = [p for p in parts if p[0] & holder_set]
+        members = set(holder_set)
+        grouped = [holder_set]
+        for part in touching:
+            members |= part[0]
+            grouped += part[1]
+            parts.remove(part)
+        parts.append((members, grouped))
+    return [grouped for _, grouped in parts]
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One connected part of the game: holder kinds (members holding the same sets)."""
+
+    kinds: tuple[tuple[MemberId, ...], ...]  # members of each kind
+    coefficients: dict[int, int]  # union of holder sets (bit mask over kinds) -> signed count
+
+    def size(self, mask: int) -> int:
+        return sum(len(k) for i, k in enumerate(self.kinds) if mask >> i & 1)
+
+    def polynomial(self) -> list[int]:
+        """Signed counts by the number of members in the union (index = that number)."""
+        poly = [0] * (sum(len(k) for k in self.kinds) + 1)
+        for mask, coefficient in self.coefficients.items():
+            poly[self.size(mask)] += coefficient
+        return poly
+
+
+def _part(sets: list[frozenset[MemberId]]) -> _Part:
+    members = sorted(set().union(*sets))
+    signature = {m: tuple(i for i, s in enumerate(sets) if m in s) for m in members}
+    by_kind: dict[tuple[int, ...], list[MemberId]] = defaultdict(list)
+    for member in members:
+        by_kind[signature[member]].append(member)
+    kinds = sorted(by_kind.items(), key=lambda kv: kv[1])
+    masks = [
+        sum(1 << k for k, (sig, _) in enumerate(kinds) if i in sig) for i in range(len(sets))
+    ]
+    # inclusion-exclusion over sections: sum over sets T of holder sets of (-1)^|T| [union(T)]
+    coefficients: dict[int, int] = {0: 1}
+    for mask in masks:
+        for union, coefficient in list(coefficients.items()):
+            joined = union | mask
+            value = coefficients.get(joined, 0) - coefficient
+            if value:
+                coefficients[joined] = value
+            else:
+                coefficients.pop(joined, None)
+    return _Part(tuple(tuple(ms) for _, ms in kinds), coefficients)
+
+
+def _multiply(a: list[int], b: list[int]) -> list[int]:
+    out = [0] * (len(a) + len(b) - 1)
+    for i, x in enumerate(a):
+        if x:
+            for j, y in enumerate(b):
+                out[i + j] += x * y
+    return out
+
+
+def _spread(size: int, others: list[int], cache: dict[int, Fraction]) -> Fraction:
+    """sum over k of others[k] / (size + k): the share of a union of ``size`` members."""
+    if size not in cache:
+        cache[size] = sum((Fraction(c, size + k) for k, c in enumerate(others) if c), Fraction(0))
+    return cache[size]
+
+
+def _exact(players: list[MemberId], sets: list[frozenset[MemberId]]) -> dict[MemberId, Fraction]:
+    """Exact Shapley value of the covering game by inclusion-exclusion over the sections.
+
+    v(S) = prod over sets H of [S meets H] = sum over non-empty T of (-1)^(|T|+1) [S meets
+    union(T)], and the game [S meets U] gives 1/|U| to each member of U. Parts that share no
+    member multiply, so only the sizes of the other parts' unions matter.
+    """
+    parts = [_part(group) for group in _components(sets)]
+    polys = [p.polynomial() for p in parts]
+    prefix = [[1]]
+    for poly in polys:
+        prefix.append(_multiply(prefix[-1], poly))
+    suffix = [[1]]
+    for poly in reversed(polys):
+        suffix.append(_multiply(suffix[-1], poly))
+    suffix.reverse()
+    shares = dict.fromkeys(players, Fraction(0))
+    for index, part in enumerate(parts):
+        others = _multiply(prefix[index], suffix[index + 1])
+        cache: dict[int, Fraction] = {}
+        by_kind: list[dict[int, int]] = [defaultdict(int) for _ in part.kinds]
+        for mask, coefficient in part.coefficients.items():
+            if mask:
+                size = part.size(mask)
+                for k in range(len(part.kinds)):
+                    if mask >> k & 1:
+                        by_kind[k][size] -= coefficient
+        for k, members in enumerate(part.kinds):
+            value = sum(
+                (a * _spread(size, others, cache) for size, a in by_kind[k].items() if a),
+                Fraction(0),
+            )
+            for member in members:
+                shares[member] = value
+    return shares
+
+
+def _monte_carlo(
+    players: list[MemberId], sets: list[frozenset[MemberId]], samples: int, seed: int
+) -> dict[MemberId, Fraction]:
+    """Share of ``samples`` random orders in which each member completes the coverage."""
+    rng = random.Random(seed)
+    touches = {p: frozenset(i for i, s in enumerate(sets) if p in s) for p in players}
+    pivotal: Counter[MemberId] = Counter()
+    order = list(players)
+    for _ in range(samples):
+        rng.shuffle(order)
+        missing = set(range(len(sets)))
+        for player in order:
+            missing -= touches[player]
+            if not missing:
+                pivotal[player] += 1
+                break
+    return {p: Fraction(pivotal[p], samples) for p in players}
+
+
+def shapley_shares(
+    holdings: Mapping[MemberId, frozenset[str]],
+    method: str = "auto",
+    samples: int = 20000,
+    seed: int = 0,
+) -> ShapleyResult:
+    """Shapley value of the game won by a coalition holding every section someone holds.
+
+    ``holdings`` gives the sections each member holds a counted patent in. ``method``:
+    ``exact``; ``monte-carlo`` (``samples`` random orders from ``random.Random(seed)``);
+    ``auto``: exact when every connected part of the game has at most
+    :data:`EXACT_KINDS_LIMIT` kinds of holder (always so with at most 20 members).
+    """
+    players = sorted(holdings)
+    sets = _minimal_holder_sets(holdings)
+    if not sets:
+        return ShapleyResult({}, "exact")
+    if method == "auto":
+        too_big = any(
+            len({tuple(m in s for s in group) for m in set().union(*group)}) > EXACT_KINDS_LIMIT
+            for group in _components(sets)
+        )
+        method = "monte-carlo" if too_big else "exact"
+    if method == "exact":
+        return ShapleyResult(_exact(players, sets), "exact")
+    return ShapleyResult(
+        _monte_carlo(players, sets, samples, seed),
+        f"Monte Carlo, {samples} orders, seed {seed}",
+    )

@@ -1,0 +1,179 @@
+"""Exact money: minor units per currency, the one rounding rule, and largest-remainder splits.
+
+Amounts are :class:`~decimal.Decimal`; intermediate values are exact
+:class:`~fractions.Fraction`; an amount is rounded to its currency's minor unit once, at the end,
+by :data:`ROUNDING_RULE` (round half up: a remainder of exactly half a cent goes up). Splitting a
+sum among several parties uses the largest-remainder rule (:func:`largest_remainder`) so that the
+parts always add up to the sum exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+from typing import TypeVar
+
+from patentpool.errors import InvalidInput
+
+#: The rounding rule used everywhere money is rounded to a minor unit (name as in ``decimal``).
+ROUNDING_RULE = ROUND_HALF_UP
+#: The name of the splitting rule, for documents and reports.
+SPLITTING_RULE = "largest remainder (Hamilton), ties to the smaller key"
+
+#: Digits after the decimal point of each currency's minor unit (ISO 4217).
+MINOR_UNITS: Mapping[str, int] = {
+    "AUD": 2,
+    "BRL": 2,
+    "CAD": 2,
+    "CHF": 2,
+    "CNY": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "HKD": 2,
+    "INR": 2,
+    "SEK": 2,
+    "SGD": 2,
+    "TWD": 2,
+    "USD": 2,
+    "JPY": 0,
+    "KRW": 0,
+    "BHD": 3,
+    "KWD": 3,
+}
+
+K = TypeVar("K", bound=Hashable)
+
+
+class UnknownCurrency(InvalidInput):
+    """A currency code missing from :data:`MINOR_UNITS`."""
+
+    def __init__(self, currency: str) -> None:
+        known = ", ".join(sorted(MINOR_UNITS))
+        super().__init__(f"currency: unknown currency {currency!r} (known: {known})")
+        self.currency = currency
+
+
+def minor_unit(currency: str) -> int:
+    """Digits after the decimal point of ``currency``'s minor unit (2 for USD, 0 for JPY)."""
+    try:
+        return MINOR_UNITS[currency]
+    except KeyError:
+        raise UnknownCurrency(currency) from None
+
+
+def quantum(currency: str) -> Decimal:
+    """The smallest amount of ``currency``: ``Decimal('0.01')`` for USD, ``1`` for JPY."""
+    return Decimal(1).scaleb(-minor_unit(currency))
+
+
+def _to_minor(amount: Fraction, digits: int) -> Fraction:
+    return amount * _power_of_ten(digits)
+
+
+def _power_of_ten(digits: int) -> int:
+    return int(10**digits)
+
+
+def round_money(amount: Decimal | Fraction | int, currency: str) -> Decimal:
+    """``amount`` rounded to the minor unit of ``currency`` by :data:`ROUNDING_RULE`, exactly."""
+    digits = minor_unit(currency)
+    scaled = _to_minor(Fraction(amount), digits)
+    sign = -1 if scaled < 0 else 1
+    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
+    if 2 * rest >= scaled.denominator:  # half up: away from zero at exactly one half
+        whole += 1
+    return Decimal(sign * whole).scaleb(-digits)
+
+
+def is_whole_minor(amount: Decimal, currency: str) -> bool:
+    """Is ``amount`` a whole number of minor units (no fraction of a cent)?"""
+    return _to_minor(Fraction(amount), minor_unit(currency)).denominator == 1
+
+
+def largest_remainder(
+    total: Decimal, weights: Mapping[K, Fraction], currency: str
+) -> dict[K, Decimal]:
+    """Split ``total`` among ``weights`` (non-negative, not all zero) to the minor unit.
+
+    Each part first gets its exact share rounded down to the minor unit; the minor units left
+    over go one each to the parts with the largest remainders; equal remainders are broken by
+    the smaller key (sorted), so the split does not depend on the order of ``weights``.
+    ``total`` must be a whole number of minor units; the parts add up to it exactly.
+    """
+    digits = minor_unit(currency)
+    units = _to_minor(Fraction(total), digits)
+    if units.denominator != 1:
+        raise InvalidInput(f"amount: {total} is not a whole number of {currency} minor units")
+    if any(w < 0 for w in weights.values()):
+        raise InvalidInput("weights: a share cannot be negative")
+    weight_sum = sum(weights.values(), Fraction(0))
+    if not weights:
+        if units != 0:
+            raise InvalidInput(f"amount: nobody to receive {total} {currency}")
+        return {}
+    if weight_sum == 0:
+        if units != 0:
+            raise InvalidInput(f"amount: nobody has a share of {total} {currency}")
+        return {k: Decimal(0).scaleb(-digits) for k in weights}
+    floors: dict[K, int] = {}
+    remainders: list[tuple[Fraction, K]] = []
+    for k, w in weights.items():
+        exact = units * w / weight_sum
+        down = exact.numerator // exact.denominator
+        floors[k] = down
+        remainders.append((exact - down, k))
+    left = int(units) - sum(floors.values())
+    remainders.sort(key=lambda rk: (-rk[0], _sort_key(rk[1])))
+    for _, k in remainders[:left]:
+        floors[k] += 1
+    return {k: Decimal(v).scaleb(-digits) for k, v in floors.items()}
+
+
+def _sort_key(k: object) -> tuple[str, object]:
+    # keys are strings or tuples of sortable values in practice; fall back to repr otherwise
+    if isinstance(k, str | int | tuple):
+        return ("", k)
+    return (type(k).__name__, repr(k))
+
+
+def parse_amount(text: str | Decimal | int, field: str) -> Decimal:
+    """A non-negative money amount or rate from ``"0.50"`` (floats are refused)."""
+    if isinstance(text, bool | float):
+        raise InvalidInput(f"{field}: give money as a string such as \"0.50\", not {text!r}")
+    try:
+        value = Decimal(text) if not isinstance(text, Decimal) else text
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(f"{field}: {text!r} is not a number") from None
+    if not value.is_finite():
+        raise InvalidInput(f"{field}: {text!r} is not a finite number")
+    if value < 0:
+        raise InvalidInput(f"{field}: {text!r} cannot be negative")
+    return value
+
+
+def parse_percent(text: str | Decimal, field: str) -> Decimal:
+    """A fraction from a percentage: ``"10%"`` is ``Decimal('0.1')``; over 100% is refused.
+
+    Text must carry the ``%`` sign (``"10"`` and ``"0.1"`` are ambiguous and refused); a
+    ``Decimal`` is taken as a fraction already (``Decimal('0.1')`` is 10%).
+    """
+    if isinstance(text, str):
+        stripped = text.strip()
+        if not stripped.endswith("%"):
+            raise InvalidInput(f"{field}: write a percentage with its sign, such as \"10%\"")
+        value = parse_amount(stripped[:-1].strip(), field) / 100
+    else:
+        value = parse_amount(text, field)
+    if value > 1:
+        raise InvalidInput(f"{field}: {text!r} is over 100%")
+    return value
+
+
+def as_percent(fraction: Decimal | Fraction, places: int = 2) -> str:
+    """``Fraction(49, 100)`` as ``"49.00%"`` (half-up on the last place), for reports."""
+    scaled = Fraction(fraction) * 100 * _power_of_ten(places)
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    return f"{Decimal(whole).scaleb(-places):.{places}f}%"

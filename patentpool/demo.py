@@ -1,0 +1,106 @@
+"""``patentpool demo``: a fresh SQLite register built from the shipped IGRS sample.
+
+The demo is a list of steps; each takes the demo's state and returns lines to print, so later
+capabilities (royalties, regimes, reports) add a step rather than a new command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from patentpool.core.register import CountBy, count_declarations
+from patentpool.errors import InvalidInput
+from patentpool.resources import samples_dir
+from patentpool.storage.engine import dispose_all, session_for
+from patentpool.storage.migrate import upgrade
+
+MARKER = ".patentpool-demo"
+#: The date the demo reports "in force" on: the end of the sample's first quarter.
+DEMO_DATE = dt.date(2026, 3, 31)
+
+
+@dataclass
+class DemoState:
+    folder: Path
+    url: str
+    samples: Path
+    lines: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+
+DemoStep = Callable[[DemoState], list[str]]
+
+
+def prepare_folder(folder: Path) -> None:
+    """Create the demo folder, or empty an earlier demo's; refuse anything else."""
+    if folder.exists():
+        if not folder.is_dir():
+            raise InvalidInput(f"{folder} exists and is not a folder; choose another with --dir")
+        contents = list(folder.iterdir())
+        if contents and not (folder / MARKER).is_file():
+            raise InvalidInput(
+                f"{folder} is not empty and was not made by `patentpool demo`; "
+                "refusing to overwrite it (choose another folder with --dir)"
+            )
+        dispose_all()
+        for item in contents:
+            if item.is_dir() and not item.is_symlink():
+                shutil.rmtree(item)
+            else:
+                item.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MARKER).write_text("made by `patentpool demo`; it may overwrite this folder\n")
+
+
+def step_register(state: DemoState) -> list[str]:
+    from patentpool.io.importer import import_paths
+    from patentpool.storage.repository import load_register
+
+    upgrade(state.url)
+    with session_for(state.url) as session:
+        import_paths(session, [state.samples / "igrs-v1"])
+        register = load_register(session)
+    rows, total = count_declarations(register, "IGRS", "1.0", DEMO_DATE, CountBy.MEMBER)
+    names = register.member_index()
+    width = max(len(names[r.group].name) for r in rows)
+    lines = [
+        f"Loaded the IGRS sample register (illustrative, invented patents) into {state.url}",
+        f"  {len(register.members)} members, {len(register.patents)} patents, "
+        f"{len(register.declarations)} declarations",
+        "",
+        f"IGRS 1.0 declarations per member (in force on {DEMO_DATE.isoformat()}):",
+        f"  {'member':<{width}}  declared  essential  in force  essential in force",
+    ]
+    for r in rows:
+        lines.append(
+            f"  {names[r.group].name:<{width}}  {r.declared:>8}  {r.essential:>9}  "
+            f"{r.in_force:>8}  {r.essential_in_force:>18}"
+        )
+    lines.append(
+        f"  {'total':<{width}}  {total.declared:>8}  {total.essential:>9}  "
+        f"{total.in_force:>8}  {total.essential_in_force:>18}"
+    )
+    return lines
+
+
+#: The demo's steps, in order; later capabilities append theirs.
+STEPS: list[DemoStep] = [step_register]
+
+
+def run_demo(folder: Path, samples: Path | None = None) -> DemoState:
+    folder = folder.resolve()
+    prepare_folder(folder)
+    db_path = folder / "patentpool.db"
+    state = DemoState(folder, f"sqlite:///{db_path}", samples or samples_dir())
+    for step in STEPS:
+        state.lines.extend(step(state))
+        state.lines.append("")
+    state.lines.append(f"The demo database is {db_path}")
+    state.lines.append(
+        f"Explore it with: patentpool --db sqlite:///{db_path} counts --standard IGRS --version 1.0"
+    )
+    return state

@@ -1,0 +1,91 @@
+"""Write the register in the import formats, so that importing the files reproduces it."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from patentpool.core.model import Register
+from patentpool.errors import InvalidInput
+from patentpool.io.register_schema import PATENT_COLUMNS
+
+
+def neutralise(value: str) -> str:
+    """Keep spreadsheet programs from reading a cell as a formula (=, +, -, @)."""
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+def register_documents(register: Register) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    if register.alliance is not None:
+        doc["alliance"] = {"id": register.alliance.id, "name": register.alliance.name}
+    doc["members"] = [
+        {k: v for k, v in (("id", m.id), ("name", m.name), ("aliases", list(m.aliases)),
+                           ("joined", m.joined)) if v not in (None, [])}
+        for m in register.members
+    ]
+    doc["standards"] = [
+        {
+            "id": s.id,
+            "name": s.name,
+            "versions": [
+                {k: val for k, val in (("id", v.id), ("published", v.published),
+                                       ("supersedes", v.supersedes), ("sections", list(v.sections)))
+                 if val not in (None, [])}
+                for v in s.versions
+            ],
+        }
+        for s in register.standards
+    ]
+    return doc
+
+
+def patent_rows(register: Register) -> list[dict[str, str]]:
+    patents = register.patent_index()
+    rows = []
+    for d in sorted(register.declarations, key=lambda d: d.key):
+        p = patents[d.patent]
+        values: dict[str, Any] = {
+            "publication_number": p.publication_number,
+            "owner": p.owner,
+            "filing_date": p.filing_date,
+            "standard": d.standard,
+            "version": d.version,
+            "family": p.family,
+            "grant_date": p.grant_date,
+            "expiry_date": p.expiry_date,
+            "status": p.status.value,
+            "section": d.section,
+            "essentiality": d.essentiality.value,
+            "validated_states": " ".join(sorted(p.validated_states)),
+            "title": p.title,
+            "evaluator": d.evaluator,
+            "evaluated_on": d.evaluated_on,
+            "declared_on": d.declared_on,
+        }
+        rows.append({k: "" if v is None else str(v) for k, v in values.items()})
+    return rows
+
+
+def export_register(register: Register, folder: Path) -> list[Path]:
+    """Write ``alliance.yaml`` and ``patents.csv`` into ``folder`` (which must exist)."""
+    if not folder.is_dir():
+        raise InvalidInput(f"folder {str(folder)!r} does not exist")
+    written = []
+    yaml_path = folder / "alliance.yaml"
+    with yaml_path.open("w", encoding="utf-8") as fh:
+        yaml.safe_dump(register_documents(register), fh, sort_keys=False, allow_unicode=True)
+    written.append(yaml_path)
+    csv_path = folder / "patents.csv"
+    with csv_path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(PATENT_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        for row in patent_rows(register):
+            writer.writerow({k: neutralise(v) if k == "title" else v for k, v in row.items()})
+    written.append(csv_path)
+    return written

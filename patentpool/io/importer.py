@@ -1,0 +1,175 @@
+"""``patentpool import``: read every file, check everything, then write all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from patentpool.io.problems import ImportFailed, Problem
+from patentpool.io.readers import FileUnreadable, LineDict, load_yaml, read_csv, read_text
+from patentpool.io.register_import import (
+    REGISTER_KEYS,
+    RegisterBatch,
+    check_register,
+    parse_patents_csv,
+    parse_register_yaml,
+)
+from patentpool.storage import repository
+from patentpool.storage.models import ChangeRow, ImportRow
+
+YAML_SUFFIXES = (".yaml", ".yml", ".json")
+CSV_SUFFIXES = (".csv",)
+SCENARIO_KEYS = frozenset({"scenario", "regimes"})
+
+
+@dataclass
+class ImportSummary:
+    files: list[str]
+    changes: Counter[tuple[str, str]] = field(default_factory=Counter)
+    import_id: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    def lines(self) -> list[str]:
+        if not self.changes:
+            return [f"{len(self.files)} file(s) read; the register already held all of it: nothing changed"]
+        out = [f"{len(self.files)} file(s) imported:"]
+        for (entity, action), n in sorted(self.changes.items()):
+            out.append(f"  {entity + 's':<14} {action:<8} {n:>7,}")
+        return out
+
+
+def collect_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Files named, and the import files found in folders (recursively, sorted)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in YAML_SUFFIXES + CSV_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                problems.append(Problem(str(path), 0, "path", "folder holds no .yaml, .json or .csv file"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), 0, "path", "does not exist"))
+    return list(dict.fromkeys(files)), problems
+
+
+def read_batch(files: Iterable[Path]) -> tuple[RegisterBatch, list[Problem]]:
+    batch = RegisterBatch()
+    problems: list[Problem] = []
+    for path in files:
+        display = str(path)
+        try:
+            text = read_text(path, display)
+            suffix = path.suffix.lower()
+            if suffix in YAML_SUFFIXES:
+                _read_yaml(text, display, batch, problems)
+            elif suffix in CSV_SUFFIXES:
+                _read_csv(text, display, batch, problems)
+            else:
+                problems.append(Problem(display, 0, "file", "is neither YAML/JSON nor CSV"))
+        except FileUnreadable as exc:
+            problems.append(exc.problem)
+    return batch, problems
+
+
+def _read_yaml(text: str, display: str, batch: RegisterBatch, problems: list[Problem]) -> None:
+    data = load_yaml(text, display)
+    if data is None:
+        problems.append(Problem(display, 1, "file", "is empty"))
+        return
+    if not isinstance(data, LineDict):
+        problems.append(
+            Problem(display, 1, "file", f"must be a mapping of sections (alliance, members, standards...), not a {_kind(data)}")
+        )
+        return
+    if SCENARIO_KEYS & set(data):
+        problems.append(
+            Problem(display, 1, "file", "is a regime scenario; run it with `patentpool compare FILE`")
+        )
+        return
+    known = REGISTER_KEYS
+    for key in data:
+        if key not in known:
+            problems.append(
+                Problem(display, data.key_lines.get(key, 1), key,
+                        f"unknown section (expected one of: {', '.join(sorted(known))})")
+            )
+    if REGISTER_KEYS & set(data):
+        parse_register_yaml(data, display, batch, problems)
+
+
+def _kind(value: object) -> str:
+    return {list: "list", str: "text", int: "number", float: "number"}.get(type(value), type(value).__name__)
+
+
+def _read_csv(text: str, display: str, batch: RegisterBatch, problems: list[Problem]) -> None:
+    table = read_csv(text, display)
+    if "publication_number" in table.header:
+        parse_patents_csv(table, batch, problems)
+        return
+    problems.append(
+        Problem(
+            display,
+            table.header_line,
+            "header",
+            "is not a patents CSV (its header must include publication_number; see docs/formats.md)",
+        )
+    )
+
+
+def import_paths(session: Session, paths: Sequence[str | Path]) -> ImportSummary:
+    """Import files and folders in the session's transaction; raise ImportFailed on any problem.
+
+    The caller commits; on ImportFailed nothing has been written.
+    """
+    files, problems = collect_files(paths)
+    batch, read_problems = read_batch(files)
+    problems.extend(read_problems)
+    existing = repository.load_register(session)
+    changes, check_problems = check_register(existing, batch)
+    problems.extend(check_problems)
+    if problems:
+        raise ImportFailed(problems)
+    summary = ImportSummary([str(f) for f in files])
+    if changes.alliance is not None:
+        repository.save_alliance(session, changes.alliance)
+    repository.save_members(session, changes.members)
+    repository.save_standards(session, changes.standards)
+    repository.save_patents(session, changes.patents)
+    repository.save_declarations(session, changes.declarations)
+    for entity, _key, action, _detail, _source in changes.log:
+        summary.changes[(entity, action)] += 1
+    if changes.log:
+        row = ImportRow(
+            at=dt.datetime.now(dt.UTC),
+            files="\n".join(summary.files),
+            summary="; ".join(f"{e} {a}: {n}" for (e, a), n in sorted(summary.changes.items())),
+        )
+        session.add(row)
+        session.flush()
+        summary.import_id = row.id
+        session.execute(
+            insert(ChangeRow),
+            [
+                {"import_id": row.id, "entity": e, "entity_key": k, "action": a,
+                 "detail": d, "source": str(s)}
+                for e, k, a, d, s in changes.log
+            ],
+        )
+    return summary

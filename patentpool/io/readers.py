@@ -1,0 +1,166 @@
+"""Reading the files staff receive: UTF-8 with or without BOM, stray spaces, YAML/JSON with
+line numbers, CSV with the line of every record."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from patentpool.io.problems import Problem, Source
+
+
+class FileUnreadable(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def read_text(path: Path, display: str) -> str:
+    """The file's text; a BOM is dropped, a non-UTF-8 file is refused with its name."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FileUnreadable(Problem(display, 0, "file", f"cannot be read: {exc.strerror}")) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FileUnreadable(
+            Problem(
+                display,
+                line,
+                "file",
+                f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); "
+                "save it as UTF-8 and import it again",
+            )
+        ) from exc
+
+
+# --- YAML (and JSON, which the YAML loader reads too, with line numbers) -------------------
+
+
+class LineDict(dict[str, Any]):
+    """A mapping from a YAML file that knows the line of itself and of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """The safe loader (no object tags) that records line numbers of mappings."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = str(key)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(text: str, display: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        raise FileUnreadable(
+            Problem(display, line, "file", f"is not valid YAML/JSON: {exc.problem or exc}")
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise FileUnreadable(Problem(display, 0, "file", f"is not valid YAML/JSON: {exc}")) from exc
+
+
+def line_in(data: Any, loc: tuple[Any, ...], default: int) -> int:
+    """The line of the deepest mapping or key reached by following ``loc`` into ``data``."""
+    line = default
+    node = data
+    for part in loc:
+        if isinstance(node, LineDict):
+            line = node.key_lines.get(str(part), node.line)
+            node = node.get(part) if isinstance(part, str) else None
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            if isinstance(node, LineDict):
+                line = node.line
+        else:
+            break
+    return line
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRecord:
+    source: Source
+    values: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class CsvTable:
+    file: str
+    header: tuple[str, ...]
+    header_line: int
+    records: tuple[CsvRecord, ...]
+
+
+def normalize_header(name: str) -> str:
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _unguard(cell: str) -> str:
+    """Undo the formula guard exports add: ``'=x`` is read back as ``=x``."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@":
+        return cell[1:]
+    return cell
+
+
+def iter_csv(text: str, display: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) for each non-blank row, cells stripped of stray spaces."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    try:
+        for cells in reader:
+            line = start
+            start = reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            yield line, [_unguard(c.strip()) for c in cells]
+    except csv.Error as exc:
+        raise FileUnreadable(Problem(display, reader.line_num, "file", f"is not valid CSV: {exc}")) from exc
+
+
+def read_csv(text: str, display: str) -> CsvTable:
+    rows = iter_csv(text, display)
+    first = next(rows, None)
+    if first is None:
+        raise FileUnreadable(Problem(display, 1, "file", "is empty (a header line is required)"))
+    header_line, raw_header = first
+    header = tuple(normalize_header(h) for h in raw_header)
+    records = []
+    for line, cells in rows:
+        values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
+        if len(cells) > len(header) and any(cells[len(header) :]):
+            values["__extra__"] = ",".join(cells[len(header) :])
+        records.append(CsvRecord(Source(display, line), values))
+    return CsvTable(display, header, header_line, tuple(records))

@@ -1,0 +1,69 @@
+"""Field types shared by every input schema, with the messages users see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+from patentpool.core.countries import normalize_country
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def empty_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def parse_date(value: Any) -> Any:
+    value = empty_to_none(value)
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"not a date in YYYY-MM-DD form: {value!r}")
+
+
+def parse_slug(value: Any) -> Any:
+    if not isinstance(value, str) or not _SLUG.match(value.strip()):
+        raise ValueError(
+            f"{value!r} is not a valid id (lower-case letters, digits, '.', '-' and '_', "
+            "starting with a letter or digit)"
+        )
+    return value.strip()
+
+
+def parse_text(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        raise ValueError("must be text")
+    if isinstance(value, (int, float)):
+        raise ValueError(f"must be text; write it in quotes (\"{value}\") so it is not read as a number")
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must not be empty")
+    return " ".join(value.split())
+
+
+def parse_optional_text(value: Any) -> Any:
+    value = empty_to_none(value)
+    return None if value is None else parse_text(value)
+
+
+def parse_country(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError(f"not a country code: {value!r}")
+    return normalize_country(value)
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(parse_date)]
+OptionalDate = Annotated[dt.date | None, BeforeValidator(parse_date)]
+Slug = Annotated[str, BeforeValidator(parse_slug)]
+Text = Annotated[str, BeforeValidator(parse_text)]
+OptionalText = Annotated[str | None, BeforeValidator(parse_optional_text)]
+Country = Annotated[str, BeforeValidator(parse_country)]

@@ -1,0 +1,141 @@
+"""Engines and sessions from a database URL, and the schema check every command makes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session
+
+from patentpool.errors import PatentpoolError
+
+#: How long a command waits for a locked SQLite database before giving up (seconds).
+SQLITE_BUSY_TIMEOUT = 30
+
+
+class DatabaseError(PatentpoolError):
+    """The database cannot be reached or is not in a usable state."""
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password masked, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable database URL>"
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return None
+    if not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
+    cur.close()
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files are created owner-readable only (0600)."""
+    if url in _ENGINES:
+        return _ENGINES[url]
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {url!r}") from exc
+    path = _sqlite_file(url)
+    if path is not None:
+        if not path.parent.exists():
+            raise DatabaseError(f"folder {str(path.parent)!r} for the SQLite database does not exist")
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, stat.S_IRUSR | stat.S_IWUSR)
+            os.close(fd)
+    kwargs: dict[str, Any] = {}
+    if parsed.drivername.startswith("postgresql"):
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except Exception as exc:  # driver missing, bad options
+        raise DatabaseError(f"cannot open {safe_url(url)}: {exc}") from exc
+    if parsed.drivername.startswith("sqlite"):
+        event.listen(engine, "connect", _on_sqlite_connect)
+    _ENGINES[url] = engine
+    return engine
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests, and before a process ends)."""
+    for engine in _ENGINES.values():
+        engine.dispose()
+    _ENGINES.clear()
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at, or None when it has no schema."""
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    except OperationalError as exc:
+        raise DatabaseError(f"cannot connect to {safe_url(str(engine.url))}: {_reason(exc)}") from exc
+    return None if row is None else str(row[0])
+
+
+def _reason(exc: OperationalError) -> str:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+def require_schema(engine: Engine) -> None:
+    """Raise a clear error when the schema is missing or behind the code."""
+    from patentpool.storage.migrate import head_revision
+
+    current = schema_revision(engine)
+    where = safe_url(str(engine.url))
+    if current is None:
+        raise DatabaseError(
+            f"the database {where} has no patentpool schema; "
+            "create it with `patentpool db upgrade`"
+        )
+    if current != head_revision():
+        raise DatabaseError(
+            f"the database {where} is at schema revision {current}, this patentpool needs "
+            f"{head_revision()}; upgrade it with `patentpool db upgrade`"
+        )
+
+
+@contextmanager
+def session_for(url: str, *, check_schema: bool = True) -> Iterator[Session]:
+    """A session in one transaction: committed when the block ends, rolled back on error."""
+    engine = make_engine(url)
+    if check_schema:
+        require_schema(engine)
+    with Session(engine) as session:
+        try:
+            with session.begin():
+                yield session
+        except OperationalError as exc:
+            if "locked" in str(exc).lower():
+                raise DatabaseError(
+                    f"the database {safe_url(url)} stayed locked by another process for "
+                    f"{SQLITE_BUSY_TIMEOUT} seconds; try again when it has finished"
+                ) from exc
+            raise DatabaseError(f"database error on {safe_url(url)}: {_reason(exc)}") from exc

@@ -1,0 +1,154 @@
+"""SQLAlchemy 2 table models of the register. The core never imports this module."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class AllianceRow(Base):
+    __tablename__ = "alliance"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class MemberRow(Base):
+    __tablename__ = "members"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    joined: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class MemberAliasRow(Base):
+    __tablename__ = "member_aliases"
+    member_id: Mapped[str] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    alias: Mapped[str] = mapped_column(String(300), primary_key=True)
+
+
+class StandardRow(Base):
+    __tablename__ = "standards"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class VersionRow(Base):
+    __tablename__ = "standard_versions"
+    standard_id: Mapped[str] = mapped_column(
+        ForeignKey("standards.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    supersedes: Mapped[str | None] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SectionRow(Base):
+    __tablename__ = "version_sections"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["standard_id", "version_id"],
+            ["standard_versions.standard_id", "standard_versions.id"],
+            ondelete="CASCADE",
+        ),
+    )
+    standard_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    section: Mapped[str] = mapped_column(String(200), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PatentRow(Base):
+    __tablename__ = "patents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    jurisdiction: Mapped[str] = mapped_column(String(4))
+    number: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str | None] = mapped_column(String(4))
+    owner_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    family: Mapped[str | None] = mapped_column(String(64), index=True)
+    filing_date: Mapped[dt.date] = mapped_column(Date)
+    grant_date: Mapped[dt.date | None] = mapped_column(Date)
+    expiry_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(Text)
+
+
+class ValidationRow(Base):
+    """A state where a European patent was validated."""
+
+    __tablename__ = "patent_validations"
+    patent_id: Mapped[int] = mapped_column(
+        ForeignKey("patents.id", ondelete="CASCADE"), primary_key=True
+    )
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+
+
+class DeclarationRow(Base):
+    __tablename__ = "declarations"
+    __table_args__ = (
+        UniqueConstraint("patent_id", "standard_id", "version_id"),
+        ForeignKeyConstraint(
+            ["standard_id", "version_id"],
+            ["standard_versions.standard_id", "standard_versions.id"],
+        ),
+        Index("ix_declarations_version", "standard_id", "version_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    patent_id: Mapped[int] = mapped_column(ForeignKey("patents.id", ondelete="CASCADE"))
+    standard_id: Mapped[str] = mapped_column(String(64))
+    version_id: Mapped[str] = mapped_column(String(64))
+    section: Mapped[str | None] = mapped_column(String(200))
+    essentiality: Mapped[str] = mapped_column(String(16))
+    evaluator: Mapped[str | None] = mapped_column(String(300))
+    evaluated_on: Mapped[dt.date | None] = mapped_column(Date)
+    declared_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ImportRow(Base):
+    """One successful ``patentpool import``: when, which files, what changed."""
+
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    files: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+
+
+class ChangeRow(Base):
+    """One change to the register, for ``patentpool history``."""
+
+    __tablename__ = "changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_key: Mapped[str] = mapped_column(String(200), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,59 @@
+"""Shared fixtures: a database per test, on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from patentpool.storage.engine import dispose_all
+from patentpool.storage.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    from pgserver import PostgresServer, missing_postgres
+
+    server = PostgresServer.from_environment()
+    reason = server.unavailable_reason()
+    if reason is not None:
+        missing_postgres(reason)
+    server.start()
+    try:
+        yield server
+    finally:
+        dispose_all()
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL with no schema, on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'register.db'}"
+    else:
+        server = request.getfixturevalue("pg_server")
+        url = server.create_database("t")  # type: ignore[attr-defined]
+    yield url
+    dispose_all()
+
+
+@pytest.fixture
+def db_url(empty_db_url: str) -> str:
+    """A database URL with the schema at head, on each backend."""
+    upgrade(empty_db_url)
+    return empty_db_url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    """A SQLite database with the schema, for tests that need no second backend."""
+    url = f"sqlite:///{tmp_path / 'register.db'}"
+    upgrade(url)
+    yield url
+    dispose_all()
