@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import random
 import re
@@ -31,22 +32,38 @@ HERE = Path(__file__).resolve().parent
 AS_OF = dt.date(2026, 3, 31)
 TERM_YEARS = 20
 
-PATENT_COLUMNS = (
-    "publication_number,owner,family,filing_date,grant_date,expiry_date,status,standard,"
-    "version,section,essentiality,validated_states,title"
-).split(",")
+PATENT_COLUMNS = [
+    "publication_number",
+    "owner",
+    "family",
+    "filing_date",
+    "grant_date",
+    "expiry_date",
+    "status",
+    "standard",
+    "version",
+    "section",
+    "essentiality",
+    "validated_states",
+    "title",
+]
 OPTIONAL_COLUMNS = ["evaluator", "evaluated_on", "declared_on"]
-SALES_COLUMNS = (
-    "licensee,period,country_of_sale,country_of_manufacture,category,units,net_sales".split(",")
-)
+SALES_COLUMNS = [
+    "licensee",
+    "period",
+    "country_of_sale",
+    "country_of_manufacture",
+    "category",
+    "units",
+    "net_sales",
+]
 PAYMENT_COLUMNS = ["licensee", "period", "amount", "received"]
 
 STATUSES = ("pending", "granted", "lapsed", "expired", "revoked")
 ESSENTIALITIES = ("declared", "essential", "not_essential")
 
 #: ISO 3166-1 alpha-2, every officially assigned code.
-ISO_COUNTRIES = frozenset(
-    """
+_ISO_TEXT = """
     AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
     BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM
     DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS
@@ -56,8 +73,8 @@ ISO_COUNTRIES = frozenset(
     PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV
     SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI
     VN VU WF WS YE YT ZA ZM ZW
-    """.split()
-)
+"""
+ISO_COUNTRIES = frozenset(_ISO_TEXT.split())
 
 #: Number formats by office: (jurisdiction, number, kind) of a normalised publication number.
 NUMBER_FORMATS: dict[str, re.Pattern[str]] = {
@@ -70,6 +87,25 @@ NUMBER_FORMATS: dict[str, re.Pattern[str]] = {
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 CENT = Decimal("0.01")
 
+#: Rough first number of each year, by office: for grants (US, JP, KR) or publications (EP;
+#: CN here is invented). They only keep invented numbers in a plausible order and range.
+# fmt: off
+NUMBER_ANCHORS: dict[str, dict[int, int]] = {
+    "US": {1988: 4_716_000, 1990: 4_890_000, 1992: 5_077_000, 1994: 5_274_000,
+           1996: 5_479_000, 1998: 5_704_000, 2000: 6_009_000, 2002: 6_334_000,
+           2004: 6_671_000, 2006: 6_981_000, 2008: 7_313_000, 2010: 7_640_000,
+           2012: 8_087_000, 2014: 8_621_000, 2016: 9_226_000},
+    "EP": {1988: 256_000, 1990: 352_000, 1992: 464_000, 1994: 577_000, 1996: 690_000,
+           1998: 814_000, 2000: 950_000, 2002: 1_170_000, 2004: 1_400_000,
+           2006: 1_615_000, 2008: 1_876_000, 2010: 2_140_000, 2012: 2_400_000},
+    "JP": {1988: 1_450_000, 1990: 1_550_000, 1992: 1_700_000, 1994: 1_880_000,
+           1996: 2_500_000, 1998: 2_750_000, 2000: 3_000_000, 2002: 3_270_000,
+           2004: 3_520_000, 2006: 3_800_000},
+    "KR": {1988: 20_000, 1990: 30_000, 1992: 50_000, 1994: 75_000, 1996: 100_000,
+           1998: 150_000, 2000: 250_000, 2002: 330_000, 2004: 420_000, 2006: 520_000},
+    "CN": {1986: 100_000_000, 2000: 100_900_000},
+}
+# fmt: on
 
 # --------------------------------------------------------------------------------------------
 # Records
@@ -325,20 +361,14 @@ IGRS_SECTIONS_11 = (*IGRS_SECTIONS_10, "management")
 FOUNDED = dt.date(2003, 7, 1)
 
 #: id, legal name, joined, aliases, CN invention patents declared against 1.0
+# fmt: off
 IGRS_MEMBERS: tuple[tuple[Member, int], ...] = (
     (Member("lenovo", "Lenovo Group Ltd.", FOUNDED, ("Lenovo", "LENOVO (BEIJING) LTD.")), 60),
     (Member("tcl", "TCL Corporation", FOUNDED, ("TCL", "TCL Group")), 36),
     (Member("hisense", "Hisense Group Co., Ltd.", FOUNDED, ("Hisense",)), 28),
     (Member("konka", "Konka Group Co., Ltd.", FOUNDED, ("Konka", "KONKA GROUP")), 22),
-    (
-        Member(
-            "great-wall",
-            "China Great Wall Computer Shenzhen Co., Ltd.",
-            FOUNDED,
-            ("Great Wall", "Great Wall Computer"),
-        ),
-        18,
-    ),
+    (Member("great-wall", "China Great Wall Computer Shenzhen Co., Ltd.", FOUNDED,
+            ("Great Wall", "Great Wall Computer")), 18),
     (Member("changhong", "Sichuan Changhong Electric Co., Ltd.", dt.date(2004, 1, 1),
             ("Changhong",)), 14),
     (Member("skyworth", "Skyworth Group Co., Ltd.", dt.date(2004, 1, 1), ("Skyworth",)), 11),
@@ -346,17 +376,11 @@ IGRS_MEMBERS: tuple[tuple[Member, int], ...] = (
     (Member("sample-netlab", "Sample Home Network Laboratory", dt.date(2006, 3, 1)), 6),
     (Member("demo-software", "Demo Software Co., Ltd.", dt.date(2008, 9, 1)), 0),
 )
+# fmt: on
 #: EP and US counterparts (of CN families) per member
 IGRS_EP = {"lenovo": 6, "tcl": 3, "hisense": 2, "konka": 2, "great-wall": 1, "changhong": 1}
-IGRS_US = {
-    "lenovo": 8,
-    "tcl": 3,
-    "hisense": 2,
-    "konka": 2,
-    "great-wall": 1,
-    "skyworth": 1,
-    "example-micro": 1,
-}
+IGRS_US = {"lenovo": 8, "tcl": 3, "hisense": 2, "konka": 2, "great-wall": 1}
+IGRS_US |= {"skyworth": 1, "example-micro": 1}
 IGRS_FILING_YEARS = ((2004, 8), (2005, 14), (2006, 28), (2007, 30), (2008, 20))
 IGRS_EVALUATORS = ("Example Patent Evaluation Centre", "Sample & Partners IP Law Office")
 EP_STATE_SETS = (
@@ -387,7 +411,7 @@ def igrs_register(rng: random.Random) -> Sample:
     members = [m for m, _ in IGRS_MEMBERS]
     years = [y for y, w in IGRS_FILING_YEARS for _ in range(w)]
     cn_total = sum(n for _, n in IGRS_MEMBERS)
-    numbers = iter(sorted(unique_numbers(rng, 101_000_000, 103_000_000, cn_total)))
+    numbers = iter(sorted(unique_numbers(rng, 101_000_000, 102_000_000, cn_total)))
     cn: list[Pat] = []
     family_no = 0
     for member, count in IGRS_MEMBERS:
@@ -415,10 +439,11 @@ def igrs_register(rng: random.Random) -> Sample:
             )
             cn.append(pat)
             previous = pat
-    # numbers are handed out in owner order; sort by grant date instead, as an office would
-    by_grant = sorted(cn, key=lambda p: (p.grant, p.key))
+    # numbers were handed out in owner order; a CN grant keeps its application's publication
+    # number, so give them out in filing order instead
+    by_filing = sorted(cn, key=lambda p: (p.filing, p.key))
     ordered = sorted(p.number for p in cn)
-    for pat, number in zip(by_grant, ordered, strict=True):
+    for pat, number in zip(by_filing, ordered, strict=True):
         pat.number = number
 
     # status: filed in 2004 -> expired (written with its expiry date); a few lapsed
@@ -443,8 +468,7 @@ def igrs_register(rng: random.Random) -> Sample:
 
     # counterparts: EP ones only for families filed from 2006 (so that some stay in force)
     counterparts: list[Pat] = []
-    ep_numbers = iter(unique_numbers(rng, 1_700_000, 2_200_000, 40))
-    us_numbers = iter(unique_numbers(rng, 7_400_000, 8_600_000, 40))
+    used: set[str] = set()
     basis_of: dict[int, Pat] = {}  # by id() of the counterpart
     for office, plan in (("EP", IGRS_EP), ("US", IGRS_US)):
         for owner, count in plan.items():
@@ -454,16 +478,18 @@ def igrs_register(rng: random.Random) -> Sample:
                     first_of_family.setdefault(p.family, p)
             for basis in rng.sample(list(first_of_family.values()), count):
                 filing = after(rng, basis.filing, 300, 364)
+                grant = after(rng, filing, 3 * 365, 6 * 365)
+                number, kind = office_number(rng, office, filing, grant, used)
                 pat = Pat(
                     office=office,
-                    number=str(next(ep_numbers if office == "EP" else us_numbers)),
-                    kind="B1" if office == "EP" else rng.choice(("B1", "B2", "B2")),
+                    number=number,
+                    kind=kind,
                     owner=owner,
                     family=basis.family,
                     filing=filing,
                     title=basis.title,
                     section=basis.section,
-                    grant=after(rng, filing, 3 * 365, 6 * 365),
+                    grant=grant,
                 )
                 if office == "EP":
                     pat.states = rng.choice(EP_STATE_SETS)
@@ -491,7 +517,11 @@ def igrs_register(rng: random.Random) -> Sample:
         if pat.status == "pending":
             ess = "declared"
         decl = Decl(
-            pat, "IGRS", "1.0", pat.section, ess,
+            pat,
+            "IGRS",
+            "1.0",
+            pat.section,
+            ess,
             declared_on=max(after(rng, pat.filing, 30, 365), dt.date(2004, 10, 1)),
         )
         evaluate(rng, decl, dt.date(2025, 12, 31), IGRS_EVALUATORS)
@@ -518,8 +548,13 @@ def igrs_register(rng: random.Random) -> Sample:
     order = {m.id: i for i, m in enumerate(members)}
     office_order = {"CN": 0, "EP": 1, "US": 2}
     decls.sort(
-        key=lambda d: (order[d.pat.owner], d.pat.family, office_order[d.pat.office],
-                       d.pat.number, d.version)
+        key=lambda d: (
+            order[d.pat.owner],
+            d.pat.family,
+            office_order[d.pat.office],
+            d.pat.number,
+            d.version,
+        )
     )
     igrs_messy_rows(rng, decls)
     versions = [
@@ -529,8 +564,14 @@ def igrs_register(rng: random.Random) -> Sample:
         + "]}",
     ]
     return Sample(
-        "igrs-v1", "igrs", "IGRS Industry Alliance", members, "IGRS",
-        "Intelligent Grouping and Resource Sharing", versions, decls,
+        "igrs-v1",
+        "igrs",
+        "IGRS Industry Alliance",
+        members,
+        "IGRS",
+        "Intelligent Grouping and Resource Sharing",
+        versions,
+        decls,
     )
 
 
@@ -585,13 +626,16 @@ def igrs_messy_rows(rng: random.Random, decls: list[Decl]) -> None:
 # GSM-shaped and CDMA-shaped registers
 # --------------------------------------------------------------------------------------------
 
+#: member, office of first filing, patents
+# fmt: off
 GSM_HOLDERS: tuple[tuple[Member, str, int], ...] = (
-    (Member("holder-a", "Holder A Telecom AB", dt.date(1990, 3, 1), ("Holder A", "HOLDER A TELECOM")),
-     "EP", 41),
-    (Member("holder-b", "Holder B Mobile Systems Oy", dt.date(1990, 3, 1), ("Holder B",)), "EP", 38),
+    (Member("holder-a", "Holder A Telecom AB", dt.date(1990, 3, 1),
+            ("Holder A", "HOLDER A TELECOM")), "EP", 41),
+    (Member("holder-b", "Holder B Mobile Systems Oy", dt.date(1990, 3, 1),
+            ("Holder B",)), "EP", 38),
     (Member("holder-c", "Holder C Radio GmbH", dt.date(1990, 6, 1)), "EP", 36),
-    (Member("holder-d", "Holder D Communications Inc.", dt.date(1991, 1, 15), ("Holder D",)),
-     "US", 35),
+    (Member("holder-d", "Holder D Communications Inc.", dt.date(1991, 1, 15),
+            ("Holder D",)), "US", 35),
     (Member("holder-e", "Holder E Networks Inc.", dt.date(1991, 9, 1)), "US", 34),
     (Member("holder-f", "Holder F Denki K.K.", dt.date(1992, 4, 1)), "JP", 33),
     (Member("holder-g", "Holder G Electric Corp.", dt.date(1992, 4, 1)), "JP", 32),
@@ -609,6 +653,7 @@ CDMA_HOLDERS: tuple[tuple[Member, str, int], ...] = (
     (Member("small-three", "Small Holder Three Co., Ltd.", dt.date(1995, 2, 1)), "KR", 6),
     (Member("small-four", "Small Holder Four Inc.", dt.date(1995, 2, 1)), "US", 3),
 )
+# fmt: on
 #: chance that a family has a counterpart in each office
 COUNTERPART_ODDS = {"EP": 0.6, "US": 0.6, "JP": 0.3, "KR": 0.25, "CN": 0.15}
 EXTRA_STATES = ("IT", "ES", "NL", "SE", "FI", "BE", "AT", "CH")
@@ -632,22 +677,42 @@ class RegimeShape:
     bom: bool
 
 
-def office_number(rng: random.Random, office: str, used: set[str]) -> tuple[str, str]:
-    """A fresh (number, kind) valid for ``office``, for a 1990s grant."""
-    while True:
-        if office == "EP":
-            number, kind = f"{rng.randint(400_000, 999_999):07d}", "B1"
-        elif office == "US":
-            number, kind = str(rng.randint(5_000_000, 5_999_999)), "A"  # kind A before 2001
-        elif office == "JP":
-            number, kind = str(rng.randint(2_500_000, 3_199_999)), "B2"
-        elif office == "KR":
-            number, kind = f"10{rng.randint(100_000, 299_999):07d}", "B1"
+def office_number(
+    rng: random.Random, office: str, filing: dt.date, grant: dt.date, used: set[str]
+) -> tuple[str, str]:
+    """A fresh (number, kind) in the office's format, near the number the office was issuing
+    when the patent was published (EP, CN: about a year after filing) or granted (US, JP, KR)."""
+    published = filing + dt.timedelta(days=365)
+    day = grant if office in ("US", "JP", "KR") else published
+    base = interpolate(NUMBER_ANCHORS[office], day) + rng.randint(-400, 400)
+    while f"{office}{base}" in used:
+        base += 1
+    used.add(f"{office}{base}")
+    if office == "EP":
+        return f"{base:07d}", "B1"
+    if office == "US":
+        if grant < dt.date(2001, 1, 2):
+            kind = "A"  # the kind of every US grant before 2001
+        elif filing < dt.date(2000, 11, 29):
+            kind = "B1"  # no pre-grant publication for older applications
         else:
-            number, kind = str(rng.randint(100_000_000, 100_999_999)), "B"
-        if office + number not in used:
-            used.add(office + number)
-            return number, kind
+            kind = rng.choice(("B1", "B2", "B2"))
+        return str(base), kind
+    if office == "JP":
+        return str(base), "B2"
+    if office == "KR":
+        return f"10{base:07d}", "B1"
+    return str(base), "B"
+
+
+def interpolate(anchors: dict[int, int], day: dt.date) -> int:
+    """The number an office issued on ``day``, read off yearly anchors (straight lines)."""
+    t = day.year + (day.timetuple().tm_yday - 1) / 366
+    years = sorted(anchors)
+    for a, b in itertools.pairwise(years):
+        if a <= t < b:
+            return round(anchors[a] + (t - a) / (b - a) * (anchors[b] - anchors[a]))
+    raise AssertionError(f"no number anchors around {day}")
 
 
 def regime_register(rng: random.Random, shape: RegimeShape) -> Sample:
@@ -672,9 +737,11 @@ def regime_register(rng: random.Random, shape: RegimeShape) -> Sample:
             ]
             for office in offices[: count - made]:
                 filing = priority if office == home else after(rng, priority, 280, 364)
-                number, kind = office_number(rng, office, used)
-                pat = Pat(office, number, kind, member.id, family, filing, title, section,
-                          grant=after(rng, filing, 2 * 365, 6 * 365))
+                grant = after(rng, filing, 2 * 365, 6 * 365)
+                number, kind = office_number(rng, office, filing, grant, used)
+                pat = Pat(
+                    office, number, kind, member.id, family, filing, title, section, grant=grant
+                )
                 if office == "EP":
                     extra = rng.sample(EXTRA_STATES, rng.randint(0, 4))
                     pat.states = ("DE", "FR", "GB", *sorted(extra))
@@ -688,15 +755,18 @@ def regime_register(rng: random.Random, shape: RegimeShape) -> Sample:
                     pat.status_blank = rng.random() < 0.7
                 roll = rng.random()
                 ess = (
-                    "essential" if roll < odds[0]
-                    else "not_essential" if roll < odds[0] + odds[1]
+                    "essential"
+                    if roll < odds[0]
+                    else "not_essential"
+                    if roll < odds[0] + odds[1]
                     else "declared"
                 )
                 declared_on = max(
                     after(rng, filing, 60, 900), shape.published - dt.timedelta(days=700)
                 )
-                decl = Decl(pat, shape.standard_id, shape.version, section, ess,
-                            declared_on=declared_on)
+                decl = Decl(
+                    pat, shape.standard_id, shape.version, section, ess, declared_on=declared_on
+                )
                 evaluate(rng, decl, dt.date(2004, 12, 31), shape.evaluators)
                 decls.append(decl)
                 made += 1
@@ -723,8 +793,15 @@ def regime_register(rng: random.Random, shape: RegimeShape) -> Sample:
         f"sections: [{sections_yaml}]}}"
     ]
     return Sample(
-        shape.folder, shape.alliance_id, shape.alliance_name, members, shape.standard_id,
-        shape.standard_name, versions, decls, bom=shape.bom,
+        shape.folder,
+        shape.alliance_id,
+        shape.alliance_name,
+        members,
+        shape.standard_id,
+        shape.standard_name,
+        versions,
+        decls,
+        bom=shape.bom,
     )
 
 
@@ -766,29 +843,33 @@ CDMA_SHAPE = RegimeShape(
 # IGRS licensing: licensees, programme, sales, payments
 # --------------------------------------------------------------------------------------------
 
+# fmt: off
+#: id, name, group, country, member, signed, good standing
 LICENSEES = (
-    Licensee("example-vision", "Example Vision Electronics Ltd.", "example-vision", "CN", False,
-             dt.date(2025, 11, 20), True),
+    Licensee("example-vision", "Example Vision Electronics Ltd.", "example-vision", "CN",
+             False, dt.date(2025, 11, 20), True),
     Licensee("example-vision-overseas", "Example Vision Overseas Ltd.", "example-vision", "HK",
              False, dt.date(2025, 11, 20), True),
-    Licensee("sample-codec", "Sample Codec Systems Inc.", "sample-codec", "US", False,
-             dt.date(2026, 1, 15), True),
-    Licensee("illustrative-audio", "Illustrative Audio K.K.", "illustrative-audio", "JP", False,
-             dt.date(2026, 2, 2), True),
-    Licensee("example-mobile", "Example Mobile Devices Co., Ltd.", "example-mobile", "KR", False,
-             dt.date(2025, 12, 10), True),
-    Licensee("example-home", "Example Home Appliances GmbH", "example-home", "DE", False,
-             dt.date(2026, 1, 5), True),
-    Licensee("sample-smarttv", "Sample Smart TV Ltda.", "sample-smarttv", "BR", False,
-             dt.date(2026, 4, 20), True),
-    Licensee("demo-settop", "Demo Set-Top Boxes Co., Ltd.", "demo-settop", "VN", False,
-             dt.date(2026, 1, 28), False),
+    Licensee("sample-codec", "Sample Codec Systems Inc.", "sample-codec", "US",
+             False, dt.date(2026, 1, 15), True),
+    Licensee("illustrative-audio", "Illustrative Audio K.K.", "illustrative-audio", "JP",
+             False, dt.date(2026, 2, 2), True),
+    Licensee("example-mobile", "Example Mobile Devices Co., Ltd.", "example-mobile", "KR",
+             False, dt.date(2025, 12, 10), True),
+    Licensee("example-home", "Example Home Appliances GmbH", "example-home", "DE",
+             False, dt.date(2026, 1, 5), True),
+    Licensee("sample-smarttv", "Sample Smart TV Ltda.", "sample-smarttv", "BR",
+             False, dt.date(2026, 4, 20), True),
+    Licensee("demo-settop", "Demo Set-Top Boxes Co., Ltd.", "demo-settop", "VN",
+             False, dt.date(2026, 1, 28), False),
     Licensee("lenovo", "Lenovo Group Ltd.", "lenovo", "CN", True, dt.date(2025, 12, 1), True),
     Licensee("tcl", "TCL Corporation", "tcl", "CN", True, dt.date(2025, 12, 1), True),
 )
+# fmt: on
 QUARTERS = ("2026Q1", "2026Q2", "2026Q3", "2026Q4")
 QUARTER_FACTOR = (Decimal("1.0"), Decimal("1.1"), Decimal("1.2"), Decimal("1.5"))
 #: licensee, sale, made, category, Q1 units (or per quarter), mean unit price (None: not given)
+# fmt: off
 SALES_PLAN: tuple[tuple[str, str, str, str, int | tuple[int, ...], int | None], ...] = (
     ("example-vision", "CN", "CN", "tv", 1_100_000, 260),
     ("example-vision", "US", "CN", "tv", 250_000, 310),
@@ -817,6 +898,7 @@ SALES_PLAN: tuple[tuple[str, str, str, str, int | tuple[int, ...], int | None], 
     ("tcl", "CN", "CN", "tv", 900_000, 240),
     ("tcl", "US", "MX", "tv", 200_000, None),
 )
+# fmt: on
 TV_RATE = Decimal("0.50")
 PHONE_PERCENT = Decimal("0.5")
 PHONE_FLOOR, PHONE_CAP = Decimal("50"), Decimal("200")
@@ -864,9 +946,7 @@ def covered(line: SaleLine, essential: Sequence[Pat]) -> bool:
     first, last = quarter_bounds(line.period)
     flags = []
     for day in (first, last):
-        flags.append(
-            any(in_force(p, day, c) for p in essential for c in (line.sale, line.made))
-        )
+        flags.append(any(in_force(p, day, c) for p in essential for c in (line.sale, line.made)))
     assert flags[0] == flags[1], f"coverage changes within {line.period}: {line}"
     return flags[0]
 
@@ -993,9 +1073,7 @@ def licensing_yaml() -> str:
 
 def alliance_yaml(sample: Sample, note: str) -> str:
     lines = [f"# {line}" for line in note.splitlines()]
-    lines.append(
-        f"alliance: {{id: {sample.alliance_id}, name: {yaml_str(sample.alliance_name)}}}"
-    )
+    lines.append(f"alliance: {{id: {sample.alliance_id}, name: {yaml_str(sample.alliance_name)}}}")
     lines.append("members:")
     for m in sample.members:
         aliases = ", ".join(yaml_str(a) for a in m.aliases)
@@ -1116,8 +1194,7 @@ def check_register(sample: Sample, text: str, sections: dict[str, tuple[str, ...
         assert declared_on is None or declared_on >= filing
         assert (key, row["version"]) not in seen, f"{key} declared twice against one version"
         seen.add((key, row["version"]))
-        own = (owner, row["family"], filing, grant, expiry, status, frozenset(states),
-               row["title"])
+        own = (owner, row["family"], filing, grant, expiry, status, frozenset(states), row["title"])
         assert fields_of.setdefault(key, own) == own, f"{key}: fields disagree across rows"
 
 
@@ -1127,16 +1204,20 @@ def check_licensing(
     ids = {lic.id for lic in LICENSEES}
     member_ids = {m.id for m in sample.members}
     for lic in LICENSEES:
-        assert SLUG.match(lic.id) and SLUG.match(lic.group)
+        assert SLUG.match(lic.id)
+        assert SLUG.match(lic.group)
         assert lic.country in ISO_COUNTRIES
         assert not lic.member or lic.id in member_ids
     for line in lines:
         assert line.licensee in ids
-        assert line.sale in ISO_COUNTRIES and line.made in ISO_COUNTRIES
+        assert line.sale in ISO_COUNTRIES
+        assert line.made in ISO_COUNTRIES
         assert line.units >= 0
         assert line.category != "phone" or line.net_sales is not None
     for licensee, period, amount, _ in payments:
-        assert licensee in ids and period in QUARTERS and amount > 0
+        assert licensee in ids
+        assert period in QUARTERS
+        assert amount > 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -1159,8 +1240,7 @@ def patents_of(sample: Sample) -> list[Pat]:
 
 def essential_keys(sample: Sample, version: str) -> set[str]:
     return {
-        d.pat.key for d in sample.decls
-        if d.version == version and d.essentiality == "essential"
+        d.pat.key for d in sample.decls if d.version == version and d.essentiality == "essential"
     }
 
 
@@ -1183,8 +1263,12 @@ def per_member_table(sample: Sample, version: str, as_of: dt.date, offices: Sequ
         rows.append([f"{m.name} (`{m.id}`)", *counts])
     rows.append(["**Total**", *(f"**{t}**" for t in totals)])
     header = [
-        "Member", *offices, f"declarations ({version})", "evaluated essential",
-        f"in force {as_of}", f"essential and in force {as_of}",
+        "Member",
+        *offices,
+        f"declarations ({version})",
+        "evaluated essential",
+        f"in force {as_of}",
+        f"essential and in force {as_of}",
     ]
     return table(header, rows)
 
@@ -1216,15 +1300,21 @@ def messy_rows(sample: Sample) -> list[str]:
         if d.number_written:
             notes.append(f"`{d.number_written}` (= `{d.pat.publication}`, version {d.version})")
         if d.owner_written:
-            notes.append(f"owner written `{d.owner_written}` (member `{d.pat.owner}`) "
-                         f"on `{d.pat.publication}`")
+            notes.append(
+                f"owner written `{d.owner_written}` (member `{d.pat.owner}`) "
+                f"on `{d.pat.publication}`"
+            )
         if d.padded:
             notes.append(f"stray spaces around the fields of `{d.pat.publication}`")
     return notes
 
 
-def igrs_readme(sample: Sample, lines: Sequence[SaleLine], owed: Owed,
-                payments: Sequence[tuple[str, str, Decimal, dt.date]]) -> str:
+def igrs_readme(
+    sample: Sample,
+    lines: Sequence[SaleLine],
+    owed: Owed,
+    payments: Sequence[tuple[str, str, Decimal, dt.date]],
+) -> str:
     patents = patents_of(sample)
     cn = [p for p in patents if p.office == "CN"]
     ep = [p for p in patents if p.office == "EP"]
@@ -1234,13 +1324,22 @@ def igrs_readme(sample: Sample, lines: Sequence[SaleLine], owed: Owed,
     essential = essential_keys(sample, "1.0")
     ess_pats = [p for p in patents if p.key in essential]
     projection = []
-    for day in (dt.date(2026, 3, 31), dt.date(2026, 12, 31), dt.date(2027, 12, 31),
-                dt.date(2028, 12, 31), dt.date(2029, 12, 31), dt.date(2030, 12, 31)):
-        projection.append([
-            day, sum(in_force(p, day) for p in ess_pats if p.office == "CN"),
-            sum(in_force(p, day) for p in ess_pats if p.office != "CN"),
-            sum(in_force(p, day) for p in ess_pats),
-        ])
+    for day in (
+        dt.date(2026, 3, 31),
+        dt.date(2026, 12, 31),
+        dt.date(2027, 12, 31),
+        dt.date(2028, 12, 31),
+        dt.date(2029, 12, 31),
+        dt.date(2030, 12, 31),
+    ):
+        projection.append(
+            [
+                day,
+                sum(in_force(p, day) for p in ess_pats if p.office == "CN"),
+                sum(in_force(p, day) for p in ess_pats if p.office != "CN"),
+                sum(in_force(p, day) for p in ess_pats),
+            ]
+        )
     expiring = Counter(
         expiry_of(p).year for p in cn if p.status == "granted" and in_force(p, AS_OF)
     )
@@ -1256,10 +1355,35 @@ def igrs_readme(sample: Sample, lines: Sequence[SaleLine], owed: Owed,
             got = paid.get((lic.id, q), Decimal(0))
             if due != got:
                 gaps.append(f"`{lic.id}` {q}: owed {due}, paid {got}")
+    pending_us = sum(p.status == "pending" for p in us)
+    files = table(
+        ["File", "What it holds"],
+        [
+            [
+                "`alliance.yaml`",
+                f"the alliance, its {len(sample.members)} members (ids, legal names, aliases, "
+                "join dates) and the standard IGRS, versions 1.0 and 1.1 (1.1 supersedes 1.0)",
+            ],
+            ["`patents.csv`", "the register: one row per patent declared against one version"],
+            [
+                "`licensing.yaml`",
+                f"{len(LICENSEES)} licensees and the programme `igrs-v1` (rates, tiers, cap, "
+                "regions, discounts)",
+            ],
+            ["`sales-2026Q1.csv` ... `sales-2026Q4.csv`", "the licensees' quarterly sales reports"],
+            ["`payments.csv`", "royalties received per licensee and quarter"],
+        ],
+    )
+    ess_in_force = sum(in_force(p, AS_OF) for p in ess_pats)
     cap_notes = ", ".join(f"`{g}` in {q}" for g, q in sorted(owed.cap_reached.items()))
     group_year = owed.uncapped_group_year["example-vision"]
-    uncovered = sorted({(s.sale, s.made) for s in lines
-                        if not covered(s, [p for p in patents if p.key in essential])})
+    uncovered = sorted(
+        {
+            (s.sale, s.made)
+            for s in lines
+            if not covered(s, [p for p in patents if p.key in essential])
+        }
+    )
     uncovered_text = ", ".join(f"sold in {a}, made in {b}" for a, b in uncovered)
     return f"""# IGRS sample register (illustrative)
 
@@ -1268,38 +1392,34 @@ Resource Sharing) and its alliance are real, and version 1.0 is reported to have
 invention patents owned by alliance members, but **no public list of those 204 patents exists**.
 The patent numbers, titles, families, dates, the split of patents among members, the evaluation
 results, the licensees, the royalty terms, the sales and the payments here are all made up to
-show how patentpool works. Real members' names are used only as owners of invented patents,
-and the join dates of members other than the five 2003 founders are invented too. Nothing here
-states or suggests what any real company owns, licenses, sells or pays.
+show how patentpool works. Real members' names are used only as owners of invented patents.
+The join dates of members other than the five 2003 founders, and version 1.1 with its
+publication date, are invented too. Nothing here states or suggests what any real company
+owns, licenses, sells or pays.
 
 The files are written by `samples/generate_samples.py` (fixed seed); edit that script and run
 it again rather than editing the files by hand.
 
 ## Files
 
-| File | What it holds |
-|---|---|
-| `alliance.yaml` | the alliance, its {len(sample.members)} members (ids, legal names, aliases, join dates) and the standard IGRS with versions 1.0 and 1.1 (1.1 supersedes 1.0) |
-| `patents.csv` | the register: one row per patent declared against one version |
-| `licensing.yaml` | {len(LICENSEES)} licensees and the programme `igrs-v1` (rates, tiers, cap, regions, discounts) |
-| `sales-2026Q1.csv` ... `sales-2026Q4.csv` | quarterly sales reports of the licensees |
-| `payments.csv` | royalties received per licensee and quarter |
+{files}
 
 ## Totals
 
-- **{len(cn)} CN invention patents** (kind B) declared against version 1.0, plus
-  **{len(ep) + len(us)} counterparts** in the same families ({len(ep)} EP, {len(us)} US, of
-  which {sum(p.status == "pending" for p in us)} are pending US applications): **{len(patents)}
-  patents** in all, in **{len({p.family for p in patents})} families**.
-- **{n10} declarations against 1.0** (every patent), **{n11} against 1.1** (patents declared
-  against both versions appear on two rows): **{n10 + n11} rows** in `patents.csv`.
-- Of the 1.0 declarations, {len(essential)} are evaluated essential; of those,
-  {sum(in_force(p, AS_OF) for p in ess_pats)} are in force on {AS_OF}. "Declared" and
-  "evaluated essential and in force" are deliberately different numbers.
-- CN filing dates run from 2004 to 2008, so with the 20-year term the CN patents filed in 2004
-  and 2005 (and early 2006) have expired by {AS_OF}; of the CN patents in force on that day,
-  {expiring[2026]} expire during 2026, {expiring[2027]} during 2027 and {expiring[2028]} during
-  2028.
+- **{len(cn)} CN invention patents** (kind B) declared against version 1.0.
+- Plus **{len(ep) + len(us)} counterparts** of them in the same families: {len(ep)} EP and
+  {len(us)} US ({pending_us} of the US ones are pending continuation applications, written
+  with the parent's filing date, which sets their term).
+- **{len(patents)} patents** in all, in **{len({p.family for p in patents})} families**.
+- **{n10} declarations against 1.0** (every patent) and **{n11} against 1.1**: a patent
+  declared against both versions has two rows, so `patents.csv` has **{n10 + n11} rows**.
+- Of the 1.0 declarations, {len(essential)} are evaluated essential, and {ess_in_force} of
+  those are in force on {AS_OF}. "Declared" and "evaluated essential and in force" are
+  deliberately different numbers.
+- CN filing dates run from 2004 to 2008. With the 20-year term, the CN patents filed in 2004,
+  2005 and early 2006 have expired by {AS_OF}; of the CN patents in force on that day,
+  {expiring[2026]} expire during 2026, {expiring[2027]} during 2027 and {expiring[2028]}
+  during 2028.
 
 ### Per member (all versions; "declarations" and "essential" for 1.0)
 
@@ -1334,24 +1454,33 @@ The importer must read these as ordinary rows:
 
 ## Licensing and what the payments assume
 
-The programme `igrs-v1` charges, per unit: TV $0.50; phone 0.5% of the unit net price clamped
-to [$50, $200]; codec $0 for a licensee's first 100,000 units in the calendar year, $0.20 up
-to 5,000,000 and $0.10 above. Sales first made in a region-2 country (IN, BR, ID) pay half.
-Licensees in good standing get 10% off; members get 100% off. Each licensee group pays at most
-$3,500,000 a year. A royalty is owed only when an evaluated-essential 1.0 patent is in force
-in the country of sale or of manufacture; this sample's lines are covered for a whole quarter
-or not at all, and only these are not covered: {uncovered_text}.
+The programme `igrs-v1` charges, per unit:
 
-The amounts owed below (USD, rounded half-up to the cent per licensee and quarter) are what
-`payments.csv` was written from. The rules: per line, the category rate (codec tiers counted on
-the licensee's cumulative units of the year, in file order); then the region multiplier; then
-the discount; summed per licensee and quarter; the group cap cuts the quarter in which it is
-reached, the cut shared among the group's licensees in proportion to their quarter's amounts.
-The `example-vision` group would owe {money(group_year)} in the year without the cap, and
-reaches the cap: {cap_notes}. `sample-codec` crosses both codec tiers during the year;
-`illustrative-audio` stays in the free tier until 2026Q4. `sample-smarttv` signed on
-2026-04-20 and reports and pays its 2026Q1 sales as back royalties. `demo-settop` is not in
-good standing (no discount).
+- TV: $0.50;
+- phone: 0.5% of the unit net price (line `net_sales` / `units`) clamped to [$50, $200];
+- codec: $0 for a licensee's first 100,000 units in the calendar year, $0.20 up to 5,000,000,
+  $0.10 above.
+
+Units sold in a region-2 country (IN, BR, ID) pay half. Licensees in good standing get 10%
+off; members get 100% off. Each licensee group pays at most $3,500,000 a year. A royalty is
+owed only when an evaluated-essential 1.0 patent is in force in the country of sale or of
+manufacture. Every line of this sample is covered for a whole quarter or not at all, and the
+only lines not covered are: {uncovered_text}.
+
+The amounts owed below (USD) are what `payments.csv` was written from, by these rules: per
+line, the category rate (codec tiers counted on the licensee's cumulative units of the year,
+in file order), times the region multiplier, less the discount; summed per licensee and
+quarter; the group cap cuts the quarter in which it is reached, the cut shared among the
+group's licensees in proportion to their amounts for that quarter; each licensee's quarter
+rounded half-up to the cent.
+
+- The `example-vision` group (two licensees) would owe {money(group_year)} in the year
+  without the cap; it reaches the cap: {cap_notes}.
+- `sample-codec` crosses both codec tiers during the year; `illustrative-audio` stays in the
+  free tier until 2026Q4.
+- `sample-smarttv` signed on 2026-04-20 and pays its 2026Q1 sales as back royalties.
+- `demo-settop` is not in good standing (no discount).
+- `lenovo` and `tcl` are alliance members and owe nothing.
 
 {table(["licensee", "group", *QUARTERS, "year"], owed_rows)}
 
@@ -1365,36 +1494,47 @@ send no payment):
 def regime_readme(sample: Sample, shape: RegimeShape, story: str) -> str:
     patents = patents_of(sample)
     offices = [o for o in ("EP", "US", "CN", "JP", "KR") if any(p.office == o for p in patents)]
-    on = dt.date(shape.published.year + 1, 1, 1)
+    on = dt.date(shape.published.year + 4, 1, 1)
+    files = table(
+        ["File", "What it holds"],
+        [
+            [
+                "`alliance.yaml`",
+                f"the alliance `{shape.alliance_id}`, its {len(sample.members)} members and the "
+                f"standard `{shape.standard_id}`, version `{shape.version}`",
+            ],
+            ["`patents.csv`", f"one row per patent declared against `{shape.version}`"],
+        ],
+    )
+    bom = "- the file starts with a UTF-8 byte-order mark, as spreadsheet exports often do"
+    first = min(p.filing for p in patents).year
+    last = max(p.filing for p in patents).year
     counts = Counter(p.owner for p in patents)
     total = len(patents)
-    shares = [
-        [m.name, counts[m.id], f"{100 * counts[m.id] / total:.1f}%"] for m in sample.members
-    ]
+    shares = [[m.name, counts[m.id], f"{100 * counts[m.id] / total:.1f}%"] for m in sample.members]
     return f"""# {shape.standard_id}-shaped sample register (illustrative)
 
-**Everything in this folder is invented**: holders, patent numbers, titles, families, dates and
-evaluation results. The register is *shaped* after the {shape.standard_id} licensing regime
-({story}) so that patentpool's comparisons have something to run on; it does not describe any
+**Everything in this folder is invented**: holders, patent numbers, titles, families, dates
+and evaluation results. The register is *shaped* after the {shape.standard_id} licensing
+regime ({story}) so that patentpool's comparisons have something to run on. It describes no
 real portfolio, and the holders' names are fictional.
 
-The files are written by `samples/generate_samples.py` (fixed seed).
+The files are written by `samples/generate_samples.py` (fixed seed); edit that script and run
+it again rather than editing the files by hand.
 
 ## Files
 
-| File | What it holds |
-|---|---|
-| `alliance.yaml` | the alliance `{shape.alliance_id}`, its {len(sample.members)} members and the standard `{shape.standard_id}`, version `{shape.version}` |
-| `patents.csv` | one row per patent declared against `{shape.version}` |
+{files}
 
 ## Totals
 
-**{total} patents** ({", ".join(f"{sum(p.office == o for p in patents)} {o}" for o in offices)})
-in **{len({p.family for p in patents})} families**, held by {len(sample.members)} members.
+- **{total} patents** in **{len({p.family for p in patents})} families**, held by
+  {len(sample.members)} members, one declaration (row) each.
+- By office: {", ".join(f"{sum(p.office == o for p in patents)} {o}" for o in offices)}.
 
 {table(["holder", "patents", "share"], shares)}
 
-### Per member
+### Per member (in force on {on})
 
 {per_member_table(sample, shape.version, on, offices)}
 
@@ -1408,15 +1548,15 @@ in **{len({p.family for p in patents})} families**, held by {len(sample.members)
 
 ## Dates
 
-Filing dates run from {shape.filing_years[0]} to {shape.filing_years[1]}, as for the real
-standard, so with the 20-year term **every patent here has expired** (the last by
+Filing dates run from {first} to {last}, the years the real standard was being developed, so
+with the 20-year term **every patent here has expired** (the last in
 {max(expiry_of(p) for p in patents).year}). To see the register as it stood while the standard
-was licensed, ask for a date such as {on} (the "in force" columns above use that date).
+was licensed, ask for a date such as {on}, as the "in force" columns above do.
 
 ## Rows written the way real exports write them
 
 {chr(10).join(f"- {note}" for note in messy_rows(sample))}
-{"- the file starts with a UTF-8 byte-order mark, as spreadsheet exports often do" if shape.bom else ""}
+{bom if shape.bom else ""}
 """
 
 
@@ -1424,8 +1564,15 @@ def top_readme(samples: Sequence[Sample]) -> str:
     rows = []
     for s in samples:
         patents = patents_of(s)
-        rows.append([f"[`{s.folder}/`]({s.folder}/README.md)", s.standard_id,
-                     len(s.members), len(patents), len(s.decls)])
+        rows.append(
+            [
+                f"[`{s.folder}/`]({s.folder}/README.md)",
+                s.standard_id,
+                len(s.members),
+                len(patents),
+                len(s.decls),
+            ]
+        )
     return f"""# Sample data sets (illustrative)
 
 **All three data sets are invented.** They exist to show and test patentpool on data of a
@@ -1443,7 +1590,7 @@ be drawn from them. Each folder's README says what is invented and lists its tot
 
 Every file here is written by `generate_samples.py` (standard library only, fixed random
 seeds): run `python samples/generate_samples.py` to regenerate them; it checks the data before
-writing and prints the totals. `regimes/` holds separate inputs for the regime comparison.
+writing and prints the totals.
 """
 
 
@@ -1494,21 +1641,34 @@ def main() -> None:
     texts[folder / "licensing.yaml"] = (licensing_yaml(), False)
     for period in QUARTERS:
         rows = [
-            [s.licensee, s.period, s.sale, s.made, s.category, s.units,
-             "" if s.net_sales is None else s.net_sales]
-            for s in lines if s.period == period
+            [
+                s.licensee,
+                s.period,
+                s.sale,
+                s.made,
+                s.category,
+                s.units,
+                "" if s.net_sales is None else s.net_sales,
+            ]
+            for s in lines
+            if s.period == period
         ]
         texts[folder / f"sales-{period}.csv"] = (csv_text(SALES_COLUMNS, rows), False)
     texts[folder / "payments.csv"] = (
-        csv_text(PAYMENT_COLUMNS, [[a, b, c, d.isoformat()] for a, b, c, d in payments]), False
+        csv_text(PAYMENT_COLUMNS, [[a, b, c, d.isoformat()] for a, b, c, d in payments]),
+        False,
     )
     texts[folder / "README.md"] = (igrs_readme(igrs, lines, owed, payments), False)
     texts[HERE / "gsm" / "README.md"] = (
-        regime_readme(gsm, GSM_SHAPE, "many holders with portfolios of similar size, licensing "
-                      "widely"), False)
+        regime_readme(
+            gsm, GSM_SHAPE, "many holders with portfolios of similar size, licensing widely"
+        ),
+        False,
+    )
     texts[HERE / "cdma" / "README.md"] = (
         regime_readme(cdma, CDMA_SHAPE, "one holder owning nearly every essential patent"),
-        False)
+        False,
+    )
     texts[HERE / "README.md"] = (top_readme((igrs, gsm, cdma)), False)
 
     for path, (text, bom) in texts.items():
@@ -1516,14 +1676,18 @@ def main() -> None:
 
     for sample in (igrs, gsm, cdma):
         patents = patents_of(sample)
-        by_office = Counter(p.office for p in patents)
-        print(f"{sample.folder}: {len(patents)} patents {dict(sorted(by_office.items()))}, "
-              f"{len(sample.decls)} declarations, {len(sample.members)} members")
-        print("  per member:", dict(Counter(p.owner for p in patents)))
-        print("  status:", dict(Counter(p.status for p in patents)))
-        print("  essentiality:", dict(Counter((d.version, d.essentiality) for d in sample.decls)))
-    print(f"igrs-v1 licensing: {len(LICENSEES)} licensees, {len(lines)} sales lines, "
-          f"{len(payments)} payments; cap reached {owed.cap_reached}")
+        print(f"{sample.folder}: {len(patents)} patents, {len(sample.decls)} declarations")
+        for title, counts in (
+            ("office", Counter(p.office for p in patents)),
+            ("owner", Counter(p.owner for p in patents)),
+            ("status", Counter(p.status for p in patents)),
+            ("essentiality", Counter(f"{d.version}:{d.essentiality}" for d in sample.decls)),
+        ):
+            print(f"  {title:13}", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print(
+        f"igrs-v1 licensing: {len(LICENSEES)} licensees, {len(lines)} sales lines, "
+        f"{len(payments)} payments; cap reached {owed.cap_reached}"
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -78,6 +79,7 @@ def compare(
             raise InvalidInput("--sweep and --years cannot be used together")
         if years_spec is not None:
             years = parse_years(years_spec)
+            loaded.require_source()
             register = app.load_register()
             source = loaded.source_in(register)
             projection = project(register, source, loaded.market, loaded.regimes, years)
@@ -174,7 +176,10 @@ def _f(value: Fraction) -> float:
 
 
 def _cell(value: Fraction) -> str:
-    return f"{float(value):.2f}"
+    """Two decimals, rounded half away from zero, exactly (no float on the way)."""
+    cents = math.floor(abs(value) * 100 + Fraction(1, 2))
+    sign = "-" if value < 0 and cents else ""
+    return f"{sign}{cents // 100}.{cents % 100:02d}"
 
 
 def _value(value: Fraction) -> int | float:
@@ -326,11 +331,11 @@ def render_sweep(
             ],
         }
         return json.dumps(payload, indent=2, ensure_ascii=False)
-    columns = [parameter, *SUMMARY]
+    column = f"sweep {parameter}"
     lines = [
-        {parameter: show(value)} | _summary_row(o) for value, outcomes in rows for o in outcomes
+        {column: show(value)} | _summary_row(o) for value, outcomes in rows for o in outcomes
     ]
-    return f"{scenario.name}: sweep of {parameter}\n\n{table(lines, columns)}"
+    return f"{scenario.name}: sweep of {parameter}\n\n{table(lines, [column, *SUMMARY])}"
 
 
 def render_years(loaded: ScenarioFile, projection: Sequence[YearOutcome], fmt: str) -> str:

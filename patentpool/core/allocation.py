@@ -478,10 +478,27 @@ def shapley(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
 
 
 # --------------------------------------------------------------------------- the covering game
+#
+# v(S) = 1 when S holds every section, i.e. meets the holder set H of every section. By
+# inclusion-exclusion, v(S) = sum over non-empty sets T of sections of (-1)^(|T|+1) [S meets
+# union(H of T)], and the game [S meets U] gives 1/|U| to each member of U. So a member's value
+# is sum over unions U containing it of -c(U) / |U|, with c(U) = sum of (-1)^|T| over the T whose
+# union is U. Members holding the same sections ("kinds") get the same value; sets of sections
+# whose holders never overlap ("parts") combine by the sizes of their unions only. Per part, the
+# c(U) come either from the unions themselves or, through Moebius inversion, from the kind-sets
+# W that contain no holder set (the complements of winning coalitions); the smaller family wins.
 
-#: Largest number of distinct kinds of holder in one connected part of the game solved exactly
-#: by ``method=auto``; beyond it the value is estimated by sampling orders.
+#: Most families of unions or kind-sets to build before trying the other family; past it in
+#: both, ``method=auto`` samples orders instead when a part has more than 20 kinds of holder.
+EXACT_STATES_LIMIT = 1 << 17
+#: A part with at most this many kinds of holder is always solved exactly.
 EXACT_KINDS_LIMIT = 20
+
+Poly = list[int]  # integer coefficients by degree: the number of members in a union
+
+
+class _TooBig(Exception):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,11 +507,13 @@ class ShapleyResult:
     method: str  # "exact" or "Monte Carlo, N orders, seed S"
 
 
-def _minimal_holder_sets(holdings: Mapping[MemberId, frozenset[str]]) -> list[frozenset[MemberId]]:
-    """For each section, who holds it; keeping only sets that contain no other set.
+def _minimal_holder_sets(
+    holdings: Mapping[MemberId, frozenset[str]],
+) -> list[frozenset[MemberId]]:
+    """Who holds each section, keeping only the holder sets that contain no other one.
 
-    A coalition holding a member of every minimal set holds every section, because a section
-    whose holders include a minimal set's is covered whenever that set is.
+    A coalition meeting every minimal set holds every section, since a section whose holders
+    include a minimal set's is held whenever that set is met.
     """
     holders: dict[str, set[MemberId]] = defaultdict(set)
     for member, sections in holdings.items():
@@ -509,13 +528,12 @@ def _minimal_holder_sets(holdings: Mapping[MemberId, frozenset[str]]) -> list[fr
 
 
 def _components(sets: list[frozenset[MemberId]]) -> list[list[frozenset[MemberId]]]:
-    """Group the holder sets that share members (directly or through others)."""
+    """Group the holder sets that share members, directly or through others."""
     parts: list[tuple[set[MemberId], list[frozenset[MemberId]]]] = []
     for holder_set in sets:
-        touching = [p for p in parts if p[0] & holder_set]
         members = set(holder_set)
         grouped = [holder_set]
-        for part in touching:
+        for part in [p for p in parts if p[0] & holder_set]:
             members |= part[0]
             grouped += part[1]
             parts.remove(part)
@@ -525,35 +543,47 @@ def _components(sets: list[frozenset[MemberId]]) -> list[list[frozenset[MemberId
 
 @dataclass(frozen=True, slots=True)
 class _Part:
-    """One connected part of the game: holder kinds (members holding the same sets)."""
+    kinds: tuple[tuple[MemberId, ...], ...]  # the members of each kind
+    masks: tuple[int, ...]  # each holder set as a bit mask over kinds
 
-    kinds: tuple[tuple[MemberId, ...], ...]  # members of each kind
-    coefficients: dict[int, int]  # union of holder sets (bit mask over kinds) -> signed count
+    @classmethod
+    def of(cls, sets: list[frozenset[MemberId]]) -> _Part:
+        members = sorted(set().union(*sets))
+        by_kind: dict[tuple[int, ...], list[MemberId]] = defaultdict(list)
+        for member in members:
+            by_kind[tuple(i for i, s in enumerate(sets) if member in s)].append(member)
+        kinds = sorted(by_kind.items(), key=lambda kv: kv[1])
+        masks = tuple(
+            sum(1 << k for k, (sig, _) in enumerate(kinds) if i in sig) for i in range(len(sets))
+        )
+        return cls(tuple(tuple(ms) for _, ms in kinds), masks)
+
+    @property
+    def members(self) -> int:
+        return sum(len(k) for k in self.kinds)
 
     def size(self, mask: int) -> int:
         return sum(len(k) for i, k in enumerate(self.kinds) if mask >> i & 1)
 
-    def polynomial(self) -> list[int]:
-        """Signed counts by the number of members in the union (index = that number)."""
-        poly = [0] * (sum(len(k) for k in self.kinds) + 1)
-        for mask, coefficient in self.coefficients.items():
-            poly[self.size(mask)] += coefficient
-        return poly
+
+def _trim(poly: Poly, degree: int) -> Poly:
+    return (poly + [0] * (degree + 1))[: degree + 1]
 
 
-def _part(sets: list[frozenset[MemberId]]) -> _Part:
-    members = sorted(set().union(*sets))
-    signature = {m: tuple(i for i, s in enumerate(sets) if m in s) for m in members}
-    by_kind: dict[tuple[int, ...], list[MemberId]] = defaultdict(list)
-    for member in members:
-        by_kind[signature[member]].append(member)
-    kinds = sorted(by_kind.items(), key=lambda kv: kv[1])
-    masks = [
-        sum(1 << k for k, (sig, _) in enumerate(kinds) if i in sig) for i in range(len(sets))
-    ]
-    # inclusion-exclusion over sections: sum over sets T of holder sets of (-1)^|T| [union(T)]
+def _multiply(a: Poly, b: Poly, degree: int | None = None) -> Poly:
+    out = [0] * (len(a) + len(b) - 1)
+    for i, x in enumerate(a):
+        if x:
+            for j, y in enumerate(b):
+                out[i + j] += x * y
+    return out if degree is None else _trim(out, degree)
+
+
+def _by_unions(part: _Part, limit: int | None) -> tuple[Poly, list[Poly]]:
+    """(G, A): G[k] = sum of c(U) over unions of k members (U empty included), A[kind][k] =
+    sum of -c(U) over those containing the kind."""
     coefficients: dict[int, int] = {0: 1}
-    for mask in masks:
+    for mask in part.masks:
         for union, coefficient in list(coefficients.items()):
             joined = union | mask
             value = coefficients.get(joined, 0) - coefficient
@@ -561,55 +591,102 @@ def _part(sets: list[frozenset[MemberId]]) -> _Part:
                 coefficients[joined] = value
             else:
                 coefficients.pop(joined, None)
-    return _Part(tuple(tuple(ms) for _, ms in kinds), coefficients)
+        if limit is not None and len(coefficients) > limit:
+            raise _TooBig
+    g = [0] * (part.members + 1)
+    a = [[0] * (part.members + 1) for _ in part.kinds]
+    for union, coefficient in coefficients.items():
+        size = part.size(union)
+        g[size] += coefficient
+        for k in range(len(part.kinds)):
+            if union >> k & 1:
+                a[k][size] -= coefficient
+    return g, a
 
 
-def _multiply(a: list[int], b: list[int]) -> list[int]:
-    out = [0] * (len(a) + len(b) - 1)
-    for i, x in enumerate(a):
-        if x:
-            for j, y in enumerate(b):
-                out[i + j] += x * y
-    return out
+def _by_free_sets(part: _Part, limit: int | None) -> tuple[Poly, list[Poly]]:
+    """The same (G, A) from the kind-sets W containing no holder set, as power series.
+
+    With y_k = x^n_k / (1 - x^n_k) (n_k members of kind k), Z = prod over kinds of
+    (1 - x^n_k), S = sum over W of prod over k in W of y_k and S_k the same over W holding k:
+    G = Z S and A_k = Z (y_k (S - S_k) - S_k), all exact modulo x^(members + 1).
+    """
+    degree = part.members
+    counts = [len(k) for k in part.kinds]
+
+    def times_y(poly: Poly, n: int) -> Poly:  # poly * x^n / (1 - x^n), truncated
+        out = [0] * (degree + 1)
+        for i in range(n, degree + 1):
+            out[i] = poly[i - n] + out[i - n]
+        return out
+
+    containing = [[m for m in part.masks if m >> k & 1] for k in range(len(counts))]
+    total = [0] * (degree + 1)
+    holding = [[0] * (degree + 1) for _ in counts]
+    found = 0
+    stack: list[tuple[int, int, Poly]] = [(0, 0, _trim([1], degree))]
+    while stack:
+        chosen, start, product = stack.pop()
+        found += 1
+        if limit is not None and found > limit:
+            raise _TooBig
+        total = [t + p for t, p in zip(total, product, strict=True)]
+        for k in range(len(counts)):
+            if chosen >> k & 1:
+                holding[k] = [h + p for h, p in zip(holding[k], product, strict=True)]
+        for k in range(start, len(counts)):
+            grown = chosen | 1 << k
+            if all(m & ~grown for m in containing[k]):
+                stack.append((grown, k + 1, times_y(product, counts[k])))
+    z = _trim([1], degree)
+    for n in counts:
+        z = [z[i] - (z[i - n] if i >= n else 0) for i in range(degree + 1)]
+    g = _multiply(z, total, degree)
+    a = []
+    for k, n in enumerate(counts):
+        rest = [t - h for t, h in zip(total, holding[k], strict=True)]
+        inner = [r - h for r, h in zip(times_y(rest, n), holding[k], strict=True)]
+        a.append(_multiply(z, inner, degree))
+    return g, a
 
 
-def _spread(size: int, others: list[int], cache: dict[int, Fraction]) -> Fraction:
-    """sum over k of others[k] / (size + k): the share of a union of ``size`` members."""
+def _solve(part: _Part, exact: bool) -> tuple[Poly, list[Poly]]:
+    for method in (_by_free_sets, _by_unions):
+        try:
+            return method(part, EXACT_STATES_LIMIT)
+        except _TooBig:
+            continue
+    if not exact and len(part.kinds) > EXACT_KINDS_LIMIT:
+        raise _TooBig
+    return _by_unions(part, None)
+
+
+def _spread(size: int, others: Poly, cache: dict[int, Fraction]) -> Fraction:
+    """sum over k of others[k] / (size + k)."""
     if size not in cache:
         cache[size] = sum((Fraction(c, size + k) for k, c in enumerate(others) if c), Fraction(0))
     return cache[size]
 
 
-def _exact(players: list[MemberId], sets: list[frozenset[MemberId]]) -> dict[MemberId, Fraction]:
-    """Exact Shapley value of the covering game by inclusion-exclusion over the sections.
-
-    v(S) = prod over sets H of [S meets H] = sum over non-empty T of (-1)^(|T|+1) [S meets
-    union(T)], and the game [S meets U] gives 1/|U| to each member of U. Parts that share no
-    member multiply, so only the sizes of the other parts' unions matter.
-    """
-    parts = [_part(group) for group in _components(sets)]
-    polys = [p.polynomial() for p in parts]
-    prefix = [[1]]
-    for poly in polys:
-        prefix.append(_multiply(prefix[-1], poly))
-    suffix = [[1]]
-    for poly in reversed(polys):
-        suffix.append(_multiply(suffix[-1], poly))
+def _exact(
+    players: list[MemberId], sets: list[frozenset[MemberId]], force: bool
+) -> dict[MemberId, Fraction]:
+    parts = [_Part.of(group) for group in _components(sets)]
+    solved = [_solve(part, force) for part in parts]
+    prefix: list[Poly] = [[1]]
+    for g, _ in solved:
+        prefix.append(_multiply(prefix[-1], g))
+    suffix: list[Poly] = [[1]]
+    for g, _ in reversed(solved):
+        suffix.append(_multiply(suffix[-1], g))
     suffix.reverse()
     shares = dict.fromkeys(players, Fraction(0))
-    for index, part in enumerate(parts):
+    for index, (part, (_, by_kind)) in enumerate(zip(parts, solved, strict=True)):
         others = _multiply(prefix[index], suffix[index + 1])
         cache: dict[int, Fraction] = {}
-        by_kind: list[dict[int, int]] = [defaultdict(int) for _ in part.kinds]
-        for mask, coefficient in part.coefficients.items():
-            if mask:
-                size = part.size(mask)
-                for k in range(len(part.kinds)):
-                    if mask >> k & 1:
-                        by_kind[k][size] -= coefficient
-        for k, members in enumerate(part.kinds):
+        for members, poly in zip(part.kinds, by_kind, strict=True):
             value = sum(
-                (a * _spread(size, others, cache) for size, a in by_kind[k].items() if a),
+                (c * _spread(size, others, cache) for size, c in enumerate(poly) if c),
                 Fraction(0),
             )
             for member in members:
@@ -620,16 +697,16 @@ def _exact(players: list[MemberId], sets: list[frozenset[MemberId]]) -> dict[Mem
 def _monte_carlo(
     players: list[MemberId], sets: list[frozenset[MemberId]], samples: int, seed: int
 ) -> dict[MemberId, Fraction]:
-    """Share of ``samples`` random orders in which each member completes the coverage."""
+    """The share of ``samples`` random orders in which each member completes the coverage."""
     rng = random.Random(seed)
-    touches = {p: frozenset(i for i, s in enumerate(sets) if p in s) for p in players}
+    meets = {p: frozenset(i for i, s in enumerate(sets) if p in s) for p in players}
     pivotal: Counter[MemberId] = Counter()
     order = list(players)
     for _ in range(samples):
         rng.shuffle(order)
         missing = set(range(len(sets)))
         for player in order:
-            missing -= touches[player]
+            missing -= meets[player]
             if not missing:
                 pivotal[player] += 1
                 break
@@ -642,25 +719,23 @@ def shapley_shares(
     samples: int = 20000,
     seed: int = 0,
 ) -> ShapleyResult:
-    """Shapley value of the game won by a coalition holding every section someone holds.
+    """Shapley value of the game won by a coalition holding every section anyone holds.
 
-    ``holdings`` gives the sections each member holds a counted patent in. ``method``:
-    ``exact``; ``monte-carlo`` (``samples`` random orders from ``random.Random(seed)``);
-    ``auto``: exact when every connected part of the game has at most
-    :data:`EXACT_KINDS_LIMIT` kinds of holder (always so with at most 20 members).
+    ``holdings`` gives the sections in which each member holds a counted patent. ``method``:
+    ``exact``; ``monte-carlo`` (``samples`` orders drawn with ``random.Random(seed)``); or
+    ``auto``: exact unless a connected part of the game has more than
+    :data:`EXACT_KINDS_LIMIT` kinds of holder and is too large for both exact families
+    (so always exact with at most 20 members).
     """
     players = sorted(holdings)
     sets = _minimal_holder_sets(holdings)
     if not sets:
         return ShapleyResult({}, "exact")
-    if method == "auto":
-        too_big = any(
-            len({tuple(m in s for s in group) for m in set().union(*group)}) > EXACT_KINDS_LIMIT
-            for group in _components(sets)
-        )
-        method = "monte-carlo" if too_big else "exact"
-    if method == "exact":
-        return ShapleyResult(_exact(players, sets), "exact")
+    if method != "monte-carlo":
+        try:
+            return ShapleyResult(_exact(players, sets, method == "exact"), "exact")
+        except _TooBig:
+            pass
     return ShapleyResult(
         _monte_carlo(players, sets, samples, seed),
         f"Monte Carlo, {samples} orders, seed {seed}",

@@ -201,21 +201,31 @@ class ScenarioFile:
                 self._check_members(register, holders)
         return Scenario(self.name, self.market, holders, self.regimes)
 
+    def require_source(self) -> HolderSource:
+        """The register reference of the holders; an error when they are given inline."""
+        if not isinstance(self.holders, HolderSource):
+            raise ScenarioInvalid(
+                [
+                    self.problem(
+                        ("scenario", "holders"),
+                        "given inline, so their patents have no expiry dates; give them as "
+                        "{standard, version} to take them from the register",
+                    )
+                ]
+            )
+        return self.holders
+
     def source_in(self, register: Register) -> HolderSource:
         """The register reference of the holders, checked against ``register``."""
-        if not isinstance(self.holders, HolderSource):
-            raise InvalidInput(
-                f"{self.file}: scenario.holders: given inline, so they have no expiry dates; "
-                "give them as {standard, version} to take them from the register"
-            )
+        source = self.require_source()
         try:
-            check_source(register, self.holders)
+            check_source(register, source)
         except NotFound as exc:
             key = "standard" if exc.kind == "standard" else "version"
             raise ScenarioInvalid(
                 [self.problem(("scenario", "holders", key), f"{exc} in the register")]
             ) from exc
-        return self.holders
+        return source
 
     def _from_register(self, register: Register, source: HolderSource) -> tuple[Holder, ...]:
         holders = holders_on(register, self.source_in(register), self.as_of)

@@ -1,0 +1,159 @@
+"""The register's commands through click's runner: exact output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from register_files import ALLIANCE, HEADER, ROWS, write
+
+from patentpool.cli import cli
+
+
+def run(url: str, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--db", url, *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_commands_without_schema_say_how_to_create_it(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    code, _out, err = run(url, "members", "list")
+    assert code == 1
+    assert err == (
+        f"Error: the database {url} has no patentpool schema; "
+        "create it with `patentpool db upgrade`\n"
+    )
+
+
+def test_db_upgrade_creates_then_reports_current(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    code, out, _ = run(url, "db", "upgrade")
+    assert code == 0
+    assert out.startswith(f"created the patentpool schema in {url} (revision ")
+    code, out, _ = run(url, "db", "upgrade")
+    assert "is already at schema revision" in out
+    assert (tmp_path / "new.db").stat().st_mode & 0o077 == 0  # owner-only
+
+
+def test_password_never_appears_in_errors() -> None:
+    url = "postgresql+psycopg://pool:s3cret-pw@127.0.0.1:1/pool"
+    code, out, err = run(url, "members", "list")
+    assert code == 1
+    assert "s3cret-pw" not in out + err
+    assert err.startswith("Error: cannot connect to postgresql+psycopg://pool:***@127.0.0.1:1/pool")
+
+
+def test_import_then_list(db_url: str, tmp_path: Path) -> None:
+    write(tmp_path, "alliance.yaml", ALLIANCE)
+    write(tmp_path, "patents.csv", HEADER + ROWS)
+    code, out, _ = run(db_url, "import", str(tmp_path))
+    assert code == 0, out
+    assert "patents        added          3" in out
+    code, out, _ = run(db_url, "import", str(tmp_path))
+    assert out == "2 file(s) read; the register already held all of it: nothing changed\n"
+    code, out, _ = run(db_url, "members", "list", "--format", "json")
+    assert json.loads(out) == [
+        {"id": "lenovo", "name": "Lenovo Group Ltd.", "joined": "2003-07-01", "patents": 2, "aliases": ["Lenovo"]},
+        {"id": "tcl", "name": "TCL Corporation", "joined": "2003-07-01", "patents": 1, "aliases": []},
+    ]
+
+
+def test_import_problems_are_printed_then_exit_1(db_url: str, tmp_path: Path) -> None:
+    write(tmp_path, "alliance.yaml", ALLIANCE)
+    write(tmp_path, "patents.csv", HEADER + "CN101000009B,sony,,2006-01-10,,,,IGRS,1.0,,,\n")
+    code, out, err = run(db_url, "import", str(tmp_path))
+    assert code == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'patents.csv'}:2: owner: unknown member 'sony'")
+    assert lines[-1] == "Error: 1 problem in 1 file; nothing was imported"
+    assert "Traceback" not in err
+    _, out, _ = run(db_url, "members", "list", "--format", "csv")
+    assert out == "id,name,joined,patents,aliases\n"
+
+
+def test_import_of_a_missing_path(db_url: str) -> None:
+    code, _, err = run(db_url, "import", "no/such/folder")
+    assert code == 1
+    assert err.splitlines() == [
+        "no/such/folder:0: path: does not exist",
+        "Error: 1 problem in 1 file; nothing was imported",
+    ]
+
+
+def test_standards_list(small_register: str) -> None:
+    code, out, _ = run(small_register, "standards", "list", "--format", "csv")
+    assert code == 0
+    assert out.splitlines() == [
+        "standard,name,version,published,supersedes,sections,declarations",
+        "IGRS,Intelligent Grouping and Resource Sharing,1.0,2005-01-01,,discovery media,3",
+        "IGRS,Intelligent Grouping and Resource Sharing,1.1,,1.0,,1",
+    ]
+
+
+def test_patents_list_filters(small_register: str) -> None:
+    def keys(*args: str) -> list[str]:
+        code, out, err = run(small_register, "patents", "list", "--format", "json", *args)
+        assert code == 0, err
+        return [row["patent"] for row in json.loads(out)]
+
+    assert keys() == ["CN101000001B", "CN101000003B", "EP1000002B1"]
+    assert keys("--member", "tcl") == ["CN101000003B"]
+    assert keys("--standard", "IGRS", "--version", "1.1") == ["CN101000001B"]
+    assert keys("--essentiality", "essential") == ["CN101000001B", "EP1000002B1"]
+    assert keys("--in-force-on", "2010-01-01") == ["CN101000001B"]
+    assert keys("--in-force-on", "2011-01-01", "--country", "DE") == ["EP1000002B1"]
+    assert keys("--country", "cn") == ["CN101000001B", "CN101000003B"]
+
+
+def test_patents_list_unknown_member(small_register: str) -> None:
+    code, _, err = run(small_register, "patents", "list", "--member", "sony")
+    assert (code, err) == (1, "Error: unknown member 'sony'\n")
+
+
+def test_patents_list_bad_country(small_register: str) -> None:
+    code, _, err = run(small_register, "patents", "list", "--country", "XZ")
+    assert code == 2
+    assert "unknown country code 'XZ'" in err
+
+
+def test_counts_json_adds_up(small_register: str) -> None:
+    code, out, _ = run(small_register, "counts", "--standard", "IGRS", "--version", "1.0",
+                       "--as-of", "2011-01-01", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["total"] == {"declared": 3, "essential": 2, "not_essential": 0, "awaiting": 1,
+                             "in_force": 2, "essential_in_force": 2, "families": 2}
+    assert [g["member"] for g in data["groups"]] == ["lenovo", "tcl"]
+    assert sum(g["declared"] for g in data["groups"]) == data["total"]["declared"]
+
+
+def test_counts_table_by_jurisdiction(small_register: str) -> None:
+    code, out, _ = run(small_register, "counts", "--standard", "IGRS", "--version", "1.0",
+                       "--as-of", "2026-05-01", "--by", "jurisdiction")
+    assert code == 0
+    assert out.splitlines()[2:] == [
+        "group  declared  essential  not_essential  awaiting  in_force  essential_in_force  families",
+        "-----  --------  ---------  -------------  --------  --------  ------------------  --------",
+        "CN            2          1              0         1         0                   0         2",
+        "EP            1          1              0         0         1                   1         1",
+        "total         3          2              0         1         1                   1         2",
+    ]
+
+
+def test_counts_unknown_version(small_register: str) -> None:
+    code, _, err = run(small_register, "counts", "--standard", "IGRS", "--version", "2.0")
+    assert (code, err) == (1, "Error: IGRS has no version '2.0' (known: 1.0, 1.1)\n")
+
+
+def test_export_round_trip(small_register: str, tmp_path: Path) -> None:
+    out_dir = tmp_path / "export"
+    code, out, _ = run(small_register, "export", str(out_dir))
+    assert code == 0
+    assert out.splitlines() == [f"wrote {out_dir / 'alliance.yaml'}", f"wrote {out_dir / 'patents.csv'}"]
+    copy = f"sqlite:///{tmp_path / 'copy.db'}"
+    assert run(copy, "db", "upgrade")[0] == 0
+    assert run(copy, "import", str(out_dir))[0] == 0
+    for args in (["members", "list"], ["standards", "list"], ["patents", "list", "--format", "json"]):
+        assert run(copy, *args)[1] == run(small_register, *args)[1]
