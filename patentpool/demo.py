@@ -62,7 +62,8 @@ def step_register(state: DemoState) -> list[str]:
 
     upgrade(state.url)
     with session_for(state.url) as session:
-        import_paths(session, [state.samples / "igrs-v1"])
+        folder = state.samples / "igrs-v1"
+        import_paths(session, [folder / "alliance.yaml", folder / "patents.csv"])
         register = load_register(session)
     rows, total = count_declarations(register, "IGRS", "1.0", DEMO_DATE, CountBy.MEMBER)
     names = register.member_index()

@@ -512,8 +512,8 @@ def igrs_register(rng: random.Random) -> Sample:
     revoked.status, revoked.status_blank = "revoked", False
 
     decls: list[Decl] = []
-    for pat in cn + counterparts:
-        ess = essentiality_10[basis_of[id(pat)].key if id(pat) in basis_of else pat.key]
+    for pat in cn:
+        ess = essentiality_10[pat.key]
         if pat.status == "pending":
             ess = "declared"
         decl = Decl(
@@ -527,13 +527,9 @@ def igrs_register(rng: random.Random) -> Sample:
         evaluate(rng, decl, dt.date(2025, 12, 31), IGRS_EVALUATORS)
         decls.append(decl)
 
-    # version 1.1: about a third of the CN patents, and counterparts of some of them
+    # version 1.1 (the edition put forward internationally): about a third of the CN
+    # patents, and every EP/US counterpart
     later = rng.sample([p for p in cn if p.status != "expired"], 70)
-    later_families = {p.family for p in later}
-    later += rng.sample(
-        [p for p in counterparts if p.family in later_families and p.status != "pending"],
-        8,
-    )
     by_key_10 = {d.pat.key: d for d in decls}
     for pat in later:
         before = by_key_10[pat.key]
@@ -543,6 +539,14 @@ def igrs_register(rng: random.Random) -> Sample:
         if before.essentiality == "essential" and rng.random() < 0.4:
             decl.essentiality = "essential"
             evaluate(rng, decl, dt.date(2025, 12, 31), IGRS_EVALUATORS)
+        decls.append(decl)
+    for pat in counterparts:
+        ess = essentiality_10[basis_of[id(pat)].key]
+        if pat.status == "pending":
+            ess = "declared"
+        declared_on = max(pat.filing, random_day(rng, dt.date(2008, 6, 1), dt.date(2009, 12, 31)))
+        decl = Decl(pat, "IGRS", "1.1", pat.section, ess, declared_on=declared_on)
+        evaluate(rng, decl, dt.date(2025, 12, 31), IGRS_EVALUATORS)
         decls.append(decl)
 
     order = {m.id: i for i, m in enumerate(members)}
@@ -1049,7 +1053,7 @@ def licensing_yaml() -> str:
         "programs:\n"
         "  - id: igrs-v1\n"
         "    standard: IGRS\n"
-        '    versions: ["1.0"]\n'
+        '    versions: ["1.0", "1.1"]\n'
         "    currency: USD\n"
         '    admin_fee: "10%"\n'
         "    counts: essential\n"
@@ -1411,8 +1415,10 @@ it again rather than editing the files by hand.
   {len(us)} US ({pending_us} of the US ones are pending continuation applications, written
   with the parent's filing date, which sets their term).
 - **{len(patents)} patents** in all, in **{len({p.family for p in patents})} families**.
-- **{n10} declarations against 1.0** (every patent) and **{n11} against 1.1**: a patent
-  declared against both versions has two rows, so `patents.csv` has **{n10 + n11} rows**.
+- **{n10} declarations against 1.0** (the CN invention patents) and **{n11} against 1.1**
+  (a third of the CN patents, and every EP/US counterpart: 1.1 is the edition put forward
+  internationally): a patent declared against both versions has two rows, so `patents.csv`
+  has **{n10 + n11} rows**. The licensing programme covers both versions.
 - Of the 1.0 declarations, {len(essential)} are evaluated essential, and {ess_in_force} of
   those are in force on {AS_OF}. "Declared" and "evaluated essential and in force" are
   deliberately different numbers.
@@ -1463,7 +1469,7 @@ The programme `igrs-v1` charges, per unit:
 
 Units sold in a region-2 country (IN, BR, ID) pay half. Licensees in good standing get 10%
 off; members get 100% off. Each licensee group pays at most $3,500,000 a year. A royalty is
-owed only when an evaluated-essential 1.0 patent is in force in the country of sale or of
+owed only when an evaluated-essential patent declared against 1.0 or 1.1 is in force in the country of sale or of
 manufacture. Every line of this sample is covered for a whole quarter or not at all, and the
 only lines not covered are: {uncovered_text}.
 
@@ -1630,7 +1636,8 @@ def main() -> None:
 
     rng = random.Random(2026)
     lines = make_sales(rng)
-    essential = [p for p in patents_of(igrs) if p.key in essential_keys(igrs, "1.0")]
+    counted = essential_keys(igrs, "1.0") | essential_keys(igrs, "1.1")
+    essential = [p for p in patents_of(igrs) if p.key in counted]
     owed = royalties(lines, essential)
     payments = make_payments(rng, owed)
     check_licensing(igrs, lines, payments)

@@ -332,9 +332,7 @@ def render_sweep(
         }
         return json.dumps(payload, indent=2, ensure_ascii=False)
     column = f"sweep {parameter}"
-    lines = [
-        {column: show(value)} | _summary_row(o) for value, outcomes in rows for o in outcomes
-    ]
+    lines = [{column: show(value)} | _summary_row(o) for value, outcomes in rows for o in outcomes]
     return f"{scenario.name}: sweep of {parameter}\n\n{table(lines, [column, *SUMMARY])}"
 
 

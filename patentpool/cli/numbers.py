@@ -2,4 +2,102 @@
 
 from __future__ import annotations
 
-COMMANDS: list[object] = []
+import sys
+from pathlib import Path
+
+import click
+
+from patentpool.cli.common import format_option, render_rows
+
+
+def _lines(path: str, column: str | None) -> tuple[list[int], list[str]]:
+    """(line numbers, raw values) from a plain list or one CSV column."""
+    from patentpool.io.readers import FileUnreadable, iter_csv, normalize_header, read_text
+
+    try:
+        text = sys.stdin.read() if path == "-" else read_text(Path(path), path)
+    except FileUnreadable as exc:
+        raise click.ClickException(str(exc.problem)) from exc
+    if column is None:
+        raw = text.splitlines()
+        return list(range(1, len(raw) + 1)), raw
+    try:
+        rows = list(iter_csv(text, path))
+    except FileUnreadable as exc:
+        raise click.ClickException(str(exc.problem)) from exc
+    if not rows:
+        raise click.ClickException(f"{path} is empty")
+    header = [normalize_header(h) for h in rows[0][1]]
+    wanted = normalize_header(column)
+    if wanted not in header:
+        raise click.ClickException(
+            f"{path} has no column {column!r} (columns: {', '.join(h for h in header if h)})"
+        )
+    index = header.index(wanted)
+    lines = [line for line, _ in rows[1:]]
+    values = [cells[index] if index < len(cells) else "" for _, cells in rows[1:]]
+    return lines, values
+
+
+@click.command("normalize")
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--column", help="Read this column of a CSV file instead of one number per line.")
+@click.option("--jurisdiction", help="Office for bare numbers without one, e.g. US for 7123456.")
+@format_option
+def normalize(file: str, column: str | None, jurisdiction: str | None, fmt: str) -> None:
+    """Print patent and publication numbers in canonical form.
+
+    Reads one number per line (or a CSV column with --column), prints each normalised,
+    and flags invalid numbers and duplicates. Exit status 1 when any number is invalid.
+
+    \b
+    Example:
+      patentpool normalize numbers.txt --jurisdiction US
+      patentpool normalize declarations.csv --column "Publication number" --format csv
+    """
+    from patentpool.core.numbers import InvalidPatentNumber, dedupe_report, summarize
+
+    lines, values = _lines(file, column)
+    try:
+        entries = dedupe_report(values, jurisdiction)
+    except InvalidPatentNumber as exc:
+        raise click.BadParameter(str(exc), param_hint="--jurisdiction") from exc
+    rows = []
+    for entry in entries:
+        line = lines[entry.line - 1]
+        note = entry.error or ""
+        if entry.duplicate_of is not None:
+            note = f"duplicate of line {lines[entry.duplicate_of - 1]}"
+        rows.append(
+            {
+                "line": line,
+                "input": entry.raw.strip(),
+                "normalized": str(entry.number) if entry.number else "",
+                "key": entry.number.key if entry.number else "",
+                "status": "invalid" if entry.error else ("duplicate" if entry.duplicate else "ok"),
+                "note": note,
+            }
+        )
+    summary = summarize(entries)
+    payload = {
+        "file": file,
+        "entries": summary.entries,
+        "valid": summary.valid,
+        "invalid": summary.invalid,
+        "duplicates": summary.duplicates,
+        "unique": summary.unique,
+        "numbers": rows,
+    }
+    columns = ["line", "input", "normalized", "status", "note"]
+    click.echo(render_rows(rows, columns if fmt == "table" else [*columns[:3], "key", *columns[3:]],
+                           fmt, json_payload=payload))
+    if fmt == "table":
+        click.echo(
+            f"\n{summary.entries} numbers: {summary.valid} valid ({summary.unique} unique, "
+            f"{summary.duplicates} duplicates), {summary.invalid} invalid"
+        )
+    if summary.invalid:
+        raise click.ClickException(f"{summary.invalid} of {summary.entries} numbers are invalid")
+
+
+COMMANDS = [normalize]

@@ -488,8 +488,8 @@ def shapley(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
 # c(U) come either from the unions themselves or, through Moebius inversion, from the kind-sets
 # W that contain no holder set (the complements of winning coalitions); the smaller family wins.
 
-#: Most families of unions or kind-sets to build before trying the other family; past it in
-#: both, ``method=auto`` samples orders instead when a part has more than 20 kinds of holder.
+#: Largest family of unions or kind-sets built with a limit; past it in both families,
+#: ``method=auto`` samples orders instead when a part has more than 20 kinds of holder.
 EXACT_STATES_LIMIT = 1 << 17
 #: A part with at most this many kinds of holder is always solved exactly.
 EXACT_KINDS_LIMIT = 20
@@ -651,11 +651,15 @@ def _by_free_sets(part: _Part, limit: int | None) -> tuple[Poly, list[Poly]]:
 
 
 def _solve(part: _Part, exact: bool) -> tuple[Poly, list[Poly]]:
-    for method in (_by_free_sets, _by_unions):
-        try:
-            return method(part, EXACT_STATES_LIMIT)
-        except _TooBig:
-            continue
+    """Build whichever family is smaller, trying both with a limit growing fourfold."""
+    limit = 1 << 8
+    while limit <= EXACT_STATES_LIMIT:
+        for method in (_by_free_sets, _by_unions):
+            try:
+                return method(part, limit)
+            except _TooBig:
+                continue
+        limit <<= 2
     if not exact and len(part.kinds) > EXACT_KINDS_LIMIT:
         raise _TooBig
     return _by_unions(part, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction as F
 
 import pytest
@@ -198,7 +199,9 @@ def test_pool_income_follows_the_pool_shares_given() -> None:
 def test_cross_licence_moves_money_from_members_to_makers_only() -> None:
     holders = (*ABC[:2], Holder("x", 40, None))
     plain = solve(MARKET, holders, regime("independent"))
-    crossed = solve(MARKET, holders, regime("independent", cross_license=True, member_makers=F(1, 4)))
+    crossed = solve(
+        MARKET, holders, regime("independent", cross_license=True, member_makers=F(1, 4))
+    )
     assert (crossed.royalty_stack, crossed.quantity, crossed.welfare) == (
         plain.royalty_stack,
         plain.quantity,
@@ -236,19 +239,26 @@ def test_no_holders_means_no_royalty() -> None:
         (F(80), [], ()),
     ],
 )
-def test_capped_equilibrium_hand_cases(headroom: F, caps: list[F | None], rates: tuple[F, ...]) -> None:
+def test_capped_equilibrium_hand_cases(
+    headroom: F, caps: list[F | None], rates: tuple[F, ...]
+) -> None:
     assert capped_equilibrium(headroom, caps) == rates
 
 
+def tenths(low: int, high: int) -> st.SearchStrategy[F]:
+    """Fractions with denominator 10 in [low, high]: quick to draw, and exact."""
+    return st.integers(min_value=low * 10, max_value=high * 10).map(lambda n: F(n, 10))
+
+
 caps_strategy = st.lists(
-    st.one_of(st.none(), st.fractions(min_value=0, max_value=100, max_denominator=20)),
+    st.one_of(st.none(), tenths(0, 100)),
     min_size=1,
     max_size=12,
 )
 
 
-@settings(max_examples=200, deadline=None)
-@given(headroom=st.fractions(min_value=F(1, 10), max_value=200, max_denominator=20), caps=caps_strategy)
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(headroom=tenths(0, 200).filter(lambda h: h > 0), caps=caps_strategy)
 def test_capped_equilibrium_is_a_nash_equilibrium(headroom: F, caps: list[F | None]) -> None:
     rates = capped_equilibrium(headroom, caps)
     total = sum(rates, F(0))
@@ -258,7 +268,7 @@ def test_capped_equilibrium_is_a_nash_equilibrium(headroom: F, caps: list[F | No
         assert rate == best
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50, deadline=None, derandomize=True)
 @given(headroom=st.integers(min_value=1, max_value=200), caps=caps_strategy)
 def test_sequential_best_responses_converge_to_the_closed_form(
     headroom: int, caps: list[F | None]
@@ -282,18 +292,20 @@ def test_sequential_best_responses_converge_to_the_closed_form(
 
 markets = st.builds(
     lambda c, headroom, b: Market(c + headroom, b, c),
-    st.fractions(min_value=0, max_value=100, max_denominator=10),
-    st.fractions(min_value=F(1, 10), max_value=200, max_denominator=10),
-    st.fractions(min_value=F(1, 10), max_value=10, max_denominator=10),
+    tenths(0, 100),
+    tenths(0, 200).filter(lambda h: h > 0),
+    tenths(0, 10).filter(lambda b: b > 0),
 )
 holder_lists = st.lists(
     st.tuples(st.integers(min_value=1, max_value=500), st.booleans()), min_size=2, max_size=15
-).map(lambda rows: tuple(Holder(f"h{i}", n, f"h{i}" if m else None) for i, (n, m) in enumerate(rows)))
+).map(
+    lambda rows: tuple(Holder(f"h{i}", n, f"h{i}" if m else None) for i, (n, m) in enumerate(rows))
+)
 makers_counts = st.one_of(st.none(), st.integers(min_value=1, max_value=50))
-optional_caps = st.one_of(st.none(), st.fractions(min_value=0, max_value=150, max_denominator=10))
+optional_caps = st.one_of(st.none(), tenths(0, 150))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(
     market=markets,
     holders=holder_lists,
@@ -315,7 +327,7 @@ def test_a_pool_never_sells_less_than_independent_pricing(
     assert pooled.royalty_stack <= alone.royalty_stack
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(market=markets, n=st.integers(min_value=2, max_value=40), makers=makers_counts)
 def test_an_uncapped_pool_of_all_holders_beats_independent_pricing_on_every_count(
     market: Market, n: int, makers: int | None
@@ -340,17 +352,17 @@ regimes = st.one_of(
     st.builds(
         lambda m, r: regime("fixed", makers=m, rate=r),
         makers_counts,
-        st.fractions(min_value=0, max_value=300, max_denominator=10),
+        tenths(0, 300),
     ),
     st.builds(
         lambda m, s: regime("independent", makers=m, cross_license=True, member_makers=s),
         makers_counts,
-        st.fractions(min_value=0, max_value=1, max_denominator=10),
+        tenths(0, 1),
     ),
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(market=markets, holders=holder_lists, r=regimes)
 def test_welfare_never_exceeds_the_royalty_free_benchmark(
     market: Market, holders: tuple[Holder, ...], r: Regime
@@ -392,10 +404,16 @@ def test_bad_market(args: tuple[F, F, F], message: str) -> None:
 @pytest.mark.parametrize(
     ("kw", "message"),
     [
-        ({"pricing": "pool", "makers": 0}, "makers: must be 'competitive' or a whole number of at least 1 (got 0)"),
+        (
+            {"pricing": "pool", "makers": 0},
+            "makers: must be 'competitive' or a whole number of at least 1 (got 0)",
+        ),
         ({"pricing": "fixed", "rate": F(-1)}, "rate: must not be negative (got -1)"),
         ({"pricing": "pool", "cap_total": F(-5)}, "cap_total: must not be negative (got -5)"),
-        ({"pricing": "pool", "cap_per_holder": F(-1, 3)}, "cap_per_holder: must not be negative (got -1/3)"),
+        (
+            {"pricing": "pool", "cap_per_holder": F(-1, 3)},
+            "cap_per_holder: must not be negative (got -1/3)",
+        ),
         (
             {"pricing": "fixed"},
             "rate: fixed pricing needs exactly one of rate (the aggregate published rate) and "
@@ -406,12 +424,19 @@ def test_bad_market(args: tuple[F, F, F], message: str) -> None:
             "rate: fixed pricing needs exactly one of rate (the aggregate published rate) and "
             "rate_per_holder",
         ),
-        ({"pricing": "pool", "rate_per_holder": F(1)}, "rate_per_holder: is only for pricing: fixed"),
+        (
+            {"pricing": "pool", "rate_per_holder": F(1)},
+            "rate_per_holder: is only for pricing: fixed",
+        ),
         (
             {"pricing": "pool", "cross_license": True},
-            "member_makers: is required with cross_license: the share of output (0 to 1) made by members",
+            "member_makers: is required with cross_license: the share of output (0 to 1) made "
+            "by members",
         ),
-        ({"pricing": "pool", "member_makers": F(1, 2)}, "member_makers: is only for cross_license: true"),
+        (
+            {"pricing": "pool", "member_makers": F(1, 2)},
+            "member_makers: is only for cross_license: true",
+        ),
         (
             {"pricing": "pool", "cross_license": True, "member_makers": F(3, 2)},
             "member_makers: must be between 0 and 1 (got 1.5)",
@@ -425,17 +450,29 @@ def test_bad_regime(kw: dict[str, object], message: str) -> None:
     assert str(err.value) == message
 
 
+def message_of(call: Callable[[], object]) -> str:
+    with pytest.raises(InvalidInput) as err:
+        call()
+    return str(err.value)
+
+
 def test_bad_holders_and_scenarios() -> None:
-    with pytest.raises(ParameterError, match=r"^patents: must be a whole number of at least 1 \(got 0\)$"):
-        Holder("a", 0, "a")
-    with pytest.raises(ParameterError, match="^holders: the holder list is empty$"):
-        Scenario("s", MARKET, (), (regime("pool"),))
-    with pytest.raises(ParameterError, match="^holders: holder id 'a' appears twice$"):
-        Scenario("s", MARKET, (ABC[0], ABC[0]), (regime("pool"),))
-    with pytest.raises(ParameterError, match="^regimes: regime name 'r' appears twice$"):
-        Scenario("s", MARKET, ABC, (regime("pool"), regime("independent")))
-    with pytest.raises(ParameterError, match="^regimes: the list is empty"):
-        Scenario("s", MARKET, ABC, ())
+    pool = (regime("pool"),)
+    assert message_of(lambda: Holder("a", 0, "a")) == (
+        "patents: must be a whole number of at least 1 (got 0)"
+    )
+    assert message_of(lambda: Scenario("s", MARKET, (), pool)) == (
+        "holders: the holder list is empty"
+    )
+    assert message_of(lambda: Scenario("s", MARKET, (ABC[0], ABC[0]), pool)) == (
+        "holders: holder id 'a' appears twice"
+    )
+    assert message_of(lambda: Scenario("s", MARKET, ABC, (*pool, regime("independent")))) == (
+        "regimes: regime name 'r' appears twice"
+    )
+    assert message_of(lambda: Scenario("s", MARKET, ABC, ())) == (
+        "regimes: the list is empty: give at least one regime"
+    )
 
 
 # --- scenarios and sweeps ----------------------------------------------------------------
@@ -466,8 +503,6 @@ def test_holders_sweep_grows_the_independent_stack_and_leaves_the_pool_alone() -
 def test_symmetric_holders() -> None:
     assert symmetric_holders(2) == (Holder("h1", 1, "h1"), Holder("h2", 1, "h2"))
     assert [h.id for h in symmetric_holders(10)][:2] == ["h01", "h02"]
-    with pytest.raises(ParameterError, match=r"^holders: must be at least 1 \(got 0\)$"):
-        symmetric_holders(0)
 
 
 def test_vary_moves_only_the_regimes_that_set_the_parameter() -> None:
@@ -479,19 +514,30 @@ def test_vary_moves_only_the_regimes_that_set_the_parameter() -> None:
 
 
 def test_bad_sweeps() -> None:
-    with pytest.raises(InvalidInput, match="^sweep: no regime sets cap_total, so sweeping it changes nothing$"):
-        sweep(SCENARIO, "cap_total", [F(1)])
-    with pytest.raises(InvalidInput, match="^sweep: unknown parameter 'colour'; choose from holders, "):
-        sweep(SCENARIO, "colour", [F(1)])
-    with pytest.raises(InvalidInput) as err:
-        sweep(SCENARIO, "unit_cost", [F(90), F(100)])
-    assert str(err.value).startswith("sweep unit_cost=100: unit_cost: 100 is not below")
-    with pytest.raises(InvalidInput, match=r"^sweep makers=0: makers: must be 'competitive'"):
-        sweep(SCENARIO, "makers", [F(0)])
-    with pytest.raises(InvalidInput, match=r"^sweep holders=1.5: holders: must be a whole number"):
-        sweep(SCENARIO, "holders", [F(3, 2)])
+    assert message_of(lambda: sweep(SCENARIO, "cap_total", [F(1)])) == (
+        "sweep: no regime sets cap_total, so sweeping it changes nothing"
+    )
+    assert message_of(lambda: sweep(SCENARIO, "colour", [F(1)])) == (
+        "sweep: unknown parameter 'colour'; choose from holders, intercept, slope, unit_cost, "
+        "makers, rate, rate_per_holder, cap_total, cap_per_holder, member_makers"
+    )
+    assert message_of(lambda: sweep(SCENARIO, "unit_cost", [F(90), F(100)])) == (
+        "sweep unit_cost=100: unit_cost: 100 is not below the demand intercept 100: nobody "
+        "would pay what the product costs to make, so there is no market at all"
+    )
+    assert message_of(lambda: sweep(SCENARIO, "makers", [F(0)])) == (
+        "sweep makers=0: makers: must be 'competitive' or a whole number of at least 1 (got 0)"
+    )
+    assert message_of(lambda: sweep(SCENARIO, "holders", [F(3, 2)])) == (
+        "sweep holders=1.5: holders: must be a whole number (got 1.5)"
+    )
+    assert message_of(lambda: sweep(SCENARIO, "holders", [F(0)])) == (
+        "sweep holders=0: holders: must be at least 1 (got 0)"
+    )
 
 
-@pytest.mark.parametrize(("value", "text"), [(F(30), "30"), (F(5, 2), "2.5"), (F(1, 3), "1/3"), (F(-1, 2), "-0.5")])
+@pytest.mark.parametrize(
+    ("value", "text"), [(F(30), "30"), (F(5, 2), "2.5"), (F(1, 3), "1/3"), (F(-1, 2), "-0.5")]
+)
 def test_show(value: F, text: str) -> None:
     assert show(value) == text
