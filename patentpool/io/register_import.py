@@ -75,7 +75,7 @@ def parse_register_yaml(
     if parsed.alliance is not None:
         batch.alliance = (Alliance(parsed.alliance.id, parsed.alliance.name), src("alliance"))
     for i, m in enumerate(parsed.members):
-        member = Member(m.id, m.name, tuple(dict.fromkeys(m.aliases)), m.joined)
+        member = Member(m.id, m.name, tuple(sorted(set(m.aliases))), m.joined)
         batch.members.append((member, src("members", i)))
     for i, s in enumerate(parsed.standards):
         versions = tuple(
@@ -174,7 +174,7 @@ def check_register(existing: Register, batch: RegisterBatch) -> tuple[RegisterCh
                     )
                 )
                 continue
-            member = replace(first, aliases=tuple(dict.fromkeys(first.aliases + member.aliases)))
+            member = replace(first, aliases=tuple(sorted(set(first.aliases + member.aliases))))
             source = first_src
         batch_members[member.id] = (member, source)
     for member, source in batch_members.values():

@@ -39,7 +39,7 @@ from patentpool.core.regimes import Holder, Market, ParameterError, Pricing, Reg
 from patentpool.errors import InvalidInput, NotFound
 from patentpool.io.problems import Problem, clean_message
 from patentpool.io.readers import FileUnreadable, line_in, load_yaml, read_text
-from patentpool.io.types import OptionalDate, Slug, Text
+from patentpool.io.types import OptionalDate, Text, parse_slug
 
 Loc = tuple[str | int, ...]
 
@@ -48,7 +48,7 @@ class ScenarioInvalid(InvalidInput):
     """The scenario file has problems; each names file, line and field."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
+        self.problems = tuple(sorted(problems, key=lambda p: (p.file, p.line)))
         if len(self.problems) == 1:
             message = str(self.problems[0])
         else:
@@ -74,13 +74,13 @@ def _member(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        return value
+        return parse_slug(value)
     raise ValueError(f"must be true, false or a member id (got {value!r})")
 
 
 Number = Annotated[Decimal, Field(allow_inf_nan=False)]
 Makers = Annotated[int | Literal["competitive"], BeforeValidator(_makers)]
-MemberRef = Annotated[StrictBool | Slug, BeforeValidator(_member)]
+MemberRef = Annotated[bool | str, BeforeValidator(_member)]
 
 
 class _Strict(BaseModel):
