@@ -5,6 +5,8 @@ Each subject has its own module; this one builds the ``patentpool`` group.
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 import click
@@ -50,9 +52,18 @@ def cli(ctx: click.Context, url: str) -> None:
 
 
 def _register_commands() -> None:
-    from patentpool.cli import audit, db, demo, exporting, importing, numbers, register
+    from patentpool.cli import (
+        audit,
+        db,
+        demo,
+        exporting,
+        importing,
+        licensing,
+        numbers,
+        register,
+    )
 
-    for module in (db, importing, register, audit, numbers, exporting, demo):
+    for module in (db, importing, register, audit, numbers, exporting, licensing, demo):
         for command in module.COMMANDS:
             cli.add_command(command)
 
@@ -61,4 +72,18 @@ _register_commands()
 
 
 def main() -> None:
-    cli(prog_name="patentpool")
+    """The console entry point: an unexpected failure is one line, not a traceback.
+
+    Set PATENTPOOL_DEBUG=1 to see the traceback of an unexpected failure.
+    """
+    try:
+        cli(prog_name="patentpool", standalone_mode=True)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if os.environ.get("PATENTPOOL_DEBUG"):
+            raise
+        click.echo(
+            f"Error: unexpected {type(exc).__name__}: {exc} "
+            "(set PATENTPOOL_DEBUG=1 for details, and please report it)",
+            err=True,
+        )
+        sys.exit(1)

@@ -110,6 +110,11 @@ def _number(text: str, what: str) -> Fraction:
         raise InvalidInput(f"{what}: {text.strip()!r} is not a number") from None
     if not value.is_finite():
         raise InvalidInput(f"{what}: {text.strip()!r} is not a number")
+    out_of_range = value != 0 and not -12 <= value.adjusted() <= 15
+    if out_of_range or value != value.quantize(Decimal("1e-12")):
+        raise InvalidInput(
+            f"{what}: {text.strip()!r} is out of range (at most 15 digits before the decimal point and 12 after)"
+        )
     return Fraction(value)
 
 
@@ -130,8 +135,10 @@ def parse_sweep(spec: str) -> tuple[str, tuple[Fraction, ...]]:
         parts = values.split(":")
         if len(parts) not in (2, 3):
             raise InvalidInput(f"{what}: expected FROM:TO or FROM:TO:STEP (got {values!r})")
-        start, stop = _number(parts[0], what), _number(parts[1], what)
-        step = _number(parts[2], what) if len(parts) == 3 else Fraction(1)
+        given = [_number(p, what) for p in parts]
+        _check_whole(name, given)
+        start, stop = given[0], given[1]
+        step = given[2] if len(given) == 3 else Fraction(1)
         if step <= 0:
             raise InvalidInput(f"{what}: the step must be greater than 0 (got {show(step)})")
         if start > stop:
@@ -142,13 +149,17 @@ def parse_sweep(spec: str) -> tuple[str, tuple[Fraction, ...]]:
         points = tuple(start + i * step for i in range(count))
     else:
         points = tuple(_number(v, what) for v in values.split(","))
+        _check_whole(name, points)
         if len(points) > MAX_VALUES:
             raise InvalidInput(f"{what}: {len(points)} values; at most {MAX_VALUES}")
-    if name in WHOLE_PARAMETERS:
-        for p in points:
-            if p.denominator != 1:
-                raise InvalidInput(f"{what}: {show(p)} is not a whole number")
     return name, points
+
+
+def _check_whole(name: str, numbers: Sequence[Fraction]) -> None:
+    if name in WHOLE_PARAMETERS:
+        for n in numbers:
+            if n.denominator != 1:
+                raise InvalidInput(f"--sweep {name}: {show(n)} is not a whole number")
 
 
 def parse_years(spec: str) -> range:
@@ -293,12 +304,13 @@ def render_comparison(scenario: Scenario, outcomes: Sequence[Outcome], fmt: str)
         }
         return json.dumps(payload, indent=2, ensure_ascii=False)
     names = [o.regime.name for o in outcomes]
+    labelled = any(h.member != h.id for h in scenario.holders)
     rates = [
         {"holder": h.id, "patents": h.patents, "member": h.member or "(outsider)"}
         | {o.regime.name: _cell(o.holder_rates[h.id]) for o in outcomes}
         for h in scenario.holders
     ]
-    members = sorted({m for o in outcomes for m in o.members})
+    members = list(dict.fromkeys(h.member for h in scenario.holders if h.member is not None))
     income = [
         {"member": m} | {o.regime.name: _cell(o.members.get(m, Fraction(0))) for o in outcomes}
         for m in members
@@ -307,7 +319,7 @@ def render_comparison(scenario: Scenario, outcomes: Sequence[Outcome], fmt: str)
         _heading(scenario),
         table([_summary_row(o) for o in outcomes], SUMMARY),
         "Rate per unit, by holder",
-        table(rates, ["holder", "patents", "member", *names]),
+        table(rates, ["holder", "patents", *(["member"] if labelled else []), *names]),
     ]
     if members:
         parts += ["Income, by member", table(income, ["member", *names])]

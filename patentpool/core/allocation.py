@@ -609,10 +609,13 @@ def _by_free_sets(part: _Part, limit: int | None) -> tuple[Poly, list[Poly]]:
 
     With y_k = x^n_k / (1 - x^n_k) (n_k members of kind k), Z = prod over kinds of
     (1 - x^n_k), S = sum over W of prod over k in W of y_k and S_k the same over W holding k:
-    G = Z S and A_k = Z (y_k (S - S_k) - S_k), all exact modulo x^(members + 1).
+    G = Z S and A_k = Z (y_k (S - S_k) - S_k), all exact modulo x^(members + 1). The product
+    over W depends only on how many kinds of each size W holds, so W is counted by that.
     """
     degree = part.members
     counts = [len(k) for k in part.kinds]
+    sizes = sorted(set(counts))
+    step = [(len(counts) + 1) ** sizes.index(n) for n in counts]  # one digit per kind size
 
     def times_y(poly: Poly, n: int) -> Poly:  # poly * x^n / (1 - x^n), truncated
         out = [0] * (degree + 1)
@@ -621,31 +624,52 @@ def _by_free_sets(part: _Part, limit: int | None) -> tuple[Poly, list[Poly]]:
         return out
 
     containing = [[m for m in part.masks if m >> k & 1] for k in range(len(counts))]
-    total = [0] * (degree + 1)
-    holding = [[0] * (degree + 1) for _ in counts]
+    total: Counter[int] = Counter()
+    holding: list[Counter[int]] = [Counter() for _ in counts]
     found = 0
-    stack: list[tuple[int, int, Poly]] = [(0, 0, _trim([1], degree))]
+    stack: list[tuple[int, int, int, tuple[int, ...]]] = [(0, 0, 0, ())]
     while stack:
-        chosen, start, product = stack.pop()
+        chosen, start, code, kinds = stack.pop()
         found += 1
         if limit is not None and found > limit:
             raise _TooBig
-        total = [t + p for t, p in zip(total, product, strict=True)]
-        for k in range(len(counts)):
-            if chosen >> k & 1:
-                holding[k] = [h + p for h, p in zip(holding[k], product, strict=True)]
+        total[code] += 1
+        for k in kinds:
+            holding[k][code] += 1
         for k in range(start, len(counts)):
             grown = chosen | 1 << k
             if all(m & ~grown for m in containing[k]):
-                stack.append((grown, k + 1, times_y(product, counts[k])))
+                stack.append((grown, k + 1, code + step[k], (*kinds, k)))
+
+    products: dict[int, Poly] = {}
+
+    def product(code: int) -> Poly:  # prod of y over a W with this code
+        if code not in products:
+            poly = _trim([1], degree)
+            rest = code
+            for n in sizes:
+                rest, times = divmod(rest, len(counts) + 1)
+                for _ in range(times):
+                    poly = times_y(poly, n)
+            products[code] = poly
+        return products[code]
+
+    def series(counted: Counter[int]) -> Poly:
+        out = [0] * (degree + 1)
+        for code, times in counted.items():
+            out = [o + times * p for o, p in zip(out, product(code), strict=True)]
+        return out
+
     z = _trim([1], degree)
     for n in counts:
         z = [z[i] - (z[i - n] if i >= n else 0) for i in range(degree + 1)]
-    g = _multiply(z, total, degree)
+    whole = series(total)
+    g = _multiply(z, whole, degree)
     a = []
     for k, n in enumerate(counts):
-        rest = [t - h for t, h in zip(total, holding[k], strict=True)]
-        inner = [r - h for r, h in zip(times_y(rest, n), holding[k], strict=True)]
+        held = series(holding[k])
+        rest = [t - h for t, h in zip(whole, held, strict=True)]
+        inner = [r - h for r, h in zip(times_y(rest, n), held, strict=True)]
         a.append(_multiply(z, inner, degree))
     return g, a
 

@@ -11,6 +11,15 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from patentpool.core.model import Register
+from patentpool.io.licensing_import import (
+    LicensingBatch,
+    check_licensing,
+    parse_licensing_yaml,
+    parse_payments_csv,
+    parse_sales_csv,
+)
+from patentpool.io.licensing_schema import LICENSING_KEYS
 from patentpool.io.problems import ImportFailed, Problem
 from patentpool.io.readers import FileUnreadable, LineDict, load_yaml, read_csv, read_text
 from patentpool.io.register_import import (
@@ -20,7 +29,7 @@ from patentpool.io.register_import import (
     parse_patents_csv,
     parse_register_yaml,
 )
-from patentpool.storage import repository
+from patentpool.storage import licensing_repo, repository
 from patentpool.storage.models import ChangeRow, ImportRow
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
@@ -43,7 +52,7 @@ class ImportSummary:
             return [f"{len(self.files)} file(s) read; the register already held all of it: nothing changed"]
         out = [f"{len(self.files)} file(s) imported:"]
         for (entity, action), n in sorted(self.changes.items()):
-            out.append(f"  {entity + 's':<14} {action:<8} {n:>7,}")
+            out.append(f"  {entity + 's':<15} {action:<8} {n:>7,}")
         return out
 
 
@@ -69,8 +78,14 @@ def collect_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Problem
     return list(dict.fromkeys(files)), problems
 
 
-def read_batch(files: Iterable[Path]) -> tuple[RegisterBatch, list[Problem]]:
-    batch = RegisterBatch()
+@dataclass
+class Batch:
+    register: RegisterBatch = field(default_factory=RegisterBatch)
+    licensing: LicensingBatch = field(default_factory=LicensingBatch)
+
+
+def read_batch(files: Iterable[Path]) -> tuple[Batch, list[Problem]]:
+    batch = Batch()
     problems: list[Problem] = []
     for path in files:
         display = str(path)
@@ -88,14 +103,14 @@ def read_batch(files: Iterable[Path]) -> tuple[RegisterBatch, list[Problem]]:
     return batch, problems
 
 
-def _read_yaml(text: str, display: str, batch: RegisterBatch, problems: list[Problem]) -> None:
+def _read_yaml(text: str, display: str, batch: Batch, problems: list[Problem]) -> None:
     data = load_yaml(text, display)
     if data is None:
         problems.append(Problem(display, 1, "file", "is empty"))
         return
     if not isinstance(data, LineDict):
         problems.append(
-            Problem(display, 1, "file", f"must be a mapping of sections (alliance, members, standards...), not a {_kind(data)}")
+            Problem(display, 1, "file", f"must be a mapping of sections (alliance, members, standards, licensees, programs), not a {_kind(data)}")
         )
         return
     if SCENARIO_KEYS & set(data):
@@ -103,7 +118,7 @@ def _read_yaml(text: str, display: str, batch: RegisterBatch, problems: list[Pro
             Problem(display, 1, "file", "is a regime scenario; run it with `patentpool compare FILE`")
         )
         return
-    known = REGISTER_KEYS
+    known = REGISTER_KEYS | LICENSING_KEYS
     for key in data:
         if key not in known:
             problems.append(
@@ -111,26 +126,35 @@ def _read_yaml(text: str, display: str, batch: RegisterBatch, problems: list[Pro
                         f"unknown section (expected one of: {', '.join(sorted(known))})")
             )
     if REGISTER_KEYS & set(data):
-        parse_register_yaml(data, display, batch, problems)
+        parse_register_yaml(data, display, batch.register, problems)
+    if LICENSING_KEYS & set(data):
+        parse_licensing_yaml(data, display, batch.licensing, problems)
 
 
 def _kind(value: object) -> str:
     return {list: "list", str: "text", int: "number", float: "number"}.get(type(value), type(value).__name__)
 
 
-def _read_csv(text: str, display: str, batch: RegisterBatch, problems: list[Problem]) -> None:
+def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) -> None:
     table = read_csv(text, display)
-    if "publication_number" in table.header:
-        parse_patents_csv(table, batch, problems)
-        return
-    problems.append(
-        Problem(
-            display,
-            table.header_line,
-            "header",
-            "is not a patents CSV (its header must include publication_number; see docs/formats.md)",
+    header = set(table.header)
+    if "publication_number" in header:
+        parse_patents_csv(table, batch.register, problems)
+    elif {"units", "category"} & header:
+        parse_sales_csv(table, batch.licensing, problems)
+    elif {"amount", "received"} & header:
+        parse_payments_csv(table, batch.licensing, problems)
+    else:
+        problems.append(
+            Problem(
+                display,
+                table.header_line,
+                "header",
+                "is not a file patentpool imports: a patents CSV has publication_number, a sales "
+                "report units and category, a payments file amount and received "
+                "(see docs/formats.md)",
+            )
         )
-    )
 
 
 def import_paths(session: Session, paths: Sequence[str | Path]) -> ImportSummary:
@@ -142,8 +166,18 @@ def import_paths(session: Session, paths: Sequence[str | Path]) -> ImportSummary
     batch, read_problems = read_batch(files)
     problems.extend(read_problems)
     existing = repository.load_register(session)
-    changes, check_problems = check_register(existing, batch)
+    changes, check_problems = check_register(existing, batch.register)
     problems.extend(check_problems)
+    licensing = None
+    if not batch.licensing.is_empty():
+        standards = existing.standard_index()
+        standards.update({s.id: s for s in changes.standards})
+        licensing, lic_problems = check_licensing(
+            Register(standards=tuple(standards.values())),
+            licensing_repo.load_state(session),
+            batch.licensing,
+        )
+        problems.extend(lic_problems)
     if problems:
         raise ImportFailed(problems)
     summary = ImportSummary([str(f) for f in files])
@@ -153,6 +187,9 @@ def import_paths(session: Session, paths: Sequence[str | Path]) -> ImportSummary
     repository.save_standards(session, changes.standards)
     repository.save_patents(session, changes.patents)
     repository.save_declarations(session, changes.declarations)
+    if licensing is not None:
+        licensing_repo.save_licensing(session, licensing)
+        changes.log.extend(licensing.log)
     for entity, _key, action, _detail, _source in changes.log:
         summary.changes[(entity, action)] += 1
     if changes.log:

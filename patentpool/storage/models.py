@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -14,8 +17,10 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -152,3 +157,103 @@ class ChangeRow(Base):
     action: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text)
+
+
+# --- Licensing (schema revision 0002) ----------------------------------------------------
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """Exact decimals stored as text, so SQLite keeps every digit (its NUMERIC is a float)."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        return None if value is None else format(value, "f")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class LicenseeRow(Base):
+    __tablename__ = "licensees"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    group_id: Mapped[str | None] = mapped_column(String(64))
+    country: Mapped[str | None] = mapped_column(String(2))
+    member: Mapped[bool] = mapped_column(Boolean, default=False)
+    signed: Mapped[dt.date | None] = mapped_column(Date)
+    good_standing: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ProgramRow(Base):
+    """A licensing programme; its rate schedules are kept as the canonical JSON of the file."""
+
+    __tablename__ = "programs"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    standard_id: Mapped[str] = mapped_column(ForeignKey("standards.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    spec: Mapped[str] = mapped_column(Text)
+
+
+class SalesReportRow(Base):
+    """One licensee's report for one programme and period; corrections add a revision."""
+
+    __tablename__ = "sales_reports"
+    __table_args__ = (
+        UniqueConstraint("program_id", "licensee_id", "period", "revision"),
+        Index("ix_sales_reports_current", "program_id", "period", "current"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"))
+    licensee_id: Mapped[str] = mapped_column(ForeignKey("licensees.id"))
+    period: Mapped[str] = mapped_column(String(6))
+    revision: Mapped[int] = mapped_column(Integer)
+    current: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    checksum: Mapped[str] = mapped_column(String(64))
+
+
+class SalesLineRow(Base):
+    __tablename__ = "sales_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("sales_reports.id", ondelete="CASCADE"), index=True
+    )
+    line: Mapped[int] = mapped_column(Integer)
+    country_of_sale: Mapped[str] = mapped_column(String(2))
+    country_of_manufacture: Mapped[str] = mapped_column(String(2))
+    category: Mapped[str] = mapped_column(String(64))
+    units: Mapped[int] = mapped_column(BigInteger)
+    net_sales: Mapped[Decimal | None] = mapped_column(DecimalText)
+
+
+class PaymentRow(Base):
+    __tablename__ = "payments"
+    __table_args__ = (UniqueConstraint("program_id", "licensee_id", "period", "received", "amount"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"))
+    licensee_id: Mapped[str] = mapped_column(ForeignKey("licensees.id"))
+    period: Mapped[str] = mapped_column(String(6))
+    amount: Mapped[Decimal] = mapped_column(DecimalText)
+    received: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class DistributionRunRow(Base):
+    """A frozen distribution: never updated once written; a changed input makes a revision."""
+
+    __tablename__ = "distribution_runs"
+    __table_args__ = (UniqueConstraint("program_id", "period", "revision"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"))
+    period: Mapped[str] = mapped_column(String(6))
+    revision: Mapped[int] = mapped_column(Integer)
+    policy: Mapped[str] = mapped_column(String(64))
+    params: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str] = mapped_column(String(16))
+    inputs_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    result: Mapped[str] = mapped_column(Text)
+    inputs: Mapped[str] = mapped_column(Text)

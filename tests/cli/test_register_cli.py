@@ -49,7 +49,7 @@ def test_import_then_list(db_url: str, tmp_path: Path) -> None:
     write(tmp_path, "patents.csv", HEADER + ROWS)
     code, out, _ = run(db_url, "import", str(tmp_path))
     assert code == 0, out
-    assert "patents        added          3" in out
+    assert "patents         added          3" in out
     code, out, _ = run(db_url, "import", str(tmp_path))
     assert out == "2 file(s) read; the register already held all of it: nothing changed\n"
     code, out, _ = run(db_url, "members", "list", "--format", "json")

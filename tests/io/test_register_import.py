@@ -154,7 +154,7 @@ def test_yaml_that_is_not_a_mapping(db_url: str, tmp_path: Path) -> None:
     write(tmp_path, "alliance.yaml", "- just\n- a list\n")
     assert failing(db_url, tmp_path) == [
         f"{tmp_path / 'alliance.yaml'}:1: file: must be a mapping of sections "
-        "(alliance, members, standards...), not a list"
+        "(alliance, members, standards, licensees, programs), not a list"
     ]
 
 

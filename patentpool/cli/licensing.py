@@ -1,0 +1,457 @@
+"""Licensees, programmes, royalties, statements, distributions and the top-down check."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import click
+
+from patentpool.cli.common import App, format_option, pass_app, render_rows
+from patentpool.core.periods import Period
+from patentpool.errors import InvalidInput
+from patentpool.storage.engine import session_for
+
+
+def _period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
+    if value is None:
+        return None
+    try:
+        return Period.parse(value.strip())
+    except InvalidInput as exc:
+        raise click.BadParameter(f"{value!r} is not a period in YYYYQn form (e.g. 2026Q1)") from exc
+
+
+def money(value: Decimal) -> str:
+    return format(value, "f")
+
+
+@click.group("licensees")
+def licensees() -> None:
+    """Licensees of the pool's programmes.
+
+    \b
+    Example:
+      patentpool licensees list
+    """
+
+
+@licensees.command("list")
+@format_option
+@pass_app
+def licensees_list(app: App, fmt: str) -> None:
+    """List licensees with group, country, signing date and standing.
+
+    \b
+    Example:
+      patentpool licensees list --format csv
+    """
+    from patentpool.storage.licensing_repo import load_licensees
+
+    with session_for(app.url) as session:
+        found = load_licensees(session)
+    rows = [
+        {
+            "id": lic.id,
+            "name": lic.name,
+            "group": lic.group_key,
+            "country": lic.country,
+            "member": lic.member,
+            "signed": lic.signed.isoformat() if lic.signed else None,
+            "good_standing": lic.good_standing,
+        }
+        for lic in found.values()
+    ]
+    click.echo(render_rows(rows, ["id", "name", "group", "country", "member", "signed", "good_standing"], fmt))
+
+
+@click.group("programs")
+def programs() -> None:
+    """Licensing programmes and their rate schedules.
+
+    \b
+    Example:
+      patentpool programs list
+    """
+
+
+@programs.command("list")
+@format_option
+@pass_app
+def programs_list(app: App, fmt: str) -> None:
+    """List programmes: standard, versions, currency, fee, counting rule, policy, schedules.
+
+    \b
+    Example:
+      patentpool programs list --format json
+    """
+    from patentpool.storage.licensing_repo import load_programs
+
+    with session_for(app.url) as session:
+        found = load_programs(session)
+    rows = []
+    specs = []
+    for program, spec in found.values():
+        rows.append(
+            {
+                "id": program.id,
+                "standard": program.standard,
+                "versions": list(program.versions),
+                "currency": program.currency,
+                "admin_fee": f"{program.admin_fee * 100:f}%",
+                "counts": program.counts.value,
+                "policy": program.policy,
+                "schedules": [s.effective_from.isoformat() for s in program.schedules],
+            }
+        )
+        specs.append(json.loads(spec))
+    columns = ["id", "standard", "versions", "currency", "admin_fee", "counts", "policy", "schedules"]
+    click.echo(render_rows(rows, columns, fmt, json_payload=specs))
+
+
+def royalty_document(result: Any) -> dict[str, Any]:
+    """The JSON form of a royalty result (money as decimal strings)."""
+    out = {
+        "program": result.program,
+        "period": str(result.period),
+        "currency": result.currency,
+        "schedule_from": result.schedule_from.isoformat(),
+        "total_due": money(result.total_due),
+        "licensees": [],
+    }
+    for item in result.licensees:
+        out["licensees"].append(
+            {
+                "licensee": item.licensee,
+                "group": item.group,
+                "units": item.units,
+                "gross": money(item.gross),
+                "cap_reduction": money(item.cap_reduction),
+                "discount": money(item.discount),
+                "due": money(item.due),
+                "lines": [_line_document(ln) for ln in item.lines],
+            }
+        )
+    return out
+
+
+def _line_document(ln: Any) -> dict[str, Any]:
+    rate = ln.rate
+    rate_doc: dict[str, Any] | None = None
+    if rate is not None:
+        rate_doc = {"kind": rate.kind}
+        if rate.per_unit is not None:
+            rate_doc["per_unit"] = money(rate.per_unit)
+        if rate.percent is not None:
+            rate_doc["percent"] = money(rate.percent)
+        if rate.base is not None:
+            rate_doc["base"] = money(Decimal(rate.base.numerator) / Decimal(rate.base.denominator))
+            rate_doc["clamped"] = rate.clamped
+        if rate.tiers:
+            rate_doc["tiers"] = [
+                {"above": t.above, "up_to": t.up_to, "units": t.units, "per_unit": money(t.per_unit)}
+                for t in rate.tiers
+            ]
+    return {
+        "source": ln.line.source,
+        "country_of_sale": ln.line.country_of_sale,
+        "country_of_manufacture": ln.line.country_of_manufacture,
+        "category": ln.line.category,
+        "units": ln.line.units,
+        "net_sales": None if ln.line.net_sales is None else money(ln.line.net_sales),
+        "rate": rate_doc,
+        "region": ln.region,
+        "multiplier": money(ln.multiplier),
+        "gross": money(ln.gross),
+        "due": money(ln.due),
+        "reason": ln.reason,
+    }
+
+
+@click.command("royalties")
+@click.option("--program", required=True, help="Programme id, e.g. igrs-v1.")
+@click.option("--period", required=True, callback=_period, help="Quarter, e.g. 2026Q1.")
+@click.option("--licensee", help="Only this licensee.")
+@click.option("--lines", is_flag=True, help="Table format: show every sales line too.")
+@format_option
+@pass_app
+def royalties_cmd(app: App, program: str, period: Period, licensee: str | None, lines: bool, fmt: str) -> None:
+    """What each licensee owes for a quarter: gross, cap reduction, discount, due.
+
+    Tiers and annual caps count the licensee group's earlier quarters of the year.
+    Lines that owe nothing say why.
+
+    \b
+    Example:
+      patentpool royalties --program igrs-v1 --period 2026Q1
+      patentpool royalties --program igrs-v1 --period 2026Q3 --licensee acme --format json
+    """
+    from patentpool.services.royalties import royalties
+
+    with session_for(app.url) as session:
+        result = royalties(session, program, period, licensee)
+    document = royalty_document(result)
+    if fmt == "csv":
+        rows = [
+            {"licensee": item["licensee"], **{k: v for k, v in line.items() if k != "rate"},
+             "rate": json.dumps(line["rate"]) if line["rate"] else ""}
+            for item in document["licensees"] for line in item["lines"]
+        ]
+        columns = ["licensee", "source", "country_of_sale", "country_of_manufacture", "category",
+                   "units", "net_sales", "rate", "region", "multiplier", "gross", "due", "reason"]
+        click.echo(render_rows(rows, columns, fmt))
+        return
+    if fmt == "json":
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    columns = ["licensee", "units", "gross", "cap_reduction", "discount", "due"]
+    rows = [{c: item[c] for c in columns} for item in document["licensees"]]
+    rows.append({"licensee": "total", "due": document["total_due"]})
+    click.echo(f"{program} {period} ({document['currency']}), schedule from {document['schedule_from']}\n")
+    click.echo(render_rows(rows, columns, "table"))
+    if lines:
+        for item in document["licensees"]:
+            click.echo(f"\n{item['licensee']}:")
+            line_rows = [
+                {"line": ln["source"], "sold": ln["country_of_sale"], "made": ln["country_of_manufacture"],
+                 "category": ln["category"], "units": ln["units"], "due": ln["due"], "note": ln["reason"] or ""}
+                for ln in item["lines"]
+            ]
+            click.echo(render_rows(line_rows, ["line", "sold", "made", "category", "units", "due", "note"], "table"))
+
+
+@click.command("statement")
+@click.option("--licensee", required=True, help="Licensee id.")
+@format_option
+@pass_app
+def statement_cmd(app: App, licensee: str, fmt: str) -> None:
+    """A licensee's account: due, paid and outstanding per programme and period.
+
+    \b
+    Example:
+      patentpool statement --licensee acme
+    """
+    from patentpool.services.royalties import statement
+
+    with session_for(app.url) as session:
+        rows = statement(session, licensee)
+    out = [
+        {"program": r.program, "period": str(r.period), "currency": r.currency,
+         "due": money(r.due), "paid": money(r.paid), "outstanding": money(r.outstanding)}
+        for r in rows
+    ]
+    columns = ["program", "period", "currency", "due", "paid", "outstanding"]
+    if fmt == "table":
+        total = sum((r.outstanding for r in rows), Decimal(0))
+        out.append({"program": "total", "outstanding": money(total)})
+    click.echo(render_rows(out, columns, fmt, json_payload={"licensee": licensee, "periods": out}))
+
+
+def _params(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{value!r} is not key=value")
+        out[key.strip()] = val.strip()
+    return out
+
+
+@click.command("distribute")
+@click.option("--program", required=True, help="Programme id.")
+@click.option("--period", required=True, callback=_period, help="Quarter, e.g. 2026Q1.")
+@click.option("--policy", help="Distribution policy (default: the programme's).")
+@click.option("--param", "params", multiple=True, callback=_params, help="Policy parameter key=value (repeatable).")
+@click.option("--basis", type=click.Choice(["collected", "due"]), default="collected", show_default=True,
+              help="Split what was paid, or what is due.")
+@format_option
+@pass_app
+def distribute_cmd(app: App, program: str, period: Period, policy: str | None, params: dict[str, str],
+                   basis: str, fmt: str) -> None:
+    """Split a quarter's royalties: the pool's fee, then each member's share and amount.
+
+    The run is stored with its inputs' checksum. Running it again on unchanged inputs
+    reproduces the same run (and says so); changed inputs make a new revision.
+
+    \b
+    Example:
+      patentpool distribute --program igrs-v1 --period 2026Q1
+      patentpool distribute --program igrs-v1 --period 2026Q1 --policy hybrid --param alpha=0.2
+    """
+    from patentpool.services.distributions import run_distribution
+
+    with session_for(app.url) as session:
+        run = run_distribution(session, program, period, policy, params, basis)
+    if fmt == "json":
+        click.echo(run.text)
+        return
+    doc = run.result
+    rows = [{k: m[k] for k in ("member", "basis", "share", "amount")} for m in doc["members"]]
+    if fmt == "csv":
+        click.echo(render_rows(rows, ["member", "basis", "share", "amount"], "csv"))
+        return
+    state = "reproduced the stored run (inputs unchanged)" if run.reproduced else "stored as a new run"
+    click.echo(
+        f"{doc['program']} {doc['period']}: run {doc['run_id']} (revision {doc['revision']}), {state}\n"
+        f"policy {doc['policy']}{' ' + json.dumps(doc['params']) if doc['params'] else ''}, basis {doc['basis']}\n"
+        f"collected {doc['collected']} {doc['currency']}, admin fee {doc['admin_fee']}, "
+        f"distributable {doc['distributable']}\n"
+    )
+    click.echo(render_rows(rows, ["member", "basis", "share", "amount"], "table"))
+    click.echo(f"\nrounding: {doc['rounding']}; inputs sha256 {doc['inputs_sha256']}")
+
+
+@click.group("runs")
+def runs() -> None:
+    """Stored distribution runs.
+
+    \b
+    Example:
+      patentpool runs list
+      patentpool runs diff 1 2
+    """
+
+
+@runs.command("list")
+@click.option("--program", help="Only this programme's runs.")
+@format_option
+@pass_app
+def runs_list(app: App, program: str | None, fmt: str) -> None:
+    """List stored distribution runs.
+
+    \b
+    Example:
+      patentpool runs list --program igrs-v1
+    """
+    from patentpool.services.distributions import list_runs
+
+    with session_for(app.url) as session:
+        found = list_runs(session, program)
+    rows = [
+        {"run": r.id, "program": r.program, "period": str(r.period), "revision": r.revision,
+         "policy": r.policy, "basis": r.basis, "distributable": r.result["distributable"],
+         "created_at": r.created_at, "inputs_sha256": r.inputs_sha256[:12]}
+        for r in found
+    ]
+    click.echo(render_rows(rows, ["run", "program", "period", "revision", "policy", "basis",
+                                  "distributable", "created_at", "inputs_sha256"], fmt))
+
+
+@runs.command("show")
+@click.argument("run_id", type=int)
+@pass_app
+def runs_show(app: App, run_id: int) -> None:
+    """Print a stored run's JSON exactly as it was made.
+
+    \b
+    Example:
+      patentpool runs show 1
+    """
+    from patentpool.services.distributions import get_run
+
+    with session_for(app.url) as session:
+        click.echo(get_run(session, run_id).text)
+
+
+@runs.command("diff")
+@click.argument("a", type=int)
+@click.argument("b", type=int)
+@format_option
+@pass_app
+def runs_diff(app: App, a: int, b: int, fmt: str) -> None:
+    """Who gained or lost what between two runs, and why (patents, sales reports).
+
+    \b
+    Example:
+      patentpool runs diff 1 2
+    """
+    from patentpool.services.distributions import diff_runs
+
+    with session_for(app.url) as session:
+        run_a, run_b, changes, general = diff_runs(session, a, b)
+    rows = [
+        {"member": c.member, "before": money(c.before), "after": money(c.after),
+         "change": f"{c.change:+f}", "why": "; ".join(c.reasons)}
+        for c in changes
+    ]
+    payload = {"a": a, "b": b, "changes": rows, "inputs": general}
+    if fmt == "table":
+        click.echo(f"run {a} ({run_a.program} {run_a.period} rev {run_a.revision}) -> "
+                   f"run {b} ({run_b.program} {run_b.period} rev {run_b.revision})")
+        for line in general:
+            click.echo(f"  {line}")
+        click.echo("")
+        if not rows:
+            click.echo("no member's amount changed")
+            return
+    click.echo(render_rows(rows, ["member", "before", "after", "change", "why"], fmt, json_payload=payload))
+
+
+def _ratio(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, Decimal]:
+    out = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        try:
+            number = Decimal(val.strip().rstrip("%")) / (100 if val.strip().endswith("%") else 1)
+        except Exception:
+            raise click.BadParameter(f"{value!r} is not member=ratio (e.g. lenovo=0.6)") from None
+        if not sep or not 0 <= number <= 1:
+            raise click.BadParameter(f"{value!r} is not member=ratio with a ratio between 0 and 1")
+        out[key.strip()] = number
+    return out
+
+
+@click.command("topdown")
+@click.option("--program", required=True, help="Programme id.")
+@click.option("--aggregate-rate", required=True, help="Aggregate royalty burden S_agg, e.g. 5%.")
+@click.option("--essentiality-ratio", "ratios", multiple=True, callback=_ratio,
+              help="member=e_i, the share of its patents found essential (repeatable).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Count patents in force on DATE (default today).")
+@click.option("--by", type=click.Choice(["patents", "families"]), default="patents", show_default=True)
+@format_option
+@pass_app
+def topdown(app: App, program: str, aggregate_rate: str, ratios: dict[str, Decimal], as_of: Any,
+            by: str, fmt: str) -> None:
+    """Top-down FRAND check: each member's implied rate S_agg x e_i N_i / sum e_j N_j.
+
+    e_i is the share of the member's evaluated patents found essential, unless given
+    with --essentiality-ratio; members with nothing evaluated count e_i = 1.
+
+    \b
+    Example:
+      patentpool topdown --program igrs-v1 --aggregate-rate 5% --essentiality-ratio lenovo=0.6
+    """
+    import datetime as dt
+    from dataclasses import replace
+    from fractions import Fraction
+
+    from patentpool.core.topdown import CountBy, holders_from_register, implied_rates
+    from patentpool.services.royalties import program_context
+
+    text = aggregate_rate.strip()
+    try:
+        aggregate = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except Exception:
+        raise click.BadParameter(f"{aggregate_rate!r} is not a rate such as 5%", param_hint="--aggregate-rate") from None
+    day = as_of.date() if as_of else dt.date.today()
+    with session_for(app.url) as session:
+        ctx = program_context(session, program)
+    holders = holders_from_register(ctx.register, ctx.program, day, CountBy(by))
+    known = {h.member for h in holders}
+    unknown = sorted(set(ratios) - known)
+    if unknown:
+        raise InvalidInput(f"--essentiality-ratio names {', '.join(unknown)}, who hold no counted patent in force on {day}")
+    holders = [replace(h, essential_share=Fraction(ratios[h.member])) if h.member in ratios else h for h in holders]
+    rates = implied_rates(aggregate, holders)
+    rows = [
+        {"member": r.member, by: r.declared, "essential_ratio": f"{float(r.essential_share):.4f}",
+         "share": f"{float(r.share):.6f}", "implied_rate": f"{float(r.rate) * 100:.4f}%"}
+        for r in rates
+    ]
+    payload = {"program": program, "aggregate_rate": str(aggregate), "as_of": day.isoformat(), "by": by,
+               "members": rows}
+    click.echo(render_rows(rows, ["member", by, "essential_ratio", "share", "implied_rate"], fmt, json_payload=payload))
+
+
+COMMANDS = [licensees, programs, royalties_cmd, statement_cmd, distribute_cmd, runs, topdown]

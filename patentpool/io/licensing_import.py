@@ -1,0 +1,280 @@
+"""Parse and check licensing files (licensees, programmes, sales reports, payments)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from patentpool.core.licensing import Licensee, PercentRate, Program
+from patentpool.core.model import Register
+from patentpool.core.periods import Period
+from patentpool.core.royalties import SalesLine
+from patentpool.errors import InvalidInput
+from patentpool.io.licensing_convert import licensee_from, program_from, program_spec
+from patentpool.io.licensing_schema import (
+    LICENSING_KEYS,
+    PAYMENT_COLUMNS,
+    PAYMENT_REQUIRED,
+    SALES_COLUMNS,
+    SALES_REQUIRED,
+    LicensingFileIn,
+    PaymentRowIn,
+    SalesRowIn,
+)
+from patentpool.io.problems import Problem, Source, pydantic_problems
+from patentpool.io.readers import CsvTable, line_in
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    program: str
+    licensee: str
+    period: Period
+    amount: Any  # Decimal
+    received: Any  # date
+    source: str
+
+
+@dataclass
+class LicensingBatch:
+    licensees: list[tuple[Licensee, Source]] = field(default_factory=list)
+    programs: list[tuple[Any, Source, str]] = field(default_factory=list)  # (ProgramIn, src, prefix)
+    sales: list[tuple[SalesRowIn, Source]] = field(default_factory=list)
+    payments: list[tuple[PaymentRowIn, Source]] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.licensees or self.programs or self.sales or self.payments)
+
+
+@dataclass(frozen=True, slots=True)
+class SalesReport:
+    """One licensee's lines for one programme and period, as imported together."""
+
+    program: str
+    licensee: str
+    period: Period
+    lines: tuple[SalesLine, ...]
+    source: str
+
+    @property
+    def checksum(self) -> str:
+        canonical = [
+            [ln.country_of_sale, ln.country_of_manufacture, ln.category, ln.units,
+             None if ln.net_sales is None else format(ln.net_sales, "f")]
+            for ln in self.lines
+        ]
+        return hashlib.sha256(json.dumps(canonical).encode()).hexdigest()
+
+
+@dataclass
+class LicensingChanges:
+    licensees: list[Licensee] = field(default_factory=list)
+    programs: list[tuple[Program, str]] = field(default_factory=list)  # (program, spec JSON)
+    reports: list[SalesReport] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+    log: list[tuple[str, str, str, str, Source]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class LicensingState:
+    """What the database already holds, for checking a batch against it."""
+
+    licensees: Mapping[str, Licensee]
+    programs: Mapping[str, tuple[Program, str]]
+    reports: Mapping[tuple[str, str, Period], str]  # (program, licensee, period) -> checksum
+    payments: frozenset[tuple[str, str, Period, Any, Any]]
+
+
+def parse_licensing_yaml(
+    data: Mapping[str, Any], file: str, batch: LicensingBatch, problems: list[Problem]
+) -> None:
+    try:
+        parsed = LicensingFileIn.model_validate({k: v for k, v in data.items() if k in LICENSING_KEYS})
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, Source(file, 1), line_of=lambda loc: line_in(data, loc, 1)))
+        return
+    for i, item in enumerate(parsed.licensees):
+        batch.licensees.append((licensee_from(item), Source(file, line_in(data, ("licensees", i), 1))))
+    for i, program in enumerate(parsed.programs):
+        batch.programs.append((program, Source(file, line_in(data, ("programs", i), 1)), f"programs.{i}"))
+
+
+def _parse_table(
+    table: CsvTable,
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+    model: Any,
+    out: list[Any],
+    problems: list[Problem],
+) -> None:
+    header_src = Source(table.file, table.header_line)
+    missing = [c for c in required if c not in table.header]
+    for column in missing:
+        problems.append(Problem.at(header_src, column, "required column is missing"))
+    for column in table.header:
+        if column and column not in columns:
+            problems.append(Problem.at(header_src, column, "unknown column (see docs/royalties.md)"))
+    if missing:
+        return
+    if not table.records:
+        problems.append(Problem.at(header_src, "file", "has a header but no rows"))
+    for record in table.records:
+        if "__extra__" in record.values:
+            problems.append(Problem.at(record.source, "row", "has more cells than the header"))
+            continue
+        try:
+            out.append((model.model_validate(record.values), record.source))
+        except ValidationError as exc:
+            problems.extend(pydantic_problems(exc, record.source))
+
+
+def parse_sales_csv(table: CsvTable, batch: LicensingBatch, problems: list[Problem]) -> None:
+    _parse_table(table, SALES_COLUMNS, SALES_REQUIRED, SalesRowIn, batch.sales, problems)
+
+
+def parse_payments_csv(table: CsvTable, batch: LicensingBatch, problems: list[Problem]) -> None:
+    _parse_table(table, PAYMENT_COLUMNS, PAYMENT_REQUIRED, PaymentRowIn, batch.payments, problems)
+
+
+def _split_field(message: str, default: str) -> tuple[str, str]:
+    head, sep, rest = message.partition(": ")
+    if sep and " " not in head:
+        return head, rest
+    return default, message
+
+
+def check_licensing(
+    register: Register, state: LicensingState, batch: LicensingBatch
+) -> tuple[LicensingChanges, list[Problem]]:
+    problems: list[Problem] = []
+    out = LicensingChanges()
+    standards = register.standard_index()
+
+    licensees = dict(state.licensees)
+    seen_l: dict[str, Source] = {}
+    for licensee, source in batch.licensees:
+        if licensee.id in seen_l:
+            problems.append(Problem.at(source, "licensees.id", f"licensee {licensee.id!r} is listed twice (first on {seen_l[licensee.id]})"))
+            continue
+        seen_l[licensee.id] = source
+        before = licensees.get(licensee.id)
+        licensees[licensee.id] = licensee
+        if before != licensee:
+            out.licensees.append(licensee)
+            out.log.append(("licensee", licensee.id, "added" if before is None else "updated", licensee.name, source))
+
+    programs = dict(state.programs)
+    seen_p: dict[str, Source] = {}
+    for item, source, prefix in batch.programs:
+        if item.id in seen_p:
+            problems.append(Problem.at(source, f"{prefix}.id", f"programme {item.id!r} is listed twice (first on {seen_p[item.id]})"))
+            continue
+        seen_p[item.id] = source
+        standard = standards.get(item.standard)
+        if standard is None:
+            problems.append(Problem.at(source, f"{prefix}.standard", f"unknown standard {item.standard!r}"))
+            continue
+        bad_versions = [v for v in item.versions if standard.version(v) is None]
+        if bad_versions:
+            problems.append(Problem.at(source, f"{prefix}.versions", f"{item.standard} has no version {', '.join(map(repr, bad_versions))}"))
+            continue
+        try:
+            program = program_from(item)
+        except InvalidInput as exc:
+            name, message = _split_field(str(exc), "program")
+            problems.append(Problem.at(source, f"{prefix}.{name}", message))
+            continue
+        spec = program_spec(item)
+        before = programs.get(item.id)
+        programs[item.id] = (program, spec)
+        if before is None or before[1] != spec:
+            out.programs.append((program, spec))
+            out.log.append(("program", item.id, "added" if before is None else "updated", f"{item.standard} {', '.join(item.versions)}", source))
+
+    def resolve_program(written: str | None, source: Source) -> Program | None:
+        if written:
+            found = programs.get(written)
+            if found is None:
+                problems.append(Problem.at(source, "program", f"unknown programme {written!r}"))
+                return None
+            return found[0]
+        if len(programs) == 1:
+            return next(iter(programs.values()))[0]
+        if not programs:
+            problems.append(Problem.at(source, "program", "no licensing programme exists yet; import one (licensing YAML) first or with this file"))
+        else:
+            problems.append(Problem.at(source, "program", f"several programmes exist ({', '.join(sorted(programs))}); add a program column"))
+        return None
+
+    grouped: dict[tuple[str, str, Period], list[tuple[SalesLine, Source]]] = defaultdict(list)
+    for row, source in batch.sales:
+        program = resolve_program(row.program, source)
+        ok = program is not None
+        if row.licensee not in licensees:
+            problems.append(Problem.at(source, "licensee", f"unknown licensee {row.licensee!r}"))
+            ok = False
+        if program is None:
+            continue
+        try:
+            schedule = program.schedule_for(row.period)
+            rate = schedule.rate(row.category, f"in {program.id}")
+        except InvalidInput as exc:
+            name, message = _split_field(str(exc), "category")
+            problems.append(Problem.at(source, name, message))
+            continue
+        if isinstance(rate, PercentRate) and row.net_sales is None:
+            problems.append(Problem.at(source, "net_sales", f"is required: {row.category} is charged a percent of the net selling price"))
+            ok = False
+        if row.net_sales is not None and row.net_sales < 0:
+            problems.append(Problem.at(source, "net_sales", f"must not be negative ({row.net_sales})"))
+            ok = False
+        if not ok:
+            continue
+        line = SalesLine(
+            licensee=row.licensee,
+            period=row.period,
+            country_of_sale=row.country_of_sale,
+            country_of_manufacture=row.country_of_manufacture,
+            category=row.category,
+            units=row.units,
+            net_sales=row.net_sales,
+            source=str(source),
+        )
+        grouped[(program.id, row.licensee, row.period)].append((line, source))
+    reported = set(state.reports)
+    for (program_id, licensee_id, period), items in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        report = SalesReport(program_id, licensee_id, period, tuple(ln for ln, _ in items), items[0][1].file)
+        reported.add((program_id, licensee_id, period))
+        before_sum = state.reports.get((program_id, licensee_id, period))
+        if before_sum != report.checksum:
+            out.reports.append(report)
+            action = "added" if before_sum is None else "replaced"
+            out.log.append(("sales report", f"{program_id} {licensee_id} {period}", action, f"{len(items)} lines", items[0][1]))
+
+    added: set[tuple[str, str, Period, Any, Any]] = set()
+    for prow, source in batch.payments:
+        program = resolve_program(prow.program, source)
+        if prow.licensee not in licensees:
+            problems.append(Problem.at(source, "licensee", f"unknown licensee {prow.licensee!r}"))
+            continue
+        if program is None:
+            continue
+        if prow.amount < 0:
+            problems.append(Problem.at(source, "amount", f"must not be negative ({prow.amount})"))
+            continue
+        if (program.id, prow.licensee, prow.period) not in reported:
+            problems.append(Problem.at(source, "period", f"no sales report from {prow.licensee} for {prow.period} in {program.id}; a payment must be for a reported period"))
+            continue
+        payment = Payment(program.id, prow.licensee, prow.period, prow.amount, prow.received, str(source))
+        key = (program.id, prow.licensee, prow.period, prow.amount, prow.received)
+        if key not in state.payments and key not in added:
+            added.add(key)
+            out.payments.append(payment)
+            out.log.append(("payment", f"{program.id} {prow.licensee} {prow.period}", "added", format(prow.amount, "f"), source))
+    return out, problems

@@ -1,0 +1,161 @@
+"""Pydantic schemas of the licensing files: licensees and programmes (YAML), sales reports and
+payments (CSV). See docs/royalties.md."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+from patentpool.io.types import Country, IsoDate, OptionalDate, OptionalText, Slug, Text, empty_to_none
+
+
+def parse_decimal(value: Any) -> Any:
+    """Money and rates: decimal strings ("0.50"); plain numbers are read via their text."""
+    value = empty_to_none(value)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    text = str(value).strip().replace(",", "").replace("_", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"not a number: {value!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"not a number: {value!r}")
+    return number
+
+
+def parse_fraction(value: Any) -> Any:
+    """A share written "10%" or as a fraction 0.1; returned as a fraction (0.1)."""
+    value = empty_to_none(value)
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().endswith("%"):
+        number = parse_decimal(value.strip()[:-1])
+        return number / 100
+    return parse_decimal(value)
+
+
+Money = Annotated[Decimal, BeforeValidator(parse_decimal)]
+OptionalMoney = Annotated[Decimal | None, BeforeValidator(parse_decimal)]
+Share = Annotated[Decimal, BeforeValidator(parse_fraction)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LicenseeIn(Strict):
+    id: Slug
+    name: Text
+    group: Annotated[str | None, BeforeValidator(lambda v: None if empty_to_none(v) is None else v)] = None
+    country: Country | None = None
+    member: bool = False
+    signed: OptionalDate = None
+    good_standing: bool = False
+
+
+class TierIn(Strict):
+    up_to: int | None = None
+    per_unit: Money
+
+
+class RateIn(Strict):
+    per_unit: OptionalMoney = None
+    percent: OptionalMoney = None
+    base_floor: OptionalMoney = None
+    base_cap: OptionalMoney = None
+    tiers: list[TierIn] | None = None
+
+
+class RegionIn(Strict):
+    id: Text
+    countries: list[Country]
+    multiplier: Money
+
+
+class DiscountsIn(Strict):
+    good_standing: Share = Decimal(0)
+    member: Share = Decimal(0)
+
+
+class ScheduleIn(Strict):
+    effective_from: IsoDate
+    categories: dict[str, RateIn]
+    annual_cap: OptionalMoney = None
+    regions: list[RegionIn] = []
+    discounts: DiscountsIn = DiscountsIn()
+
+
+class ProgramIn(Strict):
+    id: Slug
+    standard: Text
+    versions: list[Text]
+    currency: Annotated[str, BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]
+    admin_fee: Share = Decimal(0)
+    counts: Annotated[str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)] = "essential"
+    policy: Text = "proportional"
+    schedules: list[ScheduleIn]
+
+
+class LicensingFileIn(Strict):
+    licensees: list[LicenseeIn] = []
+    programs: list[ProgramIn] = []
+
+
+LICENSING_KEYS = frozenset(LicensingFileIn.model_fields)
+
+
+def parse_period_text(value: Any) -> Any:
+    from patentpool.core.periods import Period
+
+    if not isinstance(value, str):
+        raise ValueError(f"not a period in YYYYQn form: {value!r}")
+    try:
+        return Period.parse(value.strip())
+    except Exception:
+        raise ValueError(f"not a period in YYYYQn form (e.g. 2026Q1): {value.strip()!r}") from None
+
+
+def parse_units(value: Any) -> Any:
+    text = str(value).strip().replace(",", "").replace("_", "")
+    if not text:
+        raise ValueError("is required")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"not a whole number of units: {value!r}") from None
+    if number != number.to_integral_value():
+        raise ValueError(f"units must be a whole number, not {text}")
+    if number < 0:
+        raise ValueError(f"units must not be negative ({text})")
+    return int(number)
+
+
+class SalesRowIn(Strict):
+    licensee: Text
+    period: Annotated[Any, BeforeValidator(parse_period_text)]
+    country_of_sale: Country
+    country_of_manufacture: Country
+    category: Text
+    units: Annotated[int, BeforeValidator(parse_units)]
+    net_sales: OptionalMoney = None
+    program: OptionalText = None
+
+
+class PaymentRowIn(Strict):
+    licensee: Text
+    period: Annotated[Any, BeforeValidator(parse_period_text)]
+    amount: Money
+    received: IsoDate
+    program: OptionalText = None
+
+
+SALES_COLUMNS = tuple(SalesRowIn.model_fields)
+SALES_REQUIRED = tuple(n for n, f in SalesRowIn.model_fields.items() if f.is_required())
+PAYMENT_COLUMNS = tuple(PaymentRowIn.model_fields)
+PAYMENT_REQUIRED = tuple(n for n, f in PaymentRowIn.model_fields.items() if f.is_required())
+

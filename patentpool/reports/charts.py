@@ -1,0 +1,139 @@
+"""Charts drawn with matplotlib (no pyplot, no global state): inline SVG for HTML and PDF,
+PNG for Word documents.
+
+A :class:`Chart` says what to draw; a report kind builds its charts from its context. The SVG
+is deterministic (ids salted with a fixed string, no date or version in the metadata, text kept
+as text in the page's font), so the same context always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+#: At most this many series are drawn; the smallest others are added up into "others".
+MAX_SERIES = 8
+
+_RC = {
+    "svg.hashsalt": "patentpool",
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"],
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#dddddd",
+    "legend.frameon": False,
+}
+_METADATA: dict[str, str | None] = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    label: str
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """Bars (``bar``: grouped, ``stacked``) or lines (``line``) over the categories ``x``.
+
+    ``title`` names the chart for screen readers; the visible caption is the template's.
+    """
+
+    kind: str
+    title: str
+    x: tuple[str, ...]
+    series: tuple[Series, ...]
+    x_label: str = ""
+    y_label: str = ""
+    width: float = 7.0  # inches
+    height: float = 3.4
+
+
+def top_series(series: Sequence[Series], limit: int = MAX_SERIES) -> tuple[Series, ...]:
+    """The ``limit - 1`` largest series (by total) and the rest summed as ``others``."""
+    if len(series) <= limit:
+        return tuple(series)
+    ranked = sorted(series, key=lambda s: (-sum(s.values), s.label))
+    kept, rest = ranked[: limit - 1], ranked[limit - 1 :]
+    summed = tuple(sum(values) for values in zip(*(s.values for s in rest), strict=True))
+    order = {s.label: n for n, s in enumerate(series)}
+    kept.sort(key=lambda s: order[s.label])
+    return (*kept, Series(f"{len(rest)} others", summed))
+
+
+def _draw(chart: Chart) -> Figure:
+    figure = Figure(figsize=(chart.width, chart.height), layout="constrained")
+    axes = figure.add_subplot()
+    positions = list(range(len(chart.x)))
+    if chart.kind == "line":
+        for series in chart.series:
+            axes.plot(positions, series.values, marker="o", markersize=3, label=series.label)
+    elif chart.kind == "stacked":
+        bottom = [0.0] * len(positions)
+        for series in chart.series:
+            axes.bar(positions, series.values, bottom=bottom, label=series.label, width=0.8)
+            bottom = [b + v for b, v in zip(bottom, series.values, strict=True)]
+    elif chart.kind == "bar":
+        width = 0.8 / max(1, len(chart.series))
+        for n, series in enumerate(chart.series):
+            offset = (n - (len(chart.series) - 1) / 2) * width
+            axes.bar([p + offset for p in positions], series.values, width=width,
+                     label=series.label)
+    else:
+        raise ValueError(f"unknown chart kind {chart.kind!r}")
+    step = max(1, len(positions) // 12)
+    axes.set_xticks(positions[::step], list(chart.x)[::step])
+    axes.set_xlabel(chart.x_label)
+    axes.set_ylabel(chart.y_label)
+    if len(chart.series) > 1:
+        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    return figure
+
+
+_PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
+_SIZE = re.compile(r'<svg\b([^>]*?)\swidth="[^"]*"\s+height="[^"]*"')
+
+
+def svg(chart: Chart) -> str:
+    """The chart as an ``<svg>`` element ready to inline: scales to its container."""
+    buffer = io.BytesIO()
+    with rc_context(_RC):
+        _draw(chart).savefig(buffer, format="svg", metadata=_METADATA)
+    text = _PROLOGUE.sub("", buffer.getvalue().decode("utf-8"), count=1)
+    text = _unused_ids(text)
+    text = _SIZE.sub(r'<svg\1 width="100%"', text, count=1)
+    label = _attribute(chart.title)
+    return text.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1).strip()
+
+
+def png(chart: Chart, dpi: int = 150) -> bytes:
+    """The chart as a PNG image (for Word documents)."""
+    buffer = io.BytesIO()
+    with rc_context(_RC):
+        _draw(chart).savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+_ID = re.compile(r'\sid="([^"]*)"')
+_REFERENCE = re.compile(r'#([^\s"\')]+)')
+
+
+def _unused_ids(text: str) -> str:
+    """Drop the ids nothing refers to, so that several charts on a page repeat no id."""
+    used = set(_REFERENCE.findall(text))
+    return _ID.sub(lambda m: m.group(0) if m.group(1) in used else "", text)
+
+
+def _attribute(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )

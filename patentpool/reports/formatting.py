@@ -1,0 +1,115 @@
+"""Numbers, money, percentages and dates written for people, in the locale of the render.
+
+The locale is set for the length of one render (:func:`using_locale`) and read by the template
+filters, so macros imported from other templates format the same way. Money is formatted from
+its ``Decimal`` (never through a float) with the currency's own minor unit: amounts carrying
+more digits (a rate of 0.125 per unit) keep them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from patentpool.reports.errors import UnknownLocale
+
+_LOCALE: ContextVar[Locale] = ContextVar("report_locale", default=Locale("en"))
+
+
+def parse_locale(name: str) -> Locale:
+    """A babel locale from ``en``, ``en_GB``, ``en-GB`` or ``de``; unknown ones are refused."""
+    try:
+        return Locale.parse(name.strip().replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise UnknownLocale(name) from None
+
+
+@contextmanager
+def using_locale(locale: Locale) -> Iterator[Locale]:
+    token = _LOCALE.set(locale)
+    try:
+        yield locale
+    finally:
+        _LOCALE.reset(token)
+
+
+def current_locale() -> Locale:
+    return _LOCALE.get()
+
+
+def _decimal(value: Decimal | Fraction | int | str, places: int | None = None) -> Decimal:
+    if isinstance(value, Fraction):
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+    else:
+        exact = Decimal(value)
+    if places is None:
+        return exact
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def money(value: Decimal | int | str | None, currency: str) -> str:
+    """``Decimal('1234.5')``, ``USD`` as ``$1,234.50`` (``1.234,50 $`` in ``de``)."""
+    if value is None:
+        return ""
+    return format_currency(
+        _decimal(value), currency, locale=_LOCALE.get(), decimal_quantization=False
+    )
+
+
+def number(value: Decimal | Fraction | int | float | str | None, places: int | None = None) -> str:
+    """A number with the locale's separators: ``1,234,567``; ``places`` fixes the decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    if places is None:
+        return format_decimal(_decimal(value), locale=_LOCALE.get(), decimal_quantization=False)
+    fixed = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(_decimal(value, places), format=fixed, locale=_LOCALE.get())
+
+
+def percent(value: Decimal | Fraction | int | str | None, places: int = 2) -> str:
+    """A fraction as a percentage: ``Fraction(49, 100)`` as ``49.00%`` (``49,00 %`` in ``fr``).
+
+    Rounded half up on the last place shown, exactly, as the core's ``as_percent`` does.
+    """
+    if value is None:
+        return ""
+    locale = _LOCALE.get()
+    pattern = locale.percent_formats[None].pattern
+    if places:
+        pattern = re.sub(r"0(?=[^0]*$)", "0." + "0" * places, pattern, count=1)
+    rounded = _decimal(_decimal(value) * 100, places)
+    return format_percent(rounded / 100, format=pattern, locale=locale)
+
+
+def date(value: dt.date | None, style: str = "medium") -> str:
+    """A date as the locale writes it: ``Mar 31, 2026`` (``31.03.2026`` in ``de``)."""
+    if value is None:
+        return ""
+    return format_date(value, format=style, locale=_LOCALE.get())
+
+
+def fraction(value: Fraction | None) -> str:
+    """An exact share as ``3/7`` (``1`` and ``0`` stay whole)."""
+    if value is None:
+        return ""
+    return str(value)
+
+
+FILTERS = {
+    "money": money,
+    "number": number,
+    "percent": percent,
+    "date": date,
+    "fraction": fraction,
+}

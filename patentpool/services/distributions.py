@@ -1,0 +1,278 @@
+"""Frozen, reproducible distribution runs, and the difference between two of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from patentpool.core.allocation import Distribution, NoSales, distribute, policy_input
+from patentpool.core.periods import Period
+from patentpool.errors import InvalidInput, NotFound, PatentpoolError
+from patentpool.services.royalties import ProgramContext, program_context, royalties
+from patentpool.storage import licensing_repo
+from patentpool.storage.models import DistributionRunRow
+
+BASES = ("collected", "due")
+
+
+class RunConflict(PatentpoolError):
+    """Another distribution run for the same programme and period was stored meanwhile."""
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    id: int
+    revision: int
+    program: str
+    period: Period
+    policy: str
+    basis: str
+    inputs_sha256: str
+    created_at: str
+    result: dict[str, Any]
+    text: str  # the run's JSON exactly as stored
+    reproduced: bool = False  # True when an identical earlier run was found, not made
+
+
+def _share(value: Fraction) -> str:
+    return format(Decimal(value.numerator) / Decimal(value.denominator), ".10f")
+
+
+def distribution_document(dist: Distribution) -> dict[str, Any]:
+    return {
+        "program": dist.program,
+        "period": str(dist.period),
+        "policy": dist.policy,
+        "params": dict(dist.params),
+        "currency": dist.currency,
+        "collected": format(dist.collected, "f"),
+        "admin_fee": format(dist.admin_fee, "f"),
+        "distributable": format(dist.distributable, "f"),
+        "rounding": dist.rounding,
+        "members": [
+            {
+                "member": m.member,
+                "basis": m.basis,
+                "share": _share(m.share),
+                "share_exact": f"{m.share.numerator}/{m.share.denominator}",
+                "amount": format(m.amount, "f"),
+            }
+            for m in dist.members
+        ],
+    }
+
+
+def _inputs(
+    ctx: ProgramContext, period: Period, policy: str, params: Mapping[str, str], basis: str,
+    collected: Decimal, by_country: Mapping[str, Decimal], session: Session,
+) -> dict[str, Any]:
+    """Everything the run depends on, in a canonical order (the checksum is taken of it)."""
+    inputs = policy_input(ctx.program, ctx.register, period, by_country)
+    patents = [
+        {
+            "patent": p.key,
+            "owner": p.owner,
+            "family": p.family_key,
+            "territories": sorted(p.validated_states) or [p.jurisdiction],
+            "sections": sorted(inputs.sections(p)),
+            "essentiality": sorted({d.essentiality.value for d in inputs.declarations[p.key]}),
+            "filing_date": p.filing_date.isoformat(),
+        }
+        for p in inputs.patents
+    ]
+    reports = licensing_repo.report_checksums(session, ctx.program.id, period.year_to_date())
+    return {
+        "program": json.loads(ctx.spec),
+        "period": str(period),
+        "policy": policy,
+        "params": dict(sorted(params.items())),
+        "basis": basis,
+        "collected": format(collected, "f"),
+        "royalties_by_country": {k: format(v, "f") for k, v in sorted(by_country.items())},
+        "patents": patents,
+        "sales_reports": reports,
+    }
+
+
+def run_distribution(
+    session: Session,
+    program_id: str,
+    period: Period,
+    policy: str | None = None,
+    params: Mapping[str, str] | None = None,
+    basis: str = "collected",
+) -> Run:
+    """Distribute a period; an identical earlier run is returned instead of a new one."""
+    if basis not in BASES:
+        raise InvalidInput(f"basis: must be one of {', '.join(BASES)}, not {basis!r}")
+    ctx = program_context(session, program_id)
+    name = policy or ctx.program.policy
+    params = dict(params or {})
+    result = royalties(session, program_id, period, context=ctx)
+    if not any(item.lines for item in result.licensees):
+        raise NoSales(f"no sales reported for {program_id} in {period}")
+    by_country = result.royalties_by_country()
+    if basis == "due":
+        amount = result.total_due
+    else:
+        amount = licensing_repo.collected(licensing_repo.load_payments(session, program_id), period)
+        if amount == 0:
+            raise InvalidInput(
+                f"nothing was collected for {program_id} in {period}; record payments, "
+                "or distribute what is due with --basis due"
+            )
+    inputs = _inputs(ctx, period, name, params, basis, amount, by_country, session)
+    canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"))
+    checksum = hashlib.sha256(canonical.encode()).hexdigest()
+    previous = session.scalars(
+        select(DistributionRunRow)
+        .where(DistributionRunRow.program_id == program_id, DistributionRunRow.period == str(period))
+        .order_by(DistributionRunRow.revision)
+    ).all()
+    for row in previous:
+        if row.inputs_sha256 == checksum:
+            return _run(row, reproduced=True)
+    dist = distribute(ctx.program, ctx.register, period, amount, by_country, name, params)
+    revision = (previous[-1].revision if previous else 0) + 1
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    row = DistributionRunRow(
+        program_id=program_id,
+        period=str(period),
+        revision=revision,
+        policy=name,
+        params=json.dumps(dict(sorted(params.items()))),
+        basis=basis,
+        inputs_sha256=checksum,
+        created_at=created,
+        result="",
+        inputs=canonical,
+    )
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise RunConflict(
+            f"another distribution of {program_id} for {period} was stored at the same time; "
+            "run it again to see the stored result"
+        ) from exc
+    document = {
+        "run_id": row.id,
+        "revision": revision,
+        "created_at": created.isoformat(),
+        "basis": basis,
+        **distribution_document(dist),
+        "inputs_sha256": checksum,
+    }
+    row.result = json.dumps(document, indent=2, ensure_ascii=False)
+    session.flush()
+    return _run(row)
+
+
+def _run(row: DistributionRunRow, reproduced: bool = False) -> Run:
+    return Run(
+        id=row.id,
+        revision=row.revision,
+        program=row.program_id,
+        period=Period.parse(row.period),
+        policy=row.policy,
+        basis=row.basis,
+        inputs_sha256=row.inputs_sha256,
+        created_at=row.created_at.isoformat() if row.created_at else "",
+        result=json.loads(row.result),
+        text=row.result,
+        reproduced=reproduced,
+    )
+
+
+def get_run(session: Session, run_id: int) -> Run:
+    row = session.get(DistributionRunRow, run_id)
+    if row is None:
+        raise NotFound("distribution run", str(run_id))
+    return _run(row)
+
+
+def list_runs(session: Session, program_id: str | None = None) -> list[Run]:
+    query = select(DistributionRunRow).order_by(
+        DistributionRunRow.program_id, DistributionRunRow.period, DistributionRunRow.revision
+    )
+    if program_id is not None:
+        query = query.where(DistributionRunRow.program_id == program_id)
+    return [_run(r) for r in session.scalars(query)]
+
+
+def stored_inputs(session: Session, run_id: int) -> dict[str, Any]:
+    row = session.get(DistributionRunRow, run_id)
+    if row is None:
+        raise NotFound("distribution run", str(run_id))
+    data: dict[str, Any] = json.loads(row.inputs)
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class MemberChange:
+    member: str
+    before: Decimal
+    after: Decimal
+    reasons: tuple[str, ...]
+
+    @property
+    def change(self) -> Decimal:
+        return self.after - self.before
+
+
+def diff_runs(session: Session, a: int, b: int) -> tuple[Run, Run, list[MemberChange], list[str]]:
+    """Who gained or lost what between runs ``a`` and ``b``, and why."""
+    run_a, run_b = get_run(session, a), get_run(session, b)
+    in_a, in_b = stored_inputs(session, a), stored_inputs(session, b)
+    general: list[str] = []
+    for key in ("policy", "params", "basis", "collected", "period"):
+        if in_a[key] != in_b[key]:
+            general.append(f"{key}: {in_a[key]} -> {in_b[key]}")
+    if in_a["program"] != in_b["program"]:
+        general.append("programme terms changed")
+    reports_a = {(r["licensee"], r["period"]): r for r in in_a["sales_reports"]}
+    reports_b = {(r["licensee"], r["period"]): r for r in in_b["sales_reports"]}
+    for key in sorted(set(reports_a) | set(reports_b)):
+        ra, rb = reports_a.get(key), reports_b.get(key)
+        if ra is None:
+            general.append(f"sales: {key[0]} {key[1]} report added ({rb['lines']} lines)")  # type: ignore[index]
+        elif rb is None:
+            general.append(f"sales: {key[0]} {key[1]} report no longer counted")
+        elif ra["checksum"] != rb["checksum"]:
+            general.append(
+                f"sales: {key[0]} {key[1]} corrected (revision {ra['revision']} -> "
+                f"{rb['revision']}; units {ra['units']} -> {rb['units']}; "
+                f"lines {ra['lines']} -> {rb['lines']})"
+            )
+    pat_a = {p["patent"]: p for p in in_a["patents"]}
+    pat_b = {p["patent"]: p for p in in_b["patents"]}
+    reasons: dict[str, list[str]] = {}
+    for key in sorted(set(pat_b) - set(pat_a)):
+        reasons.setdefault(pat_b[key]["owner"], []).append(f"+{key} now counted")
+    for key in sorted(set(pat_a) - set(pat_b)):
+        reasons.setdefault(pat_a[key]["owner"], []).append(f"-{key} no longer counted")
+    for key in sorted(set(pat_a) & set(pat_b)):
+        if pat_a[key] != pat_b[key]:
+            if pat_a[key]["owner"] != pat_b[key]["owner"]:
+                reasons.setdefault(pat_a[key]["owner"], []).append(f"-{key} transferred to {pat_b[key]['owner']}")
+                reasons.setdefault(pat_b[key]["owner"], []).append(f"+{key} transferred from {pat_a[key]['owner']}")
+            else:
+                reasons.setdefault(pat_b[key]["owner"], []).append(f"{key} changed")
+    amounts_a = {m["member"]: Decimal(m["amount"]) for m in run_a.result["members"]}
+    amounts_b = {m["member"]: Decimal(m["amount"]) for m in run_b.result["members"]}
+    changes = []
+    for member in sorted(set(amounts_a) | set(amounts_b) | set(reasons)):
+        before, after = amounts_a.get(member, Decimal(0)), amounts_b.get(member, Decimal(0))
+        if before != after or member in reasons:
+            changes.append(MemberChange(member, before, after, tuple(reasons.get(member, []))))
+    return run_a, run_b, changes, general

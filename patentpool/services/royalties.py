@@ -1,0 +1,95 @@
+"""What licensees owe and what they paid, for a programme and a period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from patentpool.core.licensing import Licensee, Program
+from patentpool.core.model import Register
+from patentpool.core.periods import Period
+from patentpool.core.royalties import RoyaltyResult, compute_royalties
+from patentpool.errors import InvalidInput, NotFound
+from patentpool.storage import licensing_repo
+from patentpool.storage.repository import load_register
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramContext:
+    """Everything a royalty computation for one programme reads from the database."""
+
+    register: Register
+    program: Program
+    spec: str
+    licensees: dict[str, Licensee]
+
+
+def program_context(session: Session, program_id: str) -> ProgramContext:
+    programs = licensing_repo.load_programs(session)
+    if program_id not in programs:
+        raise NotFound("programme", program_id)
+    program, spec = programs[program_id]
+    return ProgramContext(
+        load_register(session), program, spec, licensing_repo.load_licensees(session)
+    )
+
+
+def royalties(
+    session: Session, program_id: str, period: Period, licensee: str | None = None,
+    context: ProgramContext | None = None,
+) -> RoyaltyResult:
+    """Royalties due for ``period``; tiers and caps count the year's earlier quarters."""
+    ctx = context or program_context(session, program_id)
+    if licensee is not None and licensee not in ctx.licensees:
+        raise NotFound("licensee", licensee)
+    sales = licensing_repo.load_sales(session, program_id, period.year_to_date())
+    result = compute_royalties(ctx.program, ctx.register, ctx.licensees.values(), sales, period)
+    if licensee is not None:
+        from dataclasses import replace
+
+        picked = tuple(item for item in result.licensees if item.licensee == licensee)
+        if not picked:
+            raise InvalidInput(f"{licensee} reported no sales for {program_id} in {period}")
+        result = replace(result, licensees=picked, total_due=sum((i.due for i in picked), Decimal(0)))
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRow:
+    program: str
+    period: Period
+    currency: str
+    due: Decimal
+    paid: Decimal
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.due - self.paid
+
+
+def statement(session: Session, licensee: str) -> list[StatementRow]:
+    """Due, paid and outstanding per programme and period for one licensee."""
+    licensees = licensing_repo.load_licensees(session)
+    if licensee not in licensees:
+        raise NotFound("licensee", licensee)
+    rows = []
+    programs = licensing_repo.load_programs(session)
+    payments = licensing_repo.load_payments(session, licensee=licensee)
+    for program_id in sorted(programs):
+        periods = sorted(
+            set(licensing_repo.reported_periods(session, program_id, licensee))
+            | {p.period for p in payments if p.program == program_id}
+        )
+        ctx = None
+        for period in periods:
+            ctx = ctx or program_context(session, program_id)
+            result = royalties(session, program_id, period, context=ctx)
+            due = sum((i.due for i in result.licensees if i.licensee == licensee), Decimal(0))
+            paid = sum(
+                (p.amount for p in payments if p.program == program_id and p.period == period),
+                Decimal(0),
+            )
+            rows.append(StatementRow(program_id, period, ctx.program.currency, due, paid))
+    return rows

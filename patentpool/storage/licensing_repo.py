@@ -1,0 +1,245 @@
+"""Licensing data in the database: licensees, programmes, sales reports, payments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from patentpool.core.licensing import Licensee, Program
+from patentpool.core.periods import Period
+from patentpool.core.royalties import SalesLine
+from patentpool.io.licensing_convert import program_from_spec
+from patentpool.io.licensing_import import LicensingChanges, LicensingState, Payment
+from patentpool.storage.models import (
+    LicenseeRow,
+    PaymentRow,
+    ProgramRow,
+    SalesLineRow,
+    SalesReportRow,
+)
+
+
+def _licensee(row: LicenseeRow) -> Licensee:
+    return Licensee(
+        id=row.id,
+        name=row.name,
+        group=row.group_id,
+        country=row.country,
+        member=row.member,
+        signed=row.signed,
+        good_standing=row.good_standing,
+    )
+
+
+def load_licensees(session: Session) -> dict[str, Licensee]:
+    return {r.id: _licensee(r) for r in session.scalars(select(LicenseeRow).order_by(LicenseeRow.id))}
+
+
+def load_programs(session: Session) -> dict[str, tuple[Program, str]]:
+    return {
+        r.id: (program_from_spec(r.spec), r.spec)
+        for r in session.scalars(select(ProgramRow).order_by(ProgramRow.id))
+    }
+
+
+def load_state(session: Session) -> LicensingState:
+    reports = {
+        (r.program_id, r.licensee_id, Period.parse(r.period)): r.checksum
+        for r in session.scalars(select(SalesReportRow).where(SalesReportRow.current.is_(True)))
+    }
+    payments = frozenset(
+        (p.program_id, p.licensee_id, Period.parse(p.period), p.amount, p.received)
+        for p in session.scalars(select(PaymentRow))
+    )
+    return LicensingState(load_licensees(session), load_programs(session), reports, payments)
+
+
+def save_licensing(session: Session, changes: LicensingChanges) -> None:
+    for licensee in changes.licensees:
+        row = session.get(LicenseeRow, licensee.id)
+        values = {
+            "name": licensee.name,
+            "group_id": licensee.group,
+            "country": licensee.country,
+            "member": licensee.member,
+            "signed": licensee.signed,
+            "good_standing": licensee.good_standing,
+        }
+        if row is None:
+            session.add(LicenseeRow(id=licensee.id, **values))
+        else:
+            for k, v in values.items():
+                setattr(row, k, v)
+    for program, spec in changes.programs:
+        prow = session.get(ProgramRow, program.id)
+        if prow is None:
+            session.add(ProgramRow(id=program.id, standard_id=program.standard, currency=program.currency, spec=spec))
+        else:
+            prow.standard_id, prow.currency, prow.spec = program.standard, program.currency, spec
+    session.flush()
+    now = dt.datetime.now(dt.UTC)
+    for report in changes.reports:
+        key = (
+            SalesReportRow.program_id == report.program,
+            SalesReportRow.licensee_id == report.licensee,
+            SalesReportRow.period == str(report.period),
+        )
+        last = session.scalar(select(SalesReportRow.revision).where(*key).order_by(SalesReportRow.revision.desc()))
+        session.execute(update(SalesReportRow).where(*key).values(current=False))
+        rrow = SalesReportRow(
+            program_id=report.program,
+            licensee_id=report.licensee,
+            period=str(report.period),
+            revision=(last or 0) + 1,
+            current=True,
+            source=report.source,
+            imported_at=now,
+            checksum=report.checksum,
+        )
+        session.add(rrow)
+        session.flush()
+        session.execute(
+            insert(SalesLineRow),
+            [
+                {
+                    "report_id": rrow.id,
+                    "line": _line_no(ln.source),
+                    "country_of_sale": ln.country_of_sale,
+                    "country_of_manufacture": ln.country_of_manufacture,
+                    "category": ln.category,
+                    "units": ln.units,
+                    "net_sales": ln.net_sales,
+                }
+                for ln in report.lines
+            ],
+        )
+    if changes.payments:
+        session.execute(
+            insert(PaymentRow),
+            [
+                {
+                    "program_id": p.program,
+                    "licensee_id": p.licensee,
+                    "period": str(p.period),
+                    "amount": p.amount,
+                    "received": p.received,
+                    "source": p.source,
+                }
+                for p in changes.payments
+            ],
+        )
+
+
+def _line_no(source: str | None) -> int:
+    if not source:
+        return 0
+    tail = source.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def load_sales(session: Session, program: str, periods: Sequence[Period]) -> list[SalesLine]:
+    """The current report lines of ``program`` for the given periods, in a stable order."""
+    names = [str(p) for p in periods]
+    rows = session.execute(
+        select(SalesReportRow.licensee_id, SalesReportRow.period, SalesReportRow.source, SalesLineRow)
+        .join(SalesLineRow, SalesLineRow.report_id == SalesReportRow.id)
+        .where(
+            SalesReportRow.program_id == program,
+            SalesReportRow.current.is_(True),
+            SalesReportRow.period.in_(names),
+        )
+        .order_by(SalesReportRow.period, SalesReportRow.licensee_id, SalesLineRow.line, SalesLineRow.id)
+    )
+    return [
+        SalesLine(
+            licensee=licensee,
+            period=Period.parse(period),
+            country_of_sale=line.country_of_sale,
+            country_of_manufacture=line.country_of_manufacture,
+            category=line.category,
+            units=line.units,
+            net_sales=line.net_sales,
+            source=f"{source}:{line.line}",
+        )
+        for licensee, period, source, line in rows
+    ]
+
+
+def load_payments(session: Session, program: str | None = None, licensee: str | None = None) -> list[Payment]:
+    query = select(PaymentRow).order_by(PaymentRow.period, PaymentRow.licensee_id, PaymentRow.received, PaymentRow.id)
+    if program is not None:
+        query = query.where(PaymentRow.program_id == program)
+    if licensee is not None:
+        query = query.where(PaymentRow.licensee_id == licensee)
+    return [
+        Payment(p.program_id, p.licensee_id, Period.parse(p.period), p.amount, p.received, p.source)
+        for p in session.scalars(query)
+    ]
+
+
+def collected(payments: Iterable[Payment], period: Period) -> Decimal:
+    return sum((p.amount for p in payments if p.period == period), Decimal(0))
+
+
+def report_revisions(session: Session, program: str, licensee: str, period: Period) -> list[SalesReportRow]:
+    return list(
+        session.scalars(
+            select(SalesReportRow)
+            .where(
+                SalesReportRow.program_id == program,
+                SalesReportRow.licensee_id == licensee,
+                SalesReportRow.period == str(period),
+            )
+            .order_by(SalesReportRow.revision)
+        )
+    )
+
+
+def reported_periods(session: Session, program: str, licensee: str | None = None) -> list[Period]:
+    query = select(SalesReportRow.period).where(
+        SalesReportRow.program_id == program, SalesReportRow.current.is_(True)
+    )
+    if licensee is not None:
+        query = query.where(SalesReportRow.licensee_id == licensee)
+    return sorted({Period.parse(p) for p in session.scalars(query)})
+
+
+def report_checksums(session: Session, program: str, periods: Sequence[Period]) -> list[dict[str, object]]:
+    """The current sales reports of the periods: who, when, which revision, what checksum."""
+    from sqlalchemy import func
+
+    names = [str(p) for p in periods]
+    counts = (
+        select(
+            SalesLineRow.report_id,
+            func.count(SalesLineRow.id).label("lines"),
+            func.sum(SalesLineRow.units).label("units"),
+        )
+        .group_by(SalesLineRow.report_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(SalesReportRow, counts.c.lines, counts.c.units)
+        .join(counts, counts.c.report_id == SalesReportRow.id)
+        .where(
+            SalesReportRow.program_id == program,
+            SalesReportRow.current.is_(True),
+            SalesReportRow.period.in_(names),
+        )
+        .order_by(SalesReportRow.period, SalesReportRow.licensee_id)
+    )
+    return [
+        {
+            "licensee": r.licensee_id,
+            "period": r.period,
+            "revision": r.revision,
+            "checksum": r.checksum,
+            "lines": int(lines),
+            "units": int(units or 0),
+        }
+        for r, lines, units in rows
+    ]

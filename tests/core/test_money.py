@@ -1,0 +1,112 @@
+"""Exact money: the rounding rule, minor units, largest-remainder splits, parsing."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import pytest
+
+from patentpool.core.money import (
+    ROUNDING_RULE,
+    as_percent,
+    is_whole_minor,
+    largest_remainder,
+    minor_unit,
+    parse_amount,
+    parse_percent,
+    quantum,
+    round_money,
+)
+from patentpool.errors import InvalidInput
+
+
+def test_the_rounding_rule_is_half_up() -> None:
+    assert ROUNDING_RULE == ROUND_HALF_UP
+    assert round_money(Decimal("1.005"), "USD") == Decimal("1.01")
+    assert round_money(Decimal("1.015"), "USD") == Decimal("1.02")  # not to even
+    assert round_money(Decimal("1.0049999"), "USD") == Decimal("1.00")
+    assert round_money(Decimal("-1.005"), "USD") == Decimal("-1.01")  # away from zero
+
+
+def test_fractions_round_exactly() -> None:
+    assert round_money(Fraction(1, 3), "USD") == Decimal("0.33")
+    assert round_money(Fraction(2, 3), "USD") == Decimal("0.67")
+    assert round_money(Fraction(1, 200), "USD") == Decimal("0.01")  # exactly half a cent
+    assert round_money(Fraction(999, 200000), "USD") == Decimal("0.00")  # 0.004995
+
+
+def test_minor_units_follow_the_currency() -> None:
+    assert minor_unit("USD") == 2
+    assert minor_unit("JPY") == 0
+    assert quantum("EUR") == Decimal("0.01")
+    assert quantum("KWD") == Decimal("0.001")
+    assert round_money(Decimal("1234.5"), "JPY") == Decimal("1235")
+    assert str(round_money(Decimal("2"), "USD")) == "2.00"
+
+
+def test_unknown_currency_is_refused_with_the_known_ones() -> None:
+    with pytest.raises(InvalidInput, match=r"unknown currency 'XYZ' \(known: AUD, .*USD"):
+        minor_unit("XYZ")
+
+
+def test_largest_remainder_gives_the_leftover_cent_to_the_largest_remainder() -> None:
+    parts = largest_remainder(
+        Decimal("10.00"), {"a": Fraction(1), "b": Fraction(2), "c": Fraction(3)}, "USD"
+    )
+    # exact 1.666.., 3.333.., 5.00: floors 1.66, 3.33, 5.00 leave 1 cent; a's remainder is larger
+    assert parts == {"a": Decimal("1.67"), "b": Decimal("3.33"), "c": Decimal("5.00")}
+
+
+def test_largest_remainder_breaks_ties_by_the_smaller_key_whatever_the_order() -> None:
+    weights = {"m3": Fraction(1), "m1": Fraction(1), "m2": Fraction(1)}
+    parts = largest_remainder(Decimal("100.00"), weights, "USD")
+    assert parts == {"m1": Decimal("33.34"), "m2": Decimal("33.33"), "m3": Decimal("33.33")}
+    reordered = largest_remainder(Decimal("100.00"), dict(reversed(weights.items())), "USD")
+    assert reordered == parts
+
+
+def test_largest_remainder_refuses_a_total_with_a_fraction_of_a_cent() -> None:
+    with pytest.raises(InvalidInput, match="not a whole number of USD minor units"):
+        largest_remainder(Decimal("1.005"), {"a": Fraction(1)}, "USD")
+
+
+def test_largest_remainder_with_zero_weights_gives_zero_to_all() -> None:
+    assert largest_remainder(Decimal("0.00"), {"a": Fraction(0)}, "USD") == {"a": Decimal("0.00")}
+    with pytest.raises(InvalidInput, match="nobody has a share"):
+        largest_remainder(Decimal("1.00"), {"a": Fraction(0)}, "USD")
+
+
+def test_whole_minor_units() -> None:
+    assert is_whole_minor(Decimal("10.05"), "USD")
+    assert not is_whole_minor(Decimal("10.055"), "USD")
+    assert not is_whole_minor(Decimal("10.5"), "JPY")
+
+
+def test_percentages_need_their_sign_and_stay_within_100() -> None:
+    assert parse_percent("10%", "admin_fee") == Decimal("0.1")
+    assert parse_percent(" 100 % ", "discounts.member") == Decimal(1)
+    assert parse_percent(Decimal("0.25"), "admin_fee") == Decimal("0.25")
+    with pytest.raises(InvalidInput, match=r"admin_fee: write a percentage with its sign"):
+        parse_percent("10", "admin_fee")
+    with pytest.raises(InvalidInput, match=r"discounts.member: '150%' is over 100%"):
+        parse_percent("150%", "discounts.member")
+    with pytest.raises(InvalidInput, match="cannot be negative"):
+        parse_percent("-5%", "admin_fee")
+
+
+def test_amounts_refuse_floats_and_junk() -> None:
+    assert parse_amount("0.50", "per_unit") == Decimal("0.50")
+    with pytest.raises(InvalidInput, match="per_unit: give money as a string"):
+        parse_amount(0.5, "per_unit")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="per_unit: 'abc' is not a number"):
+        parse_amount("abc", "per_unit")
+    with pytest.raises(InvalidInput, match="not a finite number"):
+        parse_amount("NaN", "per_unit")
+
+
+def test_as_percent_for_reports() -> None:
+    assert as_percent(Fraction(100, 204), 1) == "49.0%"
+    assert as_percent(Fraction(60, 204), 1) == "29.4%"
+    assert as_percent(Fraction(44, 204), 1) == "21.6%"
+    assert as_percent(Fraction(1, 3)) == "33.33%"
