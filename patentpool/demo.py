@@ -10,6 +10,7 @@ import datetime as dt
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from patentpool.core.register import CountBy, count_declarations
@@ -88,8 +89,51 @@ def step_register(state: DemoState) -> list[str]:
     return lines
 
 
+def step_licensing(state: DemoState) -> list[str]:
+    """Licensees, the programme, a year of sales and payments; Q1's royalties and split."""
+    from patentpool.core.periods import Period
+    from patentpool.io.importer import import_paths
+    from patentpool.services.distributions import run_distribution
+    from patentpool.services.royalties import royalties
+
+    folder = state.samples / "igrs-v1"
+    files = [folder / "licensing.yaml", *sorted(folder.glob("sales-*.csv")), folder / "payments.csv"]
+    period = Period.parse("2026Q1")
+    with session_for(state.url) as session:
+        summary = import_paths(session, files)
+        result = royalties(session, "igrs-v1", period)
+        run = run_distribution(session, "igrs-v1", period)
+    counts = {entity: n for (entity, _action), n in summary.changes.items()}
+    lines = [
+        f"Loaded {counts.get('licensee', 0)} licensees, {counts.get('program', 0)} programme, "
+        f"{counts.get('sales report', 0)} quarterly sales reports and "
+        f"{counts.get('payment', 0)} payments (illustrative)",
+        "",
+        f"Royalties due for igrs-v1 in {period} ({result.currency}):",
+        f"  {'licensee':<24} {'units':>10} {'gross':>13} {'cap':>10} {'discount':>12} {'due':>13}",
+    ]
+    for item in result.licensees:
+        lines.append(
+            f"  {item.licensee:<24} {item.units:>10,} {item.gross:>13,.2f} "
+            f"{item.cap_reduction:>10,.2f} {item.discount:>12,.2f} {item.due:>13,.2f}"
+        )
+    lines.append(f"  {'total due':<24} {'':>10} {'':>13} {'':>10} {'':>12} {result.total_due:>13,.2f}")
+    doc = run.result
+    lines += [
+        "",
+        f"Distribution of what was collected for {period} (policy {doc['policy']}, run {doc['run_id']}):",
+        f"  collected {Decimal(doc['collected']):,.2f}, admin fee {Decimal(doc['admin_fee']):,.2f}, "
+        f"distributable {Decimal(doc['distributable']):,.2f}",
+    ]
+    for m in doc["members"]:
+        lines.append(
+            f"  {m['member']:<16} {m['basis']:<14} {float(m['share']):>8.2%} {Decimal(m['amount']):>13,.2f}"
+        )
+    return lines
+
+
 #: The demo's steps, in order; later capabilities append theirs.
-STEPS: list[DemoStep] = [step_register]
+STEPS: list[DemoStep] = [step_register, step_licensing]
 
 
 def run_demo(folder: Path, samples: Path | None = None) -> DemoState:

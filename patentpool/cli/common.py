@@ -13,7 +13,11 @@ from typing import Any, TypeVar
 
 import click
 
+from patentpool.core.allocation import Distribution
+from patentpool.core.licensing import Licensee, Program
 from patentpool.core.model import Register
+from patentpool.core.periods import Period
+from patentpool.core.royalties import RoyaltyResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,6 +38,33 @@ class App:
 
         with session_for(self.url) as session:
             return load_register(session)
+
+    def load_licensing(self) -> tuple[dict[str, Licensee], dict[str, Program]]:
+        """Licensees and programmes by id."""
+        from patentpool.storage.engine import session_for
+        from patentpool.storage.licensing_repo import load_licensees, load_programs
+
+        with session_for(self.url) as session:
+            programs = {k: v[0] for k, v in load_programs(session).items()}
+            return load_licensees(session), programs
+
+    def royalties(
+        self, program_id: str, period: Period, licensee_id: str | None = None
+    ) -> RoyaltyResult:
+        """What is due for a quarter (see :func:`patentpool.services.royalties.royalties`)."""
+        from patentpool.services.royalties import royalties
+        from patentpool.storage.engine import session_for
+
+        with session_for(self.url) as session:
+            return royalties(session, program_id, period, licensee_id)
+
+    def distribution_runs(self, program_id: str) -> list[Distribution]:
+        """The latest stored run of each period of a programme, ordered by period."""
+        from patentpool.services.distributions import latest_distributions
+        from patentpool.storage.engine import session_for
+
+        with session_for(self.url) as session:
+            return latest_distributions(session, program_id)
 
 
 pass_app = click.make_pass_decorator(App, ensure=True)

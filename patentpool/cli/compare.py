@@ -71,7 +71,11 @@ def compare(
     members' income, makers' profit, consumer surplus, welfare and the dead-weight loss against
     a royalty-free market. The model and every formula: docs/regimes.md.
 
-    Example: patentpool compare samples/regimes/inline-demo.yaml --sweep holders=1:30
+    \b
+    Examples:
+      patentpool compare samples/regimes/inline-demo.yaml
+      patentpool compare samples/regimes/inline-demo.yaml --sweep holders=1:30
+      patentpool compare samples/regimes/igrs.yaml --years 2026:2040 --format json
     """
     with user_errors():
         loaded = load_scenario(scenario_file, today=dt.date.today())

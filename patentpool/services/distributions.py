@@ -276,3 +276,35 @@ def diff_runs(session: Session, a: int, b: int) -> tuple[Run, Run, list[MemberCh
         if before != after or member in reasons:
             changes.append(MemberChange(member, before, after, tuple(reasons.get(member, []))))
     return run_a, run_b, changes, general
+
+
+def distribution_from(document: Mapping[str, Any]) -> Distribution:
+    """A stored run's result as the core value it was made from."""
+    from patentpool.core.allocation import MemberAmount
+
+    return Distribution(
+        program=document["program"],
+        period=Period.parse(document["period"]),
+        policy=document["policy"],
+        params=tuple(sorted(document["params"].items())),
+        currency=document["currency"],
+        collected=Decimal(document["collected"]),
+        admin_fee=Decimal(document["admin_fee"]),
+        distributable=Decimal(document["distributable"]),
+        members=tuple(
+            MemberAmount(
+                m["member"], m["basis"], Fraction(m["share_exact"]), Decimal(m["amount"])
+            )
+            for m in document["members"]
+        ),
+        rounding=document["rounding"],
+    )
+
+
+def latest_distributions(session: Session, program_id: str) -> list[Distribution]:
+    """The newest revision of each period's run, ordered by period."""
+    program_context(session, program_id)  # refuses an unknown programme
+    latest: dict[Period, Run] = {}
+    for run in list_runs(session, program_id):
+        latest[run.period] = run
+    return [distribution_from(latest[p].result) for p in sorted(latest)]
