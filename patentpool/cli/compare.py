@@ -35,7 +35,7 @@ MAX_VALUES = 1000
 MAX_YEARS = 200
 
 
-@click.command("compare")
+@click.command("compare", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument(
     "scenario_file", metavar="SCENARIO.yaml", type=click.Path(dir_okay=False, path_type=Path)
 )
@@ -117,7 +117,8 @@ def _number(text: str, what: str) -> Fraction:
     out_of_range = value != 0 and not -12 <= value.adjusted() <= 15
     if out_of_range or value != value.quantize(Decimal("1e-12")):
         raise InvalidInput(
-            f"{what}: {text.strip()!r} is out of range (at most 15 digits before the decimal point and 12 after)"
+            f"{what}: {text.strip()!r} is out of range "
+            "(at most 15 digits before the decimal point and 12 after)"
         )
     return Fraction(value)
 

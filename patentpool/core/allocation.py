@@ -195,9 +195,7 @@ def policy_input(
     day = period.last_day
     declared = counted_declarations(register, program)
     index = register.patent_index()
-    patents = tuple(
-        index[key] for key in sorted(declared) if in_force(index[key], day)
-    )
+    patents = tuple(index[key] for key in sorted(declared) if in_force(index[key], day))
     return PolicyInput(
         program=program,
         register=register,
@@ -311,6 +309,17 @@ def _number(params: Mapping[str, str], key: str, default: Fraction) -> Fraction:
     return value
 
 
+def _show(value: Fraction) -> str:
+    """``Fraction(1, 5)`` as ``0.2``; a fraction with no finite decimal as ``1/3``."""
+    rest = value.denominator
+    for prime in (2, 5):
+        while rest % prime == 0:
+            rest //= prime
+    if rest != 1:
+        return str(value)
+    return f"{(Decimal(value.numerator) / Decimal(value.denominator)).normalize():f}"
+
+
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
@@ -381,7 +390,7 @@ def hybrid(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
     for member, patents in members.items():
         weight = alpha / len(members) + (1 - alpha) * Fraction(len(patents), total)
         claims.append(
-            Claim(member, weight, f"equal part {alpha} + {_plural(len(patents), 'patent')}")
+            Claim(member, weight, f"equal part {_show(alpha)} + {_plural(len(patents), 'patent')}")
         )
     return claims
 
@@ -406,8 +415,10 @@ def _patent_weight(patent: Patent, inputs: PolicyInput, params: Mapping[str, str
         for d in declarations
     )
     day = inputs.day
-    years = day.year - patent.filing_date.year - (
-        (day.month, day.day) < (patent.filing_date.month, patent.filing_date.day)
+    years = (
+        day.year
+        - patent.filing_date.year
+        - ((day.month, day.day) < (patent.filing_date.month, patent.filing_date.day))
     )
     if "age.max_years" in params and years >= _number(params, "age.max_years", Fraction(0)):
         return Fraction(0)
@@ -424,14 +435,14 @@ def weighted(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
             or key == "age.per_year"
             or (key.startswith("section.") and len(key) > len("section."))
         ):
-            raise InvalidInput(f"params: policy 'weighted' has no parameter {key!r} "
-                               f"({_WEIGHTED_HELP})")
+            raise InvalidInput(
+                f"params: policy 'weighted' has no parameter {key!r} ({_WEIGHTED_HELP})"
+            )
     claims = []
     for member, patents in inputs.by_member().items():
         weight = sum((_patent_weight(p, inputs, params) for p in patents), Fraction(0))
-        shown = Decimal(weight.numerator) / Decimal(weight.denominator)
         claims.append(
-            Claim(member, weight, f"weight {shown:f} from {_plural(len(patents), 'patent')}")
+            Claim(member, weight, f"weight {_show(weight)} from {_plural(len(patents), 'patent')}")
         )
     return claims
 

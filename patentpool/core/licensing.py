@@ -118,9 +118,7 @@ class PercentRate:
             and self.base_cap is not None
             and self.base_floor > self.base_cap
         ):
-            raise InvalidInput(
-                f"base_floor: {self.base_floor} is above base_cap {self.base_cap}"
-            )
+            raise InvalidInput(f"base_floor: {self.base_floor} is above base_cap {self.base_cap}")
 
     def base(self, unit_price: Fraction) -> Fraction:
         """The per-unit price clamped to [base_floor, base_cap]."""

@@ -140,7 +140,7 @@ def _sort_key(k: object) -> tuple[str, object]:
 def parse_amount(text: str | Decimal | int, field: str) -> Decimal:
     """A non-negative money amount or rate from ``"0.50"`` (floats are refused)."""
     if isinstance(text, bool | float):
-        raise InvalidInput(f"{field}: give money as a string such as \"0.50\", not {text!r}")
+        raise InvalidInput(f'{field}: give money as a string such as "0.50", not {text!r}')
     try:
         value = Decimal(text) if not isinstance(text, Decimal) else text
     except (InvalidOperation, ValueError):
@@ -161,7 +161,7 @@ def parse_percent(text: str | Decimal, field: str) -> Decimal:
     if isinstance(text, str):
         stripped = text.strip()
         if not stripped.endswith("%"):
-            raise InvalidInput(f"{field}: write a percentage with its sign, such as \"10%\"")
+            raise InvalidInput(f'{field}: write a percentage with its sign, such as "10%"')
         value = parse_amount(stripped[:-1].strip(), field) / 100
     else:
         value = parse_amount(text, field)

@@ -293,7 +293,10 @@ def _zero_reason(item: _Priced) -> str | None:
 
 
 def _licensee_result(
-    licensee: Licensee, items: list[_Priced], cut_rate: Fraction, program: Program,
+    licensee: Licensee,
+    items: list[_Priced],
+    cut_rate: Fraction,
+    program: Program,
     schedule: Schedule,
 ) -> LicenseeRoyalty:
     currency = program.currency
@@ -373,9 +376,7 @@ def compute_royalties(
     for item in priced:
         by_licensee[item.line.licensee].append(item)
     results = tuple(
-        _licensee_result(
-            index[lid], items, cut_rates[groups[lid]], program, schedule
-        )
+        _licensee_result(index[lid], items, cut_rates[groups[lid]], program, schedule)
         for lid, items in sorted(by_licensee.items())
     )
     return RoyaltyResult(

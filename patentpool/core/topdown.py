@@ -43,9 +43,7 @@ class Holder:
         if self.declared < 0:
             raise InvalidInput(f"declared: {self.declared} is negative")
         if self.essential_share is not None and not 0 <= self.essential_share <= 1:
-            raise InvalidInput(
-                f"essential_share: {self.essential_share} is not between 0 and 1"
-            )
+            raise InvalidInput(f"essential_share: {self.essential_share} is not between 0 and 1")
 
     @property
     def e(self) -> Fraction:

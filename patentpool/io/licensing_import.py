@@ -44,7 +44,8 @@ class Payment:
 @dataclass
 class LicensingBatch:
     licensees: list[tuple[Licensee, Source]] = field(default_factory=list)
-    programs: list[tuple[Any, Source, str]] = field(default_factory=list)  # (ProgramIn, src, prefix)
+    # (ProgramIn, source, field prefix, the file's data to find a nested field's line)
+    programs: list[tuple[Any, Source, str, Any]] = field(default_factory=list)
     sales: list[tuple[SalesRowIn, Source]] = field(default_factory=list)
     payments: list[tuple[PaymentRowIn, Source]] = field(default_factory=list)
 
@@ -102,7 +103,9 @@ def parse_licensing_yaml(
     for i, item in enumerate(parsed.licensees):
         batch.licensees.append((licensee_from(item), Source(file, line_in(data, ("licensees", i), 1))))
     for i, program in enumerate(parsed.programs):
-        batch.programs.append((program, Source(file, line_in(data, ("programs", i), 1)), f"programs.{i}"))
+        batch.programs.append(
+            (program, Source(file, line_in(data, ("programs", i), 1)), f"programs.{i}", data)
+        )
 
 
 def _parse_table(
@@ -171,7 +174,7 @@ def check_licensing(
 
     programs = dict(state.programs)
     seen_p: dict[str, Source] = {}
-    for item, source, prefix in batch.programs:
+    for item, source, prefix, data in batch.programs:
         if item.id in seen_p:
             problems.append(Problem.at(source, f"{prefix}.id", f"programme {item.id!r} is listed twice (first on {seen_p[item.id]})"))
             continue
@@ -188,7 +191,9 @@ def check_licensing(
             program = program_from(item)
         except InvalidInput as exc:
             name, message = _split_field(str(exc), "program")
-            problems.append(Problem.at(source, f"{prefix}.{name}", message))
+            path = tuple(int(p) if p.isdigit() else p for p in f"{prefix}.{name}".split("."))
+            where = Source(source.file, line_in(data, path, source.line))
+            problems.append(Problem.at(where, f"{prefix}.{name}", message))
             continue
         spec = program_spec(item)
         before = programs.get(item.id)

@@ -80,9 +80,7 @@ def _member(value: Any) -> Any:
 
 #: A number in the file: finite, at most 10^15 in size and 12 decimal places (so that turning
 #: it into an exact fraction stays cheap).
-Number = Annotated[
-    Decimal, Field(allow_inf_nan=False, ge=-(10**15), le=10**15, decimal_places=12)
-]
+Number = Annotated[Decimal, Field(allow_inf_nan=False, ge=-(10**15), le=10**15, decimal_places=12)]
 Makers = Annotated[int | Literal["competitive"], BeforeValidator(_makers)]
 MemberRef = Annotated[bool | str, BeforeValidator(_member)]
 

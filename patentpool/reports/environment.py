@@ -27,7 +27,7 @@ from patentpool.reports.errors import ReportError
 from patentpool.reports.formatting import FILTERS
 from patentpool.resources import templates_dir
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def markdown_escape(value: Any) -> Any:

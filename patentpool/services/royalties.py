@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.model import Register
+from patentpool.core.money import quantum
 from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult, compute_royalties
 from patentpool.errors import InvalidInput, NotFound
@@ -91,5 +92,8 @@ def statement(session: Session, licensee: str) -> list[StatementRow]:
                 (p.amount for p in payments if p.program == program_id and p.period == period),
                 Decimal(0),
             )
-            rows.append(StatementRow(program_id, period, ctx.program.currency, due, paid))
+            q = quantum(ctx.program.currency)
+            rows.append(
+                StatementRow(program_id, period, ctx.program.currency, due.quantize(q), paid.quantize(q))
+            )
     return rows

@@ -387,3 +387,9 @@ def test_the_readme_shows_real_output(monkeypatch: pytest.MonkeyPatch) -> None:
         result: Any = CliRunner().invoke(compare, args, obj=App(url=NO_DATABASE))
         assert result.exit_code == 0, result.output
         assert result.output == output, " ".join(args)
+
+
+def test_the_docs_show_the_current_help() -> None:
+    help_text = CliRunner().invoke(compare, ["--help"], prog_name="patentpool compare").output
+    docs = (REPO / "docs/regimes.md").read_text(encoding="utf-8")
+    assert f"$ patentpool compare --help\n{help_text}```" in docs

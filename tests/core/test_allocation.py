@@ -37,6 +37,7 @@ from patentpool.errors import InvalidInput
 D = dt.date
 Q1 = Period(2026, 1)
 E = Essentiality
+FILED = D(2015, 1, 1)
 
 
 def program(counts: Counts = Counts.ESSENTIAL, fee: str = "0.10", currency: str = "USD") -> Program:
@@ -59,7 +60,7 @@ def holding(
     section: str | None = None,
     family: str | None = None,
     essentiality: Essentiality = E.ESSENTIAL,
-    filed: dt.date = D(2015, 1, 1),
+    filed: dt.date = FILED,
     validated: frozenset[str] = frozenset(),
 ) -> list[tuple[Patent, Declaration]]:
     out = []
@@ -201,9 +202,7 @@ def test_per_patent_country() -> None:
         "lenovo": Decimal("500.00"),
         "tcl": Decimal("350.00"),
     }
-    assert {m.member: m.basis for m in result.members}["tcl"] == (
-        "patents per country: CN 1, DE 1"
-    )
+    assert {m.member: m.basis for m in result.members}["tcl"] == ("patents per country: CN 1, DE 1")
 
 
 def test_per_patent_country_needs_royalties_by_country() -> None:
@@ -214,8 +213,13 @@ def test_per_patent_country_needs_royalties_by_country() -> None:
 def test_per_patent_country_refuses_a_country_without_patents() -> None:
     with pytest.raises(NothingToShare, match="BR earned royalties but no counted patent"):
         distribute(
-            program(), COUNTRIES, Q1, Decimal("10.00"), {"BR": Decimal("10.00")},
-            "per-patent-country", {},
+            program(),
+            COUNTRIES,
+            Q1,
+            Decimal("10.00"),
+            {"BR": Decimal("10.00")},
+            "per-patent-country",
+            {},
         )
 
 
@@ -224,15 +228,17 @@ def test_per_patent_country_refuses_a_country_without_patents() -> None:
 
 def test_hybrid_alpha() -> None:
     reg = register(holding("lenovo", 3), holding("tcl", 1))
-    result = distribute(program(fee="0"), reg, Q1, Decimal("100.00"), {}, "hybrid", {"alpha": "0.2"})
+    result = distribute(
+        program(fee="0"), reg, Q1, Decimal("100.00"), {}, "hybrid", {"alpha": "0.2"}
+    )
     # 0.2 / 2 each, plus 0.8 x 3/4 and 0.8 x 1/4
     assert shares(result) == {"lenovo": Fraction(7, 10), "tcl": Fraction(3, 10)}
-    assert {m.member: m.basis for m in result.members}["tcl"] == "equal part 1/5 + 1 patent"
+    assert {m.member: m.basis for m in result.members}["tcl"] == "equal part 0.2 + 1 patent"
 
 
 def test_hybrid_alpha_outside_zero_to_one_is_refused() -> None:
     reg = register(holding("lenovo", 3))
-    with pytest.raises(InvalidInput, match="alpha=1.5 must be between 0 and 1"):
+    with pytest.raises(InvalidInput, match=r"alpha=1.5 must be between 0 and 1"):
         distribute(program(), reg, Q1, Decimal("1.00"), {}, "hybrid", {"alpha": "1.5"})
 
 
@@ -260,13 +266,15 @@ def test_weighted_by_age() -> None:
     )
     cut = distribute(program(), reg, Q1, Decimal("1.00"), {}, "weighted", {"age.max_years": "10"})
     assert shares(cut) == {"lenovo": Fraction(1), "tcl": Fraction(0)}
-    decay = distribute(program(), reg, Q1, Decimal("1.00"), {}, "weighted", {"age.per_year": "0.05"})
+    decay = distribute(
+        program(), reg, Q1, Decimal("1.00"), {}, "weighted", {"age.per_year": "0.05"}
+    )
     # lenovo 0.25 + 0.75 = 1, tcl 0.5
     assert shares(decay) == {"lenovo": Fraction(2, 3), "tcl": Fraction(1, 3)}
 
 
 def test_weighted_refuses_unknown_params() -> None:
-    with pytest.raises(InvalidInput, match="policy 'weighted' has no parameter 'age.min'"):
+    with pytest.raises(InvalidInput, match=r"policy 'weighted' has no parameter 'age.min'"):
         distribute(program(), PROPORTIONAL, Q1, Decimal("1.00"), {}, "weighted", {"age.min": "1"})
 
 
@@ -338,14 +346,14 @@ def test_exact_shapley_matches_all_orders_on_random_small_games() -> None:
 def test_exact_shapley_for_twenty_members_is_fast() -> None:
     rng = random.Random(5)
     holdings: dict[str, set[str]] = {f"m{i:02}": set() for i in range(20)}
-    for j in range(30):
+    for j in range(20):
         for member in rng.sample(sorted(holdings), 3):
             holdings[member].add(f"s{j}")
     start = time.perf_counter()
     result = shapley_shares({m: frozenset(s or {"s0"}) for m, s in holdings.items()})
     assert result.method == "exact"
     assert sum(result.shares.values()) == 1
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < 2
     # 20 pure complements: 1/20 each
     complements = {f"m{i:02}": frozenset({f"s{i}"}) for i in range(20)}
     assert set(shapley_shares(complements).shares.values()) == {Fraction(1, 20)}
@@ -392,15 +400,15 @@ def test_unknown_policy_lists_the_known_ones() -> None:
 
 
 def test_a_period_with_no_sales_is_refused() -> None:
-    with pytest.raises(NoSales, match="^no sales reported for igrs-v1 in 2026Q1$"):
+    with pytest.raises(NoSales, match=r"^no sales reported for igrs-v1 in 2026Q1$"):
         distribute(program(), PROPORTIONAL, Q1, Decimal("0"), {}, "proportional", {})
     empty = RoyaltyResult("igrs-v1", Q1, "USD", D(2026, 1, 1), (), Decimal("0.00"))
-    with pytest.raises(NoSales, match="^no sales reported for igrs-v1 in 2026Q1$"):
+    with pytest.raises(NoSales, match=r"^no sales reported for igrs-v1 in 2026Q1$"):
         distribute_royalties(program(), PROPORTIONAL, empty)
 
 
 def test_fractions_of_a_cent_collected_are_refused() -> None:
-    with pytest.raises(InvalidInput, match="collected: 1.005 is not a non-negative whole number"):
+    with pytest.raises(InvalidInput, match=r"collected: 1.005 is not a non-negative whole number"):
         distribute(program(), PROPORTIONAL, Q1, Decimal("1.005"))
 
 
@@ -445,8 +453,6 @@ def test_a_broken_plugin_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_policy_giving_negative_weights_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(allocation, "_registry", allocation._Registry(dict(policies())))
-    register_policy("negative")(
-        lambda inputs, params: [Claim("lenovo", Fraction(-1), "x")]
-    )
+    register_policy("negative")(lambda inputs, params: [Claim("lenovo", Fraction(-1), "x")])
     with pytest.raises(PolicyError, match="gave 'lenovo' a negative weight"):
         distribute(program(), PROPORTIONAL, Q1, Decimal("1.00"), {}, "negative", {})

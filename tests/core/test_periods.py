@@ -25,7 +25,7 @@ def test_anything_but_yyyyqn_is_refused(text: str) -> None:
 
 
 def test_the_field_name_is_in_the_message() -> None:
-    with pytest.raises(InvalidPeriod, match="^sales.period: '2026-03'"):
+    with pytest.raises(InvalidPeriod, match=r"^sales\.period: '2026-03'"):
         Period.parse("2026-03", "sales.period")
 
 

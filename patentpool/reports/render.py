@@ -1,0 +1,125 @@
+"""``render``: one report context to HTML, Markdown, PDF, Word or JSON.
+
+HTML is one self-contained file (inline CSS, charts as inline SVG, nothing fetched); PDF is that
+HTML laid out on A4 or Letter pages by WeasyPrint; Word is built from the same HTML with
+python-docx; Markdown has its own templates; JSON is the context itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+from markupsafe import Markup
+
+from patentpool import __version__
+from patentpool.reports import charts as charting
+from patentpool.reports.environment import check_templates_dir, environment
+from patentpool.reports.errors import ReportError
+from patentpool.reports.formatting import parse_locale, using_locale
+from patentpool.reports.jsonable import to_json
+from patentpool.reports.kinds import ReportKind, report_kind
+
+FORMATS = ("html", "md", "pdf", "docx", "json")
+PAPERS = ("a4", "letter")
+BINARY_FORMATS = frozenset({"pdf", "docx"})
+
+
+@dataclass(frozen=True, slots=True)
+class RenderInfo:
+    """What templates know about the render besides the context (``meta`` in templates)."""
+
+    kind: str
+    title: str
+    format: str
+    locale: str
+    lang: str  # the HTML lang attribute: ``en``, ``en-GB``
+    paper: str  # ``a4`` or ``letter``
+    generated: dt.datetime
+    version: str
+
+
+class _Charts:
+    """The ``chart(name)`` function of templates: draws each chart once, on demand."""
+
+    def __init__(self, kind: ReportKind, context: Any) -> None:
+        self._charts = kind.charts(context)
+        self.drawn: dict[str, charting.Chart] = {}
+
+    def __call__(self, name: str) -> Markup:
+        if name not in self._charts:
+            raise ReportError(
+                f"template: no chart named {name!r} (known: {', '.join(sorted(self._charts))})"
+            )
+        self.drawn[name] = self._charts[name]
+        return Markup(charting.svg(self._charts[name]))
+
+
+def render(
+    kind: str,
+    context: Any,
+    fmt: str,
+    templates_dir: Path | None = None,
+    locale: str = "en",
+    *,
+    paper: str = "a4",
+) -> bytes | str:
+    """``context`` (the report ``kind``'s context) as ``fmt``: str for html, md and json,
+    bytes for pdf and docx. ``templates_dir`` is searched before the default templates."""
+    spec = report_kind(kind)
+    if not isinstance(context, spec.context_type):
+        raise TypeError(f"a {kind} report takes a {spec.context_type.__name__}")
+    if fmt not in FORMATS:
+        raise ReportError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    if paper not in PAPERS:
+        raise ReportError(f"--paper: {paper!r} is not one of {', '.join(PAPERS)}")
+    if fmt == "json":
+        return to_json(context)
+    user_dir = check_templates_dir(templates_dir.resolve()) if templates_dir else None
+    parsed = parse_locale(locale)
+    info = RenderInfo(
+        kind=kind,
+        title=spec.title,
+        format=fmt,
+        locale=str(parsed),
+        lang=str(parsed).replace("_", "-"),
+        paper=paper,
+        generated=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        version=__version__,
+    )
+    with using_locale(parsed):
+        if fmt == "md":
+            return _template(user_dir, f"{kind}.md", markdown=True, report=context, meta=info)
+        chart = _Charts(spec, context)
+        html = _template(
+            user_dir, f"{kind}.html", markdown=False, report=context, meta=info, chart=chart
+        )
+    if fmt == "html":
+        return html
+    if fmt == "pdf":
+        from patentpool.reports.pdf import html_to_pdf
+
+        return html_to_pdf(html)
+    from patentpool.reports.word import html_to_docx
+
+    return html_to_docx(html, chart.drawn, paper=paper)
+
+
+def _template(user_dir: Path | None, name: str, markdown: bool, **values: Any) -> str:
+    env = environment(user_dir, markdown)
+    where = f"{user_dir} or the default templates" if user_dir else "the default templates"
+    try:
+        return env.get_template(name).render(**values)
+    except TemplateNotFound as exc:
+        raise ReportError(f"template: {exc.name!r} is not in {where}") from None
+    except TemplateSyntaxError as exc:
+        raise ReportError(
+            f"template: {exc.filename or exc.name}:{exc.lineno}: {exc.message}"
+        ) from None
+    except UndefinedError as exc:
+        raise ReportError(f"template {name}: {exc.message}") from None
+    except TemplateError as exc:  # pragma: no cover - any other template failure
+        raise ReportError(f"template {name}: {exc}") from None
