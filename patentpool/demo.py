@@ -97,7 +97,11 @@ def step_licensing(state: DemoState) -> list[str]:
     from patentpool.services.royalties import royalties
 
     folder = state.samples / "igrs-v1"
-    files = [folder / "licensing.yaml", *sorted(folder.glob("sales-*.csv")), folder / "payments.csv"]
+    files = [
+        folder / "licensing.yaml",
+        *sorted(folder.glob("sales-*.csv")),
+        folder / "payments.csv",
+    ]
     period = Period.parse("2026Q1")
     with session_for(state.url) as session:
         summary = import_paths(session, files)
@@ -117,23 +121,49 @@ def step_licensing(state: DemoState) -> list[str]:
             f"  {item.licensee:<24} {item.units:>10,} {item.gross:>13,.2f} "
             f"{item.cap_reduction:>10,.2f} {item.discount:>12,.2f} {item.due:>13,.2f}"
         )
-    lines.append(f"  {'total due':<24} {'':>10} {'':>13} {'':>10} {'':>12} {result.total_due:>13,.2f}")
+    lines.append(
+        f"  {'total due':<24} {'':>10} {'':>13} {'':>10} {'':>12} {result.total_due:>13,.2f}"
+    )
     doc = run.result
     lines += [
         "",
-        f"Distribution of what was collected for {period} (policy {doc['policy']}, run {doc['run_id']}):",
-        f"  collected {Decimal(doc['collected']):,.2f}, admin fee {Decimal(doc['admin_fee']):,.2f}, "
+        f"Distribution of what was collected for {period} "
+        f"(policy {doc['policy']}, run {doc['run_id']}):",
+        f"  collected {Decimal(doc['collected']):,.2f}, "
+        f"admin fee {Decimal(doc['admin_fee']):,.2f}, "
         f"distributable {Decimal(doc['distributable']):,.2f}",
     ]
     for m in doc["members"]:
         lines.append(
-            f"  {m['member']:<16} {m['basis']:<14} {float(m['share']):>8.2%} {Decimal(m['amount']):>13,.2f}"
+            f"  {m['member']:<16} {m['basis']:<14} {float(m['share']):>8.2%} "
+            f"{Decimal(m['amount']):>13,.2f}"
         )
     return lines
 
 
+def step_regimes(state: DemoState) -> list[str]:
+    """The open-versus-closed comparison for IGRS 1.0 on the demo register."""
+    from patentpool.cli.compare import render_comparison
+    from patentpool.core import regimes
+    from patentpool.io.scenario import load_scenario
+    from patentpool.storage.repository import load_register
+
+    path = state.samples / "regimes" / "igrs.yaml"
+    loaded = load_scenario(path, today=DEMO_DATE)
+    with session_for(state.url) as session:
+        register = load_register(session)
+    scenario = loaded.scenario(register)
+    text = render_comparison(scenario, regimes.compare(scenario), "table")
+    return [
+        f"Open (GSM-style) versus closed (CDMA-style) licensing for IGRS 1.0 ({path.name}, "
+        "illustrative demand and cost; see docs/regimes.md):",
+        "",
+        *text.splitlines(),
+    ]
+
+
 #: The demo's steps, in order; later capabilities append theirs.
-STEPS: list[DemoStep] = [step_register, step_licensing]
+STEPS: list[DemoStep] = [step_register, step_licensing, step_regimes]
 
 
 def run_demo(folder: Path, samples: Path | None = None) -> DemoState:

@@ -1,6 +1,7 @@
 """The documentation checked against the code.
 
-- every command has an ``Example:`` (or ``Examples:``) line in its help, and is shown in README.md or docs/*.md;
+- every command has an ``Example:`` (or ``Examples:``) line in its help, and is shown in
+  README.md or docs/*.md;
 - the patents CSV columns in docs/formats.md are the importer's columns;
 - every console example in docs/formats.md prints what the code prints (replayed in order);
 - the rule table and the worked examples in docs/expiry.md are the core's;
@@ -281,7 +282,7 @@ def test_formats_examples_print_what_the_code_prints(
         if block.info != "console":
             continue
         starts = [i for i, line in enumerate(block.lines) if line.startswith("$ ")]
-        assert starts and starts[0] == 0, f"console block at line {block.start} must start with '$ '"
+        assert starts[:1] == [0], f"console block at line {block.start} must start with '$ '"
         for k, first in enumerate(starts):
             last = starts[k + 1] if k + 1 < len(starts) else len(block.lines)
             command = block.lines[first][2:]

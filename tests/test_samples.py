@@ -34,11 +34,41 @@ def test_igrs_sample_counts(sqlite_url: str) -> None:
     rows, total = count_declarations(register, "IGRS", "1.0", dt.date(2026, 3, 31), CountBy.MEMBER)
     assert total.declared == 204
     assert sum(r.declared for r in rows) == 204
-    assert {p.jurisdiction for p in register.patents if p.key in
-            {d.patent for d in register.declarations if d.version == "1.0"}} == {"CN"}
+    assert {
+        p.jurisdiction
+        for p in register.patents
+        if p.key in {d.patent for d in register.declarations if d.version == "1.0"}
+    } == {"CN"}
     # declared, evaluated essential and in force are deliberately different numbers
     assert total.declared > total.essential > total.essential_in_force > 0
     assert total.in_force < total.declared
     assert len({r.group for r in rows}) == len(register.members)
     later = count_declarations(register, "IGRS", "1.0", dt.date(2028, 12, 31))[1]
     assert later.essential_in_force < total.essential_in_force
+
+
+@pytest.mark.parametrize(
+    ("register", "scenario", "holders"),
+    [("igrs-v1", "igrs.yaml", 9), ("gsm", "gsm.yaml", 12), ("cdma", "cdma.yaml", 4)],
+)
+def test_register_backed_regime_samples(sqlite_url: str, register: str, scenario: str, holders: int) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from patentpool.cli import cli
+
+    folder = SAMPLES / register
+    with session_for(sqlite_url) as session:
+        import_paths(session, [folder / "alliance.yaml", folder / "patents.csv"])
+    result = CliRunner().invoke(
+        cli, ["--db", sqlite_url, "compare", str(SAMPLES / "regimes" / scenario), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    by_name = {r["name"]: r for r in doc["regimes"]}
+    open_, closed = by_name["open (GSM-style)"], by_name["closed (CDMA-style)"]
+    assert len(open_["holder_rates"]) == holders
+    # a pool of complements prices below the independent stack and sells more
+    assert open_["quantity"] >= closed["quantity"]
+    assert abs(sum(open_["members"].values()) - open_["holders_income"]) < 1e-6

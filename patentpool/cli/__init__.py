@@ -34,8 +34,7 @@ class PoolGroup(click.Group):
     default="sqlite:///patentpool.db",
     show_default=True,
     metavar="URL",
-    help="Database URL (also PATENTPOOL_DATABASE_URL), e.g. "
-    "postgresql+psycopg://user@host/pool.",
+    help="Database URL (also PATENTPOOL_DATABASE_URL), e.g. postgresql+psycopg://user@host/pool.",
 )
 @click.version_option(__version__, prog_name="patentpool")
 @click.pass_context
@@ -54,6 +53,7 @@ def cli(ctx: click.Context, url: str) -> None:
 def _register_commands() -> None:
     from patentpool.cli import (
         audit,
+        compare,
         db,
         demo,
         exporting,
@@ -63,7 +63,7 @@ def _register_commands() -> None:
         register,
     )
 
-    for module in (db, importing, register, audit, numbers, exporting, licensing, demo):
+    for module in (db, importing, register, audit, numbers, exporting, licensing, compare, demo):
         for command in module.COMMANDS:
             cli.add_command(command)
 
@@ -78,7 +78,7 @@ def main() -> None:
     """
     try:
         cli(prog_name="patentpool", standalone_mode=True)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+    except Exception as exc:
         if os.environ.get("PATENTPOOL_DEBUG"):
             raise
         click.echo(

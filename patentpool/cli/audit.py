@@ -41,14 +41,23 @@ def audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: s
     if member not in register.member_index():
         raise NotFound("member", member)
     try:
-        claimed = read_member_list(against, register, jurisdiction.upper() if jurisdiction else None)
+        claimed = read_member_list(
+            against, register, jurisdiction.upper() if jurisdiction else None
+        )
     except ImportFailed as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        raise click.ClickException(f"{against}: {len(exc.problems)} problem(s); nothing was audited") from exc
+        raise click.ClickException(
+            f"{against}: {len(exc.problems)} problem(s); nothing was audited"
+        ) from exc
     findings = audit_member(register, member, claimed)
     rows = [
-        {"patent": f.patent, "finding": f.kind.value, "details": "; ".join(f.details), "source": f.source}
+        {
+            "patent": f.patent,
+            "finding": f.kind.value,
+            "details": "; ".join(f.details),
+            "source": f.source,
+        }
         for f in findings
     ]
     payload = {
@@ -61,11 +70,17 @@ def audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: s
     if fmt == "table":
         if findings:
             click.echo(render_rows(rows, ["patent", "finding", "details"], fmt))
-            click.echo(f"\n{len(findings)} difference(s) between {against} and the register for {member}")
+            click.echo(
+                f"\n{len(findings)} difference(s) between {against} and the register for {member}"
+            )
         else:
-            click.echo(f"{against} and the register agree on all {len(claimed)} patents of {member}")
+            click.echo(
+                f"{against} and the register agree on all {len(claimed)} patents of {member}"
+            )
     else:
-        click.echo(render_rows(rows, ["patent", "finding", "details", "source"], fmt, json_payload=payload))
+        click.echo(
+            render_rows(rows, ["patent", "finding", "details", "source"], fmt, json_payload=payload)
+        )
     if findings:
         raise SystemExit(1)
 

@@ -29,12 +29,14 @@ DEFAULT_URL = "sqlite:///patentpool.db"
 class App:
     """Handed to every command as ``click``'s context object."""
 
-    url: str = field(default_factory=lambda: os.environ.get("PATENTPOOL_DATABASE_URL") or DEFAULT_URL)
+    url: str = field(
+        default_factory=lambda: os.environ.get("PATENTPOOL_DATABASE_URL") or DEFAULT_URL
+    )
 
     def load_register(self) -> Register:
         """The whole register as plain core values (raises a ClickException if unusable)."""
-        from patentpool.storage.repository import load_register
         from patentpool.storage.engine import session_for
+        from patentpool.storage.repository import load_register
 
         with session_for(self.url) as session:
             return load_register(session)

@@ -392,3 +392,6 @@ def render_years(loaded: ScenarioFile, projection: Sequence[YearOutcome], fmt: s
             table(income, ["year", "member", "patents", *names]),
         ]
     )
+
+
+COMMANDS = [compare]

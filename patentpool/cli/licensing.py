@@ -63,7 +63,11 @@ def licensees_list(app: App, fmt: str) -> None:
         }
         for lic in found.values()
     ]
-    click.echo(render_rows(rows, ["id", "name", "group", "country", "member", "signed", "good_standing"], fmt))
+    click.echo(
+        render_rows(
+            rows, ["id", "name", "group", "country", "member", "signed", "good_standing"], fmt
+        )
+    )
 
 
 @click.group("programs")
@@ -106,7 +110,16 @@ def programs_list(app: App, fmt: str) -> None:
             }
         )
         specs.append(json.loads(spec))
-    columns = ["id", "standard", "versions", "currency", "admin_fee", "counts", "policy", "schedules"]
+    columns = [
+        "id",
+        "standard",
+        "versions",
+        "currency",
+        "admin_fee",
+        "counts",
+        "policy",
+        "schedules",
+    ]
     click.echo(render_rows(rows, columns, fmt, json_payload=specs))
 
 
@@ -150,7 +163,12 @@ def _line_document(ln: Any) -> dict[str, Any]:
             rate_doc["clamped"] = rate.clamped
         if rate.tiers:
             rate_doc["tiers"] = [
-                {"above": t.above, "up_to": t.up_to, "units": t.units, "per_unit": money(t.per_unit)}
+                {
+                    "above": t.above,
+                    "up_to": t.up_to,
+                    "units": t.units,
+                    "per_unit": money(t.per_unit),
+                }
                 for t in rate.tiers
             ]
     return {
@@ -176,7 +194,9 @@ def _line_document(ln: Any) -> dict[str, Any]:
 @click.option("--lines", is_flag=True, help="Table format: show every sales line too.")
 @format_option
 @pass_app
-def royalties_cmd(app: App, program: str, period: Period, licensee: str | None, lines: bool, fmt: str) -> None:
+def royalties_cmd(
+    app: App, program: str, period: Period, licensee: str | None, lines: bool, fmt: str
+) -> None:
     """What each licensee owes for a quarter: gross, cap reduction, discount, due.
 
     Tiers and annual caps count the licensee group's earlier quarters of the year.
@@ -194,12 +214,29 @@ def royalties_cmd(app: App, program: str, period: Period, licensee: str | None, 
     document = royalty_document(result)
     if fmt == "csv":
         rows = [
-            {"licensee": item["licensee"], **{k: v for k, v in line.items() if k != "rate"},
-             "rate": json.dumps(line["rate"]) if line["rate"] else ""}
-            for item in document["licensees"] for line in item["lines"]
+            {
+                "licensee": item["licensee"],
+                **{k: v for k, v in line.items() if k != "rate"},
+                "rate": json.dumps(line["rate"]) if line["rate"] else "",
+            }
+            for item in document["licensees"]
+            for line in item["lines"]
         ]
-        columns = ["licensee", "source", "country_of_sale", "country_of_manufacture", "category",
-                   "units", "net_sales", "rate", "region", "multiplier", "gross", "due", "reason"]
+        columns = [
+            "licensee",
+            "source",
+            "country_of_sale",
+            "country_of_manufacture",
+            "category",
+            "units",
+            "net_sales",
+            "rate",
+            "region",
+            "multiplier",
+            "gross",
+            "due",
+            "reason",
+        ]
         click.echo(render_rows(rows, columns, fmt))
         return
     if fmt == "json":
@@ -208,17 +245,30 @@ def royalties_cmd(app: App, program: str, period: Period, licensee: str | None, 
     columns = ["licensee", "units", "gross", "cap_reduction", "discount", "due"]
     rows = [{c: item[c] for c in columns} for item in document["licensees"]]
     rows.append({"licensee": "total", "due": document["total_due"]})
-    click.echo(f"{program} {period} ({document['currency']}), schedule from {document['schedule_from']}\n")
+    click.echo(
+        f"{program} {period} ({document['currency']}), schedule from {document['schedule_from']}\n"
+    )
     click.echo(render_rows(rows, columns, "table"))
     if lines:
         for item in document["licensees"]:
             click.echo(f"\n{item['licensee']}:")
             line_rows = [
-                {"line": ln["source"], "sold": ln["country_of_sale"], "made": ln["country_of_manufacture"],
-                 "category": ln["category"], "units": ln["units"], "due": ln["due"], "note": ln["reason"] or ""}
+                {
+                    "line": ln["source"],
+                    "sold": ln["country_of_sale"],
+                    "made": ln["country_of_manufacture"],
+                    "category": ln["category"],
+                    "units": ln["units"],
+                    "due": ln["due"],
+                    "note": ln["reason"] or "",
+                }
                 for ln in item["lines"]
             ]
-            click.echo(render_rows(line_rows, ["line", "sold", "made", "category", "units", "due", "note"], "table"))
+            click.echo(
+                render_rows(
+                    line_rows, ["line", "sold", "made", "category", "units", "due", "note"], "table"
+                )
+            )
 
 
 @click.command("statement")
@@ -237,8 +287,14 @@ def statement_cmd(app: App, licensee: str, fmt: str) -> None:
     with session_for(app.url) as session:
         rows = statement(session, licensee)
     out = [
-        {"program": r.program, "period": str(r.period), "currency": r.currency,
-         "due": money(r.due), "paid": money(r.paid), "outstanding": money(r.outstanding)}
+        {
+            "program": r.program,
+            "period": str(r.period),
+            "currency": r.currency,
+            "due": money(r.due),
+            "paid": money(r.paid),
+            "outstanding": money(r.outstanding),
+        }
         for r in rows
     ]
     columns = ["program", "period", "currency", "due", "paid", "outstanding"]
@@ -248,7 +304,9 @@ def statement_cmd(app: App, licensee: str, fmt: str) -> None:
     click.echo(render_rows(out, columns, fmt, json_payload={"licensee": licensee, "periods": out}))
 
 
-def _params(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+def _params(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
     out = {}
     for value in values:
         key, sep, val = value.partition("=")
@@ -262,13 +320,31 @@ def _params(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...
 @click.option("--program", required=True, help="Programme id.")
 @click.option("--period", required=True, callback=_period, help="Quarter, e.g. 2026Q1.")
 @click.option("--policy", help="Distribution policy (default: the programme's).")
-@click.option("--param", "params", multiple=True, callback=_params, help="Policy parameter key=value (repeatable).")
-@click.option("--basis", type=click.Choice(["collected", "due"]), default="collected", show_default=True,
-              help="Split what was paid, or what is due.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    callback=_params,
+    help="Policy parameter key=value (repeatable).",
+)
+@click.option(
+    "--basis",
+    type=click.Choice(["collected", "due"]),
+    default="collected",
+    show_default=True,
+    help="Split what was paid, or what is due.",
+)
 @format_option
 @pass_app
-def distribute_cmd(app: App, program: str, period: Period, policy: str | None, params: dict[str, str],
-                   basis: str, fmt: str) -> None:
+def distribute_cmd(
+    app: App,
+    program: str,
+    period: Period,
+    policy: str | None,
+    params: dict[str, str],
+    basis: str,
+    fmt: str,
+) -> None:
     """Split a quarter's royalties: the pool's fee, then each member's share and amount.
 
     The run is stored with its inputs' checksum. Running it again on unchanged inputs
@@ -291,10 +367,14 @@ def distribute_cmd(app: App, program: str, period: Period, policy: str | None, p
     if fmt == "csv":
         click.echo(render_rows(rows, ["member", "basis", "share", "amount"], "csv"))
         return
-    state = "reproduced the stored run (inputs unchanged)" if run.reproduced else "stored as a new run"
+    state = (
+        "reproduced the stored run (inputs unchanged)" if run.reproduced else "stored as a new run"
+    )
     click.echo(
-        f"{doc['program']} {doc['period']}: run {doc['run_id']} (revision {doc['revision']}), {state}\n"
-        f"policy {doc['policy']}{' ' + json.dumps(doc['params']) if doc['params'] else ''}, basis {doc['basis']}\n"
+        f"{doc['program']} {doc['period']}: run {doc['run_id']} "
+        f"(revision {doc['revision']}), {state}\n"
+        f"policy {doc['policy']}{' ' + json.dumps(doc['params']) if doc['params'] else ''}, "
+        f"basis {doc['basis']}\n"
         f"collected {doc['collected']} {doc['currency']}, admin fee {doc['admin_fee']}, "
         f"distributable {doc['distributable']}\n"
     )
@@ -329,13 +409,36 @@ def runs_list(app: App, program: str | None, fmt: str) -> None:
     with session_for(app.url) as session:
         found = list_runs(session, program)
     rows = [
-        {"run": r.id, "program": r.program, "period": str(r.period), "revision": r.revision,
-         "policy": r.policy, "basis": r.basis, "distributable": r.result["distributable"],
-         "created_at": r.created_at, "inputs_sha256": r.inputs_sha256[:12]}
+        {
+            "run": r.id,
+            "program": r.program,
+            "period": str(r.period),
+            "revision": r.revision,
+            "policy": r.policy,
+            "basis": r.basis,
+            "distributable": r.result["distributable"],
+            "created_at": r.created_at,
+            "inputs_sha256": r.inputs_sha256[:12],
+        }
         for r in found
     ]
-    click.echo(render_rows(rows, ["run", "program", "period", "revision", "policy", "basis",
-                                  "distributable", "created_at", "inputs_sha256"], fmt))
+    click.echo(
+        render_rows(
+            rows,
+            [
+                "run",
+                "program",
+                "period",
+                "revision",
+                "policy",
+                "basis",
+                "distributable",
+                "created_at",
+                "inputs_sha256",
+            ],
+            fmt,
+        )
+    )
 
 
 @runs.command("show")
@@ -371,24 +474,35 @@ def runs_diff(app: App, a: int, b: int, fmt: str) -> None:
     with session_for(app.url) as session:
         run_a, run_b, changes, general = diff_runs(session, a, b)
     rows = [
-        {"member": c.member, "before": money(c.before), "after": money(c.after),
-         "change": f"{c.change:+f}", "why": "; ".join(c.reasons)}
+        {
+            "member": c.member,
+            "before": money(c.before),
+            "after": money(c.after),
+            "change": f"{c.change:+f}",
+            "why": "; ".join(c.reasons),
+        }
         for c in changes
     ]
     payload = {"a": a, "b": b, "changes": rows, "inputs": general}
     if fmt == "table":
-        click.echo(f"run {a} ({run_a.program} {run_a.period} rev {run_a.revision}) -> "
-                   f"run {b} ({run_b.program} {run_b.period} rev {run_b.revision})")
+        click.echo(
+            f"run {a} ({run_a.program} {run_a.period} rev {run_a.revision}) -> "
+            f"run {b} ({run_b.program} {run_b.period} rev {run_b.revision})"
+        )
         for line in general:
             click.echo(f"  {line}")
         click.echo("")
         if not rows:
             click.echo("no member's amount changed")
             return
-    click.echo(render_rows(rows, ["member", "before", "after", "change", "why"], fmt, json_payload=payload))
+    click.echo(
+        render_rows(rows, ["member", "before", "after", "change", "why"], fmt, json_payload=payload)
+    )
 
 
-def _ratio(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, Decimal]:
+def _ratio(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, Decimal]:
     out = {}
     for value in values:
         key, sep, val = value.partition("=")
@@ -405,14 +519,32 @@ def _ratio(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
 @click.command("topdown")
 @click.option("--program", required=True, help="Programme id.")
 @click.option("--aggregate-rate", required=True, help="Aggregate royalty burden S_agg, e.g. 5%.")
-@click.option("--essentiality-ratio", "ratios", multiple=True, callback=_ratio,
-              help="member=e_i, the share of its patents found essential (repeatable).")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Count patents in force on DATE (default today).")
-@click.option("--by", type=click.Choice(["patents", "families"]), default="patents", show_default=True)
+@click.option(
+    "--essentiality-ratio",
+    "ratios",
+    multiple=True,
+    callback=_ratio,
+    help="member=e_i, the share of its patents found essential (repeatable).",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Count patents in force on DATE (default today).",
+)
+@click.option(
+    "--by", type=click.Choice(["patents", "families"]), default="patents", show_default=True
+)
 @format_option
 @pass_app
-def topdown(app: App, program: str, aggregate_rate: str, ratios: dict[str, Decimal], as_of: Any,
-            by: str, fmt: str) -> None:
+def topdown(
+    app: App,
+    program: str,
+    aggregate_rate: str,
+    ratios: dict[str, Decimal],
+    as_of: Any,
+    by: str,
+    fmt: str,
+) -> None:
     """Top-down FRAND check: each member's implied rate S_agg x e_i N_i / sum e_j N_j.
 
     e_i is the share of the member's evaluated patents found essential, unless given
@@ -433,7 +565,9 @@ def topdown(app: App, program: str, aggregate_rate: str, ratios: dict[str, Decim
     try:
         aggregate = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
     except Exception:
-        raise click.BadParameter(f"{aggregate_rate!r} is not a rate such as 5%", param_hint="--aggregate-rate") from None
+        raise click.BadParameter(
+            f"{aggregate_rate!r} is not a rate such as 5%", param_hint="--aggregate-rate"
+        ) from None
     day = as_of.date() if as_of else dt.date.today()
     with session_for(app.url) as session:
         ctx = program_context(session, program)
@@ -441,17 +575,40 @@ def topdown(app: App, program: str, aggregate_rate: str, ratios: dict[str, Decim
     known = {h.member for h in holders}
     unknown = sorted(set(ratios) - known)
     if unknown:
-        raise InvalidInput(f"--essentiality-ratio names {', '.join(unknown)}, who hold no counted patent in force on {day}")
-    holders = [replace(h, essential_share=Fraction(ratios[h.member])) if h.member in ratios else h for h in holders]
+        raise InvalidInput(
+            f"--essentiality-ratio names {', '.join(unknown)}, "
+            f"who hold no counted patent in force on {day}"
+        )
+    holders = [
+        replace(h, essential_share=Fraction(ratios[h.member])) if h.member in ratios else h
+        for h in holders
+    ]
     rates = implied_rates(aggregate, holders)
     rows = [
-        {"member": r.member, by: r.declared, "essential_ratio": f"{float(r.essential_share):.4f}",
-         "share": f"{float(r.share):.6f}", "implied_rate": f"{float(r.rate) * 100:.4f}%"}
+        {
+            "member": r.member,
+            by: r.declared,
+            "essential_ratio": f"{float(r.essential_share):.4f}",
+            "share": f"{float(r.share):.6f}",
+            "implied_rate": f"{float(r.rate) * 100:.4f}%",
+        }
         for r in rates
     ]
-    payload = {"program": program, "aggregate_rate": str(aggregate), "as_of": day.isoformat(), "by": by,
-               "members": rows}
-    click.echo(render_rows(rows, ["member", by, "essential_ratio", "share", "implied_rate"], fmt, json_payload=payload))
+    payload = {
+        "program": program,
+        "aggregate_rate": str(aggregate),
+        "as_of": day.isoformat(),
+        "by": by,
+        "members": rows,
+    }
+    click.echo(
+        render_rows(
+            rows,
+            ["member", by, "essential_ratio", "share", "implied_rate"],
+            fmt,
+            json_payload=payload,
+        )
+    )
 
 
 COMMANDS = [licensees, programs, royalties_cmd, statement_cmd, distribute_cmd, runs, topdown]

@@ -89,8 +89,14 @@ def normalize(file: str, column: str | None, jurisdiction: str | None, fmt: str)
         "numbers": rows,
     }
     columns = ["line", "input", "normalized", "status", "note"]
-    click.echo(render_rows(rows, columns if fmt == "table" else [*columns[:3], "key", *columns[3:]],
-                           fmt, json_payload=payload))
+    click.echo(
+        render_rows(
+            rows,
+            columns if fmt == "table" else [*columns[:3], "key", *columns[3:]],
+            fmt,
+            json_payload=payload,
+        )
+    )
     if fmt == "table":
         click.echo(
             f"\n{summary.entries} numbers: {summary.valid} valid ({summary.unique} unique, "

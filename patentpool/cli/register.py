@@ -130,10 +130,16 @@ def _country(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 @click.option("--member", help="Only this member's patents.")
 @click.option("--standard", help="Only patents declared against this standard.")
 @click.option("--version", "version", help="... and this version of it (needs --standard).")
-@click.option("--in-force-on", type=click.DateTime(["%Y-%m-%d"]), help="Only patents in force on DATE.")
-@click.option("--country", callback=_country, help="Only patents that take effect in CC (ISO code).")
 @click.option(
-    "--essentiality", type=click.Choice([e.value for e in Essentiality]), help="Only declarations so evaluated."
+    "--in-force-on", type=click.DateTime(["%Y-%m-%d"]), help="Only patents in force on DATE."
+)
+@click.option(
+    "--country", callback=_country, help="Only patents that take effect in CC (ISO code)."
+)
+@click.option(
+    "--essentiality",
+    type=click.Choice([e.value for e in Essentiality]),
+    help="Only declarations so evaluated.",
 )
 @format_option
 @pass_app
@@ -183,14 +189,24 @@ def patents_list(
                 "status": p.status.value,
                 "validated_states": sorted(p.validated_states),
                 "declarations": [
-                    f"{d.standard} {d.version}{' ' + d.section if d.section else ''}: {d.essentiality.value}"
+                    f"{d.standard} {d.version}{' ' + d.section if d.section else ''}: "
+                    f"{d.essentiality.value}"
                     for d in view.declarations
                 ],
                 "title": p.title,
             }
         )
-    columns = ["patent", "owner", "family", "filing_date", "grant_date", "expiry", "status",
-               "validated_states", "declarations"]
+    columns = [
+        "patent",
+        "owner",
+        "family",
+        "filing_date",
+        "grant_date",
+        "expiry",
+        "status",
+        "validated_states",
+        "declarations",
+    ]
     if fmt != "table":
         columns.append("title")
     click.echo(render_rows(rows, columns, fmt))
@@ -222,8 +238,16 @@ def counts(
     _require_version(register, standard, version)
     day = as_of.date() if as_of else dt.date.today()
     rows, total = count_declarations(register, standard, version, day, CountBy(by))
-    columns = ["group", "declared", "essential", "not_essential", "awaiting", "in_force",
-               "essential_in_force", "families"]
+    columns = [
+        "group",
+        "declared",
+        "essential",
+        "not_essential",
+        "awaiting",
+        "in_force",
+        "essential_in_force",
+        "families",
+    ]
 
     def as_dict(row: Any) -> dict[str, Any]:
         return {c: getattr(row, c) for c in columns}

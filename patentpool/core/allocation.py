@@ -403,7 +403,7 @@ _WEIGHTED_HELP = (
 
 def _patent_weight(patent: Patent, inputs: PolicyInput, params: Mapping[str, str]) -> Fraction:
     declarations = inputs.declarations[patent.key]
-    evaluated = any(d.essentiality is Essentiality.ESSENTIAL for d in declarations)
+    evaluated = any(d.essentiality == Essentiality.ESSENTIAL for d in declarations)
     weight = _number(
         params,
         "essentiality.essential" if evaluated else "essentiality.declared",

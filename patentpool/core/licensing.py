@@ -345,8 +345,8 @@ def counts_declaration(program: Program, declaration: Declaration) -> bool:
     if declaration.standard != program.standard or declaration.version not in program.versions:
         return False
     if program.counts is Counts.ESSENTIAL:
-        return declaration.essentiality is Essentiality.ESSENTIAL
-    return declaration.essentiality is not Essentiality.NOT_ESSENTIAL
+        return declaration.essentiality == Essentiality.ESSENTIAL
+    return declaration.essentiality != Essentiality.NOT_ESSENTIAL
 
 
 def counted_declarations(

@@ -63,7 +63,9 @@ def select_patents(register: Register, query: PatentFilter) -> list[PatentView]:
             and (query.essentiality is None or d.essentiality is query.essentiality)
         ]
         wants_declaration = (
-            query.standard is not None or query.version is not None or query.essentiality is not None
+            query.standard is not None
+            or query.version is not None
+            or query.essentiality is not None
         )
         if wants_declaration and not matched:
             continue

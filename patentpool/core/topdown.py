@@ -84,7 +84,7 @@ def implied_rates(
 
 
 def _verdict(patent_declarations: Iterable[Essentiality]) -> Essentiality:
-    found = set(patent_declarations)
+    found = {Essentiality(e) for e in patent_declarations}
     if Essentiality.ESSENTIAL in found:
         return Essentiality.ESSENTIAL
     if Essentiality.NOT_ESSENTIAL in found:

@@ -25,8 +25,16 @@ def register_documents(register: Register) -> dict[str, Any]:
     if register.alliance is not None:
         doc["alliance"] = {"id": register.alliance.id, "name": register.alliance.name}
     doc["members"] = [
-        {k: v for k, v in (("id", m.id), ("name", m.name), ("aliases", list(m.aliases)),
-                           ("joined", m.joined)) if v not in (None, [])}
+        {
+            k: v
+            for k, v in (
+                ("id", m.id),
+                ("name", m.name),
+                ("aliases", list(m.aliases)),
+                ("joined", m.joined),
+            )
+            if v not in (None, [])
+        }
         for m in register.members
     ]
     doc["standards"] = [
@@ -34,9 +42,16 @@ def register_documents(register: Register) -> dict[str, Any]:
             "id": s.id,
             "name": s.name,
             "versions": [
-                {k: val for k, val in (("id", v.id), ("published", v.published),
-                                       ("supersedes", v.supersedes), ("sections", list(v.sections)))
-                 if val not in (None, [])}
+                {
+                    k: val
+                    for k, val in (
+                        ("id", v.id),
+                        ("published", v.published),
+                        ("supersedes", v.supersedes),
+                        ("sections", list(v.sections)),
+                    )
+                    if val not in (None, [])
+                }
                 for v in s.versions
             ],
         }

@@ -49,7 +49,10 @@ class ImportSummary:
 
     def lines(self) -> list[str]:
         if not self.changes:
-            return [f"{len(self.files)} file(s) read; the register already held all of it: nothing changed"]
+            return [
+                f"{len(self.files)} file(s) read; "
+                "the register already held all of it: nothing changed"
+            ]
         out = [f"{len(self.files)} file(s) imported:"]
         for (entity, action), n in sorted(self.changes.items()):
             out.append(f"  {entity + 's':<15} {action:<8} {n:>7,}")
@@ -64,12 +67,16 @@ def collect_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Problem
         path = Path(raw)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in YAML_SUFFIXES + CSV_SUFFIXES
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in YAML_SUFFIXES + CSV_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
-                problems.append(Problem(str(path), 0, "path", "folder holds no .yaml, .json or .csv file"))
+                problems.append(
+                    Problem(str(path), 0, "path", "folder holds no .yaml, .json or .csv file")
+                )
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -110,20 +117,32 @@ def _read_yaml(text: str, display: str, batch: Batch, problems: list[Problem]) -
         return
     if not isinstance(data, LineDict):
         problems.append(
-            Problem(display, 1, "file", f"must be a mapping of sections (alliance, members, standards, licensees, programs), not a {_kind(data)}")
+            Problem(
+                display,
+                1,
+                "file",
+                "must be a mapping of sections (alliance, members, standards, licensees, "
+                f"programs), not a {_kind(data)}",
+            )
         )
         return
     if SCENARIO_KEYS & set(data):
         problems.append(
-            Problem(display, 1, "file", "is a regime scenario; run it with `patentpool compare FILE`")
+            Problem(
+                display, 1, "file", "is a regime scenario; run it with `patentpool compare FILE`"
+            )
         )
         return
     known = REGISTER_KEYS | LICENSING_KEYS
     for key in data:
         if key not in known:
             problems.append(
-                Problem(display, data.key_lines.get(key, 1), key,
-                        f"unknown section (expected one of: {', '.join(sorted(known))})")
+                Problem(
+                    display,
+                    data.key_lines.get(key, 1),
+                    key,
+                    f"unknown section (expected one of: {', '.join(sorted(known))})",
+                )
             )
     if REGISTER_KEYS & set(data):
         parse_register_yaml(data, display, batch.register, problems)
@@ -132,7 +151,9 @@ def _read_yaml(text: str, display: str, batch: Batch, problems: list[Problem]) -
 
 
 def _kind(value: object) -> str:
-    return {list: "list", str: "text", int: "number", float: "number"}.get(type(value), type(value).__name__)
+    return {list: "list", str: "text", int: "number", float: "number"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) -> None:
@@ -204,8 +225,14 @@ def import_paths(session: Session, paths: Sequence[str | Path]) -> ImportSummary
         session.execute(
             insert(ChangeRow),
             [
-                {"import_id": row.id, "entity": e, "entity_key": k, "action": a,
-                 "detail": d, "source": str(s)}
+                {
+                    "import_id": row.id,
+                    "entity": e,
+                    "entity_key": k,
+                    "action": a,
+                    "detail": d,
+                    "source": str(s),
+                }
                 for e, k, a, d, s in changes.log
             ],
         )

@@ -66,8 +66,13 @@ class SalesReport:
     @property
     def checksum(self) -> str:
         canonical = [
-            [ln.country_of_sale, ln.country_of_manufacture, ln.category, ln.units,
-             None if ln.net_sales is None else format(ln.net_sales, "f")]
+            [
+                ln.country_of_sale,
+                ln.country_of_manufacture,
+                ln.category,
+                ln.units,
+                None if ln.net_sales is None else format(ln.net_sales, "f"),
+            ]
             for ln in self.lines
         ]
         return hashlib.sha256(json.dumps(canonical).encode()).hexdigest()
@@ -96,12 +101,18 @@ def parse_licensing_yaml(
     data: Mapping[str, Any], file: str, batch: LicensingBatch, problems: list[Problem]
 ) -> None:
     try:
-        parsed = LicensingFileIn.model_validate({k: v for k, v in data.items() if k in LICENSING_KEYS})
+        parsed = LicensingFileIn.model_validate(
+            {k: v for k, v in data.items() if k in LICENSING_KEYS}
+        )
     except ValidationError as exc:
-        problems.extend(pydantic_problems(exc, Source(file, 1), line_of=lambda loc: line_in(data, loc, 1)))
+        problems.extend(
+            pydantic_problems(exc, Source(file, 1), line_of=lambda loc: line_in(data, loc, 1))
+        )
         return
     for i, item in enumerate(parsed.licensees):
-        batch.licensees.append((licensee_from(item), Source(file, line_in(data, ("licensees", i), 1))))
+        batch.licensees.append(
+            (licensee_from(item), Source(file, line_in(data, ("licensees", i), 1)))
+        )
     for i, program in enumerate(parsed.programs):
         batch.programs.append(
             (program, Source(file, line_in(data, ("programs", i), 1)), f"programs.{i}", data)
@@ -122,7 +133,9 @@ def _parse_table(
         problems.append(Problem.at(header_src, column, "required column is missing"))
     for column in table.header:
         if column and column not in columns:
-            problems.append(Problem.at(header_src, column, "unknown column (see docs/royalties.md)"))
+            problems.append(
+                Problem.at(header_src, column, "unknown column (see docs/royalties.md)")
+            )
     if missing:
         return
     if not table.records:
@@ -163,29 +176,57 @@ def check_licensing(
     seen_l: dict[str, Source] = {}
     for licensee, source in batch.licensees:
         if licensee.id in seen_l:
-            problems.append(Problem.at(source, "licensees.id", f"licensee {licensee.id!r} is listed twice (first on {seen_l[licensee.id]})"))
+            problems.append(
+                Problem.at(
+                    source,
+                    "licensees.id",
+                    f"licensee {licensee.id!r} is listed twice (first on {seen_l[licensee.id]})",
+                )
+            )
             continue
         seen_l[licensee.id] = source
         before = licensees.get(licensee.id)
         licensees[licensee.id] = licensee
         if before != licensee:
             out.licensees.append(licensee)
-            out.log.append(("licensee", licensee.id, "added" if before is None else "updated", licensee.name, source))
+            out.log.append(
+                (
+                    "licensee",
+                    licensee.id,
+                    "added" if before is None else "updated",
+                    licensee.name,
+                    source,
+                )
+            )
 
     programs = dict(state.programs)
     seen_p: dict[str, Source] = {}
     for item, source, prefix, data in batch.programs:
         if item.id in seen_p:
-            problems.append(Problem.at(source, f"{prefix}.id", f"programme {item.id!r} is listed twice (first on {seen_p[item.id]})"))
+            problems.append(
+                Problem.at(
+                    source,
+                    f"{prefix}.id",
+                    f"programme {item.id!r} is listed twice (first on {seen_p[item.id]})",
+                )
+            )
             continue
         seen_p[item.id] = source
         standard = standards.get(item.standard)
         if standard is None:
-            problems.append(Problem.at(source, f"{prefix}.standard", f"unknown standard {item.standard!r}"))
+            problems.append(
+                Problem.at(source, f"{prefix}.standard", f"unknown standard {item.standard!r}")
+            )
             continue
         bad_versions = [v for v in item.versions if standard.version(v) is None]
         if bad_versions:
-            problems.append(Problem.at(source, f"{prefix}.versions", f"{item.standard} has no version {', '.join(map(repr, bad_versions))}"))
+            problems.append(
+                Problem.at(
+                    source,
+                    f"{prefix}.versions",
+                    f"{item.standard} has no version {', '.join(map(repr, bad_versions))}",
+                )
+            )
             continue
         try:
             program = program_from(item)
@@ -196,11 +237,19 @@ def check_licensing(
             problems.append(Problem.at(where, f"{prefix}.{name}", message))
             continue
         spec = program_spec(item)
-        before = programs.get(item.id)
+        before_p = programs.get(item.id)
         programs[item.id] = (program, spec)
-        if before is None or before[1] != spec:
+        if before_p is None or before_p[1] != spec:
             out.programs.append((program, spec))
-            out.log.append(("program", item.id, "added" if before is None else "updated", f"{item.standard} {', '.join(item.versions)}", source))
+            out.log.append(
+                (
+                    "program",
+                    item.id,
+                    "added" if before_p is None else "updated",
+                    f"{item.standard} {', '.join(item.versions)}",
+                    source,
+                )
+            )
 
     def resolve_program(written: str | None, source: Source) -> Program | None:
         if written:
@@ -212,32 +261,54 @@ def check_licensing(
         if len(programs) == 1:
             return next(iter(programs.values()))[0]
         if not programs:
-            problems.append(Problem.at(source, "program", "no licensing programme exists yet; import one (licensing YAML) first or with this file"))
+            problems.append(
+                Problem.at(
+                    source,
+                    "program",
+                    "no licensing programme exists yet; "
+                    "import one (licensing YAML) first or with this file",
+                )
+            )
         else:
-            problems.append(Problem.at(source, "program", f"several programmes exist ({', '.join(sorted(programs))}); add a program column"))
+            problems.append(
+                Problem.at(
+                    source,
+                    "program",
+                    f"several programmes exist ({', '.join(sorted(programs))}); "
+                    "add a program column",
+                )
+            )
         return None
 
     grouped: dict[tuple[str, str, Period], list[tuple[SalesLine, Source]]] = defaultdict(list)
     for row, source in batch.sales:
-        program = resolve_program(row.program, source)
-        ok = program is not None
+        sold_under = resolve_program(row.program, source)
+        ok = sold_under is not None
         if row.licensee not in licensees:
             problems.append(Problem.at(source, "licensee", f"unknown licensee {row.licensee!r}"))
             ok = False
-        if program is None:
+        if sold_under is None:
             continue
         try:
-            schedule = program.schedule_for(row.period)
-            rate = schedule.rate(row.category, f"in {program.id}")
+            schedule = sold_under.schedule_for(row.period)
+            rate = schedule.rate(row.category, f"in {sold_under.id}")
         except InvalidInput as exc:
             name, message = _split_field(str(exc), "category")
             problems.append(Problem.at(source, name, message))
             continue
         if isinstance(rate, PercentRate) and row.net_sales is None:
-            problems.append(Problem.at(source, "net_sales", f"is required: {row.category} is charged a percent of the net selling price"))
+            problems.append(
+                Problem.at(
+                    source,
+                    "net_sales",
+                    f"is required: {row.category} is charged a percent of the net selling price",
+                )
+            )
             ok = False
         if row.net_sales is not None and row.net_sales < 0:
-            problems.append(Problem.at(source, "net_sales", f"must not be negative ({row.net_sales})"))
+            problems.append(
+                Problem.at(source, "net_sales", f"must not be negative ({row.net_sales})")
+            )
             ok = False
         if not ok:
             continue
@@ -251,35 +322,64 @@ def check_licensing(
             net_sales=row.net_sales,
             source=str(source),
         )
-        grouped[(program.id, row.licensee, row.period)].append((line, source))
+        grouped[(sold_under.id, row.licensee, row.period)].append((line, source))
     reported = set(state.reports)
-    for (program_id, licensee_id, period), items in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
-        report = SalesReport(program_id, licensee_id, period, tuple(ln for ln, _ in items), items[0][1].file)
+    for (program_id, licensee_id, period), items in sorted(
+        grouped.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])
+    ):
+        report = SalesReport(
+            program_id, licensee_id, period, tuple(ln for ln, _ in items), items[0][1].file
+        )
         reported.add((program_id, licensee_id, period))
         before_sum = state.reports.get((program_id, licensee_id, period))
         if before_sum != report.checksum:
             out.reports.append(report)
             action = "added" if before_sum is None else "replaced"
-            out.log.append(("sales report", f"{program_id} {licensee_id} {period}", action, f"{len(items)} lines", items[0][1]))
+            out.log.append(
+                (
+                    "sales report",
+                    f"{program_id} {licensee_id} {period}",
+                    action,
+                    f"{len(items)} lines",
+                    items[0][1],
+                )
+            )
 
     added: set[tuple[str, str, Period, Any, Any]] = set()
     for prow, source in batch.payments:
-        program = resolve_program(prow.program, source)
+        paid_under = resolve_program(prow.program, source)
         if prow.licensee not in licensees:
             problems.append(Problem.at(source, "licensee", f"unknown licensee {prow.licensee!r}"))
             continue
-        if program is None:
+        if paid_under is None:
             continue
         if prow.amount < 0:
             problems.append(Problem.at(source, "amount", f"must not be negative ({prow.amount})"))
             continue
-        if (program.id, prow.licensee, prow.period) not in reported:
-            problems.append(Problem.at(source, "period", f"no sales report from {prow.licensee} for {prow.period} in {program.id}; a payment must be for a reported period"))
+        if (paid_under.id, prow.licensee, prow.period) not in reported:
+            problems.append(
+                Problem.at(
+                    source,
+                    "period",
+                    f"no sales report from {prow.licensee} for {prow.period} in {paid_under.id}; "
+                    "a payment must be for a reported period",
+                )
+            )
             continue
-        payment = Payment(program.id, prow.licensee, prow.period, prow.amount, prow.received, str(source))
-        key = (program.id, prow.licensee, prow.period, prow.amount, prow.received)
+        payment = Payment(
+            paid_under.id, prow.licensee, prow.period, prow.amount, prow.received, str(source)
+        )
+        key = (paid_under.id, prow.licensee, prow.period, prow.amount, prow.received)
         if key not in state.payments and key not in added:
             added.add(key)
             out.payments.append(payment)
-            out.log.append(("payment", f"{program.id} {prow.licensee} {prow.period}", "added", format(prow.amount, "f"), source))
+            out.log.append(
+                (
+                    "payment",
+                    f"{paid_under.id} {prow.licensee} {prow.period}",
+                    "added",
+                    format(prow.amount, "f"),
+                    source,
+                )
+            )
     return out, problems

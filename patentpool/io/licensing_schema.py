@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-from patentpool.io.types import Country, IsoDate, OptionalDate, OptionalText, Slug, Text, empty_to_none
+from patentpool.io.types import (
+    Country,
+    IsoDate,
+    OptionalDate,
+    OptionalText,
+    Slug,
+    Text,
+    empty_to_none,
+)
 
 
 def parse_decimal(value: Any) -> Any:
@@ -51,7 +59,9 @@ class Strict(BaseModel):
 class LicenseeIn(Strict):
     id: Slug
     name: Text
-    group: Annotated[str | None, BeforeValidator(lambda v: None if empty_to_none(v) is None else v)] = None
+    group: Annotated[
+        str | None, BeforeValidator(lambda v: None if empty_to_none(v) is None else v)
+    ] = None
     country: Country | None = None
     member: bool = False
     signed: OptionalDate = None
@@ -94,9 +104,13 @@ class ProgramIn(Strict):
     id: Slug
     standard: Text
     versions: list[Text]
-    currency: Annotated[str, BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]
+    currency: Annotated[
+        str, BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)
+    ]
     admin_fee: Share = Decimal(0)
-    counts: Annotated[str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)] = "essential"
+    counts: Annotated[
+        str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)
+    ] = "essential"
     policy: Text = "proportional"
     schedules: list[ScheduleIn]
 
@@ -158,4 +172,3 @@ SALES_COLUMNS = tuple(SalesRowIn.model_fields)
 SALES_REQUIRED = tuple(n for n, f in SalesRowIn.model_fields.items() if f.is_required())
 PAYMENT_COLUMNS = tuple(PaymentRowIn.model_fields)
 PAYMENT_REQUIRED = tuple(n for n, f in PaymentRowIn.model_fields.items() if f.is_required())
-

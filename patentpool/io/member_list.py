@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from patentpool.core.audit import ClaimedPatent
@@ -54,15 +55,11 @@ def read_member_list(
             if before is not None:
                 merged = dict(before.declarations)
                 merged.update(item.declarations)
-                item = ClaimedPatent(**{**_fields(item), "declarations": merged, "source": before.source})
+                item = replace(item, declarations=merged, source=before.source)
             claimed[item.key] = item
     if problems:
         raise ImportFailed(problems)
     return list(claimed.values())
-
-
-def _fields(item: ClaimedPatent) -> dict[str, object]:
-    return {name: getattr(item, name) for name in item.__slots__}  # type: ignore[attr-defined]
 
 
 def _claimed_from_row(
@@ -99,7 +96,9 @@ def _claimed_from_row(
                 ess = Essentiality(values["essentiality"].lower())
             except ValueError:
                 problems.append(
-                    Problem.at(source, "essentiality", f"unknown essentiality {values['essentiality']!r}")
+                    Problem.at(
+                        source, "essentiality", f"unknown essentiality {values['essentiality']!r}"
+                    )
                 )
         declarations[(values["standard"], values["version"])] = ess
     if problems or key is None:

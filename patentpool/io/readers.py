@@ -26,7 +26,9 @@ def read_text(path: Path, display: str) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise FileUnreadable(Problem(display, 0, "file", f"cannot be read: {exc.strerror}")) from exc
+        raise FileUnreadable(
+            Problem(display, 0, "file", f"cannot be read: {exc.strerror}")
+        ) from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -79,7 +81,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 def load_yaml(text: str, display: str) -> Any:
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
@@ -147,7 +149,9 @@ def iter_csv(text: str, display: str) -> Iterator[tuple[int, list[str]]]:
                 continue
             yield line, [_unguard(c.strip()) for c in cells]
     except csv.Error as exc:
-        raise FileUnreadable(Problem(display, reader.line_num, "file", f"is not valid CSV: {exc}")) from exc
+        raise FileUnreadable(
+            Problem(display, reader.line_num, "file", f"is not valid CSV: {exc}")
+        ) from exc
 
 
 def read_csv(text: str, display: str) -> CsvTable:

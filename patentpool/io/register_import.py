@@ -145,7 +145,9 @@ class _Owners:
         raise ValueError(f"unknown member {written!r} (not a member id, name or alias)")
 
 
-def check_register(existing: Register, batch: RegisterBatch) -> tuple[RegisterChanges, list[Problem]]:
+def check_register(
+    existing: Register, batch: RegisterBatch
+) -> tuple[RegisterChanges, list[Problem]]:
     """Merge the batch into the register's view, checking every rule; collect all problems."""
     problems: list[Problem] = []
     out = RegisterChanges()
@@ -191,12 +193,15 @@ def check_register(existing: Register, batch: RegisterBatch) -> tuple[RegisterCh
             k = name_key(n)
             if k in name_owner and name_owner[k][0] != m.id:
                 other = name_owner[k][0]
-                where = batch_members.get(m.id, batch_members.get(other, (m, Source("register", 0))))[1]
+                where = batch_members.get(
+                    m.id, batch_members.get(other, (m, Source("register", 0)))
+                )[1]
                 problems.append(
                     Problem.at(
                         where,
                         "members.aliases",
-                        f"{n!r} names both {other!r} and {m.id!r}; a name or alias must name one member",
+                        f"{n!r} names both {other!r} and {m.id!r}; "
+                        "a name or alias must name one member",
                     )
                 )
             name_owner.setdefault(k, (m.id, n))
@@ -204,21 +209,26 @@ def check_register(existing: Register, batch: RegisterBatch) -> tuple[RegisterCh
     # Standards --------------------------------------------------------------------------
     standards = existing.standard_index()
     for standard, source in batch.standards:
-        before = standards.get(standard.id)
+        before_s = standards.get(standard.id)
         merged = standard
-        if before is not None:
-            versions = {v.id: v for v in before.versions}
+        if before_s is not None:
+            versions = {v.id: v for v in before_s.versions}
             versions.update({v.id: v for v in standard.versions})
-            order = [v.id for v in before.versions] + [
-                v.id for v in standard.versions if v.id not in {x.id for x in before.versions}
+            order = [v.id for v in before_s.versions] + [
+                v.id for v in standard.versions if v.id not in {x.id for x in before_s.versions}
             ]
             merged = Standard(standard.id, standard.name, tuple(versions[i] for i in order))
         standards[standard.id] = merged
-        if merged != before:
+        if merged != before_s:
             out.standards.append(merged)
             out.log.append(
-                ("standard", standard.id, "added" if before is None else "updated",
-                 ", ".join(v.id for v in merged.versions), source)
+                (
+                    "standard",
+                    standard.id,
+                    "added" if before_s is None else "updated",
+                    ", ".join(v.id for v in merged.versions),
+                    source,
+                )
             )
         ids = {v.id for v in merged.versions}
         for v in standard.versions:
@@ -254,14 +264,14 @@ def check_register(existing: Register, batch: RegisterBatch) -> tuple[RegisterCh
             owner = owners.resolve(row.owner)
         except ValueError as exc:
             bad("owner", str(exc))
-        standard = standards.get(row.standard)
+        row_standard = standards.get(row.standard)
         version = None
-        if standard is None:
+        if row_standard is None:
             bad("standard", f"unknown standard {row.standard!r}")
         else:
-            version = standard.version(row.version)
+            version = row_standard.version(row.version)
             if version is None:
-                known = ", ".join(v.id for v in standard.versions) or "none"
+                known = ", ".join(v.id for v in row_standard.versions) or "none"
                 bad("version", f"{row.standard} has no version {row.version!r} (known: {known})")
             elif row.section and version.sections and row.section not in version.sections:
                 bad(
@@ -272,7 +282,10 @@ def check_register(existing: Register, batch: RegisterBatch) -> tuple[RegisterCh
         for name in ("grant_date", "expiry_date"):
             value = getattr(row, name)
             if value is not None and value < row.filing_date:
-                bad(name, f"{value.isoformat()} is before the filing date {row.filing_date.isoformat()}")
+                bad(
+                    name,
+                    f"{value.isoformat()} is before the filing date {row.filing_date.isoformat()}",
+                )
         if row.grant_date and row.expiry_date and row.expiry_date < row.grant_date:
             bad("expiry_date", "is before the grant date")
         states: set[str] = set()
@@ -282,7 +295,10 @@ def check_register(existing: Register, batch: RegisterBatch) -> tuple[RegisterCh
             except ValueError as exc:
                 bad("validated_states", str(exc))
         if states and number is not None and number.jurisdiction != "EP":
-            bad("validated_states", f"only European (EP) patents have validated states, not {number.jurisdiction}")
+            bad(
+                "validated_states",
+                f"only European (EP) patents have validated states, not {number.jurisdiction}",
+            )
         if row_problems or number is None or owner is None or version is None:
             problems.extend(row_problems)
             continue
@@ -301,10 +317,19 @@ def check_register(existing: Register, batch: RegisterBatch) -> tuple[RegisterCh
         )
         seen = new_patents.get(patent.key)
         if seen is not None:
-            first, first_src, _ = seen
-            for name in ("owner", "family", "filing_date", "grant_date", "expiry_date", "status",
-                         "validated_states", "title", "kind"):
-                a, b = getattr(first, name), getattr(patent, name)
+            first_p, first_src, _ = seen
+            for name in (
+                "owner",
+                "family",
+                "filing_date",
+                "grant_date",
+                "expiry_date",
+                "status",
+                "validated_states",
+                "title",
+                "kind",
+            ):
+                a, b = getattr(first_p, name), getattr(patent, name)
                 if a != b:
                     problems.append(
                         Problem.at(
@@ -343,15 +368,26 @@ def check_register(existing: Register, batch: RegisterBatch) -> tuple[RegisterCh
         if before_p != patent:
             out.patents.append(patent)
             out.log.append(
-                ("patent", key, "added" if before_p is None else "updated", _diff(before_p, patent), source)
+                (
+                    "patent",
+                    key,
+                    "added" if before_p is None else "updated",
+                    _diff(before_p, patent),
+                    source,
+                )
             )
     for dkey, (declaration, source) in new_decls.items():
         before_d = declarations_before.get(dkey)
         if before_d != declaration:
             out.declarations.append(declaration)
             out.log.append(
-                ("declaration", f"{dkey[0]} {dkey[1]} {dkey[2]}",
-                 "added" if before_d is None else "updated", _diff(before_d, declaration), source)
+                (
+                    "declaration",
+                    f"{dkey[0]} {dkey[1]} {dkey[2]}",
+                    "added" if before_d is None else "updated",
+                    _diff(before_d, declaration),
+                    source,
+                )
             )
     return out, problems
 

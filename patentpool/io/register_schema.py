@@ -56,7 +56,11 @@ def _split_states(value: Any) -> Any:
 
 def _enum_value(value: Any) -> Any:
     value = empty_to_none(value)
-    return value.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(value, str) else value
+    return (
+        value.strip().lower().replace("-", "_").replace(" ", "_")
+        if isinstance(value, str)
+        else value
+    )
 
 
 def _status(value: Any) -> Any:

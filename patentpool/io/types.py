@@ -21,7 +21,7 @@ def empty_to_none(value: Any) -> Any:
 
 def parse_date(value: Any) -> Any:
     value = empty_to_none(value)
-    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value
     if isinstance(value, str):
         try:
@@ -44,7 +44,9 @@ def parse_text(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         raise ValueError("must be text")
     if isinstance(value, (int, float)):
-        raise ValueError(f"must be text; write it in quotes (\"{value}\") so it is not read as a number")
+        raise ValueError(
+            f'must be text; write it in quotes ("{value}") so it is not read as a number'
+        )
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must not be empty")
     return " ".join(value.split())

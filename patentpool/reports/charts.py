@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 #: At most this many series are drawn; the smallest others are added up into "others".
 MAX_SERIES = 8
@@ -43,7 +44,8 @@ class Series:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """Bars (``bar``: grouped, ``stacked``) or lines (``line``) over the categories ``x``.
+    """Bars (``bar``: grouped, ``stacked``; ``hbar``: one series, horizontal) or lines
+    (``line``) over the categories ``x``.
 
     ``title`` names the chart for screen readers; the visible caption is the template's.
     """
@@ -54,6 +56,7 @@ class Chart:
     series: tuple[Series, ...]
     x_label: str = ""
     y_label: str = ""
+    whole: bool = False  # the values are counts: whole-number ticks only
     width: float = 7.0  # inches
     height: float = 3.4
 
@@ -88,10 +91,17 @@ def _draw(chart: Chart) -> Figure:
             offset = (n - (len(chart.series) - 1) / 2) * width
             axes.bar([p + offset for p in positions], series.values, width=width,
                      label=series.label)
+    elif chart.kind == "hbar":
+        axes.barh(positions, chart.series[0].values, label=chart.series[0].label)
+        axes.set_yticks(positions, [_short(label) for label in chart.x])
+        axes.invert_yaxis()
     else:
         raise ValueError(f"unknown chart kind {chart.kind!r}")
-    step = max(1, len(positions) // 12)
-    axes.set_xticks(positions[::step], list(chart.x)[::step])
+    if chart.kind != "hbar":
+        step = max(1, len(positions) // 12)
+        axes.set_xticks(positions[::step], list(chart.x)[::step])
+    if chart.whole:
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel(chart.x_label)
     axes.set_ylabel(chart.y_label)
     if len(chart.series) > 1:
@@ -131,6 +141,10 @@ def _unused_ids(text: str) -> str:
     """Drop the ids nothing refers to, so that several charts on a page repeat no id."""
     used = set(_REFERENCE.findall(text))
     return _ID.sub(lambda m: m.group(0) if m.group(1) in used else "", text)
+
+
+def _short(label: str, limit: int = 28) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def _attribute(text: str) -> str:

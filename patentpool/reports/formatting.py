@@ -56,13 +56,18 @@ def _decimal(value: Decimal | Fraction | int | str, places: int | None = None) -
     return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def money(value: Decimal | int | str | None, currency: str) -> str:
-    """``Decimal('1234.5')``, ``USD`` as ``$1,234.50`` (``1.234,50 $`` in ``de``)."""
+def money(value: Decimal | Fraction | int | str | None, currency: str) -> str:
+    """``Decimal('1234.5')``, ``USD`` as ``$1,234.50`` (``1.234,50 $`` in ``de``).
+
+    A fraction (an exact unit price) is shown to at most 6 decimals, trailing zeros dropped.
+    """
     if value is None:
         return ""
-    return format_currency(
-        _decimal(value), currency, locale=_LOCALE.get(), decimal_quantization=False
-    )
+    amount = _decimal(value, 6) if isinstance(value, Fraction) else _decimal(value)
+    if isinstance(value, Fraction):
+        whole = amount.to_integral_value()
+        amount = whole if amount == whole else amount.normalize()
+    return format_currency(amount, currency, locale=_LOCALE.get(), decimal_quantization=False)
 
 
 def number(value: Decimal | Fraction | int | float | str | None, places: int | None = None) -> str:
@@ -77,19 +82,23 @@ def number(value: Decimal | Fraction | int | float | str | None, places: int | N
     return format_decimal(_decimal(value, places), format=fixed, locale=_LOCALE.get())
 
 
-def percent(value: Decimal | Fraction | int | str | None, places: int = 2) -> str:
+def percent(value: Decimal | Fraction | int | str | None, places: int | None = 2) -> str:
     """A fraction as a percentage: ``Fraction(49, 100)`` as ``49.00%`` (``49,00 %`` in ``fr``).
 
-    Rounded half up on the last place shown, exactly, as the core's ``as_percent`` does.
+    Rounded half up on the last place shown, exactly, as the core's ``as_percent`` does;
+    ``places=None`` shows a decimal exactly (``Decimal('0.005')`` as ``0.5%``).
     """
     if value is None:
         return ""
     locale = _LOCALE.get()
+    scaled = _decimal(value) * 100
+    if places is None:
+        exponent = scaled.normalize().as_tuple().exponent
+        places = min(6, max(0, -exponent)) if isinstance(exponent, int) else 2
     pattern = locale.percent_formats[None].pattern
     if places:
         pattern = re.sub(r"0(?=[^0]*$)", "0." + "0" * places, pattern, count=1)
-    rounded = _decimal(_decimal(value) * 100, places)
-    return format_percent(rounded / 100, format=pattern, locale=locale)
+    return format_percent(_decimal(scaled, places) / 100, format=pattern, locale=locale)
 
 
 def date(value: dt.date | None, style: str = "medium") -> str:
@@ -97,6 +106,13 @@ def date(value: dt.date | None, style: str = "medium") -> str:
     if value is None:
         return ""
     return format_date(value, format=style, locale=_LOCALE.get())
+
+
+def country(code: str | None) -> str:
+    """A country's name in the locale (``DE`` is ``Germany``, ``Deutschland`` in ``de``)."""
+    if not code:
+        return ""
+    return str(_LOCALE.get().territories.get(code.upper(), code))
 
 
 def fraction(value: Fraction | None) -> str:
@@ -112,4 +128,5 @@ FILTERS = {
     "percent": percent,
     "date": date,
     "fraction": fraction,
+    "country": country,
 }

@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from patentpool.reports.charts import Chart
-from patentpool.reports.pool import PoolReport, pool_charts
+from patentpool.reports.distribution import DistributionReport, distribution_charts
 from patentpool.reports.errors import ReportError
+from patentpool.reports.invoice import InvoiceReport
+from patentpool.reports.license import LicenseReport
+from patentpool.reports.member import MemberReport, member_charts
+from patentpool.reports.pool import PoolReport, pool_charts
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,11 @@ KINDS: dict[str, ReportKind] = {
     kind.name: kind
     for kind in (
         ReportKind("pool", PoolReport, "Pool report", pool_charts),
+        ReportKind("member", MemberReport, "Member statement", member_charts),
+        ReportKind("license", LicenseReport, "Licence summary", _no_charts),
+        ReportKind("distribution", DistributionReport, "Distribution statement",
+                   distribution_charts),
+        ReportKind("invoice", InvoiceReport, "Royalty invoice", _no_charts),
     )
 }
 

@@ -135,7 +135,7 @@ class PoolReport:
         return name_in(self.members, member_id)
 
 
-def _versions(register: Register, as_of: dt.date) -> tuple[VersionCounts, ...]:
+def version_counts(register: Register, as_of: dt.date) -> tuple[VersionCounts, ...]:
     out = []
     declared = {(d.standard, d.version) for d in register.declarations}
     for standard in sorted(register.standards, key=lambda s: s.id):
@@ -259,7 +259,7 @@ def pool_context(
         families=len({p.family_key for p in register.patents}),
         declarations=len(register.declarations),
         in_force=sum(in_force(p, as_of) for p in register.patents),
-        versions=_versions(register, as_of),
+        versions=version_counts(register, as_of),
         awaiting=_awaiting(register),
         programs=summaries,
         double_counted=double,
@@ -285,5 +285,6 @@ def pool_charts(report: PoolReport) -> dict[str, Chart]:
             top_series(series),
             x_label="year",
             y_label="patents in force",
+            whole=True,
         )
     }

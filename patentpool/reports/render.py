@@ -43,7 +43,7 @@ class RenderInfo:
 
 
 class _Charts:
-    """The ``chart(name)`` function of templates: draws each chart once, on demand."""
+    """The ``draw_chart(name)`` function of templates: draws each chart once, on demand."""
 
     def __init__(self, kind: ReportKind, context: Any) -> None:
         self._charts = kind.charts(context)
@@ -95,7 +95,7 @@ def render(
             return _template(user_dir, f"{kind}.md", markdown=True, report=context, meta=info)
         chart = _Charts(spec, context)
         html = _template(
-            user_dir, f"{kind}.html", markdown=False, report=context, meta=info, chart=chart
+            user_dir, f"{kind}.html", markdown=False, report=context, meta=info, draw_chart=chart
         )
     if fmt == "html":
         return html

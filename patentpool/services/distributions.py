@@ -73,8 +73,14 @@ def distribution_document(dist: Distribution) -> dict[str, Any]:
 
 
 def _inputs(
-    ctx: ProgramContext, period: Period, policy: str, params: Mapping[str, str], basis: str,
-    collected: Decimal, by_country: Mapping[str, Decimal], session: Session,
+    ctx: ProgramContext,
+    period: Period,
+    policy: str,
+    params: Mapping[str, str],
+    basis: str,
+    collected: Decimal,
+    by_country: Mapping[str, Decimal],
+    session: Session,
 ) -> dict[str, Any]:
     """Everything the run depends on, in a canonical order (the checksum is taken of it)."""
     inputs = policy_input(ctx.program, ctx.register, period, by_country)
@@ -136,7 +142,9 @@ def run_distribution(
     checksum = hashlib.sha256(canonical.encode()).hexdigest()
     previous = session.scalars(
         select(DistributionRunRow)
-        .where(DistributionRunRow.program_id == program_id, DistributionRunRow.period == str(period))
+        .where(
+            DistributionRunRow.program_id == program_id, DistributionRunRow.period == str(period)
+        )
         .order_by(DistributionRunRow.revision)
     ).all()
     for row in previous:
@@ -242,15 +250,17 @@ def diff_runs(session: Session, a: int, b: int) -> tuple[Run, Run, list[MemberCh
         general.append("programme terms changed")
     reports_a = {(r["licensee"], r["period"]): r for r in in_a["sales_reports"]}
     reports_b = {(r["licensee"], r["period"]): r for r in in_b["sales_reports"]}
-    for key in sorted(set(reports_a) | set(reports_b)):
-        ra, rb = reports_a.get(key), reports_b.get(key)
+    for rkey in sorted(set(reports_a) | set(reports_b)):
+        ra, rb = reports_a.get(rkey), reports_b.get(rkey)
         if ra is None:
-            general.append(f"sales: {key[0]} {key[1]} report added ({rb['lines']} lines)")  # type: ignore[index]
+            general.append(
+                f"sales: {rkey[0]} {rkey[1]} report added ({(rb or {}).get('lines')} lines)"
+            )
         elif rb is None:
-            general.append(f"sales: {key[0]} {key[1]} report no longer counted")
+            general.append(f"sales: {rkey[0]} {rkey[1]} report no longer counted")
         elif ra["checksum"] != rb["checksum"]:
             general.append(
-                f"sales: {key[0]} {key[1]} corrected (revision {ra['revision']} -> "
+                f"sales: {rkey[0]} {rkey[1]} corrected (revision {ra['revision']} -> "
                 f"{rb['revision']}; units {ra['units']} -> {rb['units']}; "
                 f"lines {ra['lines']} -> {rb['lines']})"
             )
@@ -264,8 +274,12 @@ def diff_runs(session: Session, a: int, b: int) -> tuple[Run, Run, list[MemberCh
     for key in sorted(set(pat_a) & set(pat_b)):
         if pat_a[key] != pat_b[key]:
             if pat_a[key]["owner"] != pat_b[key]["owner"]:
-                reasons.setdefault(pat_a[key]["owner"], []).append(f"-{key} transferred to {pat_b[key]['owner']}")
-                reasons.setdefault(pat_b[key]["owner"], []).append(f"+{key} transferred from {pat_a[key]['owner']}")
+                reasons.setdefault(pat_a[key]["owner"], []).append(
+                    f"-{key} transferred to {pat_b[key]['owner']}"
+                )
+                reasons.setdefault(pat_b[key]["owner"], []).append(
+                    f"+{key} transferred from {pat_a[key]['owner']}"
+                )
             else:
                 reasons.setdefault(pat_b[key]["owner"], []).append(f"{key} changed")
     amounts_a = {m["member"]: Decimal(m["amount"]) for m in run_a.result["members"]}
@@ -292,9 +306,7 @@ def distribution_from(document: Mapping[str, Any]) -> Distribution:
         admin_fee=Decimal(document["admin_fee"]),
         distributable=Decimal(document["distributable"]),
         members=tuple(
-            MemberAmount(
-                m["member"], m["basis"], Fraction(m["share_exact"]), Decimal(m["amount"])
-            )
+            MemberAmount(m["member"], m["basis"], Fraction(m["share_exact"]), Decimal(m["amount"]))
             for m in document["members"]
         ),
         rounding=document["rounding"],

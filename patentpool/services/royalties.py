@@ -38,7 +38,10 @@ def program_context(session: Session, program_id: str) -> ProgramContext:
 
 
 def royalties(
-    session: Session, program_id: str, period: Period, licensee: str | None = None,
+    session: Session,
+    program_id: str,
+    period: Period,
+    licensee: str | None = None,
     context: ProgramContext | None = None,
 ) -> RoyaltyResult:
     """Royalties due for ``period``; tiers and caps count the year's earlier quarters."""
@@ -53,7 +56,9 @@ def royalties(
         picked = tuple(item for item in result.licensees if item.licensee == licensee)
         if not picked:
             raise InvalidInput(f"{licensee} reported no sales for {program_id} in {period}")
-        result = replace(result, licensees=picked, total_due=sum((i.due for i in picked), Decimal(0)))
+        result = replace(
+            result, licensees=picked, total_due=sum((i.due for i in picked), Decimal(0))
+        )
     return result
 
 
@@ -94,6 +99,8 @@ def statement(session: Session, licensee: str) -> list[StatementRow]:
             )
             q = quantum(ctx.program.currency)
             rows.append(
-                StatementRow(program_id, period, ctx.program.currency, due.quantize(q), paid.quantize(q))
+                StatementRow(
+                    program_id, period, ctx.program.currency, due.quantize(q), paid.quantize(q)
+                )
             )
     return rows

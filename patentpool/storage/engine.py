@@ -63,7 +63,9 @@ def make_engine(url: str) -> Engine:
     path = _sqlite_file(url)
     if path is not None:
         if not path.parent.exists():
-            raise DatabaseError(f"folder {str(path.parent)!r} for the SQLite database does not exist")
+            raise DatabaseError(
+                f"folder {str(path.parent)!r} for the SQLite database does not exist"
+            )
         if not path.exists():
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, stat.S_IRUSR | stat.S_IWUSR)
             os.close(fd)
@@ -95,7 +97,9 @@ def schema_revision(engine: Engine) -> str | None:
                 return None
             row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
     except OperationalError as exc:
-        raise DatabaseError(f"cannot connect to {safe_url(str(engine.url))}: {_reason(exc)}") from exc
+        raise DatabaseError(
+            f"cannot connect to {safe_url(str(engine.url))}: {_reason(exc)}"
+        ) from exc
     return None if row is None else str(row[0])
 
 
@@ -112,8 +116,7 @@ def require_schema(engine: Engine) -> None:
     where = safe_url(str(engine.url))
     if current is None:
         raise DatabaseError(
-            f"the database {where} has no patentpool schema; "
-            "create it with `patentpool db upgrade`"
+            f"the database {where} has no patentpool schema; create it with `patentpool db upgrade`"
         )
     if current != head_revision():
         raise DatabaseError(

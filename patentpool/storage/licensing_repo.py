@@ -36,7 +36,9 @@ def _licensee(row: LicenseeRow) -> Licensee:
 
 
 def load_licensees(session: Session) -> dict[str, Licensee]:
-    return {r.id: _licensee(r) for r in session.scalars(select(LicenseeRow).order_by(LicenseeRow.id))}
+    return {
+        r.id: _licensee(r) for r in session.scalars(select(LicenseeRow).order_by(LicenseeRow.id))
+    }
 
 
 def load_programs(session: Session) -> dict[str, tuple[Program, str]]:
@@ -77,7 +79,14 @@ def save_licensing(session: Session, changes: LicensingChanges) -> None:
     for program, spec in changes.programs:
         prow = session.get(ProgramRow, program.id)
         if prow is None:
-            session.add(ProgramRow(id=program.id, standard_id=program.standard, currency=program.currency, spec=spec))
+            session.add(
+                ProgramRow(
+                    id=program.id,
+                    standard_id=program.standard,
+                    currency=program.currency,
+                    spec=spec,
+                )
+            )
         else:
             prow.standard_id, prow.currency, prow.spec = program.standard, program.currency, spec
     session.flush()
@@ -88,7 +97,9 @@ def save_licensing(session: Session, changes: LicensingChanges) -> None:
             SalesReportRow.licensee_id == report.licensee,
             SalesReportRow.period == str(report.period),
         )
-        last = session.scalar(select(SalesReportRow.revision).where(*key).order_by(SalesReportRow.revision.desc()))
+        last = session.scalar(
+            select(SalesReportRow.revision).where(*key).order_by(SalesReportRow.revision.desc())
+        )
         session.execute(update(SalesReportRow).where(*key).values(current=False))
         rrow = SalesReportRow(
             program_id=report.program,
@@ -145,14 +156,18 @@ def load_sales(session: Session, program: str, periods: Sequence[Period]) -> lis
     """The current report lines of ``program`` for the given periods, in a stable order."""
     names = [str(p) for p in periods]
     rows = session.execute(
-        select(SalesReportRow.licensee_id, SalesReportRow.period, SalesReportRow.source, SalesLineRow)
+        select(
+            SalesReportRow.licensee_id, SalesReportRow.period, SalesReportRow.source, SalesLineRow
+        )
         .join(SalesLineRow, SalesLineRow.report_id == SalesReportRow.id)
         .where(
             SalesReportRow.program_id == program,
             SalesReportRow.current.is_(True),
             SalesReportRow.period.in_(names),
         )
-        .order_by(SalesReportRow.period, SalesReportRow.licensee_id, SalesLineRow.line, SalesLineRow.id)
+        .order_by(
+            SalesReportRow.period, SalesReportRow.licensee_id, SalesLineRow.line, SalesLineRow.id
+        )
     )
     return [
         SalesLine(
@@ -169,8 +184,12 @@ def load_sales(session: Session, program: str, periods: Sequence[Period]) -> lis
     ]
 
 
-def load_payments(session: Session, program: str | None = None, licensee: str | None = None) -> list[Payment]:
-    query = select(PaymentRow).order_by(PaymentRow.period, PaymentRow.licensee_id, PaymentRow.received, PaymentRow.id)
+def load_payments(
+    session: Session, program: str | None = None, licensee: str | None = None
+) -> list[Payment]:
+    query = select(PaymentRow).order_by(
+        PaymentRow.period, PaymentRow.licensee_id, PaymentRow.received, PaymentRow.id
+    )
     if program is not None:
         query = query.where(PaymentRow.program_id == program)
     if licensee is not None:
@@ -185,7 +204,9 @@ def collected(payments: Iterable[Payment], period: Period) -> Decimal:
     return sum((p.amount for p in payments if p.period == period), Decimal(0))
 
 
-def report_revisions(session: Session, program: str, licensee: str, period: Period) -> list[SalesReportRow]:
+def report_revisions(
+    session: Session, program: str, licensee: str, period: Period
+) -> list[SalesReportRow]:
     return list(
         session.scalars(
             select(SalesReportRow)
@@ -208,7 +229,9 @@ def reported_periods(session: Session, program: str, licensee: str | None = None
     return sorted({Period.parse(p) for p in session.scalars(query)})
 
 
-def report_checksums(session: Session, program: str, periods: Sequence[Period]) -> list[dict[str, object]]:
+def report_checksums(
+    session: Session, program: str, periods: Sequence[Period]
+) -> list[dict[str, object]]:
     """The current sales reports of the periods: who, when, which revision, what checksum."""
     from sqlalchemy import func
 

@@ -231,7 +231,9 @@ class SalesLineRow(Base):
 
 class PaymentRow(Base):
     __tablename__ = "payments"
-    __table_args__ = (UniqueConstraint("program_id", "licensee_id", "period", "received", "amount"),)
+    __table_args__ = (
+        UniqueConstraint("program_id", "licensee_id", "period", "received", "amount"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"))
     licensee_id: Mapped[str] = mapped_column(ForeignKey("licensees.id"))

@@ -14,9 +14,13 @@ def test_demo_builds_and_can_run_again(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["demo", "--dir", str(folder)])
     assert result.exit_code == 0, result.output
     assert "  total" in result.stdout
-    total_line = next(line for line in result.stdout.splitlines() if line.strip().startswith("total"))
+    total_line = next(
+        line for line in result.stdout.splitlines() if line.strip().startswith("total")
+    )
     assert total_line.split()[1] == "204"
     assert f"The demo database is {folder / 'patentpool.db'}" in result.stdout
+    assert "Open (GSM-style) versus closed (CDMA-style) licensing for IGRS 1.0" in result.stdout
+    assert "collected 1,096,896.52, admin fee 109,689.65" in result.stdout
     again = CliRunner().invoke(cli, ["demo", "--dir", str(folder)])
     assert again.exit_code == 0, again.output
 

@@ -37,39 +37,55 @@ def pool(small_register: str, tmp_path: Path) -> str:
     write(folder, "licensing.yaml", LICENSING)
     write(folder, "sales.csv", SALES_HEADER + SALES)
     write(folder, "payments.csv", PAYMENTS)
-    code, out, err = run(small_register, "import", str(folder))
+    code, _out, err = run(small_register, "import", str(folder))
     assert code == 0, err
     return small_register
 
 
 def test_royalties_json_hand_worked(pool: str) -> None:
-    code, out, _ = run(pool, "royalties", "--program", "demo-v1", "--period", "2025Q4", "--format", "json")
+    code, out, _ = run(
+        pool, "royalties", "--program", "demo-v1", "--period", "2025Q4", "--format", "json"
+    )
     assert code == 0
     doc = json.loads(out)
     assert (doc["period"], doc["currency"], doc["total_due"]) == ("2025Q4", "USD", "680.00")
     acme, beta = doc["licensees"]
-    assert {k: acme[k] for k in ("licensee", "units", "gross", "cap_reduction", "discount", "due")} == {
-        "licensee": "acme", "units": 2000, "gross": "750.00", "cap_reduction": "0.00",
-        "discount": "75.00", "due": "675.00",
+    assert {
+        k: acme[k] for k in ("licensee", "units", "gross", "cap_reduction", "discount", "due")
+    } == {
+        "licensee": "acme",
+        "units": 2000,
+        "gross": "750.00",
+        "cap_reduction": "0.00",
+        "discount": "75.00",
+        "due": "675.00",
     }
     by_country = {ln["country_of_sale"]: ln for ln in acme["lines"]}
     assert (by_country["US"]["due"], by_country["BR"]["due"]) == ("450.00", "225.00")
     assert (by_country["US"]["region"], by_country["BR"]["region"]) == (None, "region-2")
     assert (beta["gross"], beta["discount"], beta["due"]) == ("5.00", "0.00", "5.00")
-    assert beta["lines"][0]["rate"] == {"kind": "percent", "percent": "0.5", "base": "100", "clamped": None}
+    assert beta["lines"][0]["rate"] == {
+        "kind": "percent",
+        "percent": "0.5",
+        "base": "100",
+        "clamped": None,
+    }
     vn = next(ln for ln in beta["lines"] if ln["country_of_sale"] == "VN")
     assert vn["due"] == "0.00"
     assert vn["reason"] == "no counted patent in force in VN (sale and manufacture) on 2025-12-31"
 
 
 def test_royalties_unknown_licensee_and_bad_period(pool: str) -> None:
-    assert run(pool, "royalties", "--program", "demo-v1", "--period", "2025Q4", "--licensee", "zeta")[2] == (
-        "Error: unknown licensee 'zeta'\n"
-    )
+    assert run(
+        pool, "royalties", "--program", "demo-v1", "--period", "2025Q4", "--licensee", "zeta"
+    )[2] == ("Error: unknown licensee 'zeta'\n")
     code, _, err = run(pool, "royalties", "--program", "demo-v1", "--period", "2025-4")
     assert code == 2
     assert "'2025-4' is not a period in YYYYQn form (e.g. 2026Q1)" in err
-    assert run(pool, "royalties", "--program", "nope", "--period", "2025Q4")[2] == "Error: unknown programme 'nope'\n"
+    assert (
+        run(pool, "royalties", "--program", "nope", "--period", "2025Q4")[2]
+        == "Error: unknown programme 'nope'\n"
+    )
 
 
 def test_statement(pool: str) -> None:
@@ -85,49 +101,113 @@ def test_statement(pool: str) -> None:
 
 
 def test_distribution_is_frozen_and_reproducible(pool: str) -> None:
-    code, first, _ = run(pool, "distribute", "--program", "demo-v1", "--period", "2025Q4", "--format", "json")
+    code, first, _ = run(
+        pool, "distribute", "--program", "demo-v1", "--period", "2025Q4", "--format", "json"
+    )
     assert code == 0
     doc = json.loads(first)
-    assert (doc["collected"], doc["admin_fee"], doc["distributable"]) == ("675.00", "67.50", "607.50")
+    assert (doc["collected"], doc["admin_fee"], doc["distributable"]) == (
+        "675.00",
+        "67.50",
+        "607.50",
+    )
     assert doc["members"] == [
-        {"member": "lenovo", "basis": "2 patents", "share": "1.0000000000", "share_exact": "1/1", "amount": "607.50"}
+        {
+            "member": "lenovo",
+            "basis": "2 patents",
+            "share": "1.0000000000",
+            "share_exact": "1/1",
+            "amount": "607.50",
+        }
     ]
     assert {"run_id", "inputs_sha256", "policy", "period", "currency"} <= set(doc)
-    code, again, _ = run(pool, "distribute", "--program", "demo-v1", "--period", "2025Q4", "--format", "json")
+    code, again, _ = run(
+        pool, "distribute", "--program", "demo-v1", "--period", "2025Q4", "--format", "json"
+    )
     assert again == first
     code, text, _ = run(pool, "distribute", "--program", "demo-v1", "--period", "2025Q4")
     assert "reproduced the stored run (inputs unchanged)" in text
-    code, due, _ = run(pool, "distribute", "--program", "demo-v1", "--period", "2025Q4", "--basis", "due", "--format", "json")
+    code, due, _ = run(
+        pool,
+        "distribute",
+        "--program",
+        "demo-v1",
+        "--period",
+        "2025Q4",
+        "--basis",
+        "due",
+        "--format",
+        "json",
+    )
     due_doc = json.loads(due)
-    assert (due_doc["revision"], due_doc["collected"], due_doc["admin_fee"]) == (2, "680.00", "68.00")
-    code, out, _ = run(pool, "runs", "diff", str(doc["run_id"]), str(due_doc["run_id"]), "--format", "json")
+    assert (due_doc["revision"], due_doc["collected"], due_doc["admin_fee"]) == (
+        2,
+        "680.00",
+        "68.00",
+    )
+    code, out, _ = run(
+        pool, "runs", "diff", str(doc["run_id"]), str(due_doc["run_id"]), "--format", "json"
+    )
     diff = json.loads(out)
     assert diff["inputs"] == ["basis: collected -> due", "collected: 675.00 -> 680.00"]
-    assert diff["changes"] == [{"member": "lenovo", "before": "607.50", "after": "612.00", "change": "+4.50", "why": ""}]
+    assert diff["changes"] == [
+        {"member": "lenovo", "before": "607.50", "after": "612.00", "change": "+4.50", "why": ""}
+    ]
 
 
 def test_distribution_refusals(pool: str) -> None:
     code, _, err = run(pool, "distribute", "--program", "demo-v1", "--period", "2026Q1")
     assert (code, err) == (1, "Error: no sales reported for demo-v1 in 2026Q1\n")
-    code, _, err = run(pool, "distribute", "--program", "demo-v1", "--period", "2025Q4", "--policy", "lottery")
+    code, _, err = run(
+        pool, "distribute", "--program", "demo-v1", "--period", "2025Q4", "--policy", "lottery"
+    )
     assert code == 1
     assert err.startswith("Error: unknown policy 'lottery'")
 
 
 def test_topdown(pool: str) -> None:
-    code, out, _ = run(pool, "topdown", "--program", "demo-v1", "--aggregate-rate", "5%",
-                       "--as-of", "2025-12-31", "--format", "json")
+    code, out, _ = run(
+        pool,
+        "topdown",
+        "--program",
+        "demo-v1",
+        "--aggregate-rate",
+        "5%",
+        "--as-of",
+        "2025-12-31",
+        "--format",
+        "json",
+    )
     assert code == 0
     assert json.loads(out)["members"] == [
-        {"member": "lenovo", "patents": 2, "essential_ratio": "1.0000", "share": "1.000000", "implied_rate": "5.0000%"}
+        {
+            "member": "lenovo",
+            "patents": 2,
+            "essential_ratio": "1.0000",
+            "share": "1.000000",
+            "implied_rate": "5.0000%",
+        }
     ]
-    code, _, err = run(pool, "topdown", "--program", "demo-v1", "--aggregate-rate", "5%",
-                       "--as-of", "2025-12-31", "--essentiality-ratio", "tcl=0.5")
-    assert (code, err) == (1, "Error: --essentiality-ratio names tcl, who hold no counted patent in force on 2025-12-31\n")
+    code, _, err = run(
+        pool,
+        "topdown",
+        "--program",
+        "demo-v1",
+        "--aggregate-rate",
+        "5%",
+        "--as-of",
+        "2025-12-31",
+        "--essentiality-ratio",
+        "tcl=0.5",
+    )
+    assert (code, err) == (
+        1,
+        "Error: --essentiality-ratio names tcl, who hold no counted patent in force on 2025-12-31\n",
+    )
 
 
 def test_lists(pool: str) -> None:
-    code, out, _ = run(pool, "licensees", "list", "--format", "csv")
+    _code, out, _ = run(pool, "licensees", "list", "--format", "csv")
     assert out.splitlines()[1] == "acme,Acme Devices Ltd.,acme,US,False,2026-01-15,True"
-    code, out, _ = run(pool, "programs", "list", "--format", "json")
+    _code, out, _ = run(pool, "programs", "list", "--format", "json")
     assert json.loads(out)[0]["schedules"][0]["categories"]["phone"]["base_cap"] == "200"

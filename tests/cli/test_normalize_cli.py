@@ -36,7 +36,9 @@ def test_messy_list_is_normalised_with_duplicates_and_invalid_flagged(tmp_path: 
 
 def test_csv_column(tmp_path: Path) -> None:
     path = tmp_path / "decl.csv"
-    path.write_text("Owner,Publication Number\nA,EP 1 234 567 B1\nB,CN 101123456 B\n", encoding="utf-8")
+    path.write_text(
+        "Owner,Publication Number\nA,EP 1 234 567 B1\nB,CN 101123456 B\n", encoding="utf-8"
+    )
     code, out, _ = run("normalize", str(path), "--column", "Publication Number", "--format", "csv")
     assert code == 0
     assert out.splitlines() == [
@@ -50,7 +52,10 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
     path = tmp_path / "decl.csv"
     path.write_text("owner,number\nA,EP1234567B1\n", encoding="utf-8")
     code, _, err = run("normalize", str(path), "--column", "publication")
-    assert (code, err) == (1, f"Error: {path} has no column 'publication' (columns: owner, number)\n")
+    assert (code, err) == (
+        1,
+        f"Error: {path} has no column 'publication' (columns: owner, number)\n",
+    )
 
 
 def test_reads_standard_input() -> None:
@@ -67,5 +72,10 @@ def test_real_mpegla_list_all_normalise() -> None:
     code, out, _ = run("normalize", str(path), "--jurisdiction", "US", "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert (data["entries"], data["valid"], data["invalid"], data["duplicates"]) == (1711, 1711, 0, 1)
+    assert (data["entries"], data["valid"], data["invalid"], data["duplicates"]) == (
+        1711,
+        1711,
+        0,
+        1,
+    )
     assert sum(n["key"].startswith("USRE") for n in data["numbers"]) == 77

@@ -54,8 +54,20 @@ def test_import_then_list(db_url: str, tmp_path: Path) -> None:
     assert out == "2 file(s) read; the register already held all of it: nothing changed\n"
     code, out, _ = run(db_url, "members", "list", "--format", "json")
     assert json.loads(out) == [
-        {"id": "lenovo", "name": "Lenovo Group Ltd.", "joined": "2003-07-01", "patents": 2, "aliases": ["Lenovo"]},
-        {"id": "tcl", "name": "TCL Corporation", "joined": "2003-07-01", "patents": 1, "aliases": []},
+        {
+            "id": "lenovo",
+            "name": "Lenovo Group Ltd.",
+            "joined": "2003-07-01",
+            "patents": 2,
+            "aliases": ["Lenovo"],
+        },
+        {
+            "id": "tcl",
+            "name": "TCL Corporation",
+            "joined": "2003-07-01",
+            "patents": 1,
+            "aliases": [],
+        },
     ]
 
 
@@ -119,19 +131,46 @@ def test_patents_list_bad_country(small_register: str) -> None:
 
 
 def test_counts_json_adds_up(small_register: str) -> None:
-    code, out, _ = run(small_register, "counts", "--standard", "IGRS", "--version", "1.0",
-                       "--as-of", "2011-01-01", "--format", "json")
+    code, out, _ = run(
+        small_register,
+        "counts",
+        "--standard",
+        "IGRS",
+        "--version",
+        "1.0",
+        "--as-of",
+        "2011-01-01",
+        "--format",
+        "json",
+    )
     assert code == 0
     data = json.loads(out)
-    assert data["total"] == {"declared": 3, "essential": 2, "not_essential": 0, "awaiting": 1,
-                             "in_force": 2, "essential_in_force": 2, "families": 2}
+    assert data["total"] == {
+        "declared": 3,
+        "essential": 2,
+        "not_essential": 0,
+        "awaiting": 1,
+        "in_force": 2,
+        "essential_in_force": 2,
+        "families": 2,
+    }
     assert [g["member"] for g in data["groups"]] == ["lenovo", "tcl"]
     assert sum(g["declared"] for g in data["groups"]) == data["total"]["declared"]
 
 
 def test_counts_table_by_jurisdiction(small_register: str) -> None:
-    code, out, _ = run(small_register, "counts", "--standard", "IGRS", "--version", "1.0",
-                       "--as-of", "2026-05-01", "--by", "jurisdiction")
+    code, out, _ = run(
+        small_register,
+        "counts",
+        "--standard",
+        "IGRS",
+        "--version",
+        "1.0",
+        "--as-of",
+        "2026-05-01",
+        "--by",
+        "jurisdiction",
+    )
     assert code == 0
     assert out.splitlines()[2:] == [
         "group  declared  essential  not_essential  awaiting  in_force  essential_in_force  families",
@@ -151,9 +190,16 @@ def test_export_round_trip(small_register: str, tmp_path: Path) -> None:
     out_dir = tmp_path / "export"
     code, out, _ = run(small_register, "export", str(out_dir))
     assert code == 0
-    assert out.splitlines() == [f"wrote {out_dir / 'alliance.yaml'}", f"wrote {out_dir / 'patents.csv'}"]
+    assert out.splitlines() == [
+        f"wrote {out_dir / 'alliance.yaml'}",
+        f"wrote {out_dir / 'patents.csv'}",
+    ]
     copy = f"sqlite:///{tmp_path / 'copy.db'}"
     assert run(copy, "db", "upgrade")[0] == 0
     assert run(copy, "import", str(out_dir))[0] == 0
-    for args in (["members", "list"], ["standards", "list"], ["patents", "list", "--format", "json"]):
+    for args in (
+        ["members", "list"],
+        ["standards", "list"],
+        ["patents", "list", "--format", "json"],
+    ):
         assert run(copy, *args)[1] == run(small_register, *args)[1]

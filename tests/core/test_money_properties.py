@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import random
 from decimal import Decimal
 from fractions import Fraction
 
@@ -23,7 +24,7 @@ from patentpool.core.licensing import (
     Tier,
     TieredRate,
 )
-from patentpool.core.model import Declaration, Patent, Register
+from patentpool.core.model import Declaration, Essentiality, Patent, Register
 from patentpool.core.money import largest_remainder
 from patentpool.core.periods import Period
 from patentpool.core.royalties import SalesLine, compute_royalties
@@ -49,7 +50,11 @@ def program(fee: Decimal = Decimal("0.10"), currency: str = "USD") -> Program:
                     "tv": PerUnitRate(Decimal("0.37")),
                     "phone": PercentRate(Decimal("0.7"), Decimal("50"), Decimal("200")),
                     "codec": TieredRate(
-                        (Tier(1000, Decimal("0")), Tier(5000, Decimal("0.21")), Tier(None, "0.13"))
+                        (
+                            Tier(1000, Decimal("0")),
+                            Tier(5000, Decimal("0.21")),
+                            Tier(None, Decimal("0.13")),
+                        )
                     ),
                 },
                 annual_cap=Decimal("1500"),
@@ -79,8 +84,8 @@ def register_of(rows: list[tuple[str, str, str | None, str | None]]) -> Register
         patent = Patent(country, f"{i:07d}", owner, D(2015, 1, 1), family=family)
         patents.append(patent)
         declarations.append(
-            Declaration(patent.key, "IGRS", "1.0", section, essentiality="essential")
-        )  # type: ignore[arg-type]
+            Declaration(patent.key, "IGRS", "1.0", section, essentiality=Essentiality.ESSENTIAL)
+        )
     return Register(patents=tuple(patents), declarations=tuple(declarations))
 
 
@@ -95,7 +100,7 @@ def test_money_is_conserved_and_shares_add_to_one(
     collected: Decimal,
     fee: Decimal,
     policy: str,
-    rnd: object,
+    rnd: random.Random,
 ) -> None:
     register = register_of(rows)
     by_country = {"CN": Decimal("1.00"), "US": Decimal("2.00"), "DE": Decimal("3.00")}
@@ -108,7 +113,7 @@ def test_money_is_conserved_and_shares_add_to_one(
     assert all(m.amount >= 0 for m in result.members)
     # results do not depend on the order of the register's rows
     shuffled = list(zip(register.patents, register.declarations, strict=True))
-    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    rnd.shuffle(shuffled)
     reordered = Register(
         patents=tuple(p for p, _ in shuffled), declarations=tuple(d for _, d in shuffled)
     )
@@ -204,7 +209,7 @@ ROYALTY_REGISTER = register_of([("lenovo", "CN", None, None), ("tcl", "DE", None
 @settings(max_examples=80, deadline=None)
 @given(sales_lines, st.randoms(use_true_random=False))
 def test_royalties_add_up_and_ignore_line_order(
-    rows: list[tuple[str, Period, str, str, str, int, int]], rnd: object
+    rows: list[tuple[str, Period, str, str, str, int, int]], rnd: random.Random
 ) -> None:
     lines = [
         SalesLine(who, period, sale, made, category, units, Decimal(net).scaleb(-2))
@@ -218,5 +223,5 @@ def test_royalties_add_up_and_ignore_line_order(
         assert min(item.cap_reduction, item.discount, item.due) >= 0
         assert sum(line.due for line in item.lines) == item.due
         assert sum(line.gross for line in item.lines) == item.gross
-    rnd.shuffle(lines)  # type: ignore[attr-defined]
+    rnd.shuffle(lines)
     assert compute_royalties(program(), ROYALTY_REGISTER, LICENSEES, lines, Q2) == result

@@ -434,7 +434,9 @@ def test_the_schedule_in_force_on_the_last_day_applies() -> None:
     prog = program(schedule(), later)
     assert run(line(units=100), prog=prog).total_due == Decimal("50.00")
     assert run(line(units=100, period=Q2), period=Q2, prog=prog).total_due == Decimal("60.00")
-    mid_quarter = schedule(effective_from=D(2026, 3, 15), categories={"tv": PerUnitRate("0.70")})
+    mid_quarter = schedule(
+        effective_from=D(2026, 3, 15), categories={"tv": PerUnitRate(Decimal("0.70"))}
+    )
     prog = program(schedule(), mid_quarter)
     assert run(line(units=100), prog=prog).total_due == Decimal("70.00")
 

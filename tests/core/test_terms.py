@@ -61,7 +61,9 @@ def test_only_granted_patents_are_in_force(status: Status) -> None:
 
 
 def test_european_patent_is_in_force_only_where_validated() -> None:
-    ep = patent(jurisdiction="EP", number="1234567", kind="B1", validated_states=frozenset({"DE", "FR"}))
+    ep = patent(
+        jurisdiction="EP", number="1234567", kind="B1", validated_states=frozenset({"DE", "FR"})
+    )
     assert territories(ep) == {"DE", "FR"}
     assert in_force(ep, D(2010, 1, 1), "DE")
     assert not in_force(ep, D(2010, 1, 1), "GB")

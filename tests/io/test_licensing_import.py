@@ -28,7 +28,11 @@ def lic(small_register: str, tmp_path: Path) -> Path:
 def state(url: str) -> tuple[object, ...]:
     with session_for(url) as session:
         st = licensing_repo.load_state(session)
-        sales = licensing_repo.load_sales(session, "demo-v1", [Period.parse("2025Q4")]) if st.programs else []
+        sales = (
+            licensing_repo.load_sales(session, "demo-v1", [Period.parse("2025Q4")])
+            if st.programs
+            else []
+        )
         return (dict(st.licensees), sorted(st.programs), dict(st.reports), st.payments, sales)
 
 
@@ -44,8 +48,10 @@ def test_licensing_import_and_reimport(small_register: str, lic: Path) -> None:
     with session_for(small_register) as session:
         summary = import_paths(session, [lic])
     assert dict(summary.changes) == {
-        ("licensee", "added"): 2, ("program", "added"): 1,
-        ("sales report", "added"): 2, ("payment", "added"): 1,
+        ("licensee", "added"): 2,
+        ("program", "added"): 1,
+        ("sales report", "added"): 2,
+        ("payment", "added"): 1,
     }
     with session_for(small_register) as session:
         assert not import_paths(session, [lic]).changed
@@ -57,34 +63,69 @@ def test_licensing_import_and_reimport(small_register: str, lic: Path) -> None:
 def test_corrected_report_replaces_and_keeps_the_old_one(small_register: str, lic: Path) -> None:
     with session_for(small_register) as session:
         import_paths(session, [lic])
-    write(lic, "sales.csv", SALES_HEADER + SALES.replace("acme,2025Q4,US,CN,tv,1000", "acme,2025Q4,US,CN,tv,1200"))
+    write(
+        lic,
+        "sales.csv",
+        SALES_HEADER + SALES.replace("acme,2025Q4,US,CN,tv,1000", "acme,2025Q4,US,CN,tv,1200"),
+    )
     with session_for(small_register) as session:
         summary = import_paths(session, [lic])
         assert dict(summary.changes) == {("sales report", "replaced"): 1}
-        revisions = licensing_repo.report_revisions(session, "demo-v1", "acme", Period.parse("2025Q4"))
+        revisions = licensing_repo.report_revisions(
+            session, "demo-v1", "acme", Period.parse("2025Q4")
+        )
         assert [(r.revision, r.current) for r in revisions] == [(1, False), (2, True)]
-        units = sum(ln.units for ln in licensing_repo.load_sales(session, "demo-v1", [Period.parse("2025Q4")])
-                    if ln.licensee == "acme")
+        units = sum(
+            ln.units
+            for ln in licensing_repo.load_sales(session, "demo-v1", [Period.parse("2025Q4")])
+            if ln.licensee == "acme"
+        )
     assert units == 2200
 
 
 BAD_SALES = [
     ("unknown licensee", "zeta,2025Q4,US,CN,tv,1,\n", "licensee: unknown licensee 'zeta'"),
     ("unknown programme", None, "program: unknown programme 'nope'"),
-    ("unknown category", "acme,2025Q4,US,CN,fridge,1,\n", "category: unknown category 'fridge' in demo-v1 (known: phone, tv)"),
+    (
+        "unknown category",
+        "acme,2025Q4,US,CN,fridge,1,\n",
+        "category: unknown category 'fridge' in demo-v1 (known: phone, tv)",
+    ),
     ("unknown country", "acme,2025Q4,XZ,CN,tv,1,\n", "country_of_sale: unknown country code 'XZ'"),
     ("negative units", "acme,2025Q4,US,CN,tv,-5,\n", "units: units must not be negative (-5)"),
-    ("fractional units", "acme,2025Q4,US,CN,tv,2.5,\n", "units: units must be a whole number, not 2.5"),
-    ("percent without net_sales", "acme,2025Q4,US,CN,phone,10,\n", "net_sales: is required: phone is charged a percent of the net selling price"),
-    ("bad period", "acme,2026-Q1,US,CN,tv,1,\n", "period: not a period in YYYYQn form (e.g. 2026Q1): '2026-Q1'"),
-    ("period before any schedule", "acme,2024Q4,US,CN,tv,1,\n", "period: no schedule of demo-v1 is in force on 2024-12-31"),
+    (
+        "fractional units",
+        "acme,2025Q4,US,CN,tv,2.5,\n",
+        "units: units must be a whole number, not 2.5",
+    ),
+    (
+        "percent without net_sales",
+        "acme,2025Q4,US,CN,phone,10,\n",
+        "net_sales: is required: phone is charged a percent of the net selling price",
+    ),
+    (
+        "bad period",
+        "acme,2026-Q1,US,CN,tv,1,\n",
+        "period: not a period in YYYYQn form (e.g. 2026Q1): '2026-Q1'",
+    ),
+    (
+        "period before any schedule",
+        "acme,2024Q4,US,CN,tv,1,\n",
+        "period: no schedule of demo-v1 is in force on 2024-12-31",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("case", "row", "expected"), BAD_SALES, ids=[c for c, _, _ in BAD_SALES])
-def test_bad_sales_lines(small_register: str, lic: Path, case: str, row: str | None, expected: str) -> None:
+def test_bad_sales_lines(
+    small_register: str, lic: Path, case: str, row: str | None, expected: str
+) -> None:
     if row is None:
-        write(lic, "sales.csv", SALES_HEADER.replace("\n", ",program\n") + "acme,2025Q4,US,CN,tv,1,,nope\n")
+        write(
+            lic,
+            "sales.csv",
+            SALES_HEADER.replace("\n", ",program\n") + "acme,2025Q4,US,CN,tv,1,,nope\n",
+        )
     else:
         write(lic, "sales.csv", SALES_HEADER + row)
     problems = failing(small_register, lic)
@@ -92,20 +133,46 @@ def test_bad_sales_lines(small_register: str, lic: Path, case: str, row: str | N
 
 
 BAD_PROGRAMS = [
-    ("same effective_from", ("      - effective_from: 2025-01-01\n", "      - effective_from: 2025-01-01\n        categories: {tv: {per_unit: '1'}}\n      - effective_from: 2025-01-01\n"),
-     "programs.0.schedules: two schedules of demo-v1 take effect on 2025-01-01"),
-    ("tiers not ascending", ("tv:    {per_unit: \"0.50\"}", "tv: {tiers: [{up_to: 500, per_unit: '1'}, {up_to: 100, per_unit: '0.5'}, {per_unit: '0.1'}]}"),
-     "programs.0.schedules.0.categories.tv.tiers: up_to must ascend strictly, got [500, 100]"),
-    ("discount over 100%", ('good_standing: "10%"', 'good_standing: "110%"'),
-     "programs.0.schedules.0.discounts.good_standing: 110.0% is over 100%"),
-    ("unknown key", ("admin_fee: \"10%\"", "admin_fee: \"10%\"\n    royalty_free: true"),
-     "programs.0.royalty_free: unknown key"),
-    ("unknown standard", ("standard: IGRS", "standard: WIFI"), "programs.0.standard: unknown standard 'WIFI'"),
+    (
+        "same effective_from",
+        (
+            "      - effective_from: 2025-01-01\n",
+            "      - effective_from: 2025-01-01\n        categories: {tv: {per_unit: '1'}}\n      - effective_from: 2025-01-01\n",
+        ),
+        "programs.0.schedules: two schedules of demo-v1 take effect on 2025-01-01",
+    ),
+    (
+        "tiers not ascending",
+        (
+            'tv:    {per_unit: "0.50"}',
+            "tv: {tiers: [{up_to: 500, per_unit: '1'}, {up_to: 100, per_unit: '0.5'}, {per_unit: '0.1'}]}",
+        ),
+        "programs.0.schedules.0.categories.tv.tiers: up_to must ascend strictly, got [500, 100]",
+    ),
+    (
+        "discount over 100%",
+        ('good_standing: "10%"', 'good_standing: "110%"'),
+        "programs.0.schedules.0.discounts.good_standing: 110.0% is over 100%",
+    ),
+    (
+        "unknown key",
+        ('admin_fee: "10%"', 'admin_fee: "10%"\n    royalty_free: true'),
+        "programs.0.royalty_free: unknown key",
+    ),
+    (
+        "unknown standard",
+        ("standard: IGRS", "standard: WIFI"),
+        "programs.0.standard: unknown standard 'WIFI'",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "change", "expected"), BAD_PROGRAMS, ids=[c for c, _, _ in BAD_PROGRAMS])
-def test_bad_programmes(small_register: str, lic: Path, case: str, change: tuple[str, str], expected: str) -> None:
+@pytest.mark.parametrize(
+    ("case", "change", "expected"), BAD_PROGRAMS, ids=[c for c, _, _ in BAD_PROGRAMS]
+)
+def test_bad_programmes(
+    small_register: str, lic: Path, case: str, change: tuple[str, str], expected: str
+) -> None:
     assert change[0] in LICENSING
     write(lic, "licensing.yaml", LICENSING.replace(change[0], change[1], 1))
     problems = failing(small_register, lic / "licensing.yaml")

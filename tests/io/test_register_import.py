@@ -63,19 +63,27 @@ def test_importing_the_same_files_again_changes_nothing(db_url: str, files: Path
 
 def test_a_changed_file_updates_what_changed(db_url: str, files: Path) -> None:
     run_import(db_url, files)
-    write(files, "patents.csv", HEADER + ROWS.replace("pending,IGRS,1.0,media,declared",
-                                                      "granted,IGRS,1.0,media,not_essential"))
+    write(
+        files,
+        "patents.csv",
+        HEADER
+        + ROWS.replace("pending,IGRS,1.0,media,declared", "granted,IGRS,1.0,media,not_essential"),
+    )
     with session_for(db_url) as session:
         summary = import_paths(session, [files])
     assert dict(summary.changes) == {("patent", "updated"): 1, ("declaration", "updated"): 1}
     register = snapshot(db_url)
     assert register.patent_index()["CN101000003"].status.value == "granted"
-    assert len(register.patents) == 3 and len(register.declarations) == 4
+    assert len(register.patents) == 3
+    assert len(register.declarations) == 4
 
 
 def test_bom_and_stray_spaces_are_accepted(db_url: str, tmp_path: Path) -> None:
     write(tmp_path, "alliance.yaml", ALLIANCE)
-    messy = HEADER.replace(",", " , ") + " CN 101 000 001 B ,  Lenovo ,F1, 2006-01-10 ,,,, IGRS , 1.0 ,,,\n"
+    messy = (
+        HEADER.replace(",", " , ")
+        + " CN 101 000 001 B ,  Lenovo ,F1, 2006-01-10 ,,,, IGRS , 1.0 ,,,\n"
+    )
     write(tmp_path, "patents.csv", b"\xef\xbb\xbf" + messy.encode())
     register = run_import(db_url, tmp_path)
     assert [p.key for p in register.patents] == ["CN101000001"]
@@ -83,25 +91,66 @@ def test_bom_and_stray_spaces_are_accepted(db_url: str, tmp_path: Path) -> None:
 
 BAD_ROWS = [
     ("malformed number", "XX12,lenovo,,2006-01-10,,,,IGRS,1.0,,,\n", "publication_number"),
-    ("unknown owner", "CN101000009B,sony,,2006-01-10,,,,IGRS,1.0,,,\n", "owner: unknown member 'sony'"),
-    ("unknown standard", "CN101000009B,tcl,,2006-01-10,,,,WIFI,1.0,,,\n", "standard: unknown standard 'WIFI'"),
-    ("unknown version", "CN101000009B,tcl,,2006-01-10,,,,IGRS,9.9,,,\n", "version: IGRS has no version '9.9'"),
-    ("grant before filing", "CN101000009B,tcl,,2006-01-10,2005-01-01,,,IGRS,1.0,,,\n",
-     "grant_date: 2005-01-01 is before the filing date 2006-01-10"),
-    ("expiry before filing", "CN101000009B,tcl,,2006-01-10,,2001-01-01,,IGRS,1.0,,,\n",
-     "expiry_date: 2001-01-01 is before the filing date 2006-01-10"),
-    ("unknown country", "EP1000009B1,tcl,,2006-01-10,,,,IGRS,1.0,,,DE XZ\n",
-     "validated_states: unknown country code 'XZ'"),
-    ("unknown status", "CN101000009B,tcl,,2006-01-10,,,grantd,IGRS,1.0,,,\n", "status: Input should be"),
-    ("unknown essentiality", "CN101000009B,tcl,,2006-01-10,,,,IGRS,1.0,,maybe,\n", "essentiality: Input should be"),
-    ("bad date", "CN101000009B,tcl,,2006/01/10,,,,IGRS,1.0,,,\n",
-     "filing_date: not a date in YYYY-MM-DD form: '2006/01/10'"),
-    ("duplicate declaration", "CN101000001B,lenovo,F1,2006-01-10,2009-02-01,,granted,IGRS,1.0,,,\n",
-     "version: duplicate declaration of CN101000001 for IGRS 1.0 (first on"),
-    ("disagreeing fields", "CN101000001B,tcl,F1,2006-01-10,2009-02-01,,granted,IGRS,1.1,,,\n",
-     "owner: CN101000001 has 'tcl' here but 'lenovo' on"),
-    ("unknown section", "CN101000009B,tcl,,2006-01-10,,,,IGRS,1.0,security,,\n",
-     "section: IGRS 1.0 has no section 'security'"),
+    (
+        "unknown owner",
+        "CN101000009B,sony,,2006-01-10,,,,IGRS,1.0,,,\n",
+        "owner: unknown member 'sony'",
+    ),
+    (
+        "unknown standard",
+        "CN101000009B,tcl,,2006-01-10,,,,WIFI,1.0,,,\n",
+        "standard: unknown standard 'WIFI'",
+    ),
+    (
+        "unknown version",
+        "CN101000009B,tcl,,2006-01-10,,,,IGRS,9.9,,,\n",
+        "version: IGRS has no version '9.9'",
+    ),
+    (
+        "grant before filing",
+        "CN101000009B,tcl,,2006-01-10,2005-01-01,,,IGRS,1.0,,,\n",
+        "grant_date: 2005-01-01 is before the filing date 2006-01-10",
+    ),
+    (
+        "expiry before filing",
+        "CN101000009B,tcl,,2006-01-10,,2001-01-01,,IGRS,1.0,,,\n",
+        "expiry_date: 2001-01-01 is before the filing date 2006-01-10",
+    ),
+    (
+        "unknown country",
+        "EP1000009B1,tcl,,2006-01-10,,,,IGRS,1.0,,,DE XZ\n",
+        "validated_states: unknown country code 'XZ'",
+    ),
+    (
+        "unknown status",
+        "CN101000009B,tcl,,2006-01-10,,,grantd,IGRS,1.0,,,\n",
+        "status: Input should be",
+    ),
+    (
+        "unknown essentiality",
+        "CN101000009B,tcl,,2006-01-10,,,,IGRS,1.0,,maybe,\n",
+        "essentiality: Input should be",
+    ),
+    (
+        "bad date",
+        "CN101000009B,tcl,,2006/01/10,,,,IGRS,1.0,,,\n",
+        "filing_date: not a date in YYYY-MM-DD form: '2006/01/10'",
+    ),
+    (
+        "duplicate declaration",
+        "CN101000001B,lenovo,F1,2006-01-10,2009-02-01,,granted,IGRS,1.0,,,\n",
+        "version: duplicate declaration of CN101000001 for IGRS 1.0 (first on",
+    ),
+    (
+        "disagreeing fields",
+        "CN101000001B,tcl,F1,2006-01-10,2009-02-01,,granted,IGRS,1.1,,,\n",
+        "owner: CN101000001 has 'tcl' here but 'lenovo' on",
+    ),
+    (
+        "unknown section",
+        "CN101000009B,tcl,,2006-01-10,,,,IGRS,1.0,security,,\n",
+        "section: IGRS 1.0 has no section 'security'",
+    ),
 ]
 
 
@@ -113,7 +162,9 @@ def test_bad_rows_are_refused_and_nothing_is_written(
     good = "CN101000001B,lenovo,F1,2006-01-10,2009-02-01,,granted,IGRS,1.0,,,\n"
     write(tmp_path, "patents.csv", HEADER + good + row)
     problems = failing(db_url, tmp_path)
-    assert any(p.startswith(f"{tmp_path / 'patents.csv'}:3: {expected}") for p in problems), problems
+    assert any(p.startswith(f"{tmp_path / 'patents.csv'}:3: {expected}") for p in problems), (
+        problems
+    )
     assert snapshot(db_url) == Register()
 
 
@@ -127,7 +178,11 @@ def test_every_problem_is_reported_at_once(db_url: str, tmp_path: Path) -> None:
 
 def test_missing_required_column(db_url: str, tmp_path: Path) -> None:
     write(tmp_path, "alliance.yaml", ALLIANCE)
-    write(tmp_path, "patents.csv", "publication_number,owner,standard,version\nCN101000001B,tcl,IGRS,1.0\n")
+    write(
+        tmp_path,
+        "patents.csv",
+        "publication_number,owner,standard,version\nCN101000001B,tcl,IGRS,1.0\n",
+    )
     assert failing(db_url, tmp_path) == [
         f"{tmp_path / 'patents.csv'}:1: filing_date: required column is missing"
     ]
@@ -142,7 +197,11 @@ def test_empty_file(db_url: str, tmp_path: Path) -> None:
 
 def test_non_utf8_file_is_refused_with_its_name(db_url: str, tmp_path: Path) -> None:
     write(tmp_path, "alliance.yaml", ALLIANCE)
-    write(tmp_path, "patents.csv", (HEADER + "CN101000001B,Soci\xe9t\xe9,,2006-01-10,,,,IGRS,1.0,,,\n").encode("latin-1"))
+    write(
+        tmp_path,
+        "patents.csv",
+        (HEADER + "CN101000001B,Soci\xe9t\xe9,,2006-01-10,,,,IGRS,1.0,,,\n").encode("latin-1"),
+    )
     problems = failing(db_url, tmp_path)
     assert problems == [
         f"{tmp_path / 'patents.csv'}:2: file: is not UTF-8 text (byte 0xe9 at line 2); "
@@ -163,23 +222,35 @@ def test_member_id_reused_with_another_name(db_url: str, tmp_path: Path) -> None
     write(tmp_path, "more.yaml", "members:\n  - {id: tcl, name: Konka Group}\n")
     problems = failing(db_url, tmp_path)
     assert len(problems) == 1
-    assert problems[0].startswith(f"{tmp_path / 'more.yaml'}:2: members.id: member id 'tcl' is already used for 'TCL Corporation'")
+    assert problems[0].startswith(
+        f"{tmp_path / 'more.yaml'}:2: members.id: member id 'tcl' is already used for 'TCL Corporation'"
+    )
 
 
 def test_yaml_problems_name_the_line_of_the_field(db_url: str, tmp_path: Path) -> None:
     write(tmp_path, "alliance.yaml", ALLIANCE.replace("{id: tcl,", "{id: TCL Corp,"))
     problems = failing(db_url, tmp_path)
-    assert problems[0].startswith(f"{tmp_path / 'alliance.yaml'}:4: members.1.id: 'TCL Corp' is not a valid id")
+    assert problems[0].startswith(
+        f"{tmp_path / 'alliance.yaml'}:4: members.1.id: 'TCL Corp' is not a valid id"
+    )
 
 
 def test_unknown_yaml_key_is_an_error(db_url: str, tmp_path: Path) -> None:
-    write(tmp_path, "alliance.yaml", ALLIANCE.replace("joined: 2003-07-01, aliases", "joind: 2003-07-01, aliases"))
+    write(
+        tmp_path,
+        "alliance.yaml",
+        ALLIANCE.replace("joined: 2003-07-01, aliases", "joind: 2003-07-01, aliases"),
+    )
     problems = failing(db_url, tmp_path)
-    assert problems == [f"{tmp_path / 'alliance.yaml'}:3: members.0.joind: unknown key (check its spelling; see docs/formats.md)"]
+    assert problems == [
+        f"{tmp_path / 'alliance.yaml'}:3: members.0.joind: unknown key (check its spelling; see docs/formats.md)"
+    ]
 
 
 def test_unquoted_version_number_is_explained(db_url: str, tmp_path: Path) -> None:
-    write(tmp_path, "alliance.yaml", ALLIANCE.replace('{id: "1.1", supersedes: "1.0"}', "{id: 1.1}"))
+    write(
+        tmp_path, "alliance.yaml", ALLIANCE.replace('{id: "1.1", supersedes: "1.0"}', "{id: 1.1}")
+    )
     problems = failing(db_url, tmp_path)
     assert problems == [
         f"{tmp_path / 'alliance.yaml'}:10: standards.0.versions.1.id: must be text; "
