@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from patentpool.reports.charts import Chart
+from patentpool.reports.compare import CompareReport, compare_charts
 from patentpool.reports.distribution import DistributionReport, distribution_charts
 from patentpool.reports.errors import ReportError
 from patentpool.reports.invoice import InvoiceReport
@@ -38,6 +39,7 @@ KINDS: dict[str, ReportKind] = {
         ReportKind("distribution", DistributionReport, "Distribution statement",
                    distribution_charts),
         ReportKind("invoice", InvoiceReport, "Royalty invoice", _no_charts),
+        ReportKind("compare", CompareReport, "Licensing regimes compared", compare_charts),
     )
 }
 
