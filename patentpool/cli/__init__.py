@@ -57,13 +57,16 @@ def _register_commands() -> None:
         db,
         demo,
         exporting,
+        history,
         importing,
         licensing,
         numbers,
         register,
     )
 
-    for module in (db, importing, register, audit, numbers, exporting, licensing, compare, demo):
+    for module in (
+        db, importing, register, history, audit, numbers, exporting, licensing, compare, demo
+    ):
         for command in module.COMMANDS:
             cli.add_command(command)
 

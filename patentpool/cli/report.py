@@ -67,7 +67,8 @@ def emit(kind: str, context: Any, options: dict[str, Any]) -> None:
     if isinstance(result, bytes):
         if sys.stdout.isatty():
             raise ReportError(f"--format {fmt} is binary: give -o FILE")
-        click.get_binary_stream("stdout").write(result)
+        sys.stdout.buffer.write(result)
+        sys.stdout.flush()
     else:
         click.echo(result, nl=False)
 
@@ -85,27 +86,15 @@ def _today(value: dt.datetime | None) -> dt.date:
     return value.date() if value is not None else dt.date.today()
 
 
-def licensing(app: App) -> tuple[dict[str, Licensee], dict[str, Program]]:
-    """Licensees and programmes from the database ({} and {} while none are stored)."""
-    load = getattr(app, "load_licensing", None)
-    if load is None:
-        return {}, {}
-    licensees, programs = load()
-    return dict(licensees), dict(programs)
-
-
-def _program(app: App, program_id: str) -> Program:
-    programs = licensing(app)[1]
+def _licensing(
+    app: App, /, licensee_id: str | None, program_id: str
+) -> tuple[Licensee | None, Program]:
+    licensees, programs = app.load_licensing()
+    if licensee_id is not None and licensee_id not in licensees:
+        raise NotFound("licensee", licensee_id)
     if program_id not in programs:
         raise NotFound("programme", program_id)
-    return programs[program_id]
-
-
-def _needs(app: App, method: str) -> Callable[..., Any]:
-    found = getattr(app, method, None)
-    if found is None:
-        raise ReportError("this report needs stored licensing data, which this database lacks")
-    return found  # type: ignore[no-any-return]
+    return (licensees[licensee_id] if licensee_id is not None else None), programs[program_id]
 
 
 @click.group("report")
@@ -124,7 +113,7 @@ def report() -> None:
 @click.option("--as-of", type=_DATE, help="Count as of this day (YYYY-MM-DD; default today).")
 @output_options
 @pass_app
-def pool(app: App, as_of: dt.datetime | None, **options: Any) -> None:
+def pool(app: App, /, as_of: dt.datetime | None, **options: Any) -> None:
     """Counts per standard version, member and office; awaiting evaluation; double dipping;
     the expiry timeline and what it does to shares.
 
@@ -135,7 +124,7 @@ def pool(app: App, as_of: dt.datetime | None, **options: Any) -> None:
     with user_errors():
         _prepare(options)
         register = app.load_register()
-        programs = list(licensing(app)[1].values())
+        programs = list(app.load_licensing()[1].values())
         emit("pool", pool_context(register, programs, _today(as_of)), options)
 
 
@@ -144,7 +133,7 @@ def pool(app: App, as_of: dt.datetime | None, **options: Any) -> None:
 @click.option("--as-of", type=_DATE, help="As of this day (YYYY-MM-DD; default today).")
 @output_options
 @pass_app
-def member(app: App, member_id: str, as_of: dt.datetime | None, **options: Any) -> None:
+def member(app: App, /, member_id: str, as_of: dt.datetime | None, **options: Any) -> None:
     """A member's own statement: its patents, counts, share and amount per run, and what
     changed; other members only as totals.
 
@@ -158,9 +147,8 @@ def member(app: App, member_id: str, as_of: dt.datetime | None, **options: Any) 
         if member_id not in register.member_index():
             raise NotFound("member", member_id)
         runs = []
-        if hasattr(app, "distribution_runs"):
-            for program_id in sorted(licensing(app)[1]):
-                runs.extend(app.distribution_runs(program_id))
+        for program_id in sorted(app.load_licensing()[1]):
+            runs.extend(app.distribution_runs(program_id))
         emit("member", member_context(register, member_id, runs, None, _today(as_of)), options)
 
 
@@ -171,7 +159,7 @@ def member(app: App, member_id: str, as_of: dt.datetime | None, **options: Any) 
 @output_options
 @pass_app
 def license_(
-    app: App, licensee_id: str, program_id: str, as_of: dt.datetime | None, **options: Any
+    app: App, /, licensee_id: str, program_id: str, as_of: dt.datetime | None, **options: Any
 ) -> None:
     """The licence for lawyers: parties, standard, term, rates in plain words, FRAND
     undertaking, and the licensed patents by country.
@@ -183,13 +171,9 @@ def license_(
     with user_errors():
         _prepare(options)
         register = app.load_register()
-        licensees, programs = licensing(app)
-        if licensee_id not in licensees:
-            raise NotFound("licensee", licensee_id)
-        if program_id not in programs:
-            raise NotFound("programme", program_id)
-        context = license_context(register, programs[program_id], licensees[licensee_id],
-                                  register.alliance, _today(as_of))
+        licensee, program = _licensing(app, licensee_id, program_id)
+        assert licensee is not None
+        context = license_context(register, program, licensee, register.alliance, _today(as_of))
         emit("license", context, options)
 
 
@@ -198,7 +182,7 @@ def license_(
 @click.option("--period", required=True, help="The quarter, e.g. 2026Q1.")
 @output_options
 @pass_app
-def distribution(app: App, program_id: str, period: str, **options: Any) -> None:
+def distribution(app: App, /, program_id: str, period: str, **options: Any) -> None:
     """One distribution run: collected, fee, distributable, each member's basis, share and
     amount, and the rule written out.
 
@@ -209,8 +193,8 @@ def distribution(app: App, program_id: str, period: str, **options: Any) -> None
     with user_errors():
         _prepare(options)
         quarter = Period.parse(period, "--period")
-        program = _program(app, program_id)
-        runs = _needs(app, "distribution_runs")(program_id)
+        _, program = _licensing(app, None, program_id)
+        runs = app.distribution_runs(program_id)
         run = next((r for r in runs if r.period == quarter), None)
         if run is None:
             raise ReportError(f"--period: no distribution run of {program_id} for {quarter}")
@@ -229,24 +213,22 @@ def distribution(app: App, program_id: str, period: str, **options: Any) -> None
 @output_options
 @pass_app
 def invoice(
-    app: App, licensee_id: str, program_id: str, period: str, issued: dt.datetime | None,
+    app: App, /, licensee_id: str, program_id: str, period: str, issued: dt.datetime | None,
     days: int, number: str | None, pay_to: str | None, **options: Any,
 ) -> None:
     """Royalties due from one licensee for one quarter, line by line, with payment terms.
 
-    Example: patentpool report invoice --licensee zeta --program igx-1 --period 2026Q1 -o i.pdf --format pdf
+    Example:
+      patentpool report invoice --licensee zeta --program igx-1 --period 2026Q1 -o i.html
     """
     from patentpool.reports.invoice import PaymentTerms, invoice_context
 
     with user_errors():
         _prepare(options)
         quarter = Period.parse(period, "--period")
-        licensees, programs = licensing(app)
-        if licensee_id not in licensees:
-            raise NotFound("licensee", licensee_id)
-        if program_id not in programs:
-            raise NotFound("programme", program_id)
-        result = _needs(app, "royalties")(program_id, quarter, licensee_id)
+        licensee, program = _licensing(app, licensee_id, program_id)
+        assert licensee is not None
+        result = app.royalties(program_id, quarter, licensee_id)
         own = next((r for r in result.licensees if r.licensee == licensee_id), None)
         if own is None:
             raise ReportError(
@@ -255,8 +237,42 @@ def invoice(
         register = app.load_register()
         terms = PaymentTerms(_today(issued), days, number, pay_to,
                              register.alliance.name if register.alliance else None)
-        emit("invoice", invoice_context(own, programs[program_id], licensees[licensee_id],
-                                        quarter, terms), options)
+        emit("invoice", invoice_context(own, program, licensee, quarter, terms), options)
+
+
+@report.command("compare")
+@click.argument("scenario_file", metavar="SCENARIO.yaml",
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sweep", "sweep_spec", metavar="PARAMETER=FROM:TO[:STEP]",
+              help="Also sweep one parameter, as in `patentpool compare --sweep`.")
+@output_options
+@pass_app
+def compare(app: App, /, scenario_file: Path, sweep_spec: str | None, **options: Any) -> None:
+    """Licensing regimes compared: tables, charts (royalty stack, output, welfare; the sweep as
+    lines) and a short reading.
+
+    Example:
+      patentpool report compare samples/regimes/inline-demo.yaml --sweep makers=1:10
+    """
+    from patentpool.cli.compare import parse_sweep
+    from patentpool.core import regimes
+    from patentpool.io.scenario import load_scenario
+    from patentpool.reports.compare import compare_context
+
+    with user_errors():
+        _prepare(options)
+        loaded = load_scenario(scenario_file, today=dt.date.today())
+        register = app.load_register() if loaded.needs_register else None
+        scenario = loaded.scenario(register)
+        sweep = None
+        if sweep_spec is not None:
+            parameter, values = parse_sweep(sweep_spec)
+            swept = scenario
+            if parameter == "holders":  # the sweep replaces the holders
+                swept = regimes.Scenario(scenario.name, scenario.market,
+                                         regimes.symmetric_holders(1), scenario.regimes)
+            sweep = (parameter, regimes.sweep(swept, parameter, values))
+        emit("compare", compare_context(scenario, regimes.compare(scenario), sweep), options)
 
 
 COMMANDS = [report]

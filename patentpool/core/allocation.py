@@ -302,7 +302,7 @@ def _number(params: Mapping[str, str], key: str, default: Fraction) -> Fraction:
     text = params[key]
     try:
         value = Fraction(Decimal(str(text).strip()))
-    except (InvalidOperation, ValueError):
+    except (InvalidOperation, ValueError, OverflowError):
         raise InvalidInput(f"params: {key}={text!r} is not a number") from None
     if value < 0:
         raise InvalidInput(f"params: {key}={text} cannot be negative")
@@ -430,11 +430,8 @@ def _patent_weight(patent: Patent, inputs: PolicyInput, params: Mapping[str, str
 def weighted(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
     """Each counted patent weighs the product of its essentiality, section and age factors."""
     for key in params:
-        if not (
-            key in ("essentiality.essential", "essentiality.declared", "age.max_years")
-            or key == "age.per_year"
-            or (key.startswith("section.") and len(key) > len("section."))
-        ):
+        named = ("essentiality.essential", "essentiality.declared", "age.max_years", "age.per_year")
+        if key not in named and not (key.startswith("section.") and key != "section."):
             raise InvalidInput(
                 f"params: policy 'weighted' has no parameter {key!r} ({_WEIGHTED_HELP})"
             )

@@ -116,18 +116,43 @@ def largest_remainder(
         if units != 0:
             raise InvalidInput(f"amount: nobody has a share of {total} {currency}")
         return {k: Decimal(0).scaleb(-digits) for k in weights}
+    # exact part = units x w / sum: its floor, and its remainder as a fraction rem / den
+    total_units = int(units)
+    sum_num, sum_den = weight_sum.numerator, weight_sum.denominator
     floors: dict[K, int] = {}
-    remainders: list[tuple[Fraction, K]] = []
+    ranked: list[tuple[int, object, K, int, int]] = []
     for k, w in weights.items():
-        exact = units * w / weight_sum
-        down = exact.numerator // exact.denominator
+        numerator = total_units * w.numerator * sum_den
+        denominator = w.denominator * sum_num
+        down, rest = divmod(numerator, denominator)
         floors[k] = down
-        remainders.append((exact - down, k))
-    left = int(units) - sum(floors.values())
-    remainders.sort(key=lambda rk: (-rk[0], _sort_key(rk[1])))
-    for _, k in remainders[:left]:
-        floors[k] += 1
+        # rank by the remainder: an integer key (remainder x 2^64, rounded down) first, so the
+        # exact fractions are compared only when those keys tie
+        ranked.append((-((rest << 64) // denominator), _sort_key(k), k, rest, denominator))
+    left = total_units - sum(floors.values())
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    ranked = _exact_ties(ranked)
+    for entry in ranked[:left]:
+        floors[entry[2]] += 1
     return {k: Decimal(v).scaleb(-digits) for k, v in floors.items()}
+
+
+def _exact_ties(
+    ranked: list[tuple[int, object, K, int, int]],
+) -> list[tuple[int, object, K, int, int]]:
+    """Reorder runs of equal integer keys by their exact remainders (then by key)."""
+    out: list[tuple[int, object, K, int, int]] = []
+    start = 0
+    while start < len(ranked):
+        end = start + 1
+        while end < len(ranked) and ranked[end][0] == ranked[start][0]:
+            end += 1
+        run = ranked[start:end]
+        if len(run) > 1:
+            run.sort(key=lambda r: (-Fraction(r[3], r[4]), r[1]))
+        out += run
+        start = end
+    return out
 
 
 def _sort_key(k: object) -> tuple[str, object]:

@@ -39,6 +39,7 @@ from patentpool.core.licensing import (
     Schedule,
     TieredRate,
     TierSlice,
+    UnknownCategory,
     counted_patents,
     countries_in_force,
 )
@@ -166,12 +167,7 @@ class _Priced:
     royalty_country: CountryCode | None
     base_amount: Fraction  # before region; for tiers filled in once the group is known
     reason: str | None
-
-    @property
-    def gross(self) -> Fraction:
-        if self.multiplier == 1:
-            return self.base_amount
-        return self.base_amount * Fraction(self.multiplier)
+    gross: Fraction = Fraction(0)  # after region, set once the quarter is priced
 
 
 def _no_patent_reason(line: SalesLine, day: dt.date) -> str:
@@ -182,49 +178,75 @@ def _no_patent_reason(line: SalesLine, day: dt.date) -> str:
     return f"no counted patent in force in {where} on {day}"
 
 
-def _price(
-    line: SalesLine, schedule: Schedule, countries: frozenset[CountryCode], day: dt.date
-) -> _Priced:
+def _where(line: SalesLine) -> str:
     where = f"on a sales line of {line.licensee} for {line.period}"
-    if line.source:
-        where += f" ({line.source})"
-    rate = schedule.rate(line.category, where)
-    if isinstance(rate, PercentRate) and line.net_sales is None:
-        raise InvalidInput(
-            f"net_sales: category {line.category!r} is charged a percent of the price, "
-            f"so net_sales is required {where}"
-        )
-    region = schedule.region_of(line.country_of_sale)
-    multiplier = region.multiplier if region else Decimal(1)
-    region_id = region.id if region else None
-    if line.country_of_sale in countries:
-        royalty_country: CountryCode | None = line.country_of_sale
-    elif line.country_of_manufacture in countries:
-        royalty_country = line.country_of_manufacture
-    else:
-        return _Priced(
-            line, None, region_id, multiplier, None, Fraction(0), _no_patent_reason(line, day)
-        )
-    if isinstance(rate, PerUnitRate):
-        applied = RateApplied("per_unit", per_unit=rate.per_unit)
-        amount = line.units * Fraction(rate.per_unit)
-    elif isinstance(rate, PercentRate):
-        assert line.net_sales is not None
-        if line.units == 0:
-            applied = RateApplied("percent", percent=rate.percent)
-            amount = Fraction(0)
-        else:
-            price = Fraction(line.net_sales) / line.units
-            base = rate.base(price)
-            clamped = None if base == price else ("floor" if base > price else "cap")
-            applied = RateApplied(
-                "percent", percent=rate.percent, unit_price=price, base=base, clamped=clamped
+    return f"{where} ({line.source})" if line.source else where
+
+
+class _QuarterPricing:
+    """Prices the lines of one quarter under one schedule, with what every line shares
+    (rates as fractions, the region of each country, the countries with a patent in force)
+    computed once."""
+
+    def __init__(self, schedule: Schedule, countries: frozenset[CountryCode], day: dt.date) -> None:
+        self.schedule = schedule
+        self.countries = countries
+        self.day = day
+        self.regions = {c: r for r in schedule.regions for c in r.countries}
+        self.per_unit = {
+            category: (Fraction(rate.per_unit), RateApplied("per_unit", per_unit=rate.per_unit))
+            for category, rate in schedule.categories.items()
+            if isinstance(rate, PerUnitRate)
+        }
+        self.percent = {
+            category: Fraction(rate.percent) / 100
+            for category, rate in schedule.categories.items()
+            if isinstance(rate, PercentRate)
+        }
+
+    def price(self, line: SalesLine) -> _Priced:
+        rate = self.schedule.categories.get(line.category)
+        if rate is None:
+            raise UnknownCategory(line.category, sorted(self.schedule.categories), _where(line))
+        if isinstance(rate, PercentRate) and line.net_sales is None:
+            raise InvalidInput(
+                f"net_sales: category {line.category!r} is charged a percent of the price, "
+                f"so net_sales is required {_where(line)}"
             )
-            amount = line.units * base * Fraction(rate.percent) / 100
-    else:
-        applied = RateApplied("tiers")  # completed once the group's quarter is known
-        amount = Fraction(0)
-    return _Priced(line, applied, region_id, multiplier, royalty_country, amount, None)
+        region = self.regions.get(line.country_of_sale)
+        multiplier = region.multiplier if region else _ONE
+        region_id = region.id if region else None
+        if line.country_of_sale in self.countries:
+            royalty_country: CountryCode | None = line.country_of_sale
+        elif line.country_of_manufacture in self.countries:
+            royalty_country = line.country_of_manufacture
+        else:
+            reason = _no_patent_reason(line, self.day)
+            return _Priced(line, None, region_id, multiplier, None, Fraction(0), reason)
+        if isinstance(rate, PerUnitRate):
+            per_unit, applied = self.per_unit[line.category]
+            amount = line.units * per_unit
+        elif isinstance(rate, PercentRate):
+            assert line.net_sales is not None
+            if line.units == 0:
+                applied = RateApplied("percent", percent=rate.percent)
+                amount = Fraction(0)
+            else:
+                price = Fraction(line.net_sales) / line.units
+                base = rate.base(price)
+                clamped = None if base == price else ("floor" if base > price else "cap")
+                applied = RateApplied(
+                    "percent", percent=rate.percent, unit_price=price, base=base, clamped=clamped
+                )
+                amount = line.units * base * self.percent[line.category]
+        else:
+            applied = _TIERS  # completed once the group's quarter is known
+            amount = Fraction(0)
+        return _Priced(line, applied, region_id, multiplier, royalty_country, amount, None)
+
+
+_ONE = Decimal(1)
+_TIERS = RateApplied("tiers")
 
 
 @dataclass(slots=True)
@@ -244,7 +266,8 @@ def _price_quarter(
     year: _Year,
 ) -> tuple[list[_Priced], dict[str, Fraction]]:
     """Price one quarter's lines; update ``year``; return the lines and each group's cap cut."""
-    priced = [_price(line, schedule, countries, day) for line in lines]
+    pricing = _QuarterPricing(schedule, countries, day)
+    priced = [pricing.price(line) for line in lines]
     tiered: dict[tuple[str, Category], list[_Priced]] = defaultdict(list)
     for item in priced:
         if item.rate is not None and item.rate.kind == "tiers":
@@ -263,7 +286,10 @@ def _price_quarter(
             item.rate = RateApplied("tiers", tiers=slices, tier_share=share)
             item.base_amount = total * share
     group_gross: dict[str, Fraction] = defaultdict(Fraction)
+    multipliers = {m: Fraction(m) for m in {item.multiplier for item in priced}}
     for item in priced:
+        m = item.multiplier
+        item.gross = item.base_amount if m == 1 else item.base_amount * multipliers[m]
         group_gross[groups[item.line.licensee]] += item.gross
     cuts: dict[str, Fraction] = {}
     for group, gross in group_gross.items():

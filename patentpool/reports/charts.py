@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
@@ -20,7 +21,7 @@ from matplotlib.ticker import MaxNLocator
 #: At most this many series are drawn; the smallest others are added up into "others".
 MAX_SERIES = 8
 
-_RC = {
+_RC: dict[Any, Any] = {
     "svg.hashsalt": "patentpool",
     "svg.fonttype": "none",
     "font.family": "sans-serif",

@@ -22,7 +22,8 @@ from babel.numbers import format_currency, format_decimal, format_percent
 
 from patentpool.reports.errors import UnknownLocale
 
-_LOCALE: ContextVar[Locale] = ContextVar("report_locale", default=Locale("en"))
+_LOCALE: ContextVar[Locale | None] = ContextVar("report_locale", default=None)
+_ENGLISH = Locale("en")
 
 
 def parse_locale(name: str) -> Locale:
@@ -42,8 +43,8 @@ def using_locale(locale: Locale) -> Iterator[Locale]:
         _LOCALE.reset(token)
 
 
-def current_locale() -> Locale:
-    return _LOCALE.get()
+def _locale() -> Locale:
+    return _LOCALE.get() or _ENGLISH
 
 
 def _decimal(value: Decimal | Fraction | int | str, places: int | None = None) -> Decimal:
@@ -67,7 +68,7 @@ def money(value: Decimal | Fraction | int | str | None, currency: str) -> str:
     if isinstance(value, Fraction):
         whole = amount.to_integral_value()
         amount = whole if amount == whole else amount.normalize()
-    return format_currency(amount, currency, locale=_LOCALE.get(), decimal_quantization=False)
+    return format_currency(amount, currency, locale=_locale(), decimal_quantization=False)
 
 
 def number(value: Decimal | Fraction | int | float | str | None, places: int | None = None) -> str:
@@ -77,9 +78,9 @@ def number(value: Decimal | Fraction | int | float | str | None, places: int | N
     if isinstance(value, float):
         value = Decimal(repr(value))
     if places is None:
-        return format_decimal(_decimal(value), locale=_LOCALE.get(), decimal_quantization=False)
+        return format_decimal(_decimal(value), locale=_locale(), decimal_quantization=False)
     fixed = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(_decimal(value, places), format=fixed, locale=_LOCALE.get())
+    return format_decimal(_decimal(value, places), format=fixed, locale=_locale())
 
 
 def percent(value: Decimal | Fraction | int | str | None, places: int | None = 2) -> str:
@@ -90,7 +91,7 @@ def percent(value: Decimal | Fraction | int | str | None, places: int | None = 2
     """
     if value is None:
         return ""
-    locale = _LOCALE.get()
+    locale = _locale()
     scaled = _decimal(value) * 100
     if places is None:
         exponent = scaled.normalize().as_tuple().exponent
@@ -105,14 +106,14 @@ def date(value: dt.date | None, style: str = "medium") -> str:
     """A date as the locale writes it: ``Mar 31, 2026`` (``31.03.2026`` in ``de``)."""
     if value is None:
         return ""
-    return format_date(value, format=style, locale=_LOCALE.get())
+    return format_date(value, format=style, locale=_locale())
 
 
 def country(code: str | None) -> str:
     """A country's name in the locale (``DE`` is ``Germany``, ``Deutschland`` in ``de``)."""
     if not code:
         return ""
-    return str(_LOCALE.get().territories.get(code.upper(), code))
+    return str(_locale().territories.get(code.upper(), code))
 
 
 def fraction(value: Fraction | None) -> str:

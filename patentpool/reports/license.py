@@ -7,7 +7,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from patentpool.core.licensing import Counts, Licensee, Program, counted_patents
-from patentpool.core.model import Alliance, CountryCode, Register, StandardId, VersionId
+from patentpool.core.model import (
+    Alliance,
+    CountryCode,
+    Register,
+    Standard,
+    StandardId,
+    VersionId,
+)
 from patentpool.core.terms import expiry_of, in_force, territories
 from patentpool.reports.common import MemberName, PatentRow, member_names, name_in, patent_row
 from patentpool.reports.rates import (
@@ -64,6 +71,11 @@ class LicenseReport:
         return name_in(self.owners, member_id)
 
 
+def _published(standard: Standard | None, version: VersionId) -> dt.date | None:
+    found = standard.version(version) if standard else None
+    return found.published if found else None
+
+
 def license_context(
     register: Register,
     program: Program,
@@ -90,11 +102,7 @@ def license_context(
         counts=program.counts,
         standard=program.standard,
         standard_name=standard.name if standard else program.standard,
-        versions=tuple(
-            VersionTerms(v, (standard.version(v).published if standard and standard.version(v)
-                             else None))
-            for v in program.versions
-        ),
+        versions=tuple(VersionTerms(v, _published(standard, v)) for v in program.versions),
         as_of=as_of,
         signed=licensee.signed,
         last_expiry=max((expiry_of(p) for p in live), default=None),

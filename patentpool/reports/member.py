@@ -286,10 +286,10 @@ def _changes(
             if d.evaluated_on is not None and d.evaluated_on > since:
                 out.append(_reevaluated(d, None))
     earlier = {p.key: p for p in (previous or register).patents if p.owner == member_id}
-    for key, patent in sorted(patents.items()):
-        old = earlier.get(key, patent)
+    for number, patent in sorted(patents.items()):
+        old = earlier.get(number, patent)
         if in_force(old, since) and not in_force(patent, as_of):
-            out.append(PatentChange(key, "expired", "no longer in force", None))
+            out.append(PatentChange(number, "expired", "no longer in force", None))
     return tuple(sorted(out, key=lambda c: (c.patent, c.change)))
 
 

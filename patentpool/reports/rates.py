@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from patentpool.core.licensing import (
     Category,
-    CountryCode,
     Licensee,
     PercentRate,
     PerUnitRate,
@@ -16,6 +15,7 @@ from patentpool.core.licensing import (
     Rate,
     Schedule,
 )
+from patentpool.core.model import CountryCode
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,9 @@ def schedule_terms(schedule: Schedule, until: dt.date | None) -> ScheduleTerms:
     return ScheduleTerms(
         effective_from=schedule.effective_from,
         until=until,
-        categories=tuple(rate_terms(c, schedule.categories[c]) for c in sorted(schedule.categories)),
+        categories=tuple(
+            rate_terms(c, schedule.categories[c]) for c in sorted(schedule.categories)
+        ),
         annual_cap=schedule.annual_cap,
         regions=tuple(
             RegionTerms(r.id, tuple(sorted(r.countries)), r.multiplier) for r in schedule.regions

@@ -153,6 +153,13 @@ def run_distribution(
     dist = distribute(ctx.program, ctx.register, period, amount, by_country, name, params)
     revision = (previous[-1].revision if previous else 0) + 1
     created = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    document = {
+        "revision": revision,
+        "created_at": created.isoformat(),
+        "basis": basis,
+        **distribution_document(dist),
+        "inputs_sha256": checksum,
+    }
     row = DistributionRunRow(
         program_id=program_id,
         period=str(period),
@@ -162,7 +169,7 @@ def run_distribution(
         basis=basis,
         inputs_sha256=checksum,
         created_at=created,
-        result="",
+        result=json.dumps(document, ensure_ascii=False),
         inputs=canonical,
     )
     session.add(row)
@@ -173,20 +180,12 @@ def run_distribution(
             f"another distribution of {program_id} for {period} was stored at the same time; "
             "run it again to see the stored result"
         ) from exc
-    document = {
-        "run_id": row.id,
-        "revision": revision,
-        "created_at": created.isoformat(),
-        "basis": basis,
-        **distribution_document(dist),
-        "inputs_sha256": checksum,
-    }
-    row.result = json.dumps(document, indent=2, ensure_ascii=False)
-    session.flush()
     return _run(row)
 
 
 def _run(row: DistributionRunRow, reproduced: bool = False) -> Run:
+    """A stored run; its JSON is rebuilt the same way every time, so it is byte-identical."""
+    document = {"run_id": row.id, **json.loads(row.result)}
     return Run(
         id=row.id,
         revision=row.revision,
@@ -196,8 +195,8 @@ def _run(row: DistributionRunRow, reproduced: bool = False) -> Run:
         basis=row.basis,
         inputs_sha256=row.inputs_sha256,
         created_at=row.created_at.isoformat() if row.created_at else "",
-        result=json.loads(row.result),
-        text=row.result,
+        result=document,
+        text=json.dumps(document, indent=2, ensure_ascii=False),
         reproduced=reproduced,
     )
 

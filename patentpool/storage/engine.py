@@ -17,8 +17,17 @@ from sqlalchemy.orm import Session
 
 from patentpool.errors import PatentpoolError
 
-#: How long a command waits for a locked SQLite database before giving up (seconds).
+#: How long a command waits for a locked SQLite database before giving up (seconds);
+#: PATENTPOOL_SQLITE_BUSY_TIMEOUT overrides it.
 SQLITE_BUSY_TIMEOUT = 30
+
+
+def busy_timeout() -> float:
+    raw = os.environ.get("PATENTPOOL_SQLITE_BUSY_TIMEOUT")
+    try:
+        return float(raw) if raw else SQLITE_BUSY_TIMEOUT
+    except ValueError:
+        return SQLITE_BUSY_TIMEOUT
 
 
 class DatabaseError(PatentpoolError):
@@ -45,7 +54,7 @@ def _sqlite_file(url: str) -> Path | None:
 def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
+    cur.execute(f"PRAGMA busy_timeout={int(busy_timeout() * 1000)}")
     cur.close()
 
 
@@ -97,10 +106,22 @@ def schema_revision(engine: Engine) -> str | None:
                 return None
             row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
     except OperationalError as exc:
-        raise DatabaseError(
-            f"cannot connect to {safe_url(str(engine.url))}: {_reason(exc)}"
-        ) from exc
+        url = engine.url.render_as_string(hide_password=False)
+        if _is_locked(exc):
+            raise _locked(url) from exc
+        raise DatabaseError(f"cannot connect to {safe_url(url)}: {_reason(exc)}") from exc
     return None if row is None else str(row[0])
+
+
+def _is_locked(exc: OperationalError) -> bool:
+    return "database is locked" in str(exc).lower()
+
+
+def _locked(url: str) -> DatabaseError:
+    return DatabaseError(
+        f"the database {safe_url(url)} stayed locked by another process for "
+        f"{busy_timeout():g} seconds; try again when it has finished"
+    )
 
 
 def _reason(exc: OperationalError) -> str:
@@ -136,9 +157,6 @@ def session_for(url: str, *, check_schema: bool = True) -> Iterator[Session]:
             with session.begin():
                 yield session
         except OperationalError as exc:
-            if "locked" in str(exc).lower():
-                raise DatabaseError(
-                    f"the database {safe_url(url)} stayed locked by another process for "
-                    f"{SQLITE_BUSY_TIMEOUT} seconds; try again when it has finished"
-                ) from exc
+            if _is_locked(exc):
+                raise _locked(url) from exc
             raise DatabaseError(f"database error on {safe_url(url)}: {_reason(exc)}") from exc

@@ -233,6 +233,7 @@ def test_hybrid_alpha() -> None:
     )
     # 0.2 / 2 each, plus 0.8 x 3/4 and 0.8 x 1/4
     assert shares(result) == {"lenovo": Fraction(7, 10), "tcl": Fraction(3, 10)}
+    assert amounts(result) == {"lenovo": Decimal("70.00"), "tcl": Decimal("30.00")}
     assert {m.member: m.basis for m in result.members}["tcl"] == "equal part 0.2 + 1 patent"
 
 
@@ -255,6 +256,7 @@ def test_weighted_by_essentiality_and_section() -> None:
     result = distribute(program(Counts.DECLARED), reg, Q1, Decimal("90.00"), {}, "weighted", params)
     # lenovo 1 + 1 + 0.5 = 2.5, tcl 2: shares 5/9 and 4/9
     assert shares(result) == {"lenovo": Fraction(5, 9), "tcl": Fraction(4, 9)}
+    assert amounts(result) == {"lenovo": Decimal("45.00"), "tcl": Decimal("36.00")}
     assert {m.member: m.basis for m in result.members}["lenovo"] == "weight 2.5 from 3 patents"
 
 

@@ -1,0 +1,107 @@
+"""Storage guarantees: upgrades keep data, runs are immutable, locks and secrets are handled."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from register_files import write_register
+from sqlalchemy import text
+
+from patentpool.cli import cli
+from patentpool.io.importer import import_paths
+from patentpool.storage.engine import make_engine, safe_url, schema_revision, session_for
+from patentpool.storage.migrate import head_revision, upgrade
+from patentpool.storage.repository import load_register
+
+
+def test_register_made_by_the_first_schema_upgrades_without_loss(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    upgrade(empty_db_url, "0001")
+    assert schema_revision(make_engine(empty_db_url)) == "0001"
+    folder = write_register(tmp_path)
+    with session_for(empty_db_url, check_schema=False) as session:
+        import_paths(session, [folder / "alliance.yaml", folder / "patents.csv"])
+        before = load_register(session)
+    assert len(before.patents) == 3
+    code = CliRunner().invoke(cli, ["--db", empty_db_url, "members", "list"])
+    assert code.exit_code == 1
+    assert "upgrade it with `patentpool db upgrade`" in code.stderr
+    result = CliRunner().invoke(cli, ["--db", empty_db_url, "db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(f"from revision 0001 to {head_revision()}\n")
+    with session_for(empty_db_url) as session:
+        assert load_register(session) == before
+
+
+def test_distribution_runs_cannot_be_changed_in_the_database(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO alliance (id, name) VALUES ('a', 'A')"))
+        conn.execute(text("INSERT INTO standards (id, name) VALUES ('S', 'S')"))
+        conn.execute(
+            text(
+                "INSERT INTO programs (id, standard_id, currency, spec) VALUES ('p', 'S', 'USD', '{}')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO distribution_runs (program_id, period, revision, policy, params, "
+                "basis, inputs_sha256, created_at, result, inputs) VALUES ('p', '2026Q1', 1, "
+                "'proportional', '{}', 'due', 'x', CURRENT_TIMESTAMP, '{}', '{}')"
+            )
+        )
+    for statement in (
+        "UPDATE distribution_runs SET result = '{\"forged\": 1}'",
+        "DELETE FROM distribution_runs",
+    ):
+        with (
+            pytest.raises(Exception, match="distribution runs are immutable once made"),
+            engine.begin() as conn,
+        ):
+            conn.execute(text(statement))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT result FROM distribution_runs")).scalar_one() == "{}"
+
+
+def test_sqlite_file_is_private_and_lock_wait_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'pool.db'}"
+    upgrade(url)
+    assert (tmp_path / "pool.db").stat().st_mode & 0o777 == 0o600
+    folder = write_register(
+        tmp_path / "files" if (tmp_path / "files").mkdir() is None else tmp_path
+    )
+    monkeypatch.setenv("PATENTPOOL_SQLITE_BUSY_TIMEOUT", "0.5")
+    from patentpool.storage.engine import dispose_all
+
+    dispose_all()
+    holder = sqlite3.connect(tmp_path / "pool.db")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = CliRunner().invoke(cli, ["--db", url, "import", str(folder)])
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: the database {url} stayed locked by another process for 0.5 seconds; "
+        "try again when it has finished\n"
+    )
+    assert CliRunner().invoke(cli, ["--db", url, "import", str(folder)]).exit_code == 0
+
+
+def test_url_password_is_masked() -> None:
+    assert (
+        safe_url("postgresql+psycopg://pool:hunter2@db/pool")
+        == "postgresql+psycopg://pool:***@db/pool"
+    )
+    result = CliRunner().invoke(
+        cli, ["--db", "postgresql+psycopg://pool:hunter2@127.0.0.1:1/pool", "db", "upgrade"]
+    )
+    assert result.exit_code == 1
+    assert "hunter2" not in result.output
