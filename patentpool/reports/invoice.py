@@ -66,7 +66,7 @@ def invoice_context(
     :class:`~patentpool.core.royalties.RoyaltyResult`."""
     if royalty.licensee != licensee.id:
         raise InvalidInput(
-            f"licensee: the royalties are {royalty.licensee!r}'s, not {licensee.id!r}'s"
+            f"licensee: these royalties are owed by {royalty.licensee!r}, not by {licensee.id!r}"
         )
     schedule = program.schedule_for(period)
     applied = []

@@ -203,3 +203,29 @@ def test_export_round_trip(small_register: str, tmp_path: Path) -> None:
         ["patents", "list", "--format", "json"],
     ):
         assert run(copy, *args)[1] == run(small_register, *args)[1]
+
+
+def test_history_records_transfer_and_re_evaluation(small_register: str, tmp_path: Path) -> None:
+    changed = ROWS.replace(
+        "EP1000002B1,LENOVO GROUP LIMITED,F1,2006-06-01,2010-03-03,,granted,IGRS,1.0,media,essential",
+        "EP1000002B1,tcl,F1,2006-06-01,2010-03-03,,granted,IGRS,1.0,media,not_essential",
+    )
+    assert changed != ROWS
+    write(tmp_path, "patents.csv", HEADER + changed)
+    assert run(small_register, "import", str(tmp_path / "patents.csv"))[0] == 0
+    code, out, _ = run(small_register, "history", "EP 1 000 002 B1", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["patent"] == "EP1000002"
+    assert [(c["what"], c["action"], c["detail"]) for c in doc["changes"]] == [
+        ("patent", "added", "new"),
+        ("EP1000002 IGRS 1.0", "added", "new"),
+        ("patent", "updated", "owner: 'lenovo' -> 'tcl'"),
+        ("EP1000002 IGRS 1.0", "updated", "essentiality: 'essential' -> 'not_essential'"),
+    ]
+    assert doc["changes"][2]["source"] == f"{tmp_path / 'patents.csv'}:4"
+
+
+def test_history_of_an_unknown_patent(small_register: str) -> None:
+    code, _, err = run(small_register, "history", "CN101999999B")
+    assert (code, err) == (1, "Error: no recorded change for CN101999999: it was never imported\n")
