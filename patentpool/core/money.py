@@ -148,7 +148,8 @@ def _exact_ties(
         while end < len(ranked) and ranked[end][0] == ranked[start][0]:
             end += 1
         run = ranked[start:end]
-        if len(run) > 1:
+        # the integer keys are exact when remainder x 2^64 divides evenly; then ties are real
+        if len(run) > 1 and any((r[3] << 64) % r[4] for r in run):
             run.sort(key=lambda r: (-Fraction(r[3], r[4]), r[1]))
         out += run
         start = end

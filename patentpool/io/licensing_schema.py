@@ -18,6 +18,12 @@ from patentpool.io.types import (
     empty_to_none,
 )
 
+#: Bounds of money and rates in files: far beyond any real amount, within what is stored.
+MAX_WHOLE_DIGITS = 15
+MAX_DECIMALS = 12
+#: Units on one sales line: far beyond any real report, within a 64-bit integer.
+MAX_UNITS = 10**15
+
 
 def parse_decimal(value: Any) -> Any:
     """Money and rates: decimal strings ("0.50"); plain numbers are read via their text."""
@@ -33,6 +39,15 @@ def parse_decimal(value: Any) -> Any:
         raise ValueError(f"not a number: {value!r}") from None
     if not number.is_finite():
         raise ValueError(f"not a number: {value!r}")
+    if number.adjusted() >= MAX_WHOLE_DIGITS:
+        raise ValueError(
+            f"{text} is too large (at most {MAX_WHOLE_DIGITS} digits before the decimal point)"
+        )
+    if number.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+        rounded = number.quantize(Decimal(1).scaleb(-MAX_DECIMALS))
+        if rounded != number:
+            raise ValueError(f"{text} has more than {MAX_DECIMALS} decimal places")
+        number = rounded  # only zeros were cut
     return number
 
 
@@ -146,6 +161,8 @@ def parse_units(value: Any) -> Any:
         raise ValueError(f"units must be a whole number, not {text}")
     if number < 0:
         raise ValueError(f"units must not be negative ({text})")
+    if number > MAX_UNITS:
+        raise ValueError(f"units must be at most {MAX_UNITS:,} ({text} is more)")
     return int(number)
 
 

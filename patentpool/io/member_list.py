@@ -35,8 +35,11 @@ def read_member_list(
     claimed: dict[str, ClaimedPatent] = {}
     owners = {name_key(n): m.id for m in register.members for n in (m.id, m.name, *m.aliases)}
     if "publication_number" not in header:
-        for line, cells in rows:
-            raw = cells[0]
+        # a plain list: one number per line, read whole (commas are digit separators here)
+        numbered = [(i, raw.strip()) for i, raw in enumerate(text.splitlines(), start=1)]
+        for line, raw in numbered:
+            if not raw:
+                continue
             try:
                 key = normalize(raw, default_jurisdiction).key
             except InvalidPatentNumber as exc:
@@ -80,7 +83,7 @@ def _claimed_from_row(
     status = None
     if values.get("status"):
         try:
-            status = Status(values["status"].lower())
+            status = Status(_enum_text(values["status"]))
         except ValueError:
             problems.append(Problem.at(source, "status", f"unknown status {values['status']!r}"))
     owner = None
@@ -93,7 +96,7 @@ def _claimed_from_row(
         ess = None
         if values.get("essentiality"):
             try:
-                ess = Essentiality(values["essentiality"].lower())
+                ess = Essentiality(_enum_text(values["essentiality"]))
             except ValueError:
                 problems.append(
                     Problem.at(
@@ -116,3 +119,8 @@ def _claimed_from_row(
         ),
         [],
     )
+
+
+def _enum_text(value: str) -> str:
+    """``Not-Essential`` and ``not essential`` read as ``not_essential``, as on import."""
+    return value.strip().lower().replace("-", "_").replace(" ", "_")

@@ -57,6 +57,30 @@ class LineDict(dict[str, Any]):
 class _LineLoader(yaml.SafeLoader):
     """The safe loader (no object tags) that records line numbers of mappings."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A scalar the safe constructors cannot read (``2025-13-01``, ``!!int abc``) is a
+        YAML error at its line, not a stray ValueError."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            tag = node.tag.rsplit(":", 1)[-1]
+            kind = _TAG_WORDS.get(tag, tag)
+            shown = repr(node.value)[:60] if isinstance(node, yaml.ScalarNode) else "the value"
+            detail = f" ({exc})" if tag == "timestamp" and isinstance(exc, ValueError) else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown} is not a valid {kind}{detail}", node.start_mark
+            ) from exc
+
+
+_TAG_WORDS = {
+    "timestamp": "date",
+    "int": "whole number",
+    "float": "number",
+    "bool": "true/false value",
+}
+
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
@@ -81,15 +105,41 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 def load_yaml(text: str, display: str) -> Any:
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        loader = _LineLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise FileUnreadable(_reader_problem(exc, text, display)) from exc
+    try:
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         raise FileUnreadable(
             Problem(display, line, "file", f"is not valid YAML/JSON: {exc.problem or exc}")
         ) from exc
+    except yaml.reader.ReaderError as exc:
+        raise FileUnreadable(_reader_problem(exc, text, display)) from exc
     except yaml.YAMLError as exc:
-        raise FileUnreadable(Problem(display, 0, "file", f"is not valid YAML/JSON: {exc}")) from exc
+        message = " ".join(str(exc).split())
+        raise FileUnreadable(
+            Problem(display, 1, "file", f"is not valid YAML/JSON: {message}")
+        ) from exc
+    except RecursionError as exc:
+        raise FileUnreadable(
+            Problem(display, loader.get_mark().line + 1, "file", "nests too deeply")
+        ) from exc
+    finally:
+        loader.dispose()
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, display: str) -> Problem:
+    """A character YAML does not allow (a control character such as NUL)."""
+    line = text[: exc.position].count("\n") + 1
+    return Problem(
+        display,
+        line,
+        "file",
+        f"is not valid YAML/JSON: character #x{exc.character:04x} is not allowed",
+    )
 
 
 def line_in(data: Any, loc: tuple[Any, ...], default: int) -> int:
@@ -127,7 +177,7 @@ class CsvTable:
 
 
 def normalize_header(name: str) -> str:
-    return name.strip().lower().replace(" ", "_").replace("-", "_")
+    return "_".join(name.lower().replace("-", "_").split())
 
 
 def _unguard(cell: str) -> str:
@@ -137,21 +187,43 @@ def _unguard(cell: str) -> str:
     return cell
 
 
+#: A last row added to the text: it comes back as a row of its own unless a quoted cell was
+#: never closed and swallowed it (the csv module reads such a file without complaint).
+_END = "\uf8ffend-of-file\uf8ff"
+
+
 def iter_csv(text: str, display: str) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) for each non-blank row, cells stripped of stray spaces."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
+    reader = csv.reader(io.StringIO(f"{text}\n{_END}", newline=""))
+    start = line = 1
+    held: tuple[int, list[str]] | None = None
     try:
         for cells in reader:
             line = start
             start = reader.line_num + 1
+            if cells == [_END]:
+                break
+            if held is not None:
+                yield held
+                held = None
             if not any(c.strip() for c in cells):
                 continue
-            yield line, [_unguard(c.strip()) for c in cells]
+            held = line, [_unguard(c.strip()) for c in cells]
+        else:
+            raise FileUnreadable(
+                Problem(
+                    display,
+                    line,
+                    "file",
+                    f"is not valid CSV: a quoted cell opened on line {line} is never closed",
+                )
+            )
     except csv.Error as exc:
         raise FileUnreadable(
             Problem(display, reader.line_num, "file", f"is not valid CSV: {exc}")
         ) from exc
+    if held is not None:
+        yield held
 
 
 def read_csv(text: str, display: str) -> CsvTable:
@@ -161,6 +233,11 @@ def read_csv(text: str, display: str) -> CsvTable:
         raise FileUnreadable(Problem(display, 1, "file", "is empty (a header line is required)"))
     header_line, raw_header = first
     header = tuple(normalize_header(h) for h in raw_header)
+    for i, name in enumerate(header):
+        if name and name in header[:i]:
+            raise FileUnreadable(
+                Problem(display, header_line, name, "column appears twice in the header")
+            )
     records = []
     for line, cells in rows:
         values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}

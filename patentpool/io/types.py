@@ -28,6 +28,10 @@ def parse_date(value: Any) -> Any:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
+    if isinstance(value, dt.datetime):
+        raise ValueError(
+            f"not a date in YYYY-MM-DD form: {value.isoformat(sep=' ')!r} (leave out the time)"
+        )
     raise ValueError(f"not a date in YYYY-MM-DD form: {value!r}")
 
 
@@ -63,7 +67,13 @@ def parse_country(value: Any) -> Any:
     return normalize_country(value)
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(parse_date)]
+def parse_required_date(value: Any) -> Any:
+    if empty_to_none(value) is None:
+        raise ValueError("is required")
+    return parse_date(value)
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(parse_required_date)]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(parse_date)]
 Slug = Annotated[str, BeforeValidator(parse_slug)]
 Text = Annotated[str, BeforeValidator(parse_text)]

@@ -229,3 +229,39 @@ def test_history_records_transfer_and_re_evaluation(small_register: str, tmp_pat
 def test_history_of_an_unknown_patent(small_register: str) -> None:
     code, _, err = run(small_register, "history", "CN101999999B")
     assert (code, err) == (1, "Error: no recorded change for CN101999999: it was never imported\n")
+
+
+def test_audit_plain_list_and_csv(small_register: str, tmp_path: Path) -> None:
+    plain = tmp_path / "mine.txt"
+    plain.write_text("CN 101,000,001 B\nEP 1 000 002 B1\n\nCN101000099B\n", encoding="utf-8")
+    code, out, _ = run(
+        small_register, "audit", "--member", "lenovo", "--against", str(plain), "--format", "json"
+    )
+    assert code == 1
+    doc = json.loads(out)
+    assert [(f["patent"], f["finding"]) for f in doc["findings"]] == [
+        ("CN101000099", "missing from the register")
+    ]
+    listed = tmp_path / "mine.csv"
+    listed.write_text(
+        "publication_number,standard,version,essentiality,grant_date\n"
+        "CN101000001B,IGRS,1.0,Essential,2009-02-01\n"
+        "CN101000001B,IGRS,1.1,,\n"
+        "EP1000002B1,IGRS,1.0,not essential,2010-03-03\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        small_register, "audit", "--member", "lenovo", "--against", str(listed), "--format", "json"
+    )
+    assert code == 1
+    assert [(f["patent"], f["finding"], f["details"]) for f in json.loads(out)["findings"]] == [
+        (
+            "EP1000002",
+            "differs",
+            "essentiality (IGRS 1.0): member says not_essential, register says essential",
+        )
+    ]
+    agree = tmp_path / "agree.txt"
+    agree.write_text("CN101000001B\nEP1000002B1\n", encoding="utf-8")
+    code, out, _ = run(small_register, "audit", "--member", "lenovo", "--against", str(agree))
+    assert (code, out) == (0, f"{agree} and the register agree on all 2 patents of lenovo\n")
