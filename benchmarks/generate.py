@@ -120,14 +120,16 @@ MARKETS = (
 FACTORIES = ("CN", "VN", "IN", "MX", "TW", "KR", "JP", "US", "DE", "PL", "TH", "MY", "BR", "CZ")
 FACTORY_WEIGHTS = (40, 12, 10, 8, 6, 5, 4, 4, 3, 3, 2, 2, 1, 1)
 #: Where the programme charges full rate; region-3 pays a quarter, every other country half.
-REGION_1 = frozenset(
-    "US CA GB IE JP KR AU NZ CH NO IS LI AT BE BG HR CY CZ DK EE FI FR DE GR HU IT LV LT LU "
-    "MT NL PL PT RO SK SI ES SE".split()
-)
-REGION_3 = frozenset(
-    "AF BD BF BI BJ CD CF ET GM GN HT KH LA LR LS MG ML MM MW MZ NE NP RW SL SN SO SS TD TG "
-    "TZ UG YE ZM".split()
-)
+REGION_1 = frozenset((
+    "US", "CA", "GB", "IE", "JP", "KR", "AU", "NZ", "CH", "NO", "IS", "LI", "AT", "BE", "BG",
+    "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IT", "LV", "LT", "LU", "MT",
+    "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+))  # fmt: skip
+REGION_3 = frozenset((
+    "AF", "BD", "BF", "BI", "BJ", "CD", "CF", "ET", "GM", "GN", "HT", "KH", "LA", "LR", "LS",
+    "MG", "ML", "MM", "MW", "MZ", "NE", "NP", "RW", "SL", "SN", "SO", "SS", "TD", "TG", "TZ",
+    "UG", "YE", "ZM",
+))  # fmt: skip
 CATEGORIES = ("tv", "phone", "codec", "settop")
 CATEGORY_WEIGHTS = (35, 30, 15, 20)
 #: Unit price range in cents, by category.
@@ -332,7 +334,9 @@ class Numbers:
         self.next: dict[str, int] = {}
 
     def _serial(self, counter: str, start: int) -> int:
-        value = self.next.get(counter, start + self.rng.randrange(100_000))
+        if counter not in self.next:
+            self.next[counter] = start + self.rng.randrange(100_000)
+        value = self.next[counter]
         self.next[counter] = value + self.rng.randint(1, 60)
         return value
 
@@ -353,7 +357,7 @@ class Numbers:
         if office == "CN":
             return f"CN{self._serial(office, 101_000_000)}A"
         if office == "US":
-            return f"US{year}{self._serial(f'US{year}', 100_000):07d}A1"
+            return f"US{year}{self._serial(f'US{year}', 100_000):06d}A1"
         if office == "JP":
             return f"JP{year}{self._serial(f'JP{year}', 100_000):06d}A"
         if office == "KR":
@@ -380,7 +384,11 @@ def family_sizes(size: Size, rng: random.Random) -> list[int]:
 
 
 def family_offices(
-    count: int, offices: Sequence[str], home: Sequence[int], later: Sequence[int], rng: random.Random
+    count: int,
+    offices: Sequence[str],
+    home: Sequence[int],
+    later: Sequence[int],
+    rng: random.Random,
 ) -> list[str]:
     chosen = [rng.choices(offices, cum_weights=home)[0]]
     while len(chosen) < count:
@@ -401,11 +409,13 @@ def make_patent(
     numbers: Numbers,
     rng: random.Random,
 ) -> Patent:
+    # Counterparts are filed within the priority year; grants take 1.5 to 6.5 years.
     filing = priority if first else priority + dt.timedelta(days=rng.randrange(366))
-    grant: dt.date | None = filing + dt.timedelta(days=rng.randrange(540, 2400))
+    granted_on = filing + dt.timedelta(days=rng.randrange(540, 2400))
+    grant: dt.date | None = granted_on
     expiry = None
     states: tuple[str, ...] = ()
-    if grant is not None and grant > dt.date(2026, 1, 31):
+    if granted_on > dt.date(2026, 1, 31):
         grant, status = None, "pending"
         publication_year = (filing + dt.timedelta(days=548)).year
         publication = numbers.pending(office, publication_year)
@@ -458,13 +468,14 @@ def make_register(size: Size, seed: int) -> Register:
     offices = OFFICES[: size.jurisdictions]
     home = list(accumulate(HOME_WEIGHT.get(o, 1) for o in offices))
     later = list(accumulate(COUNTERPART_WEIGHT.get(o, 1) for o in offices))
-    # Holdings are skewed: the first member weighs about ten times the last.
+    # Holdings are skewed: the i-th member holds about 1/i of what the first holds.
     owner_weights = list(accumulate(10 * size.members // (i + 1) + 1 for i in range(size.members)))
     numbers = Numbers(rng)
     patents = []
     for index, count in enumerate(family_sizes(size, rng), start=1):
         family = f"SYN-F{index:05d}"
         owner = rng.choices(members, cum_weights=owner_weights)[0].id
+        # Priorities from mid-2004: about one patent in twelve has run its 20 years by 2026Q1.
         priority = day_between(rng, dt.date(2004, 6, 1), dt.date(2022, 12, 31))
         title = (
             f"Synthetic {rng.choice(TITLE_KINDS).lower()} for {rng.choice(TITLE_TOPICS)} "
@@ -472,9 +483,7 @@ def make_register(size: Size, seed: int) -> Register:
         )
         for n, office in enumerate(family_offices(count, offices, home, later, rng)):
             patents.append(
-                make_patent(
-                    office, owner, family, priority, n == 0, title, versions, numbers, rng
-                )
+                make_patent(office, owner, family, priority, n == 0, title, versions, numbers, rng)
             )
     return Register(members, versions, tuple(patents))
 
@@ -545,7 +554,8 @@ def make_licensees(size: Size, countries: Sequence[str], rng: random.Random) -> 
             licensees.append(
                 Licensee(
                     id=parent if k == 0 else f"{parent}-{k + 1}",
-                    name=f"Synthetic Licensee {g:04d}" + ("" if k == 0 else f" Affiliate {k + 1}")
+                    name=f"Synthetic Licensee {g:04d}"
+                    + ("" if k == 0 else f" Affiliate {k + 1}")
                     + " Ltd.",
                     group=parent,
                     country=rng.choice(FACTORIES[:8]) if k == 0 else rng.choice(countries),
@@ -567,12 +577,13 @@ def licensing_yaml(licensees: Sequence[Licensee], countries: Sequence[str], head
     lines = [heading, "licensees:"]
     for li in licensees:
         lines.append(
-            f"  - {{id: {li.id}, name: {q(li.name)}, group: {li.group}, country: {li.country}, "
+            f"  - {{id: {li.id}, name: {q(li.name)}, group: {li.group}, country: {q(li.country)}, "
             f"member: {str(li.member).lower()}, signed: {li.signed}, "
             f"good_standing: {str(li.good_standing).lower()}}}"
         )
-    region_2 = [c for c in countries if c not in REGION_1 and c not in REGION_3]
-    region_3 = [c for c in countries if c in REGION_3]
+    # Country codes are quoted: YAML would read NO (Norway) as false.
+    region_2 = [q(c) for c in countries if c not in REGION_1 and c not in REGION_3]
+    region_3 = [q(c) for c in countries if c in REGION_3]
     lines += [
         "programs:",
         f"  - id: {PROGRAM}",
@@ -683,10 +694,10 @@ def write_payments(
 # --------------------------------------------------------------------------------------------
 
 
-def heading(size: Size, seed: int, sales_lines: int, what: str) -> str:
+def heading(size: Size, seed: int, what: str) -> str:
     return (
         f"# SYNTHETIC {what} for benchmarks, written by benchmarks/generate.py "
-        f"(size {size.name}, seed {seed}, {sales_lines} sales lines).\n"
+        f"(size {size.name}, seed {seed}).\n"
         "# Every name, number, date and amount here is invented; none describes a real "
         "alliance,\n# company, patent, licence or sale."
     )
@@ -700,7 +711,7 @@ def generate(size: Size, seed: int, out: Path, sales_lines: int | None = None) -
     out.mkdir(parents=True, exist_ok=True)
     register = make_register(size, seed)
     (out / "alliance.yaml").write_text(
-        alliance_yaml(register, heading(size, seed, lines, "alliance")), encoding="utf-8"
+        alliance_yaml(register, heading(size, seed, "alliance")), encoding="utf-8"
     )
     declarations = 0
     with (out / "patents.csv").open("w", encoding="utf-8", newline="") as handle:
@@ -712,7 +723,7 @@ def generate(size: Size, seed: int, out: Path, sales_lines: int | None = None) -
     countries = countries_of_sale(size.countries)
     licensees = make_licensees(size, countries, rng_for(seed, "licensees"))
     (out / "licensing.yaml").write_text(
-        licensing_yaml(licensees, countries, heading(size, seed, lines, "licensing terms")),
+        licensing_yaml(licensees, countries, heading(size, seed, "licensing terms")),
         encoding="utf-8",
     )
     estimates = write_sales(

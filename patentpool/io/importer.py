@@ -17,11 +17,17 @@ from patentpool.io.licensing_import import (
     check_licensing,
     parse_licensing_yaml,
     parse_payments_csv,
-    parse_sales_csv,
 )
 from patentpool.io.licensing_schema import LICENSING_KEYS
 from patentpool.io.problems import ImportFailed, Problem
-from patentpool.io.readers import FileUnreadable, LineDict, load_yaml, read_csv, read_text
+from patentpool.io.readers import (
+    FileUnreadable,
+    LineDict,
+    load_yaml,
+    normalize_header,
+    read_csv,
+    read_text,
+)
 from patentpool.io.register_import import (
     REGISTER_KEYS,
     RegisterBatch,
@@ -29,6 +35,7 @@ from patentpool.io.register_import import (
     parse_patents_csv,
     parse_register_yaml,
 )
+from patentpool.io.sales_stream import stream_rows
 from patentpool.storage import licensing_repo, repository
 from patentpool.storage.models import ChangeRow, ImportRow
 
@@ -97,8 +104,11 @@ def read_batch(files: Iterable[Path]) -> tuple[Batch, list[Problem]]:
     for path in files:
         display = str(path)
         try:
-            text = read_text(path, display)
             suffix = path.suffix.lower()
+            if suffix in CSV_SUFFIXES and _is_sales_file(path, display):
+                batch.licensing.sales_files.append((path, display))
+                continue
+            text = read_text(path, display)
             if suffix in YAML_SUFFIXES:
                 _read_yaml(text, display, batch, problems)
             elif suffix in CSV_SUFFIXES:
@@ -150,6 +160,15 @@ def _read_yaml(text: str, display: str, batch: Batch, problems: list[Problem]) -
         parse_licensing_yaml(data, display, batch.licensing, problems)
 
 
+def _is_sales_file(path: Path, display: str) -> bool:
+    """Does the CSV's header make it a sales report? (Read without loading the file.)"""
+    first = next(stream_rows(path, display), None)
+    if first is None:
+        return False
+    header = {normalize_header(h) for h in first[1]}
+    return "publication_number" not in header and bool({"units", "category"} & header)
+
+
 def _kind(value: object) -> str:
     return {list: "list", str: "text", int: "number", float: "number"}.get(
         type(value), type(value).__name__
@@ -161,8 +180,6 @@ def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) ->
     header = set(table.header)
     if "publication_number" in header:
         parse_patents_csv(table, batch.register, problems)
-    elif {"units", "category"} & header:
-        parse_sales_csv(table, batch.licensing, problems)
     elif {"amount", "received"} & header:
         parse_payments_csv(table, batch.licensing, problems)
     else:

@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from patentpool.core.licensing import Licensee, PercentRate, Program
+from patentpool.core.licensing import Licensee, Program
 from patentpool.core.model import Register
 from patentpool.core.periods import Period
-from patentpool.core.royalties import SalesLine
 from patentpool.errors import InvalidInput
 from patentpool.io.licensing_convert import licensee_from, program_from, program_spec
 from patentpool.io.licensing_schema import (
     LICENSING_KEYS,
     PAYMENT_COLUMNS,
     PAYMENT_REQUIRED,
-    SALES_COLUMNS,
-    SALES_REQUIRED,
     LicensingFileIn,
     PaymentRowIn,
-    SalesRowIn,
 )
 from patentpool.io.problems import Problem, Source, pydantic_problems
 from patentpool.io.readers import CsvTable, line_in
+from patentpool.io.sales_stream import ReportKey, ReportScan, SalesRules, scan_sales
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,43 +41,20 @@ class LicensingBatch:
     licensees: list[tuple[Licensee, Source]] = field(default_factory=list)
     # (ProgramIn, source, field prefix, the file's data to find a nested field's line)
     programs: list[tuple[Any, Source, str, Any]] = field(default_factory=list)
-    sales: list[tuple[SalesRowIn, Source]] = field(default_factory=list)
+    sales_files: list[tuple[Path, str]] = field(default_factory=list)  # (path, display)
     payments: list[tuple[PaymentRowIn, Source]] = field(default_factory=list)
 
     def is_empty(self) -> bool:
-        return not (self.licensees or self.programs or self.sales or self.payments)
-
-
-@dataclass(frozen=True, slots=True)
-class SalesReport:
-    """One licensee's lines for one programme and period, as imported together."""
-
-    program: str
-    licensee: str
-    period: Period
-    lines: tuple[SalesLine, ...]
-    source: str
-
-    @property
-    def checksum(self) -> str:
-        canonical = [
-            [
-                ln.country_of_sale,
-                ln.country_of_manufacture,
-                ln.category,
-                ln.units,
-                None if ln.net_sales is None else format(ln.net_sales, "f"),
-            ]
-            for ln in self.lines
-        ]
-        return hashlib.sha256(json.dumps(canonical).encode()).hexdigest()
+        return not (self.licensees or self.programs or self.sales_files or self.payments)
 
 
 @dataclass
 class LicensingChanges:
     licensees: list[Licensee] = field(default_factory=list)
     programs: list[tuple[Program, str]] = field(default_factory=list)  # (program, spec JSON)
-    reports: list[SalesReport] = field(default_factory=list)
+    reports: dict[ReportKey, ReportScan] = field(default_factory=dict)  # reports that changed
+    sales_files: list[tuple[Path, str]] = field(default_factory=list)
+    rules: SalesRules | None = None
     payments: list[Payment] = field(default_factory=list)
     log: list[tuple[str, str, str, str, Source]] = field(default_factory=list)
 
@@ -148,10 +120,6 @@ def _parse_table(
             out.append((model.model_validate(record.values), record.source))
         except ValidationError as exc:
             problems.extend(pydantic_problems(exc, record.source))
-
-
-def parse_sales_csv(table: CsvTable, batch: LicensingBatch, problems: list[Problem]) -> None:
-    _parse_table(table, SALES_COLUMNS, SALES_REQUIRED, SalesRowIn, batch.sales, problems)
 
 
 def parse_payments_csv(table: CsvTable, batch: LicensingBatch, problems: list[Problem]) -> None:
@@ -280,68 +248,31 @@ def check_licensing(
             )
         return None
 
-    grouped: dict[tuple[str, str, Period], list[tuple[SalesLine, Source]]] = defaultdict(list)
-    for row, source in batch.sales:
-        sold_under = resolve_program(row.program, source)
-        ok = sold_under is not None
-        if row.licensee not in licensees:
-            problems.append(Problem.at(source, "licensee", f"unknown licensee {row.licensee!r}"))
-            ok = False
-        if sold_under is None:
-            continue
-        try:
-            schedule = sold_under.schedule_for(row.period)
-            rate = schedule.rate(row.category, f"in {sold_under.id}")
-        except InvalidInput as exc:
-            name, message = _split_field(str(exc), "category")
-            problems.append(Problem.at(source, name, message))
-            continue
-        if isinstance(rate, PercentRate) and row.net_sales is None:
-            problems.append(
-                Problem.at(
-                    source,
-                    "net_sales",
-                    f"is required: {row.category} is charged a percent of the net selling price",
-                )
-            )
-            ok = False
-        if row.net_sales is not None and row.net_sales < 0:
-            problems.append(
-                Problem.at(source, "net_sales", f"must not be negative ({row.net_sales})")
-            )
-            ok = False
-        if not ok:
-            continue
-        line = SalesLine(
-            licensee=row.licensee,
-            period=row.period,
-            country_of_sale=row.country_of_sale,
-            country_of_manufacture=row.country_of_manufacture,
-            category=row.category,
-            units=row.units,
-            net_sales=row.net_sales,
-            source=str(source),
-        )
-        grouped[(sold_under.id, row.licensee, row.period)].append((line, source))
-    reported = set(state.reports)
-    for (program_id, licensee_id, period), items in sorted(
-        grouped.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])
-    ):
-        report = SalesReport(
-            program_id, licensee_id, period, tuple(ln for ln, _ in items), items[0][1].file
-        )
-        reported.add((program_id, licensee_id, period))
-        before_sum = state.reports.get((program_id, licensee_id, period))
-        if before_sum != report.checksum:
-            out.reports.append(report)
+    rules = SalesRules({k: v[0] for k, v in programs.items()}, frozenset(licensees))
+    scanned: dict[ReportKey, ReportScan] = {}
+    for sales_path, sales_display in batch.sales_files:
+        scan = scan_sales(sales_path, sales_display, rules, problems)
+        for report_key, report in scan.reports.items():
+            total = scanned.setdefault(report_key, ReportScan(file=report.file, line=report.line))
+            total.checksum = (total.checksum + report.checksum) % (1 << 256)
+            total.lines += report.lines
+            total.units += report.units
+    out.sales_files = list(batch.sales_files)
+    out.rules = rules
+    reported = set(state.reports) | set(scanned)
+    for report_key, report in sorted(scanned.items()):
+        before_sum = state.reports.get(report_key)
+        if before_sum != report.digest():
+            out.reports[report_key] = report
             action = "added" if before_sum is None else "replaced"
+            program_id, licensee_id, period = report_key
             out.log.append(
                 (
                     "sales report",
                     f"{program_id} {licensee_id} {period}",
                     action,
-                    f"{len(items)} lines",
-                    items[0][1],
+                    f"{report.lines} lines, {report.units} units",
+                    Source(report.file, report.line),
                 )
             )
 

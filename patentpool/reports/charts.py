@@ -106,7 +106,8 @@ def _draw(chart: Chart) -> Figure:
     axes.set_xlabel(chart.x_label)
     axes.set_ylabel(chart.y_label)
     if len(chart.series) > 1:
-        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8,
+                    ncols=min(3, len(chart.series)))
     return figure
 
 
@@ -114,13 +115,16 @@ _PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
 _SIZE = re.compile(r'<svg\b([^>]*?)\swidth="[^"]*"\s+height="[^"]*"')
 
 
-def svg(chart: Chart) -> str:
-    """The chart as an ``<svg>`` element ready to inline: scales to its container."""
+def svg(chart: Chart, prefix: str = "chart") -> str:
+    """The chart as an ``<svg>`` element ready to inline: scales to its container.
+
+    Its ids start with ``prefix``, so several charts on a page repeat no id.
+    """
     buffer = io.BytesIO()
     with rc_context(_RC):
         _draw(chart).savefig(buffer, format="svg", metadata=_METADATA)
     text = _PROLOGUE.sub("", buffer.getvalue().decode("utf-8"), count=1)
-    text = _unused_ids(text)
+    text = _scoped_ids(text, prefix)
     text = _SIZE.sub(r'<svg\1 width="100%"', text, count=1)
     label = _attribute(chart.title)
     return text.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1).strip()
@@ -135,13 +139,15 @@ def png(chart: Chart, dpi: int = 150) -> bytes:
 
 
 _ID = re.compile(r'\sid="([^"]*)"')
-_REFERENCE = re.compile(r'#([^\s"\')]+)')
 
 
-def _unused_ids(text: str) -> str:
-    """Drop the ids nothing refers to, so that several charts on a page repeat no id."""
-    used = set(_REFERENCE.findall(text))
-    return _ID.sub(lambda m: m.group(0) if m.group(1) in used else "", text)
+def _scoped_ids(text: str, prefix: str) -> str:
+    """Drop the ids nothing refers to; prefix the others and every reference to them."""
+    used = {i for i in _ID.findall(text) if f"#{i}" in text}
+    text = _ID.sub(lambda m: f' id="{prefix}-{m.group(1)}"' if m.group(1) in used else "", text)
+    for name in sorted(used, key=len, reverse=True):
+        text = re.sub(rf'#{re.escape(name)}(?=[")])', f"#{prefix}-{name}", text)
+    return text
 
 
 def _short(label: str, limit: int = 28) -> str:

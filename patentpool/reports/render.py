@@ -55,7 +55,7 @@ class _Charts:
                 f"template: no chart named {name!r} (known: {', '.join(sorted(self._charts))})"
             )
         self.drawn[name] = self._charts[name]
-        return Markup(charting.svg(self._charts[name]))
+        return Markup(charting.svg(self._charts[name], prefix=f"chart-{name}"))
 
 
 def render(

@@ -14,6 +14,7 @@ from patentpool.core.periods import Period
 from patentpool.core.royalties import SalesLine
 from patentpool.io.licensing_convert import program_from_spec
 from patentpool.io.licensing_import import LicensingChanges, LicensingState, Payment
+from patentpool.io.sales_stream import ReportKey, write_sales
 from patentpool.storage.models import (
     LicenseeRow,
     PaymentRow,
@@ -91,43 +92,32 @@ def save_licensing(session: Session, changes: LicensingChanges) -> None:
             prow.standard_id, prow.currency, prow.spec = program.standard, program.currency, spec
     session.flush()
     now = dt.datetime.now(dt.UTC)
-    for report in changes.reports:
+    report_ids: dict[ReportKey, int] = {}
+    for (program_id, licensee_id, period), report in sorted(changes.reports.items()):
         key = (
-            SalesReportRow.program_id == report.program,
-            SalesReportRow.licensee_id == report.licensee,
-            SalesReportRow.period == str(report.period),
+            SalesReportRow.program_id == program_id,
+            SalesReportRow.licensee_id == licensee_id,
+            SalesReportRow.period == str(period),
         )
         last = session.scalar(
             select(SalesReportRow.revision).where(*key).order_by(SalesReportRow.revision.desc())
         )
         session.execute(update(SalesReportRow).where(*key).values(current=False))
         rrow = SalesReportRow(
-            program_id=report.program,
-            licensee_id=report.licensee,
-            period=str(report.period),
+            program_id=program_id,
+            licensee_id=licensee_id,
+            period=str(period),
             revision=(last or 0) + 1,
             current=True,
-            source=report.source,
+            source=report.file,
             imported_at=now,
-            checksum=report.checksum,
+            checksum=report.digest(),
         )
         session.add(rrow)
         session.flush()
-        session.execute(
-            insert(SalesLineRow),
-            [
-                {
-                    "report_id": rrow.id,
-                    "line": _line_no(ln.source),
-                    "country_of_sale": ln.country_of_sale,
-                    "country_of_manufacture": ln.country_of_manufacture,
-                    "category": ln.category,
-                    "units": ln.units,
-                    "net_sales": ln.net_sales,
-                }
-                for ln in report.lines
-            ],
-        )
+        report_ids[(program_id, licensee_id, period)] = rrow.id
+    if report_ids and changes.rules is not None:
+        _write_lines(session, changes, report_ids)
     if changes.payments:
         session.execute(
             insert(PaymentRow),
@@ -143,6 +133,49 @@ def save_licensing(session: Session, changes: LicensingChanges) -> None:
                 for p in changes.payments
             ],
         )
+
+
+#: Sales lines written per round trip to the database.
+BATCH = 20_000
+
+
+def _write_lines(
+    session: Session, changes: LicensingChanges, report_ids: dict[ReportKey, int]
+) -> None:
+    """Second pass over the sales files: insert the changed reports' lines in batches."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        "INSERT INTO sales_lines (report_id, line, country_of_sale, country_of_manufacture, "
+        f"category, units, net_sales) VALUES ({', '.join([mark] * 7)})"
+    )
+    buffer: list[tuple[object, ...]] = []
+
+    def sink(key: ReportKey, line: int, record: tuple[str, str, str, int, Decimal | None]) -> None:
+        report_id = report_ids.get(key)
+        if report_id is None:
+            return
+        sale, made, category, units, net = record
+        buffer.append(
+            (
+                report_id,
+                line,
+                sale,
+                made,
+                category,
+                units,
+                None if net is None else format(net, "f"),
+            )
+        )
+        if len(buffer) >= BATCH:
+            connection.exec_driver_sql(sql, buffer)
+            buffer.clear()
+
+    assert changes.rules is not None
+    for path, display in changes.sales_files:
+        write_sales(path, display, changes.rules, sink)
+    if buffer:
+        connection.exec_driver_sql(sql, buffer)
 
 
 def _line_no(source: str | None) -> int:

@@ -1,0 +1,328 @@
+"""Sales reports at scale: checked in one streaming pass, written in a second.
+
+A quarter's sales file can hold a million lines, so it is never loaded whole. The first pass
+checks every line (collecting every problem) and sums, per report (programme, licensee,
+period), a checksum that does not depend on line order; the second pass, run only when the
+whole import is clean, writes the lines of the reports that changed, in batches.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from patentpool.core.countries import normalize_country
+from patentpool.core.licensing import PercentRate, Program, Rate
+from patentpool.core.periods import Period
+from patentpool.errors import InvalidInput
+from patentpool.io.licensing_schema import SALES_COLUMNS, SALES_REQUIRED
+from patentpool.io.problems import Problem, Source
+from patentpool.io.readers import FileUnreadable, normalize_header, read_text
+
+ReportKey = tuple[str, str, Period]  # (programme, licensee, period)
+_MOD = 1 << 256
+
+
+def _unguard(cell: str) -> str:
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@":
+        return cell[1:]
+    return cell
+
+
+def stream_rows(path: Path, display: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, stripped cells) of each non-blank CSV row, read as a stream."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            start = 1
+            for cells in reader:
+                line, start = start, reader.line_num + 1
+                stripped = [_unguard(c.strip()) for c in cells]
+                if any(stripped):
+                    yield line, stripped
+    except UnicodeDecodeError:
+        read_text(path, display)  # raises FileUnreadable with the exact line
+        raise
+    except csv.Error as exc:
+        raise FileUnreadable(Problem(display, start, "file", f"is not valid CSV: {exc}")) from exc
+    except OSError as exc:
+        raise FileUnreadable(
+            Problem(display, 0, "file", f"cannot be read: {exc.strerror}")
+        ) from exc
+
+
+@dataclass
+class ReportScan:
+    """What the first pass learnt of one report."""
+
+    checksum: int = 0
+    lines: int = 0
+    units: int = 0
+    file: str = ""
+    line: int = 0  # where the report's first line is
+
+    def digest(self) -> str:
+        return f"{self.checksum:064x}"
+
+
+@dataclass
+class SalesScan:
+    file: str
+    path: Path
+    reports: dict[ReportKey, ReportScan] = field(default_factory=dict)
+    lines: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SalesRules:
+    """What a sales line is checked against."""
+
+    programs: Mapping[str, Program]
+    licensees: frozenset[str]
+
+
+def _units(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        clean = text.replace(",", "").replace("_", "")
+        if not clean:
+            raise ValueError("is required") from None
+        try:
+            number = Decimal(clean)
+        except InvalidOperation:
+            raise ValueError(f"not a whole number of units: {text!r}") from None
+        if number != number.to_integral_value():
+            raise ValueError(f"units must be a whole number, not {clean}") from None
+        value = int(number)
+    if value < 0:
+        raise ValueError(f"units must not be negative ({value})")
+    return value
+
+
+def _money(text: str) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        number = Decimal(text.replace(",", "").replace("_", ""))
+    except InvalidOperation:
+        raise ValueError(f"not a number: {text!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"not a number: {text!r}")
+    if number < 0:
+        raise ValueError(f"must not be negative ({number})")
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    index: Mapping[str, int]
+    width: int
+
+
+def _header(cells: list[str], source: Source, problems: list[Problem]) -> _Header | None:
+    names = [normalize_header(c) for c in cells]
+    missing = [c for c in SALES_REQUIRED if c not in names]
+    for column in missing:
+        problems.append(Problem.at(source, column, "required column is missing"))
+    for name in names:
+        if name and name not in SALES_COLUMNS:
+            problems.append(Problem.at(source, name, "unknown column (see docs/royalties.md)"))
+    if missing:
+        return None
+    return _Header({n: i for i, n in enumerate(names) if n}, len(names))
+
+
+class _LineChecker:
+    """Checks one line; caches what repeats (periods, countries, schedules)."""
+
+    def __init__(self, rules: SalesRules) -> None:
+        self.rules = rules
+        self.periods: dict[str, Period | str] = {}
+        self.countries: dict[str, str | None] = {}
+        self.rates: dict[tuple[str, Period], Mapping[str, Rate] | str] = {}
+        self.only = next(iter(rules.programs)) if len(rules.programs) == 1 else None
+
+    def period(self, text: str) -> Period:
+        found = self.periods.get(text)
+        if found is None:
+            try:
+                found = Period.parse(text)
+            except InvalidInput:
+                found = f"not a period in YYYYQn form (e.g. 2026Q1): {text!r}"
+            self.periods[text] = found
+        if isinstance(found, str):
+            raise ValueError(found)
+        return found
+
+    def country(self, text: str) -> str:
+        if text not in self.countries:
+            try:
+                self.countries[text] = normalize_country(text)
+            except ValueError:
+                self.countries[text] = None
+        code = self.countries[text]
+        if code is None:
+            raise ValueError(f"unknown country code {text.strip()!r}")
+        return code
+
+    def program(self, written: str) -> str:
+        if written:
+            if written not in self.rules.programs:
+                raise ValueError(f"unknown programme {written!r}")
+            return written
+        if self.only is not None:
+            return self.only
+        if not self.rules.programs:
+            raise ValueError(
+                "no licensing programme exists yet; "
+                "import one (licensing YAML) first or with this file"
+            )
+        raise ValueError(
+            f"several programmes exist ({', '.join(sorted(self.rules.programs))}); "
+            "add a program column"
+        )
+
+    def rates_for(self, program: str, period: Period) -> Mapping[str, Rate]:
+        key = (program, period)
+        if key not in self.rates:
+            try:
+                self.rates[key] = self.rules.programs[program].schedule_for(period).categories
+            except InvalidInput as exc:
+                self.rates[key] = str(exc).partition(": ")[2] or str(exc)
+        found = self.rates[key]
+        if isinstance(found, str):
+            raise ValueError(found)
+        return found
+
+
+LineSink = Callable[[ReportKey, int, tuple[str, str, str, int, Decimal | None]], None]
+
+
+def _lines(
+    path: Path, display: str, rules: SalesRules, problems: list[Problem], sink: LineSink | None
+) -> SalesScan:
+    scan = SalesScan(display, path)
+    check = _LineChecker(rules)
+    rows = stream_rows(path, display)
+    first = next(rows, None)
+    if first is None:
+        problems.append(Problem(display, 1, "file", "is empty (a header line is required)"))
+        return scan
+    header = _header(first[1], Source(display, first[0]), problems)
+    if header is None:
+        return scan
+    ix = header.index
+    i_lic, i_per, i_sale, i_made = (
+        ix["licensee"],
+        ix["period"],
+        ix["country_of_sale"],
+        ix["country_of_manufacture"],
+    )
+    i_cat, i_units = ix["category"], ix["units"]
+    i_net, i_prog = ix.get("net_sales"), ix.get("program")
+    width = header.width
+    for line, cells in rows:
+        scan.lines += 1
+        if len(cells) > width and any(cells[width:]):
+            problems.append(Problem(display, line, "row", "has more cells than the header"))
+            continue
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        bad: list[tuple[str, str]] = []
+        licensee = cells[i_lic]
+        if not licensee:
+            bad.append(("licensee", "must not be empty"))
+        elif licensee not in rules.licensees:
+            bad.append(("licensee", f"unknown licensee {licensee!r}"))
+        try:
+            period: Period | None = check.period(cells[i_per])
+        except ValueError as exc:
+            bad.append(("period", str(exc)))
+            period = None
+        values: list[Any] = []
+        for name, i in (("country_of_sale", i_sale), ("country_of_manufacture", i_made)):
+            try:
+                values.append(check.country(cells[i]))
+            except ValueError as exc:
+                bad.append((name, str(exc)))
+        category = cells[i_cat]
+        if not category:
+            bad.append(("category", "must not be empty"))
+        try:
+            units = _units(cells[i_units])
+        except ValueError as exc:
+            bad.append(("units", str(exc)))
+            units = 0
+        net: Decimal | None = None
+        if i_net is not None:
+            try:
+                net = _money(cells[i_net])
+            except ValueError as exc:
+                bad.append(("net_sales", str(exc)))
+        program = None
+        try:
+            program = check.program(cells[i_prog] if i_prog is not None else "")
+        except ValueError as exc:
+            bad.append(("program", str(exc)))
+        if program is not None and period is not None and category:
+            try:
+                rate = check.rates_for(program, period).get(category)
+            except ValueError as exc:
+                bad.append(("period", str(exc)))
+            else:
+                if rate is None:
+                    known = ", ".join(sorted(check.rates_for(program, period)))
+                    bad.append(
+                        ("category", f"unknown category {category!r} in {program} (known: {known})")
+                    )
+                elif isinstance(rate, PercentRate) and net is None:
+                    message = (
+                        f"is required: {category} is charged a percent of the net selling price"
+                    )
+                    bad.append(("net_sales", message))
+        if bad:
+            problems.extend(Problem(display, line, f, m) for f, m in bad)
+            continue
+        assert program is not None
+        assert period is not None
+        key = (program, licensee, period)
+        record = (values[0], values[1], category, units, net)
+        report = scan.reports.get(key)
+        if report is None:
+            report = scan.reports[key] = ReportScan(file=display, line=line)
+        canonical = (
+            f"{record[0]}|{record[1]}|{category}|{units}|{'' if net is None else format(net, 'f')}"
+        )
+        report.checksum = (
+            report.checksum + int.from_bytes(hashlib.sha256(canonical.encode()).digest(), "big")
+        ) % _MOD
+        report.lines += 1
+        report.units += units
+        if sink is not None:
+            sink(key, line, record)
+    if not scan.lines:
+        problems.append(Problem(display, first[0], "file", "has a header but no rows"))
+    return scan
+
+
+def scan_sales(path: Path, display: str, rules: SalesRules, problems: list[Problem]) -> SalesScan:
+    """First pass: check every line, checksum every report; nothing is kept but the sums."""
+    try:
+        return _lines(path, display, rules, problems, None)
+    except FileUnreadable as exc:
+        problems.append(exc.problem)
+        return SalesScan(display, path)
+
+
+def write_sales(path: Path, display: str, rules: SalesRules, sink: LineSink) -> None:
+    """Second pass over a file the first pass found clean: hand every line to ``sink``."""
+    problems: list[Problem] = []
+    _lines(path, display, rules, problems, sink)
+    if problems:  # pragma: no cover - the file changed between the two passes
+        raise InvalidInput(f"{display} changed while it was being imported; import it again")
