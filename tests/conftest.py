@@ -11,10 +11,6 @@ from pgserver import PostgresServer, PostgresUnavailable, missing_postgres
 from patentpool.storage.engine import dispose_all
 from patentpool.storage.migrate import upgrade
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
-SHARED_DATA = ROOT.parent / "shared" / "data"
-
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresServer]:

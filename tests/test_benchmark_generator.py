@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 import yaml
-from conftest import ROOT
+from paths import ROOT
 
 from patentpool.core.countries import is_country
 from patentpool.core.numbers import normalize

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import click
 from click.testing import CliRunner
-from conftest import ROOT
+from paths import ROOT
 
 from patentpool.cli import cli
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import SAMPLES
+from paths import SAMPLES
 
 from patentpool.core.register import CountBy, count_declarations
 from patentpool.io.importer import import_paths

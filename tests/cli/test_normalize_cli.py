@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SHARED_DATA
+from paths import SHARED_DATA
 
 from patentpool.cli import cli
 
