@@ -62,7 +62,7 @@ def step_register(state: DemoState) -> list[str]:
     from patentpool.storage.repository import load_register
 
     upgrade(state.url)
-    with session_for(state.url) as session:
+    with session_for(state.url, lock="import") as session:
         folder = state.samples / "igrs-v1"
         import_paths(session, [folder / "alliance.yaml", folder / "patents.csv"])
         register = load_register(session)
@@ -103,7 +103,7 @@ def step_licensing(state: DemoState) -> list[str]:
         folder / "payments.csv",
     ]
     period = Period.parse("2026Q1")
-    with session_for(state.url) as session:
+    with session_for(state.url, lock="import") as session:
         summary = import_paths(session, files)
         result = royalties(session, "igrs-v1", period)
         run = run_distribution(session, "igrs-v1", period)

@@ -12,6 +12,15 @@ from patentpool.storage.engine import dispose_all
 from patentpool.storage.migrate import upgrade
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--snapshot-update",
+        action="store_true",
+        default=False,
+        help="Rewrite the report snapshots in tests/__snapshots__ instead of comparing.",
+    )
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresServer]:
     """One PostgreSQL server for the session; skipped without one, a failure under CI=true."""

@@ -62,10 +62,11 @@ def _register_commands() -> None:
         licensing,
         numbers,
         register,
+        report,
     )
 
     for module in (
-        db, importing, register, history, audit, numbers, exporting, licensing, compare, demo
+        db, importing, register, history, audit, numbers, exporting, licensing, compare, report, demo
     ):
         for command in module.COMMANDS:
             cli.add_command(command)

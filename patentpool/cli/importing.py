@@ -27,7 +27,7 @@ def import_(app: App, paths: tuple[str, ...]) -> None:
     from patentpool.storage.engine import session_for
 
     try:
-        with session_for(app.url) as session:
+        with session_for(app.url, lock="import") as session:
             summary = import_paths(session, paths)
     except ImportFailed as exc:
         for problem in exc.problems:

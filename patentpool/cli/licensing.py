@@ -357,7 +357,7 @@ def distribute_cmd(
     """
     from patentpool.services.distributions import run_distribution
 
-    with session_for(app.url) as session:
+    with session_for(app.url, lock=f"distribute:{program}:{period}") as session:
         run = run_distribution(session, program, period, policy, params, basis)
     if fmt == "json":
         click.echo(run.text)

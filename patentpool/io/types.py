@@ -62,6 +62,11 @@ def parse_optional_text(value: Any) -> Any:
 
 
 def parse_country(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(
+            f"YAML read a country code as {str(value).lower()}: write it in quotes "
+            '(e.g. "NO" for Norway)'
+        )
     if not isinstance(value, str):
         raise ValueError(f"not a country code: {value!r}")
     return normalize_country(value)

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
@@ -52,10 +52,19 @@ def _sqlite_file(url: str) -> Path | None:
 
 
 def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # patentpool begins transactions itself (see _on_sqlite_begin), so the driver must not
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={int(busy_timeout() * 1000)}")
     cur.close()
+
+
+def _on_sqlite_begin(conn: Connection) -> None:
+    """Writers take SQLite's write lock at once (BEGIN IMMEDIATE), so two writers queue up
+    instead of failing when both try to upgrade a read lock."""
+    mode = conn.get_execution_options().get("patentpool_lock")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode else "BEGIN")
 
 
 _ENGINES: dict[str, Engine] = {}
@@ -87,6 +96,7 @@ def make_engine(url: str) -> Engine:
         raise DatabaseError(f"cannot open {safe_url(url)}: {exc}") from exc
     if parsed.drivername.startswith("sqlite"):
         event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
     _ENGINES[url] = engine
     return engine
 
@@ -147,14 +157,28 @@ def require_schema(engine: Engine) -> None:
 
 
 @contextmanager
-def session_for(url: str, *, check_schema: bool = True) -> Iterator[Session]:
-    """A session in one transaction: committed when the block ends, rolled back on error."""
+def session_for(
+    url: str, *, check_schema: bool = True, lock: str | None = None
+) -> Iterator[Session]:
+    """A session in one transaction: committed when the block ends, rolled back on error.
+
+    ``lock`` names what the transaction changes (``"import"``, ``"distribute:P:2026Q1"``):
+    transactions with the same name run one after the other - on PostgreSQL through a
+    transaction-level advisory lock, on SQLite through its single write lock.
+    """
     engine = make_engine(url)
     if check_schema:
         require_schema(engine)
     with Session(engine) as session:
         try:
             with session.begin():
+                if lock is not None:
+                    connection = session.connection(execution_options={"patentpool_lock": lock})
+                    if connection.dialect.name == "postgresql":
+                        connection.exec_driver_sql(
+                            "SELECT pg_advisory_xact_lock(hashtext(%(name)s))",
+                            {"name": f"patentpool:{lock}"},
+                        )
                 yield session
         except OperationalError as exc:
             if _is_locked(exc):

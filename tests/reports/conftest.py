@@ -37,15 +37,6 @@ _MASKS = (
 )
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--snapshot-update",
-        action="store_true",
-        default=False,
-        help="Rewrite the report snapshots in tests/__snapshots__ instead of comparing.",
-    )
-
-
 def mask(text: str) -> str:
     """``text`` with the values that change from run to run replaced by placeholders."""
     for pattern, replacement in _MASKS:
