@@ -85,7 +85,7 @@ def test_import_killed_halfway_leaves_the_register_as_before(pool: str, tmp_path
     process.wait()
     assert snapshot(pool) == before
     done = cli(pool, "import", str(sales_dir))
-    out, err = done.communicate(timeout=120)
+    _out, err = done.communicate(timeout=120)
     assert done.returncode == 0, err
     assert snapshot(pool)[-1] == 400_000
 

@@ -28,11 +28,19 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+        return f"{self.file}:{self.line}: {_shown(self.field)}: {self.message}"
 
     @classmethod
     def at(cls, source: Source, field: str, message: str) -> Problem:
         return cls(source.file, source.line, field, message)
+
+
+def _shown(field: str) -> str:
+    """A field as written, or quoted when it is blank or holds a space at an end, a line break
+    or another invisible character (a YAML key or CSV column written so)."""
+    if field and field == field.strip() and field.isprintable():
+        return field
+    return repr(field)
 
 
 class ImportFailed(PatentpoolError):
