@@ -162,8 +162,75 @@ def step_regimes(state: DemoState) -> list[str]:
     ]
 
 
+def step_reports(state: DemoState) -> list[str]:
+    """Every report for the IGRS sample, written into the demo folder."""
+    from patentpool.core import regimes
+    from patentpool.core.periods import Period
+    from patentpool.io.scenario import load_scenario
+    from patentpool.reports.compare import compare_context
+    from patentpool.reports.distribution import distribution_context
+    from patentpool.reports.errors import MissingDependency
+    from patentpool.reports.invoice import PaymentTerms, invoice_context
+    from patentpool.reports.license import license_context
+    from patentpool.reports.member import member_context
+    from patentpool.reports.pool import pool_context
+    from patentpool.reports.render import render
+    from patentpool.services.distributions import latest_distributions
+    from patentpool.services.royalties import royalties
+    from patentpool.storage.licensing_repo import load_licensees, load_programs
+    from patentpool.storage.repository import load_register
+
+    period = Period.parse("2026Q1")
+    with session_for(state.url) as session:
+        register = load_register(session)
+        licensees = load_licensees(session)
+        program = load_programs(session)["igrs-v1"][0]
+        runs = latest_distributions(session, "igrs-v1")
+        due = royalties(session, "igrs-v1", period, "example-home").licensees[0]
+    scenario = load_scenario(state.samples / "regimes" / "igrs.yaml", today=DEMO_DATE).scenario(
+        register
+    )
+    home = licensees["example-home"]
+    terms = PaymentTerms(DEMO_DATE, 30, "IGRS-2026Q1-0001", None, "IGRS Industry Alliance")
+    contexts = {
+        "pool": ("pool", pool_context(register, [program], DEMO_DATE)),
+        "member-lenovo": ("member", member_context(register, "lenovo", runs, None, DEMO_DATE)),
+        "license-example-home": (
+            "license",
+            license_context(register, program, home, register.alliance, DEMO_DATE),
+        ),
+        "distribution-2026Q1": ("distribution", distribution_context(runs[0], program, register)),
+        "invoice-example-home-2026Q1": (
+            "invoice",
+            invoice_context(due, program, home, period, terms),
+        ),
+        "compare-igrs": ("compare", compare_context(scenario, regimes.compare(scenario))),
+    }
+    folder = state.folder / "reports"
+    folder.mkdir(exist_ok=True)
+    lines = [f"Reports for the IGRS sample (illustrative), in {folder}:"]
+    for name, (kind, context) in contexts.items():
+        formats = ["html", "md", "pdf", "docx"] if kind == "license" else ["html", "md"]
+        written = []
+        for fmt in formats:
+            try:
+                result = render(kind, context, fmt)
+            except MissingDependency as exc:
+                lines.append(f"  ({name}.{fmt} skipped: {exc})")
+                continue
+            path = folder / f"{name}.{fmt}"
+            if isinstance(result, bytes):
+                path.write_bytes(result)
+            else:
+                path.write_text(result, encoding="utf-8")
+            state.outputs.append(path)
+            written.append(path.name)
+        lines.append(f"  {', '.join(written)}")
+    return lines
+
+
 #: The demo's steps, in order; later capabilities append theirs.
-STEPS: list[DemoStep] = [step_register, step_licensing, step_regimes]
+STEPS: list[DemoStep] = [step_register, step_licensing, step_regimes, step_reports]
 
 
 def run_demo(folder: Path, samples: Path | None = None) -> DemoState:

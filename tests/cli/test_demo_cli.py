@@ -21,6 +21,11 @@ def test_demo_builds_and_can_run_again(tmp_path: Path) -> None:
     assert f"The demo database is {folder / 'patentpool.db'}" in result.stdout
     assert "Open (GSM-style) versus closed (CDMA-style) licensing for IGRS 1.0" in result.stdout
     assert "collected 1,096,896.52, admin fee 109,689.65" in result.stdout
+    assert (
+        "license-example-home.html, license-example-home.md, license-example-home.pdf"
+        in result.stdout
+    )
+    assert (folder / "reports" / "pool.html").is_file()
     again = CliRunner().invoke(cli, ["demo", "--dir", str(folder)])
     assert again.exit_code == 0, again.output
 

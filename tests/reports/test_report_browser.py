@@ -66,10 +66,48 @@ def test_a_page_with_an_error_is_caught(browser: Browser, tmp_path: Path) -> Non
     """The check can fail: a page that breaks its own policy is reported."""
     page = tmp_path / "broken.html"
     page.write_text(
-        "<!doctype html><meta http-equiv=\"Content-Security-Policy\" content=\"img-src 'none'\">"
+        '<!doctype html><meta http-equiv="Content-Security-Policy" content="img-src \'none\'">'
         '<div style="width:2000px">wide</div><img src="data:image/png;base64,AAAA">',
         encoding="utf-8",
     )
     loaded = browser.load(page.as_uri(), 390)
     assert loaded.errors
     assert loaded.scroll_width > loaded.inner_width
+
+
+#: Figures each report of the demo must show (the IGRS sample, illustrative).
+DEMO_FIGURES = {
+    "pool.html": ["Pool report", "204"],
+    "member-lenovo.html": ["Member statement", "$309,125.38"],
+    "license-example-home.html": ["Licence summary", "Example Home Appliances GmbH"],
+    "distribution-2026Q1.html": ["$1,096,896.52", "$109,689.65", "$987,206.87"],
+    "invoice-example-home-2026Q1.html": ["$35,100.00"],
+    "compare-igrs.html": ["Licensing regimes compared", "open (GSM-style)"],
+}
+
+
+@pytest.fixture(scope="module")
+def demo_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from patentpool.demo import run_demo
+    from patentpool.storage.engine import dispose_all
+
+    folder = tmp_path_factory.mktemp("demo") / "demo"
+    run_demo(folder)
+    dispose_all()
+    return folder / "reports"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", sorted(DEMO_FIGURES))
+def test_demo_report_in_chromium(
+    name: str, width: int, browser: Browser, demo_reports: Path
+) -> None:
+    page = demo_reports / name
+    assert page.is_file(), sorted(p.name for p in demo_reports.iterdir())
+    loaded = browser.load(page.as_uri(), width, SCREENSHOTS / f"demo-{page.stem}-{width}.png")
+    assert loaded.errors == []
+    assert loaded.scroll_width <= loaded.inner_width, (
+        f"{name} is {loaded.scroll_width}px wide in a {width}px viewport"
+    )
+    for figure in DEMO_FIGURES[name]:
+        assert figure in loaded.text, figure
