@@ -117,7 +117,9 @@ def pool(app: App, /, as_of: dt.datetime | None, **options: Any) -> None:
     """Counts per standard version, member and office; awaiting evaluation; double dipping;
     the expiry timeline and what it does to shares.
 
-    Example: patentpool report pool --as-of 2026-03-31 -o pool.html
+    \b
+    Example:
+      patentpool report pool --as-of 2026-03-31 -o pool.html
     """
     from patentpool.reports.pool import pool_context
 
@@ -137,7 +139,9 @@ def member(app: App, /, member_id: str, as_of: dt.datetime | None, **options: An
     """A member's own statement: its patents, counts, share and amount per run, and what
     changed; other members only as totals.
 
-    Example: patentpool report member --member acme --format pdf -o acme.pdf
+    \b
+    Example:
+      patentpool report member --member acme --format pdf -o acme.pdf
     """
     from patentpool.reports.member import member_context
 
@@ -164,7 +168,9 @@ def license_(
     """The licence for lawyers: parties, standard, term, rates in plain words, FRAND
     undertaking, and the licensed patents by country.
 
-    Example: patentpool report license --licensee zeta --program igx-1 --format docx -o l.docx
+    \b
+    Example:
+      patentpool report license --licensee zeta --program igx-1 --format docx -o l.docx
     """
     from patentpool.reports.license import license_context
 
@@ -186,7 +192,9 @@ def distribution(app: App, /, program_id: str, period: str, **options: Any) -> N
     """One distribution run: collected, fee, distributable, each member's basis, share and
     amount, and the rule written out.
 
-    Example: patentpool report distribution --program igx-1 --period 2026Q1 -o d.html
+    \b
+    Example:
+      patentpool report distribution --program igx-1 --period 2026Q1 -o d.html
     """
     from patentpool.reports.distribution import distribution_context
 
