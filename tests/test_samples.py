@@ -51,7 +51,9 @@ def test_igrs_sample_counts(sqlite_url: str) -> None:
     ("register", "scenario", "holders"),
     [("igrs-v1", "igrs.yaml", 9), ("gsm", "gsm.yaml", 12), ("cdma", "cdma.yaml", 4)],
 )
-def test_register_backed_regime_samples(sqlite_url: str, register: str, scenario: str, holders: int) -> None:
+def test_register_backed_regime_samples(
+    sqlite_url: str, register: str, scenario: str, holders: int
+) -> None:
     import json
 
     from click.testing import CliRunner
@@ -62,7 +64,8 @@ def test_register_backed_regime_samples(sqlite_url: str, register: str, scenario
     with session_for(sqlite_url) as session:
         import_paths(session, [folder / "alliance.yaml", folder / "patents.csv"])
     result = CliRunner().invoke(
-        cli, ["--db", sqlite_url, "compare", str(SAMPLES / "regimes" / scenario), "--format", "json"]
+        cli,
+        ["--db", sqlite_url, "compare", str(SAMPLES / "regimes" / scenario), "--format", "json"],
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -72,3 +75,33 @@ def test_register_backed_regime_samples(sqlite_url: str, register: str, scenario
     # a pool of complements prices below the independent stack and sells more
     assert open_["quantity"] >= closed["quantity"]
     assert abs(sum(open_["members"].values()) - open_["holders_income"]) < 1e-6
+
+
+def test_igrs_counts_json_through_the_cli(sqlite_url: str) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from patentpool.cli import cli
+
+    folder = SAMPLES / "igrs-v1"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", sqlite_url, "import", str(folder)]).exit_code == 0
+    args = [
+        "--db",
+        sqlite_url,
+        "counts",
+        "--standard",
+        "IGRS",
+        "--version",
+        "1.0",
+        "--format",
+        "json",
+    ]
+    early = json.loads(runner.invoke(cli, [*args, "--as-of", "2026-03-31"]).stdout)
+    late = json.loads(runner.invoke(cli, [*args, "--as-of", "2028-12-31"]).stdout)
+    assert early["total"]["declared"] == late["total"]["declared"] == 204
+    assert sum(g["declared"] for g in early["groups"]) == 204
+    assert sum(g["in_force"] for g in early["groups"]) == early["total"]["in_force"]
+    assert early["total"]["in_force"] > late["total"]["in_force"]
+    assert early["total"]["essential"] < 204

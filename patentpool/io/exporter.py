@@ -101,6 +101,6 @@ def export_register(register: Register, folder: Path) -> list[Path]:
         writer = csv.DictWriter(fh, fieldnames=list(PATENT_COLUMNS), lineterminator="\n")
         writer.writeheader()
         for row in patent_rows(register):
-            writer.writerow({k: neutralise(v) if k == "title" else v for k, v in row.items()})
+            writer.writerow({k: neutralise(v) for k, v in row.items()})
     written.append(csv_path)
     return written

@@ -265,3 +265,28 @@ def test_audit_plain_list_and_csv(small_register: str, tmp_path: Path) -> None:
     agree.write_text("CN101000001B\nEP1000002B1\n", encoding="utf-8")
     code, out, _ = run(small_register, "audit", "--member", "lenovo", "--against", str(agree))
     assert (code, out) == (0, f"{agree} and the register agree on all 2 patents of lenovo\n")
+
+
+def test_export_guards_formula_cells_and_import_reads_them_back(
+    small_register: str, tmp_path: Path
+) -> None:
+    write(
+        tmp_path,
+        "patents.csv",
+        HEADER.rstrip("\n")
+        + ",title\n"
+        + "CN101000003B,tcl,=HYPERLINK(1),2007-03-01,,,pending,IGRS,1.0,media,declared,,@SUM(A1)\n",
+    )
+    assert run(small_register, "import", str(tmp_path / "patents.csv"))[0] == 0
+    out_dir = tmp_path / "export"
+    assert run(small_register, "export", str(out_dir))[0] == 0
+    text = (out_dir / "patents.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK(1)" in text
+    assert "'@SUM(A1)" in text
+    copy = f"sqlite:///{tmp_path / 'copy.db'}"
+    run(copy, "db", "upgrade")
+    assert run(copy, "import", str(out_dir))[0] == 0
+    assert (
+        run(copy, "patents", "list", "--format", "json")[1]
+        == run(small_register, "patents", "list", "--format", "json")[1]
+    )
