@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from patentpool.errors import InvalidInput
 
@@ -92,7 +92,7 @@ def is_whole_minor(amount: Decimal, currency: str) -> bool:
 
 
 def largest_remainder(
-    total: Decimal, weights: Mapping[K, Fraction], currency: str
+    total: Decimal, weights: Mapping[K, Fraction | int], currency: str
 ) -> dict[K, Decimal]:
     """Split ``total`` among ``weights`` (non-negative, not all zero) to the minor unit.
 
@@ -107,6 +107,9 @@ def largest_remainder(
         raise InvalidInput(f"amount: {total} is not a whole number of {currency} minor units")
     if any(w < 0 for w in weights.values()):
         raise InvalidInput("weights: a share cannot be negative")
+    if all(type(w) is int for w in weights.values()):
+        whole = cast("Mapping[K, int]", weights)
+        return _largest_remainder_int(total, units, whole, digits, currency)
     weight_sum = sum(weights.values(), Fraction(0))
     if not weights:
         if units != 0:
@@ -135,6 +138,44 @@ def largest_remainder(
     for entry in ranked[:left]:
         floors[entry[2]] += 1
     return {k: Decimal(v).scaleb(-digits) for k, v in floors.items()}
+
+
+def _largest_remainder_int(
+    total: Decimal, units: Fraction, weights: Mapping[K, int], digits: int, currency: str
+) -> dict[K, Decimal]:
+    """:func:`largest_remainder` for whole-number weights: every exact part is
+    ``units x w / sum`` over the same denominator, so remainders compare as integers."""
+    weight_sum = sum(weights.values())
+    if not weights:
+        if units != 0:
+            raise InvalidInput(f"amount: nobody to receive {total} {currency}")
+        return {}
+    if weight_sum == 0:
+        if units != 0:
+            raise InvalidInput(f"amount: nobody has a share of {total} {currency}")
+        return {k: Decimal(0).scaleb(-digits) for k in weights}
+    total_units = int(units)
+    floors: dict[K, int] = {}
+    ranked: list[tuple[int, object, K]] = []
+    plain = all(type(k) is int for k in weights)  # int keys sort as themselves
+    for k, w in weights.items():
+        down, rest = divmod(total_units * w, weight_sum)
+        floors[k] = down
+        if rest:
+            ranked.append((-rest, k if plain else _sort_key(k), k))
+    left = total_units - sum(floors.values())
+    if left:
+        ranked.sort(key=lambda r: (r[0], r[1]))
+        for entry in ranked[:left]:
+            floors[entry[2]] += 1
+    cache: dict[int, Decimal] = {}
+    out: dict[K, Decimal] = {}
+    for k, v in floors.items():
+        amount = cache.get(v)
+        if amount is None:
+            amount = cache[v] = Decimal(v).scaleb(-digits)
+        out[k] = amount
+    return out
 
 
 def _exact_ties(

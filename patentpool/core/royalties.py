@@ -16,15 +16,19 @@ Order of operations (docs/royalties.md works every step by hand):
    ``total_due`` is the sum of the rounded dues. Line amounts are the licensee's amounts split
    by largest remainder, so lines add up to their licensee exactly.
 
-All intermediate values are exact fractions.
+All intermediate values are exact: a line's gross is kept as an integer over a power of ten
+(rates, bounds, multipliers and net sales are decimals, so a scale with enough decimal places
+makes per-unit and percent royalties whole numbers), times the group's units of the quarter for
+tiered lines; licensee totals, cap cuts and discounts are :class:`~fractions.Fraction`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
@@ -63,6 +67,15 @@ class SalesLine:
     source: str | None = None  # where the line came from, e.g. "sales-2026Q1.csv:12"
 
     def __post_init__(self) -> None:
+        units_ = self.units
+        net = self.net_sales
+        if (
+            type(units_) is int
+            and units_ >= 0
+            and type(self.period) is Period
+            and (net is None or (type(net) is Decimal and net.is_finite() and net >= 0))
+        ):
+            return  # already what the fields hold: nothing to check or convert
         where = f" ({self.source})" if self.source else ""
         if isinstance(self.period, str):
             object.__setattr__(self, "period", Period.parse(self.period))
@@ -131,6 +144,13 @@ class LicenseeRoyalty:
     discount: Decimal
     due: Decimal
     lines: tuple[RoyaltyLine, ...]
+    #: the number of lines priced when ``lines`` was left out (``detail=False``)
+    line_count: int | None = None
+
+    @property
+    def priced_lines(self) -> int:
+        """How many sales lines were priced, whether kept in ``lines`` or not."""
+        return len(self.lines) if self.line_count is None else self.line_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,9 +161,13 @@ class RoyaltyResult:
     schedule_from: dt.date  # effective_from of the schedule applied
     licensees: tuple[LicenseeRoyalty, ...]
     total_due: Decimal
+    #: due by country, made ready when the lines were left out (``detail=False``)
+    by_country: Mapping[CountryCode, Decimal] | None = field(default=None, hash=False)
 
     def royalties_by_country(self) -> dict[CountryCode, Decimal]:
         """Due by the country where it was earned; adds up to ``total_due`` exactly."""
+        if self.by_country is not None:
+            return dict(self.by_country)
         out: dict[CountryCode, Decimal] = defaultdict(Decimal)
         for licensee in self.licensees:
             for line in licensee.lines:
@@ -160,14 +184,17 @@ class RoyaltyResult:
 
 @dataclass(slots=True)
 class _Priced:
+    """One line priced. Its gross (after region) is ``num / (scale x units of its tier key)``:
+    ``tier`` is None for per-unit and percent lines, whose gross is ``num / scale``."""
+
     line: SalesLine
-    rate: RateApplied | None
+    kind: str | None  # "per_unit", "percent", "tiers"; None when no counted patent is in force
     region: str | None
     multiplier: Decimal
     royalty_country: CountryCode | None
-    base_amount: Fraction  # before region; for tiers filled in once the group is known
+    num: int  # the gross, scaled (see the class docstring)
+    tier: tuple[str, Category] | None
     reason: str | None
-    gross: Fraction = Fraction(0)  # after region, set once the quarter is priced
 
 
 def _no_patent_reason(line: SalesLine, day: dt.date) -> str:
@@ -183,70 +210,176 @@ def _where(line: SalesLine) -> str:
     return f"{where} ({line.source})" if line.source else where
 
 
+def _digits(value: Decimal) -> int:
+    """Digits after the decimal point of ``value`` (0 for whole numbers)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _ten(digits: int) -> int:
+    return int(10**digits)
+
+
+def _scaled(value: Decimal, digits: int) -> int:
+    """``value x 10^digits`` as an exact integer (``digits`` is at least ``_digits(value)``)."""
+    return int(value.scaleb(digits))
+
+
+@dataclass(frozen=True, slots=True)
+class _Percent:
+    """A percent rate in integers: amounts at ``10^sub`` times ``percent`` give the royalty at
+    the quarter's base scale."""
+
+    rate: PercentRate
+    sub: int  # digits of net sales and bounds
+    percent: int  # the percent x 10^(base - sub - 2)
+    floor: int | None  # base_floor x 10^sub
+    cap: int | None
+
+
 class _QuarterPricing:
     """Prices the lines of one quarter under one schedule, with what every line shares
-    (rates as fractions, the region of each country, the countries with a patent in force)
-    computed once."""
+    (rates as integers at one decimal scale, the region of each country, the countries with a
+    patent in force) computed once.
 
-    def __init__(self, schedule: Schedule, countries: frozenset[CountryCode], day: dt.date) -> None:
+    Every per-unit and percent royalty of the quarter is a whole number of ``10^-digits``:
+    rates, bounds and net sales are decimals, so ``digits`` is chosen from their decimal
+    places, and the arithmetic is exact in integers.
+    """
+
+    def __init__(
+        self,
+        schedule: Schedule,
+        countries: frozenset[CountryCode],
+        day: dt.date,
+        net_digits: int,
+    ) -> None:
         self.schedule = schedule
         self.countries = countries
         self.day = day
         self.regions = {c: r for r in schedule.regions for c in r.countries}
+        self.mult_digits = max((_digits(r.multiplier) for r in schedule.regions), default=0)
+        base = 0
+        for rate in schedule.categories.values():
+            if isinstance(rate, PerUnitRate):
+                base = max(base, _digits(rate.per_unit))
+            elif isinstance(rate, TieredRate):
+                base = max(base, *(_digits(t.per_unit) for t in rate.tiers))
+            else:
+                bounds = [b for b in (rate.base_floor, rate.base_cap) if b is not None]
+                sub = max(net_digits, *(_digits(b) for b in bounds)) if bounds else net_digits
+                base = max(base, sub + _digits(rate.percent) + 2)
+        self.base_digits = base
+        #: the gross of a per-unit or percent line is ``num / scale``
+        self.scale = _ten(base + self.mult_digits)
+        self.multipliers = {r.id: _scaled(r.multiplier, self.mult_digits) for r in schedule.regions}
+        self.one = _ten(self.mult_digits)
         self.per_unit = {
-            category: (Fraction(rate.per_unit), RateApplied("per_unit", per_unit=rate.per_unit))
-            for category, rate in schedule.categories.items()
-            if isinstance(rate, PerUnitRate)
+            c: _scaled(r.per_unit, base)
+            for c, r in schedule.categories.items()
+            if isinstance(r, PerUnitRate)
         }
-        self.percent = {
-            category: Fraction(rate.percent) / 100
-            for category, rate in schedule.categories.items()
-            if isinstance(rate, PercentRate)
-        }
+        self.percent: dict[Category, _Percent] = {}
+        for c, r in schedule.categories.items():
+            if isinstance(r, PercentRate):
+                sub = base - _digits(r.percent) - 2
+                self.percent[c] = _Percent(
+                    r,
+                    sub,
+                    _scaled(r.percent, base - sub - 2),
+                    None if r.base_floor is None else _scaled(r.base_floor, sub),
+                    None if r.base_cap is None else _scaled(r.base_cap, sub),
+                )
 
-    def price(self, line: SalesLine) -> _Priced:
-        rate = self.schedule.categories.get(line.category)
+    def price(self, line: SalesLine, group: str) -> _Priced:
+        category = line.category
+        rate = self.schedule.categories.get(category)
         if rate is None:
-            raise UnknownCategory(line.category, sorted(self.schedule.categories), _where(line))
-        if isinstance(rate, PercentRate) and line.net_sales is None:
+            raise UnknownCategory(category, sorted(self.schedule.categories), _where(line))
+        net = line.net_sales
+        if net is None and isinstance(rate, PercentRate):
             raise InvalidInput(
-                f"net_sales: category {line.category!r} is charged a percent of the price, "
+                f"net_sales: category {category!r} is charged a percent of the price, "
                 f"so net_sales is required {_where(line)}"
             )
         region = self.regions.get(line.country_of_sale)
-        multiplier = region.multiplier if region else _ONE
-        region_id = region.id if region else None
+        if region is None:
+            multiplier, region_id, mult = _ONE, None, self.one
+        else:
+            multiplier, region_id = region.multiplier, region.id
+            mult = self.multipliers[region_id]
         if line.country_of_sale in self.countries:
             royalty_country: CountryCode | None = line.country_of_sale
         elif line.country_of_manufacture in self.countries:
             royalty_country = line.country_of_manufacture
         else:
             reason = _no_patent_reason(line, self.day)
-            return _Priced(line, None, region_id, multiplier, None, Fraction(0), reason)
+            return _Priced(line, None, region_id, multiplier, None, 0, None, reason)
+        units = line.units
+        per_unit = self.per_unit.get(category)
+        if per_unit is not None:
+            return _Priced(
+                line, "per_unit", region_id, multiplier, royalty_country,
+                units * per_unit * mult, None, None,
+            )  # fmt: skip
+        percent = self.percent.get(category)
+        if percent is not None:
+            assert net is not None
+            amount = 0
+            if units:
+                total = _scaled(net, percent.sub)
+                if percent.floor is not None and total < percent.floor * units:
+                    total = percent.floor * units
+                elif percent.cap is not None and total > percent.cap * units:
+                    total = percent.cap * units
+                amount = total * percent.percent * mult
+            return _Priced(
+                line, "percent", region_id, multiplier, royalty_country, amount, None, None
+            )
+        # tiers: the amount is known once the group's quarter is known
+        return _Priced(
+            line, "tiers", region_id, multiplier, royalty_country, units * mult,
+            (group, category), None,
+        )  # fmt: skip
+
+    def applied(self, item: _Priced, tiers: dict[tuple[str, Category], _TierKey]) -> RateApplied:
+        """How ``item`` was priced, in the exact values an invoice prints."""
+        line = item.line
+        rate = self.schedule.categories[line.category]
         if isinstance(rate, PerUnitRate):
-            per_unit, applied = self.per_unit[line.category]
-            amount = line.units * per_unit
-        elif isinstance(rate, PercentRate):
-            assert line.net_sales is not None
-            if line.units == 0:
-                applied = RateApplied("percent", percent=rate.percent)
-                amount = Fraction(0)
+            return RateApplied("per_unit", per_unit=rate.per_unit)
+        if isinstance(rate, PercentRate):
+            if line.units == 0 or line.net_sales is None:
+                return RateApplied("percent", percent=rate.percent)
+            percent = self.percent[line.category]
+            total = _scaled(line.net_sales, percent.sub)
+            price = Fraction(total, _ten(percent.sub) * line.units)
+            # the same clamp as PercentRate.base, compared in integers
+            if percent.floor is not None and total < percent.floor * line.units:
+                base, clamped = Fraction(percent.floor, _ten(percent.sub)), "floor"
+            elif percent.cap is not None and total > percent.cap * line.units:
+                base, clamped = Fraction(percent.cap, _ten(percent.sub)), "cap"
             else:
-                price = Fraction(line.net_sales) / line.units
-                base = rate.base(price)
-                clamped = None if base == price else ("floor" if base > price else "cap")
-                applied = RateApplied(
-                    "percent", percent=rate.percent, unit_price=price, base=base, clamped=clamped
-                )
-                amount = line.units * base * self.percent[line.category]
-        else:
-            applied = _TIERS  # completed once the group's quarter is known
-            amount = Fraction(0)
-        return _Priced(line, applied, region_id, multiplier, royalty_country, amount, None)
+                base, clamped = price, None
+            return RateApplied(
+                "percent", percent=rate.percent, unit_price=price, base=base, clamped=clamped
+            )
+        assert item.tier is not None
+        key = tiers[item.tier]
+        share = Fraction(line.units, key.units) if key.units else Fraction(0)
+        return RateApplied("tiers", tiers=key.slices, tier_share=share)
 
 
 _ONE = Decimal(1)
-_TIERS = RateApplied("tiers")
+
+
+@dataclass(frozen=True, slots=True)
+class _TierKey:
+    """One group's tiered category in one quarter."""
+
+    units: int  # the group's units of the quarter in the category
+    slices: tuple[TierSlice, ...]
+    total: int  # the royalty of those units before region, x 10^base
 
 
 @dataclass(slots=True)
@@ -257,6 +390,22 @@ class _Year:
     gross: dict[str, Fraction]  # cumulative gross (for the annual cap)
 
 
+@dataclass(slots=True)
+class _Quarter:
+    """One quarter priced: the lines, the tier keys, and each group's cap cut rate."""
+
+    pricing: _QuarterPricing
+    priced: list[_Priced]
+    tiers: dict[tuple[str, Category], _TierKey]
+    cut_rates: dict[str, Fraction]
+
+    def divisor(self, item: _Priced) -> int:
+        """``item``'s gross is ``item.num / self.divisor(item)``."""
+        if item.tier is None:
+            return self.pricing.scale
+        return self.pricing.scale * (self.tiers[item.tier].units or 1)
+
+
 def _price_quarter(
     lines: list[SalesLine],
     schedule: Schedule,
@@ -264,33 +413,40 @@ def _price_quarter(
     day: dt.date,
     groups: dict[LicenseeId, str],
     year: _Year,
-) -> tuple[list[_Priced], dict[str, Fraction]]:
-    """Price one quarter's lines; update ``year``; return the lines and each group's cap cut."""
-    pricing = _QuarterPricing(schedule, countries, day)
-    priced = [pricing.price(line) for line in lines]
-    tiered: dict[tuple[str, Category], list[_Priced]] = defaultdict(list)
+) -> _Quarter:
+    """Price one quarter's lines; update ``year``."""
+    net_digits = max((_digits(ln.net_sales) for ln in lines if ln.net_sales is not None), default=0)
+    pricing = _QuarterPricing(schedule, countries, day, net_digits)
+    priced = [pricing.price(line, groups[line.licensee]) for line in lines]
+    tier_units: dict[tuple[str, Category], int] = defaultdict(int)
     for item in priced:
-        if item.rate is not None and item.rate.kind == "tiers":
-            tiered[(groups[item.line.licensee], item.line.category)].append(item)
-    for key in sorted(tiered):
-        items = tiered[key]
+        if item.tier is not None:
+            tier_units[item.tier] += item.line.units
+    tiers: dict[tuple[str, Category], _TierKey] = {}
+    for key in sorted(tier_units):
         rate = schedule.categories[key[1]]
         assert isinstance(rate, TieredRate)
-        units = sum(i.line.units for i in items)
+        units = tier_units[key]
         before = year.units.get(key, 0)
         slices = rate.slices(before, units)
-        total = sum((s.amount for s in slices), Fraction(0))
+        total = sum(s.units * _scaled(s.per_unit, pricing.base_digits) for s in slices)
         year.units[key] = before + units
-        for item in items:
-            share = Fraction(item.line.units, units) if units else Fraction(0)
-            item.rate = RateApplied("tiers", tiers=slices, tier_share=share)
-            item.base_amount = total * share
-    group_gross: dict[str, Fraction] = defaultdict(Fraction)
-    multipliers = {m: Fraction(m) for m in {item.multiplier for item in priced}}
+        tiers[key] = _TierKey(units, slices, total)
+    # each group's gross: the per-unit and percent lines over ``scale``, and each tier key's
+    # lines over ``scale x units``; a tiered line's gross is total x units x multiplier / ...
+    plain: dict[str, int] = defaultdict(int)
+    tiered: dict[tuple[str, Category], int] = defaultdict(int)
     for item in priced:
-        m = item.multiplier
-        item.gross = item.base_amount if m == 1 else item.base_amount * multipliers[m]
-        group_gross[groups[item.line.licensee]] += item.gross
+        if item.tier is None:
+            plain[groups[item.line.licensee]] += item.num
+        else:
+            item.num *= tiers[item.tier].total
+            tiered[item.tier] += item.num
+    group_gross: dict[str, Fraction] = {g: Fraction(n, pricing.scale) for g, n in plain.items()}
+    for group in {groups[item.line.licensee] for item in priced}:
+        group_gross.setdefault(group, Fraction(0))
+    for key, n in tiered.items():
+        group_gross[key[0]] += Fraction(n, pricing.scale * (tiers[key].units or 1))
     cuts: dict[str, Fraction] = {}
     for group, gross in group_gross.items():
         earlier = year.gross.get(group, Fraction(0))
@@ -301,64 +457,111 @@ def _price_quarter(
             cuts[group] = max(Fraction(0), gross - room)
     # the cut as a fraction of each group's gross, the same for all its licensees and lines
     rates = {g: (cuts[g] / group_gross[g] if group_gross[g] else Fraction(0)) for g in cuts}
-    return priced, rates
+    return _Quarter(pricing, priced, tiers, rates)
 
 
 def _zero_reason(item: _Priced) -> str | None:
     if item.reason is not None:
         return item.reason
-    if item.gross != 0:
+    if item.num != 0:
         return None
     if item.line.units == 0:
         return "no units sold"
     if item.multiplier == 0:
         return f"region {item.region} multiplier is 0"
-    if item.rate is not None and item.rate.kind == "tiers":
+    if item.kind == "tiers":
         return "all units fall in tiers priced at 0"
     return "the rate is 0"
 
 
-def _licensee_result(
+def _weights(quarter: _Quarter, items: list[_Priced]) -> tuple[list[int], int]:
+    """The lines' grosses as integers over one common denominator, and that denominator."""
+    keys = {i.tier for i in items if i.tier is not None}
+    common = 1
+    for key in keys:
+        common = math.lcm(common, quarter.tiers[key].units or 1)
+    factors = {key: common // (quarter.tiers[key].units or 1) for key in keys}
+    weights = [i.num * common if i.tier is None else i.num * factors[i.tier] for i in items]
+    return weights, quarter.pricing.scale * common
+
+
+@dataclass(frozen=True, slots=True)
+class _Split:
+    """One licensee's amounts, and its lines' parts of them (largest remainder)."""
+
+    gross: Decimal
+    cap_reduction: Decimal
+    discount: Decimal
+    due: Decimal
+    weights: list[int]
+    denominator: int
+    gross_parts: dict[int, Decimal]
+    due_parts: dict[int, Decimal]
+
+
+def _split(
     licensee: Licensee,
     items: list[_Priced],
+    quarter: _Quarter,
     cut_rate: Fraction,
-    program: Program,
+    currency: str,
     schedule: Schedule,
-) -> LicenseeRoyalty:
-    currency = program.currency
-    items = sorted(items, key=lambda i: i.line.sort_key)
-    gross_exact = sum((i.gross for i in items), Fraction(0))
+    with_gross_parts: bool,
+) -> _Split:
+    weights, denominator = _weights(quarter, items)
+    gross_exact = Fraction(sum(weights), denominator)
     after_cap_exact = gross_exact * (1 - cut_rate)
     due_exact = after_cap_exact * schedule.discounts.factor(licensee)
     gross = round_money(gross_exact, currency)
     after_cap = round_money(after_cap_exact, currency)
     due = round_money(due_exact, currency)
-    weights = {n: i.gross for n, i in enumerate(items)}
-    gross_parts = largest_remainder(gross, weights, currency)
-    due_parts = largest_remainder(due, weights, currency)
-    lines = tuple(
-        RoyaltyLine(
-            line=i.line,
-            rate=i.rate,
-            region=i.region,
-            multiplier=i.multiplier,
-            royalty_country=i.royalty_country,
-            exact_gross=i.gross,
-            gross=gross_parts[n],
-            due=due_parts[n],
-            reason=_zero_reason(i),
+    keyed = dict(enumerate(weights))
+    gross_parts = largest_remainder(gross, keyed, currency) if with_gross_parts else {}
+    due_parts = largest_remainder(due, keyed, currency)
+    return _Split(
+        gross, gross - after_cap, after_cap - due, due, weights, denominator, gross_parts,
+        due_parts,
+    )  # fmt: skip
+
+
+def _licensee_result(
+    licensee: Licensee,
+    items: list[_Priced],
+    quarter: _Quarter,
+    cut_rate: Fraction,
+    program: Program,
+    schedule: Schedule,
+) -> LicenseeRoyalty:
+    split = _split(licensee, items, quarter, cut_rate, program.currency, schedule, True)
+    exact: dict[tuple[int, int], Fraction] = {}
+    lines = []
+    for n, i in enumerate(items):
+        key = (split.weights[n], split.denominator)
+        value = exact.get(key)
+        if value is None:
+            value = exact[key] = Fraction(*key)
+        lines.append(
+            RoyaltyLine(
+                line=i.line,
+                rate=None if i.kind is None else quarter.pricing.applied(i, quarter.tiers),
+                region=i.region,
+                multiplier=i.multiplier,
+                royalty_country=i.royalty_country,
+                exact_gross=value,
+                gross=split.gross_parts[n],
+                due=split.due_parts[n],
+                reason=_zero_reason(i),
+            )
         )
-        for n, i in enumerate(items)
-    )
     return LicenseeRoyalty(
         licensee=licensee.id,
         group=licensee.group_key,
         units=sum(i.line.units for i in items),
-        gross=gross,
-        cap_reduction=gross - after_cap,
-        discount=after_cap - due,
-        due=due,
-        lines=lines,
+        gross=split.gross,
+        cap_reduction=split.cap_reduction,
+        discount=split.discount,
+        due=split.due,
+        lines=tuple(lines),
     )
 
 
@@ -368,12 +571,17 @@ def compute_royalties(
     licensees: Iterable[Licensee],
     sales: Iterable[SalesLine],
     period: Period,
+    detail: bool = True,
 ) -> RoyaltyResult:
     """What each licensee with sales in ``period`` owes under ``program``.
 
     ``sales`` holds the lines of the year so far (earlier quarters drive tiers and the annual
     cap); lines of other years or of later quarters are ignored. Licensees appear in the
     result, sorted by id, when they reported at least one line for ``period``.
+
+    With ``detail=False`` the licensees' ``lines`` are left empty and the result carries
+    :meth:`RoyaltyResult.royalties_by_country` ready-made; every amount is the same as with
+    ``detail=True`` (the lines are priced and split the same way, only not kept).
     """
     index = {licensee.id: licensee for licensee in licensees}
     quarters = period.year_to_date()
@@ -386,30 +594,70 @@ def compute_royalties(
     groups = {lid: lic.group_key for lid, lic in index.items()}
     patents = counted_patents(register, program)
     year = _Year({}, {})
-    priced: list[_Priced] = []
-    cut_rates: dict[str, Fraction] = {}
     schedule = program.schedule_for(period)
+    last: _Quarter | None = None
     for quarter in quarters:
-        quarter_lines = sorted(by_quarter[quarter], key=lambda s: s.sort_key)
+        quarter_lines = by_quarter.pop(quarter)
         if not quarter_lines and quarter != period:
             continue
+        quarter_lines.sort(key=_SORT_KEY)
         day = quarter.last_day
         countries = countries_in_force(patents, day)
-        priced, cut_rates = _price_quarter(
+        last = _price_quarter(
             quarter_lines, program.schedule_for(quarter), countries, day, groups, year
         )
+    assert last is not None  # the period itself is always priced
     by_licensee: dict[LicenseeId, list[_Priced]] = defaultdict(list)
-    for item in priced:
+    for item in last.priced:
         by_licensee[item.line.licensee].append(item)
-    results = tuple(
-        _licensee_result(index[lid], items, cut_rates[groups[lid]], program, schedule)
-        for lid, items in sorted(by_licensee.items())
-    )
+    currency = program.currency
+    if detail:
+        results = tuple(
+            _licensee_result(index[lid], items, last, last.cut_rates[groups[lid]], program,
+                             schedule)
+            for lid, items in sorted(by_licensee.items())
+        )  # fmt: skip
+        by_country = None
+    else:
+        summary: list[LicenseeRoyalty] = []
+        countries_due: dict[CountryCode, Decimal] = defaultdict(Decimal)
+        for lid, items in sorted(by_licensee.items()):
+            licensee = index[lid]
+            split = _split(
+                licensee, items, last, last.cut_rates[groups[lid]], currency, schedule, False
+            )
+            for n, item in enumerate(items):
+                due = split.due_parts[n]
+                if item.royalty_country is not None and due:
+                    countries_due[item.royalty_country] += due
+            summary.append(
+                LicenseeRoyalty(
+                    licensee=lid,
+                    group=licensee.group_key,
+                    units=sum(i.line.units for i in items),
+                    gross=split.gross,
+                    cap_reduction=split.cap_reduction,
+                    discount=split.discount,
+                    due=split.due,
+                    lines=(),
+                    line_count=len(items),
+                )
+            )
+        results = tuple(summary)
+        by_country = dict(sorted(countries_due.items()))
     return RoyaltyResult(
         program=program.id,
         period=period,
-        currency=program.currency,
+        currency=currency,
         schedule_from=schedule.effective_from,
         licensees=results,
-        total_due=sum((r.due for r in results), round_money(0, program.currency)),
+        total_due=sum((r.due for r in results), round_money(0, currency)),
+        by_country=by_country,
     )
+
+
+def _sort_key(line: SalesLine) -> tuple[str, str, str, str, int, Decimal, str]:
+    return line.sort_key
+
+
+_SORT_KEY = _sort_key

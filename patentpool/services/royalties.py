@@ -43,13 +43,21 @@ def royalties(
     period: Period,
     licensee: str | None = None,
     context: ProgramContext | None = None,
+    detail: bool = True,
 ) -> RoyaltyResult:
-    """Royalties due for ``period``; tiers and caps count the year's earlier quarters."""
+    """Royalties due for ``period``; tiers and caps count the year's earlier quarters.
+
+    ``detail=False`` leaves out the priced lines (the licensees' ``lines`` are empty) and
+    keeps only what distributions need: every licensee's amounts, ``total_due`` and the
+    royalties by country, all identical to those of the detailed result.
+    """
     ctx = context or program_context(session, program_id)
     if licensee is not None and licensee not in ctx.licensees:
         raise NotFound("licensee", licensee)
     sales = licensing_repo.load_sales(session, program_id, period.year_to_date())
-    result = compute_royalties(ctx.program, ctx.register, ctx.licensees.values(), sales, period)
+    result = compute_royalties(
+        ctx.program, ctx.register, ctx.licensees.values(), sales, period, detail=detail
+    )
     if licensee is not None:
         from dataclasses import replace
 

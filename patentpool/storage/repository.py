@@ -55,41 +55,78 @@ def load_register(session: Session) -> Register:
         Standard(s.id, s.name, tuple(versions[s.id]))
         for s in session.scalars(select(StandardRow).order_by(StandardRow.id))
     )
+    # patents and declarations are read as plain column tuples: a register holds tens of
+    # thousands of them, and ORM objects would cost more than the values built from them
     states: dict[int, set[str]] = defaultdict(set)
     for pid, country in session.execute(select(ValidationRow.patent_id, ValidationRow.country)):
         states[pid].add(country)
+    statuses = {s.value: s for s in Status}
+    essentialities = {e.value: e for e in Essentiality}
     keys: dict[int, str] = {}
     patents = []
-    for p in session.scalars(select(PatentRow).order_by(PatentRow.key)):
-        keys[p.id] = p.key
+    patent_rows = session.execute(
+        select(
+            PatentRow.id,
+            PatentRow.key,
+            PatentRow.jurisdiction,
+            PatentRow.number,
+            PatentRow.owner_id,
+            PatentRow.filing_date,
+            PatentRow.kind,
+            PatentRow.family,
+            PatentRow.grant_date,
+            PatentRow.expiry_date,
+            PatentRow.status,
+            PatentRow.title,
+        ).order_by(PatentRow.key)
+    )
+    no_states: frozenset[str] = frozenset()
+    for pid, key, jur, number, owner, filed, kind, family, granted, expiry, status, title in (
+        patent_rows
+    ):
+        keys[pid] = key
+        found = states.get(pid)
         patents.append(
             Patent(
-                jurisdiction=p.jurisdiction,
-                number=p.number,
-                owner=p.owner_id,
-                filing_date=p.filing_date,
-                kind=p.kind,
-                family=p.family,
-                grant_date=p.grant_date,
-                expiry_date=p.expiry_date,
-                status=Status(p.status),
-                validated_states=frozenset(states[p.id]),
-                title=p.title,
+                jurisdiction=jur,
+                number=number,
+                owner=owner,
+                filing_date=filed,
+                kind=kind,
+                family=family,
+                grant_date=granted,
+                expiry_date=expiry,
+                status=statuses[status],
+                validated_states=frozenset(found) if found else no_states,
+                title=title,
             )
         )
+    declaration_rows = session.execute(
+        select(
+            DeclarationRow.patent_id,
+            DeclarationRow.standard_id,
+            DeclarationRow.version_id,
+            DeclarationRow.section,
+            DeclarationRow.essentiality,
+            DeclarationRow.evaluator,
+            DeclarationRow.evaluated_on,
+            DeclarationRow.declared_on,
+        )
+    )
     declarations = sorted(
         (
             Declaration(
-                patent=keys[d.patent_id],
-                standard=d.standard_id,
-                version=d.version_id,
-                section=d.section,
-                essentiality=Essentiality(d.essentiality),
-                evaluator=d.evaluator,
-                evaluated_on=d.evaluated_on,
-                declared_on=d.declared_on,
+                patent=keys[pid],
+                standard=standard,
+                version=version,
+                section=section,
+                essentiality=essentialities[essentiality],
+                evaluator=evaluator,
+                evaluated_on=evaluated_on,
+                declared_on=declared_on,
             )
-            for d in session.scalars(select(DeclarationRow))
+            for pid, standard, version, section, essentiality, evaluator, evaluated_on, declared_on
+            in declaration_rows
         ),
         key=lambda d: d.key,
     )

@@ -1,0 +1,322 @@
+"""Time each step of a quarter on SYNTHETIC data: imports, royalties, distributions, statements.
+
+    python benchmarks/run.py --size S|M|L [--seed N] [--db URL] [--sales-lines N]
+                             [--data DIR] [--json FILE] [--quiet]
+
+Generates the data with ``benchmarks/generate.py`` if ``--data`` (default: a folder per size,
+seed and number of lines under the system's temporary folder) does not hold it yet, creates a
+fresh database (a SQLite file in a new temporary folder, or the ``--db`` URL, whose schema is
+dropped and created again: never point it at a register you keep), then runs each step:
+
+| step | what it does |
+| --- | --- |
+| import-register | ``patentpool import`` of alliance.yaml, patents.csv and licensing.yaml |
+| import-sales | ``patentpool import`` of the quarter's sales report and payments.csv |
+| royalties | the quarter's royalties, every line priced (``patentpool royalties``) |
+| distribute-POLICY | a stored distribution run, each policy but shapley (``distribute``) |
+| shapley-20 | the shapley policy on a sub-programme of the 20 members holding most patents |
+| statements | every member's statement rendered as HTML (``patentpool report member``) |
+
+Each step runs in a fresh Python process, so the peak memory reported for it (the process's
+``ru_maxrss``, which includes the interpreter and patentpool's imports, about 100 MB) is that
+step's own. Wall time is measured with ``time.perf_counter`` around the step's work inside
+that process (the process's start-up and imports are not counted). ``rows`` is what the step
+works through (patents rows, sales lines, members), and ``rows/s`` is rows over wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+PERIOD = "2026Q1"
+PROGRAM = "sbs-pool"
+POLICIES = ("proportional", "per-patent-country", "per-family", "hybrid", "weighted")
+SHAPLEY_MEMBERS = 20
+REGISTER_FILES = ("alliance.yaml", "patents.csv", "licensing.yaml")
+SALES_FILES = (f"sales-{PERIOD}.csv", "payments.csv")
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("benchmark_generate", HERE / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def ensure_data(size: str, seed: int, lines: int | None, folder: Path) -> Path:
+    """The benchmark files in ``folder``, generated unless all are there already."""
+    names = REGISTER_FILES + SALES_FILES
+    if all((folder / n).is_file() for n in names):
+        return folder
+    generate = _generator()
+    generate.generate(generate.SIZES[size], seed, folder, lines)
+    return folder
+
+
+def fresh_database(url: str | None, workdir: Path) -> str:
+    """A database at the newest schema and empty: a new SQLite file, or ``url`` reset."""
+    from sqlalchemy import text
+
+    from patentpool.storage.engine import make_engine
+    from patentpool.storage.migrate import upgrade
+
+    if url is None:
+        url = f"sqlite:///{workdir / 'bench.db'}"
+    elif url.startswith("postgresql"):
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    elif url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.unlink(missing_ok=True)
+    upgrade(url)
+    return url
+
+
+# --------------------------------------------------------------------------------------------
+# The steps, each run in its own process: return the number of rows worked through
+# --------------------------------------------------------------------------------------------
+
+
+def _import(url: str, data: Path, names: Sequence[str]) -> None:
+    from patentpool.io.importer import import_paths
+    from patentpool.storage.engine import session_for
+
+    with session_for(url, lock="import") as session:
+        import_paths(session, [data / n for n in names])
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as fh:
+        return max(sum(1 for _ in fh) - 1, 0)
+
+
+def step_import_register(url: str, data: Path) -> int:
+    _import(url, data, REGISTER_FILES)
+    return _count_lines(data / "patents.csv")
+
+
+def step_import_sales(url: str, data: Path) -> int:
+    _import(url, data, SALES_FILES)
+    return _count_lines(data / SALES_FILES[0])
+
+
+def _period() -> Any:
+    from patentpool.core.periods import Period
+
+    return Period.parse(PERIOD)
+
+
+def step_royalties(url: str, data: Path) -> int:
+    from patentpool.services.royalties import royalties
+    from patentpool.storage.engine import session_for
+
+    with session_for(url) as session:
+        result = royalties(session, PROGRAM, _period())
+    return sum(len(item.lines) for item in result.licensees)
+
+
+def step_distribute(policy: str) -> Callable[[str, Path], int]:
+    def run(url: str, data: Path) -> int:
+        from patentpool.services.distributions import run_distribution
+        from patentpool.storage.engine import session_for
+
+        params = {"alpha": "0.2"} if policy == "hybrid" else {}
+        with session_for(url, lock=f"distribute:{PROGRAM}:{PERIOD}") as session:
+            run_distribution(session, PROGRAM, _period(), policy, params, basis="due")
+        return _count_lines(data / SALES_FILES[0])
+
+    return run
+
+
+def step_shapley(url: str, data: Path) -> int:
+    """Shapley values on a sub-programme: the register cut to its 20 biggest holders."""
+    from collections import Counter
+
+    from patentpool.core.allocation import distribute
+    from patentpool.core.model import Register
+    from patentpool.services.royalties import program_context
+    from patentpool.storage import licensing_repo
+    from patentpool.storage.engine import session_for
+
+    with session_for(url) as session:
+        ctx = program_context(session, PROGRAM)
+        collected = licensing_repo.collected(licensing_repo.load_payments(session, PROGRAM),
+                                             _period())  # fmt: skip
+    register = ctx.register
+    held = Counter(p.owner for p in register.patents)
+    kept = {m for m, _ in held.most_common(SHAPLEY_MEMBERS)}
+    patents = tuple(p for p in register.patents if p.owner in kept)
+    keys = {p.key for p in patents}
+    sub = Register(
+        register.alliance,
+        tuple(m for m in register.members if m.id in kept),
+        register.standards,
+        patents,
+        tuple(d for d in register.declarations if d.patent in keys),
+    )
+    started = time.perf_counter()
+    distribute(ctx.program, sub, _period(), collected, None, "shapley")
+    _STEP_TIMER["started"] = started
+    return len(kept)
+
+
+def step_statements(url: str, data: Path) -> int:
+    from patentpool.reports.member import member_context
+    from patentpool.reports.render import render
+    from patentpool.services.distributions import latest_distributions
+    from patentpool.storage.engine import session_for
+    from patentpool.storage.repository import load_register
+
+    with session_for(url) as session:
+        register = load_register(session)
+        runs = latest_distributions(session, PROGRAM)
+    as_of = dt.date(2026, 3, 31)
+    for member in register.members:
+        html = render("member", member_context(register, member.id, runs, None, as_of), "html")
+        assert isinstance(html, str)
+        assert html
+    return len(register.members)
+
+
+STEPS: dict[str, Callable[[str, Path], int]] = {
+    "import-register": step_import_register,
+    "import-sales": step_import_sales,
+    "royalties": step_royalties,
+    **{f"distribute-{p}": step_distribute(p) for p in POLICIES},
+    f"shapley-{SHAPLEY_MEMBERS}": step_shapley,
+    "statements": step_statements,
+}
+#: Steps counted in the "whole quarter" target (every step but shapley).
+QUARTER = tuple(s for s in STEPS if not s.startswith("shapley"))
+_STEP_TIMER: dict[str, float] = {}
+
+
+def run_step(name: str, url: str, data: Path) -> dict[str, Any]:
+    """Run one step in this process; its wall time, rows and this process's peak memory."""
+    started = time.perf_counter()
+    rows = STEPS[name](url, data)
+    wall = time.perf_counter() - _STEP_TIMER.pop("started", started)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return {"step": name, "wall_s": wall, "rows": rows, "peak_mb": peak}
+
+
+def run_in_child(name: str, url: str, data: Path) -> dict[str, Any]:
+    """Run one step in a fresh process (so its peak memory is its own)."""
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--step", name, "--db", url,
+         "--data", str(data)],
+        check=False, capture_output=True, text=True,
+    )  # fmt: skip
+    if out.returncode != 0:
+        raise SystemExit(f"step {name} failed:\n{out.stderr.strip()}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model or platform.processor(),
+        "memory_gib": round(memory, 1),
+        "python": platform.python_version(),
+    }
+
+
+def table(results: Sequence[dict[str, Any]]) -> str:
+    lines = [f"{'step':<30} {'wall s':>8} {'rows':>10} {'rows/s':>10} {'peak MB':>8}"]
+    for r in results:
+        rate = r["rows"] / r["wall_s"] if r["wall_s"] > 0 else 0.0
+        lines.append(
+            f"{r['step']:<30} {r['wall_s']:>8.2f} {r['rows']:>10,} {rate:>10,.0f} "
+            f"{r['peak_mb']:>8.0f}"
+        )
+    quarter = sum(r["wall_s"] for r in results if r["step"] in QUARTER)
+    peak = max((r["peak_mb"] for r in results), default=0.0)
+    label = "quarter (all but shapley)"
+    lines.append(f"{label:<30} {quarter:>8.2f} {'':>10} {'':>10} {peak:>8.0f}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=("S", "M", "L"), default="S")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db", metavar="URL", help="database URL (default: a new SQLite file)")
+    parser.add_argument("--sales-lines", type=int, default=None, help="override the size's")
+    parser.add_argument("--data", type=Path, help="folder of the benchmark files")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures")
+    parser.add_argument("--quiet", action="store_true", help="no progress on standard error")
+    parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.step is not None:  # a child process: one step
+        print(json.dumps(run_step(args.step, args.db, args.data)))
+        return 0
+    name = f"{args.size}-seed{args.seed}"
+    if args.sales_lines is not None:
+        name += f"-{args.sales_lines}"
+    data = args.data or Path(tempfile.gettempdir()) / "patentpool-bench" / name
+    show = not args.quiet and sys.stderr.isatty()
+    if show:
+        print(f"data in {data}", file=sys.stderr)
+    ensure_data(args.size, args.seed, args.sales_lines, data)
+    with tempfile.TemporaryDirectory(prefix="patentpool-bench-") as workdir:
+        url = fresh_database(args.db, Path(workdir))
+        results = []
+        for n, name in enumerate(STEPS, start=1):
+            if show:
+                print(f"[{n}/{len(STEPS)}] {name}...", file=sys.stderr, flush=True)
+            results.append(run_in_child(name, url, data))
+    database = "PostgreSQL" if args.db and args.db.startswith("postgresql") else "SQLite"
+    print(f"size {args.size}, seed {args.seed}, {database}")
+    print(table(results))
+    if args.json is not None:
+        document = {
+            "size": args.size,
+            "seed": args.seed,
+            "sales_lines": args.sales_lines,
+            "database": database,
+            "machine": machine(),
+            "steps": results,
+            "quarter_s": sum(r["wall_s"] for r in results if r["step"] in QUARTER),
+        }
+        args.json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
