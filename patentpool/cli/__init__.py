@@ -66,7 +66,17 @@ def _register_commands() -> None:
     )
 
     for module in (
-        db, importing, register, history, audit, numbers, exporting, licensing, compare, report, demo
+        db,
+        importing,
+        register,
+        history,
+        audit,
+        numbers,
+        exporting,
+        licensing,
+        compare,
+        report,
+        demo,
     ):
         for command in module.COMMANDS:
             cli.add_command(command)
