@@ -1470,8 +1470,8 @@ The programme `igrs-v1` charges, per unit:
 Units sold in a region-2 country (IN, BR, ID) pay half. Licensees in good standing get 10%
 off; members get 100% off. Each licensee group pays at most $3,500,000 a year. A royalty is
 owed only when an evaluated-essential patent declared against 1.0 or 1.1 is in force in the
-country of sale or of manufacture. Every line of this sample is covered for a whole quarter or not at all, and the
-only lines not covered are: {uncovered_text}.
+country of sale or of manufacture. Every line of this sample is covered for a whole quarter
+or not at all, and the only lines not covered are: {uncovered_text}.
 
 The amounts owed below (USD) are what `payments.csv` was written from, by these rules: per
 line, the category rate (codec tiers counted on the licensee's cumulative units of the year,
