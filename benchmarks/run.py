@@ -280,6 +280,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sales-lines", type=int, default=None, help="override the size's")
     parser.add_argument("--data", type=Path, help="folder of the benchmark files")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures")
+    parser.add_argument(
+        "--steps", metavar="A,B", help="run only these steps (import-register always runs)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on standard error")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -297,9 +300,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="patentpool-bench-") as workdir:
         url = fresh_database(args.db, Path(workdir))
         results = []
-        for n, name in enumerate(STEPS, start=1):
+        chosen = list(STEPS)
+        if args.steps:
+            wanted = set(args.steps.split(",")) | {"import-register"}
+            unknown = wanted - set(STEPS)
+            if unknown:
+                parser.error(f"--steps: unknown step(s) {', '.join(sorted(unknown))}")
+            chosen = [s for s in STEPS if s in wanted]
+        for n, name in enumerate(chosen, start=1):
             if show:
-                print(f"[{n}/{len(STEPS)}] {name}...", file=sys.stderr, flush=True)
+                print(f"[{n}/{len(chosen)}] {name}...", file=sys.stderr, flush=True)
             results.append(run_in_child(name, url, data))
     database = "PostgreSQL" if args.db and args.db.startswith("postgresql") else "SQLite"
     print(f"size {args.size}, seed {args.seed}, {database}")

@@ -42,7 +42,7 @@ def stream_rows(path: Path, display: str) -> Iterator[tuple[int, list[str]]]:
             start = 1
             for cells in reader:
                 line, start = start, reader.line_num + 1
-                stripped = [_unguard(c.strip()) for c in cells]
+                stripped = [_unguard(c) if c[:1] == "'" else c for c in map(str.strip, cells)]
                 if any(stripped):
                     yield line, stripped
     except UnicodeDecodeError:
@@ -227,8 +227,40 @@ def _lines(
     i_cat, i_units = ix["category"], ix["units"]
     i_net, i_prog = ix.get("net_sales"), ix.get("program")
     width = header.width
+    countries = check.countries
+    licensees = rules.licensees
+    # (programme, period, category) cells of lines found good -> (programme, period, needs net)
+    good: dict[tuple[str, str, str], tuple[str, Period, bool]] = {}
     for line, cells in rows:
         scan.lines += 1
+        # Fast path: a line like the good ones before it (the same programme, period and
+        # category, countries and licensee already seen) needs only its numbers parsed.
+        # Anything else takes the full check below, which names every problem.
+        if len(cells) == width:
+            context = good.get(
+                (cells[i_prog] if i_prog is not None else "", cells[i_per], cells[i_cat])
+            )
+            sale = countries.get(cells[i_sale])
+            made = countries.get(cells[i_made])
+            units_text = cells[i_units]
+            if (
+                context is not None
+                and sale
+                and made
+                and cells[i_lic] in licensees
+                and units_text.isascii()
+                and units_text.isdigit()
+            ):
+                try:
+                    amount = _money(cells[i_net]) if i_net is not None else None
+                except ValueError:
+                    amount, context = None, None
+                if context is not None and (amount is not None or not context[2]):
+                    _count(
+                        scan, (context[0], cells[i_lic], context[1]),
+                        (sale, made, cells[i_cat], int(units_text), amount), display, line, sink,
+                    )  # fmt: skip
+                    continue
         if len(cells) > width and any(cells[width:]):
             problems.append(Problem(display, line, "row", "has more cells than the header"))
             continue
@@ -291,24 +323,43 @@ def _lines(
             continue
         assert program is not None
         assert period is not None
-        key = (program, licensee, period)
-        record = (values[0], values[1], category, units, net)
-        report = scan.reports.get(key)
-        if report is None:
-            report = scan.reports[key] = ReportScan(file=display, line=line)
-        canonical = (
-            f"{record[0]}|{record[1]}|{category}|{units}|{'' if net is None else format(net, 'f')}"
+        good[(cells[i_prog] if i_prog is not None else "", cells[i_per], category)] = (
+            program,
+            period,
+            isinstance(rate, PercentRate),
         )
-        report.checksum = (
-            report.checksum + int.from_bytes(hashlib.sha256(canonical.encode()).digest(), "big")
-        ) % _MOD
-        report.lines += 1
-        report.units += units
-        if sink is not None:
-            sink(key, line, record)
+        _count(
+            scan, (program, licensee, period), (values[0], values[1], category, units, net),
+            display, line, sink,
+        )  # fmt: skip
     if not scan.lines:
         problems.append(Problem(display, first[0], "file", "has a header but no rows"))
     return scan
+
+
+def _count(
+    scan: SalesScan,
+    key: ReportKey,
+    record: tuple[str, str, str, int, Decimal | None],
+    display: str,
+    line: int,
+    sink: LineSink | None,
+) -> None:
+    """Add a good line to its report's checksum and counts; or, in the second pass (the sums
+    are known from the first), hand it to ``sink``."""
+    if sink is not None:
+        sink(key, line, record)
+        return
+    report = scan.reports.get(key)
+    if report is None:
+        report = scan.reports[key] = ReportScan(file=display, line=line)
+    sale, made, category, units, net = record
+    canonical = f"{sale}|{made}|{category}|{units}|{'' if net is None else format(net, 'f')}"
+    report.checksum = (
+        report.checksum + int.from_bytes(hashlib.sha256(canonical.encode()).digest(), "big")
+    ) % _MOD
+    report.lines += 1
+    report.units += units
 
 
 def scan_sales(path: Path, display: str, rules: SalesRules, problems: list[Problem]) -> SalesScan:

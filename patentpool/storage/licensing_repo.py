@@ -62,8 +62,13 @@ def load_state(session: Session) -> LicensingState:
 
 
 def save_licensing(session: Session, changes: LicensingChanges) -> None:
+    # one query for the licensees that exist, one insert for the new ones
+    existing: dict[str, LicenseeRow] = {}
+    if changes.licensees:
+        existing = {r.id: r for r in session.scalars(select(LicenseeRow))}
+    new_rows: list[dict[str, object]] = []
     for licensee in changes.licensees:
-        row = session.get(LicenseeRow, licensee.id)
+        row = existing.get(licensee.id)
         values = {
             "name": licensee.name,
             "group_id": licensee.group,
@@ -73,10 +78,12 @@ def save_licensing(session: Session, changes: LicensingChanges) -> None:
             "good_standing": licensee.good_standing,
         }
         if row is None:
-            session.add(LicenseeRow(id=licensee.id, **values))
+            new_rows.append({"id": licensee.id, **values})
         else:
             for k, v in values.items():
                 setattr(row, k, v)
+    if new_rows:
+        session.execute(insert(LicenseeRow), new_rows)
     for program, spec in changes.programs:
         prow = session.get(ProgramRow, program.id)
         if prow is None:
@@ -91,31 +98,7 @@ def save_licensing(session: Session, changes: LicensingChanges) -> None:
         else:
             prow.standard_id, prow.currency, prow.spec = program.standard, program.currency, spec
     session.flush()
-    now = dt.datetime.now(dt.UTC)
-    report_ids: dict[ReportKey, int] = {}
-    for (program_id, licensee_id, period), report in sorted(changes.reports.items()):
-        key = (
-            SalesReportRow.program_id == program_id,
-            SalesReportRow.licensee_id == licensee_id,
-            SalesReportRow.period == str(period),
-        )
-        last = session.scalar(
-            select(SalesReportRow.revision).where(*key).order_by(SalesReportRow.revision.desc())
-        )
-        session.execute(update(SalesReportRow).where(*key).values(current=False))
-        rrow = SalesReportRow(
-            program_id=program_id,
-            licensee_id=licensee_id,
-            period=str(period),
-            revision=(last or 0) + 1,
-            current=True,
-            source=report.file,
-            imported_at=now,
-            checksum=report.digest(),
-        )
-        session.add(rrow)
-        session.flush()
-        report_ids[(program_id, licensee_id, period)] = rrow.id
+    report_ids = _save_reports(session, changes)
     if report_ids and changes.rules is not None:
         _write_lines(session, changes, report_ids)
     if changes.payments:
@@ -133,6 +116,71 @@ def save_licensing(session: Session, changes: LicensingChanges) -> None:
                 for p in changes.payments
             ],
         )
+
+
+def _save_reports(session: Session, changes: LicensingChanges) -> dict[ReportKey, int]:
+    """Add a revision of every changed report, the earlier ones no longer current, in a few
+    statements whatever the number of reports; the new rows' ids by report."""
+    if not changes.reports:
+        return {}
+    wanted = {(p, lic, str(per)): (p, lic, per) for p, lic, per in changes.reports}
+    programs = sorted({p for p, _, _ in changes.reports})
+    last: dict[tuple[str, str, str], int] = {}
+    current: list[int] = []
+    for rid, program_id, licensee_id, period, revision, is_current in session.execute(
+        select(
+            SalesReportRow.id,
+            SalesReportRow.program_id,
+            SalesReportRow.licensee_id,
+            SalesReportRow.period,
+            SalesReportRow.revision,
+            SalesReportRow.current,
+        ).where(SalesReportRow.program_id.in_(programs))
+    ):
+        key = (program_id, licensee_id, period)
+        if key in wanted:
+            last[key] = max(last.get(key, 0), revision)
+            if is_current:
+                current.append(rid)
+    for chunk in _id_chunks(current, 500):
+        session.execute(
+            update(SalesReportRow).where(SalesReportRow.id.in_(chunk)).values(current=False)
+        )
+    now = dt.datetime.now(dt.UTC)
+    session.execute(
+        insert(SalesReportRow),
+        [
+            {
+                "program_id": program_id,
+                "licensee_id": licensee_id,
+                "period": str(period),
+                "revision": last.get((program_id, licensee_id, str(period)), 0) + 1,
+                "current": True,
+                "source": report.file,
+                "imported_at": now,
+                "checksum": report.digest(),
+            }
+            for (program_id, licensee_id, period), report in sorted(changes.reports.items())
+        ],
+    )
+    ids: dict[ReportKey, int] = {}
+    for rid, program_id, licensee_id, period in session.execute(
+        select(
+            SalesReportRow.id,
+            SalesReportRow.program_id,
+            SalesReportRow.licensee_id,
+            SalesReportRow.period,
+        ).where(SalesReportRow.program_id.in_(programs), SalesReportRow.current.is_(True))
+    ):
+        found = wanted.get((program_id, licensee_id, period))
+        if found is not None:
+            ids[found] = rid
+    return ids
+
+
+def _id_chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 #: Sales lines written per round trip to the database.

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from patentpool.core.model import (
@@ -216,7 +216,7 @@ def save_patents(session: Session, patents: Sequence[Patent]) -> None:
     new = [_patent_values(p) for p in patents if p.key not in ids]
     changed = [{"id": ids[p.key], **_patent_values(p)} for p in patents if p.key in ids]
     if new:
-        session.execute(insert(PatentRow), new)
+        session.execute(insert(_table(PatentRow)), new)  # Core: no ORM bookkeeping
     if changed:
         session.execute(update(PatentRow), changed)
     ids = dict(session.execute(select(PatentRow.key, PatentRow.id)).all())
@@ -227,7 +227,7 @@ def save_patents(session: Session, patents: Sequence[Patent]) -> None:
         {"patent_id": ids[p.key], "country": c} for p in patents for c in sorted(p.validated_states)
     ]
     if states:
-        session.execute(insert(ValidationRow), states)
+        session.execute(insert(_table(ValidationRow)), states)
 
 
 def save_declarations(session: Session, declarations: Sequence[Declaration]) -> None:
@@ -263,9 +263,16 @@ def save_declarations(session: Session, declarations: Sequence[Declaration]) -> 
         else:
             changed.append({"id": did, **values})
     if new:
-        session.execute(insert(DeclarationRow), new)
+        session.execute(insert(_table(DeclarationRow)), new)
     if changed:
         session.execute(update(DeclarationRow), changed)
+
+
+def _table(model: type[Any]) -> Table:
+    """The Core table of a model: bulk inserts through it skip the ORM's bookkeeping."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
