@@ -280,6 +280,8 @@ class _QuarterPricing:
             if isinstance(r, PerUnitRate)
         }
         self.percent: dict[Category, _Percent] = {}
+        self.applied_cache: dict[tuple[Category, object, int], RateApplied] = {}
+        self.fractions: dict[tuple[int, int], Fraction] = {}
         for c, r in schedule.categories.items():
             if isinstance(r, PercentRate):
                 sub = base - _digits(r.percent) - 2
@@ -343,31 +345,46 @@ class _QuarterPricing:
         )  # fmt: skip
 
     def applied(self, item: _Priced, tiers: dict[tuple[str, Category], _TierKey]) -> RateApplied:
-        """How ``item`` was priced, in the exact values an invoice prints."""
+        """How ``item`` was priced, in the exact values an invoice prints (values that many
+        lines share are made once)."""
         line = item.line
         rate = self.schedule.categories[line.category]
-        if isinstance(rate, PerUnitRate):
-            return RateApplied("per_unit", per_unit=rate.per_unit)
-        if isinstance(rate, PercentRate):
-            if line.units == 0 or line.net_sales is None:
-                return RateApplied("percent", percent=rate.percent)
+        if isinstance(rate, PercentRate) and line.units and line.net_sales is not None:
             percent = self.percent[line.category]
             total = _scaled(line.net_sales, percent.sub)
             price = Fraction(total, _ten(percent.sub) * line.units)
             # the same clamp as PercentRate.base, compared in integers
             if percent.floor is not None and total < percent.floor * line.units:
-                base, clamped = Fraction(percent.floor, _ten(percent.sub)), "floor"
+                base, clamped = self._shared(percent.floor, percent.sub), "floor"
             elif percent.cap is not None and total > percent.cap * line.units:
-                base, clamped = Fraction(percent.cap, _ten(percent.sub)), "cap"
+                base, clamped = self._shared(percent.cap, percent.sub), "cap"
             else:
                 base, clamped = price, None
             return RateApplied(
                 "percent", percent=rate.percent, unit_price=price, base=base, clamped=clamped
             )
-        assert item.tier is not None
-        key = tiers[item.tier]
-        share = Fraction(line.units, key.units) if key.units else Fraction(0)
-        return RateApplied("tiers", tiers=key.slices, tier_share=share)
+        key = (line.category, item.tier, line.units if item.tier is not None else 0)
+        found = self.applied_cache.get(key)
+        if found is not None:
+            return found
+        if isinstance(rate, PerUnitRate):
+            found = RateApplied("per_unit", per_unit=rate.per_unit)
+        elif isinstance(rate, PercentRate):
+            found = RateApplied("percent", percent=rate.percent)
+        else:
+            assert item.tier is not None
+            tier = tiers[item.tier]
+            share = Fraction(line.units, tier.units) if tier.units else Fraction(0)
+            found = RateApplied("tiers", tiers=tier.slices, tier_share=share)
+        self.applied_cache[key] = found
+        return found
+
+    def _shared(self, scaled: int, digits: int) -> Fraction:
+        key = (scaled, digits)
+        found = self.fractions.get(key)
+        if found is None:
+            found = self.fractions[key] = Fraction(scaled, _ten(digits))
+        return found
 
 
 _ONE = Decimal(1)
@@ -610,18 +627,20 @@ def compute_royalties(
     by_licensee: dict[LicenseeId, list[_Priced]] = defaultdict(list)
     for item in last.priced:
         by_licensee[item.line.licensee].append(item)
+    last.priced = []  # each licensee's items are let go once its result is made
     currency = program.currency
     if detail:
         results = tuple(
-            _licensee_result(index[lid], items, last, last.cut_rates[groups[lid]], program,
-                             schedule)
-            for lid, items in sorted(by_licensee.items())
+            _licensee_result(index[lid], by_licensee.pop(lid), last,
+                             last.cut_rates[groups[lid]], program, schedule)
+            for lid in sorted(by_licensee)
         )  # fmt: skip
         by_country = None
     else:
         summary: list[LicenseeRoyalty] = []
         countries_due: dict[CountryCode, Decimal] = defaultdict(Decimal)
-        for lid, items in sorted(by_licensee.items()):
+        for lid in sorted(by_licensee):
+            items = by_licensee.pop(lid)
             licensee = index[lid]
             split = _split(
                 licensee, items, last, last.cut_rates[groups[lid]], currency, schedule, False
