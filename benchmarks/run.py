@@ -1,7 +1,8 @@
 """Time each step of a quarter on SYNTHETIC data: imports, royalties, distributions, statements.
 
     python benchmarks/run.py --size S|M|L [--seed N] [--db URL] [--sales-lines N]
-                             [--data DIR] [--json FILE] [--quiet]
+                             [--data DIR] [--steps A,B] [--json FILE] [--profile DIR]
+                             [--quiet]
 
 Generates the data with ``benchmarks/generate.py`` if ``--data`` (default: a folder per size,
 seed and number of lines under the system's temporary folder) does not hold it yet, creates a
@@ -212,20 +213,36 @@ QUARTER = tuple(s for s in STEPS if not s.startswith("shapley"))
 _STEP_TIMER: dict[str, float] = {}
 
 
-def run_step(name: str, url: str, data: Path) -> dict[str, Any]:
-    """Run one step in this process; its wall time, rows and this process's peak memory."""
+def run_step(name: str, url: str, data: Path, profile: Path | None = None) -> dict[str, Any]:
+    """Run one step in this process; its wall time, rows and this process's peak memory.
+
+    With ``profile``, the step runs under pyinstrument (``pip install pyinstrument``; it slows
+    the step down) and its call tree is written to ``profile/STEP.txt``.
+    """
+    profiler = None
+    if profile is not None:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.005)
+        profiler.start()
     started = time.perf_counter()
     rows = STEPS[name](url, data)
+    if profiler is not None and profile is not None:
+        profiler.stop()
+        profile.mkdir(parents=True, exist_ok=True)
+        text = profiler.output_text(unicode=False, color=False)
+        (profile / f"{name}.txt").write_text(text, encoding="utf-8")
     wall = time.perf_counter() - _STEP_TIMER.pop("started", started)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return {"step": name, "wall_s": wall, "rows": rows, "peak_mb": peak}
 
 
-def run_in_child(name: str, url: str, data: Path) -> dict[str, Any]:
+def run_in_child(name: str, url: str, data: Path, profile: Path | None) -> dict[str, Any]:
     """Run one step in a fresh process (so its peak memory is its own)."""
+    extra = [] if profile is None else ["--profile", str(profile)]
     out = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--step", name, "--db", url,
-         "--data", str(data)],
+         "--data", str(data), *extra],
         check=False, capture_output=True, text=True,
     )  # fmt: skip
     if out.returncode != 0:
@@ -283,11 +300,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--steps", metavar="A,B", help="run only these steps (import-register always runs)"
     )
+    parser.add_argument(
+        "--profile", type=Path, metavar="DIR", help="profile each step into DIR/STEP.txt"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on standard error")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.step is not None:  # a child process: one step
-        print(json.dumps(run_step(args.step, args.db, args.data)))
+        print(json.dumps(run_step(args.step, args.db, args.data, args.profile)))
         return 0
     name = f"{args.size}-seed{args.seed}"
     if args.sales_lines is not None:
@@ -310,7 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for n, name in enumerate(chosen, start=1):
             if show:
                 print(f"[{n}/{len(chosen)}] {name}...", file=sys.stderr, flush=True)
-            results.append(run_in_child(name, url, data))
+            results.append(run_in_child(name, url, data, args.profile))
     database = "PostgreSQL" if args.db and args.db.startswith("postgresql") else "SQLite"
     print(f"size {args.size}, seed {args.seed}, {database}")
     print(table(results))
