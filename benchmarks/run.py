@@ -21,8 +21,10 @@ dropped and created again: never point it at a register you keep), then runs eac
 Each step runs in a fresh Python process, so the peak memory reported for it (the process's
 ``ru_maxrss``, which includes the interpreter and patentpool's imports, about 100 MB) is that
 step's own. Wall time is measured with ``time.perf_counter`` around the step's work inside
-that process (the process's start-up and imports are not counted). ``rows`` is what the step
-works through (patents rows, sales lines, members), and ``rows/s`` is rows over wall time.
+that process (the process's start-up and imports are not counted), and CPU time (user + system,
+from ``getrusage``) over the same span: on a machine shared with other work, CPU time is the
+steadier figure. ``rows`` is what the step works through (patents rows, sales lines, members),
+and ``rows/s`` is rows over wall time.
 """
 
 from __future__ import annotations
@@ -225,8 +227,10 @@ def run_step(name: str, url: str, data: Path, profile: Path | None = None) -> di
 
         profiler = Profiler(interval=0.005)
         profiler.start()
+    before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     rows = STEPS[name](url, data)
+    after = resource.getrusage(resource.RUSAGE_SELF)
     if profiler is not None and profile is not None:
         profiler.stop()
         profile.mkdir(parents=True, exist_ok=True)
@@ -234,7 +238,8 @@ def run_step(name: str, url: str, data: Path, profile: Path | None = None) -> di
         (profile / f"{name}.txt").write_text(text, encoding="utf-8")
     wall = time.perf_counter() - _STEP_TIMER.pop("started", started)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return {"step": name, "wall_s": wall, "rows": rows, "peak_mb": peak}
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"step": name, "wall_s": wall, "cpu_s": cpu, "rows": rows, "peak_mb": peak}
 
 
 def run_in_child(name: str, url: str, data: Path, profile: Path | None) -> dict[str, Any]:
@@ -271,21 +276,25 @@ def machine() -> dict[str, Any]:
         "cpu_model": model or platform.processor(),
         "memory_gib": round(memory, 1),
         "python": platform.python_version(),
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
     }
 
 
 def table(results: Sequence[dict[str, Any]]) -> str:
-    lines = [f"{'step':<30} {'wall s':>8} {'rows':>10} {'rows/s':>10} {'peak MB':>8}"]
+    lines = [
+        f"{'step':<30} {'wall s':>8} {'cpu s':>8} {'rows':>10} {'rows/s':>10} {'peak MB':>8}"
+    ]
     for r in results:
         rate = r["rows"] / r["wall_s"] if r["wall_s"] > 0 else 0.0
         lines.append(
-            f"{r['step']:<30} {r['wall_s']:>8.2f} {r['rows']:>10,} {rate:>10,.0f} "
-            f"{r['peak_mb']:>8.0f}"
+            f"{r['step']:<30} {r['wall_s']:>8.2f} {r.get('cpu_s', 0.0):>8.2f} {r['rows']:>10,} "
+            f"{rate:>10,.0f} {r['peak_mb']:>8.0f}"
         )
     quarter = sum(r["wall_s"] for r in results if r["step"] in QUARTER)
+    cpu = sum(r.get("cpu_s", 0.0) for r in results if r["step"] in QUARTER)
     peak = max((r["peak_mb"] for r in results), default=0.0)
     label = "quarter (all but shapley)"
-    lines.append(f"{label:<30} {quarter:>8.2f} {'':>10} {'':>10} {peak:>8.0f}")
+    lines.append(f"{label:<30} {quarter:>8.2f} {cpu:>8.2f} {'':>10} {'':>10} {peak:>8.0f}")
     return "\n".join(lines)
 
 
