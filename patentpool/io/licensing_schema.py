@@ -3,6 +3,7 @@ payments (CSV). See docs/royalties.md."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -25,6 +26,23 @@ MAX_DECIMALS = 12
 MAX_UNITS = 10**15
 
 
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+def _number_text(value: Any) -> str:
+    """The number's text without ``_`` and thousands commas; a decimal comma is refused, as
+    ``1,5`` would otherwise be read as 15."""
+    text = str(value).strip().replace("_", "")
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            raise ValueError(
+                f"not a number: {value!r} (write decimals with a point, as in 1.5; "
+                "a comma may only group thousands, as in 1,000)"
+            )
+        text = text.replace(",", "")
+    return text
+
+
 def parse_decimal(value: Any) -> Any:
     """Money and rates: decimal strings ("0.50"); plain numbers are read via their text."""
     value = empty_to_none(value)
@@ -32,7 +50,7 @@ def parse_decimal(value: Any) -> Any:
         return None
     if isinstance(value, bool):
         raise ValueError(f"not a number: {value!r}")
-    text = str(value).strip().replace(",", "").replace("_", "")
+    text = _number_text(value)
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -56,14 +74,31 @@ def parse_fraction(value: Any) -> Any:
     value = empty_to_none(value)
     if value is None:
         return None
-    if isinstance(value, str) and value.strip().endswith("%"):
-        number = parse_decimal(value.strip()[:-1])
-        return number / 100
-    return parse_decimal(value)
+    written = value.strip() if isinstance(value, str) else value
+    if isinstance(written, str) and written.endswith("%"):
+        number = parse_decimal(written[:-1])
+        if number is None:
+            raise ValueError(f"not a percentage: {written!r}")
+        number /= 100
+    else:
+        number = parse_decimal(value)
+    if number < 0:
+        raise ValueError(f"must not be negative ({written})")
+    return number
+
+
+def parse_rate(value: Any) -> Any:
+    """A price, percent, cap or multiplier of a schedule: a number that is not negative."""
+    number = parse_decimal(value)
+    if number is not None and number < 0:
+        raise ValueError(f"must not be negative ({number})")
+    return number
 
 
 Money = Annotated[Decimal, BeforeValidator(parse_decimal)]
 OptionalMoney = Annotated[Decimal | None, BeforeValidator(parse_decimal)]
+RateMoney = Annotated[Decimal, BeforeValidator(parse_rate)]
+OptionalRateMoney = Annotated[Decimal | None, BeforeValidator(parse_rate)]
 Share = Annotated[Decimal, BeforeValidator(parse_fraction)]
 
 
@@ -85,21 +120,21 @@ class LicenseeIn(Strict):
 
 class TierIn(Strict):
     up_to: int | None = None
-    per_unit: Money
+    per_unit: RateMoney
 
 
 class RateIn(Strict):
-    per_unit: OptionalMoney = None
-    percent: OptionalMoney = None
-    base_floor: OptionalMoney = None
-    base_cap: OptionalMoney = None
+    per_unit: OptionalRateMoney = None
+    percent: OptionalRateMoney = None
+    base_floor: OptionalRateMoney = None
+    base_cap: OptionalRateMoney = None
     tiers: list[TierIn] | None = None
 
 
 class RegionIn(Strict):
     id: Text
     countries: list[Country]
-    multiplier: Money
+    multiplier: RateMoney
 
 
 class DiscountsIn(Strict):
@@ -110,7 +145,7 @@ class DiscountsIn(Strict):
 class ScheduleIn(Strict):
     effective_from: IsoDate
     categories: dict[str, RateIn]
-    annual_cap: OptionalMoney = None
+    annual_cap: OptionalRateMoney = None
     regions: list[RegionIn] = []
     discounts: DiscountsIn = DiscountsIn()
 
@@ -150,7 +185,7 @@ def parse_period_text(value: Any) -> Any:
 
 
 def parse_units(value: Any) -> Any:
-    text = str(value).strip().replace(",", "").replace("_", "")
+    text = _number_text(value)
     if not text:
         raise ValueError("is required")
     try:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,7 +102,29 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    """Text; escapes such as ``"\\ud83d\\ude00"`` (JSON writes characters outside the Basic
+    Multilingual Plane so) are joined into one character, and text no database can store
+    (half a surrogate pair, NUL) is refused."""
+    value = str(loader.construct_scalar(node))
+    problem = "it holds a NUL character" if "\x00" in value else None
+    if _SURROGATE.search(value):
+        try:
+            value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+        except UnicodeDecodeError:
+            problem = "it holds half of a surrogate pair"
+    if problem is not None:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value[:60]!r} is not valid text: {problem}", node.start_mark
+        )
+    return value
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
 
 
 def load_yaml(text: str, display: str) -> Any:
@@ -187,14 +211,23 @@ def _unguard(cell: str) -> str:
     return cell
 
 
-#: A last row added to the text: it comes back as a row of its own unless a quoted cell was
-#: never closed and swallowed it (the csv module reads such a file without complaint).
+#: A last row added after the file: it comes back as a row of its own unless a quoted cell
+#: was never closed and swallowed it (the csv module reads such a file without complaint).
 _END = "\uf8ffend-of-file\uf8ff"
 
 
 def iter_csv(text: str, display: str) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) for each non-blank row, cells stripped of stray spaces."""
-    reader = csv.reader(io.StringIO(f"{text}\n{_END}", newline=""))
+    return iter_csv_lines(io.StringIO(text, newline=""), display)
+
+
+def iter_csv_lines(lines: Iterable[str], display: str) -> Iterator[tuple[int, list[str]]]:
+    """The same for the lines of a file opened with ``newline=""``, read as a stream.
+
+    A quoted cell that is never closed, or text the csv module refuses, raises
+    :class:`FileUnreadable` naming the line.
+    """
+    reader = csv.reader(itertools.chain(lines, [_END]))
     start = line = 1
     held: tuple[int, list[str]] | None = None
     try:
@@ -208,6 +241,16 @@ def iter_csv(text: str, display: str) -> Iterator[tuple[int, list[str]]]:
                 held = None
             if not any(c.strip() for c in cells):
                 continue
+            if any("\x00" in c for c in cells):
+                raise FileUnreadable(
+                    Problem(
+                        display,
+                        line,
+                        "file",
+                        "is not valid CSV: it holds a NUL character (byte 0x00); "
+                        "save it as UTF-8 text and import it again",
+                    )
+                )
             held = line, [_unguard(c.strip()) for c in cells]
         else:
             raise FileUnreadable(
@@ -226,18 +269,22 @@ def iter_csv(text: str, display: str) -> Iterator[tuple[int, list[str]]]:
         yield held
 
 
+def header_names(cells: Sequence[str], display: str, line: int) -> tuple[str, ...]:
+    """The header's column names, normalized; a column named twice is refused."""
+    header = tuple(normalize_header(h) for h in cells)
+    for i, name in enumerate(header):
+        if name and name in header[:i]:
+            raise FileUnreadable(Problem(display, line, name, "column appears twice in the header"))
+    return header
+
+
 def read_csv(text: str, display: str) -> CsvTable:
     rows = iter_csv(text, display)
     first = next(rows, None)
     if first is None:
         raise FileUnreadable(Problem(display, 1, "file", "is empty (a header line is required)"))
     header_line, raw_header = first
-    header = tuple(normalize_header(h) for h in raw_header)
-    for i, name in enumerate(header):
-        if name and name in header[:i]:
-            raise FileUnreadable(
-                Problem(display, header_line, name, "column appears twice in the header")
-            )
+    header = header_names(raw_header, display, header_line)
     records = []
     for line, cells in rows:
         values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}

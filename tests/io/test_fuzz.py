@@ -18,7 +18,9 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +30,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from licensing_files import LICENSING, PAYMENTS, SALES, SALES_HEADER
 from register_files import ALLIANCE, HEADER, ROWS, write
-from sqlalchemy import select
 
 from patentpool.io.importer import import_paths
 from patentpool.io.problems import ImportFailed
-from patentpool.storage.engine import dispose_all, make_engine, session_for
+from patentpool.storage.engine import dispose_all, session_for
 from patentpool.storage.migrate import upgrade
-from patentpool.storage.models import Base
 
 #: The usual run is short and the same every time; PATENTPOOL_FUZZ_EXAMPLES=5000 runs a long,
 #: random one.
@@ -65,23 +65,26 @@ GOOD = {
 }
 
 #: One problem as the CLI prints it: FILE:LINE: FIELD: message, on one line.
-PROBLEM = re.compile(r"(?P<file>[^\n]+):(?P<line>\d+): (?P<field>\S(?:[^\n]*?\S)?): (?P<message>\S[^\n]*)")
+PROBLEM = re.compile(
+    r"(?P<file>[^\n]+):(?P<line>\d+): (?P<field>\S(?:[^\n]*?\S)?): (?P<message>\S[^\n]*)"
+)
 
 
 # --- The database -----------------------------------------------------------------------
 
 
 def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in a stable order."""
-    with make_engine(url).connect() as conn:
-        return {
-            table.name: sorted((tuple(row) for row in conn.execute(select(table))), key=repr)
-            for table in Base.metadata.sorted_tables
-        }
+    """Every row of every table of the SQLite database at ``url``, in a stable order."""
+    path = url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(path)) as conn:
+        tables = [
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        return {t: sorted(conn.execute(f'SELECT * FROM "{t}"'), key=repr) for t in sorted(tables)}
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file holding the good register and licensing files."""
     folder = tmp_path_factory.mktemp("fuzz-base")
     for name, text in GOOD.items():
@@ -92,7 +95,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with session_for(url) as session:
         import_paths(session, [folder])
     dispose_all()
-    yield path
+    return path
 
 
 class Pool:
@@ -110,30 +113,39 @@ class Pool:
         shutil.copyfile(self.template, self.path)
         self.before = dump(self.url)
 
-    def check(self, name: str, content: str | bytes) -> None:
-        """Import ``content`` as file ``name``: it succeeds or fails cleanly, writing nothing."""
+    def check(self, name: str, content: str | bytes) -> bool:
+        """Import ``content`` as file ``name``: it succeeds (True), or fails (False) with
+        located problems and nothing written."""
         path = self.folder / name
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8", newline="")
+        failed = self.attempt(path)
+        if failed is None:
+            return True
+        assert failed.problems, "ImportFailed without a problem"
+        text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+        last_line = len(text.splitlines()) + 1
+        for problem in failed.problems:
+            shown = str(problem)
+            assert PROBLEM.fullmatch(shown), shown
+            assert len(shown.splitlines()) == 1, shown
+            assert problem.file == str(path), shown
+            assert 1 <= problem.line <= last_line, shown
+        assert dump(self.url) == self.before, "a failed import wrote to the database"
+        return False
+
+    def attempt(self, path: Path) -> ImportFailed | None:
+        """Any exception but ImportFailed escapes, and fails the test."""
         try:
             with session_for(self.url, check_schema=False) as session:
                 summary = import_paths(session, [path])
         except ImportFailed as failed:
-            assert failed.problems, "ImportFailed without a problem"
-            text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
-            last_line = len(text.splitlines()) + 1
-            for problem in failed.problems:
-                shown = str(problem)
-                assert PROBLEM.fullmatch(shown), shown
-                assert len(shown.splitlines()) == 1, shown
-                assert problem.file == str(path), shown
-                assert 1 <= problem.line <= last_line, shown
-            assert dump(self.url) == self.before, "a failed import wrote to the database"
-            return
+            return failed
         if summary.changed:
             self.reset()
+        return None
 
 
 @pytest.fixture
@@ -144,16 +156,18 @@ def pool(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
 
 # --- Values worth trying ----------------------------------------------------------------
 
+# fmt: off
 CELLS = [
     "", " ", "-1", "0", "-0", "2.5", "1e30", "1e999999", "NaN", "Infinity", "1,000", "1_000",
-    "0.000000000001", "1e-13", "99999999999999999999", "2025-02-30", "2025-13-01", "2006/01/10",
-    "0001-01-01", "9999-12-31", "2025Q5", "0000Q1", "9999Q4", "2025Q4", "2026Q1", "2024Q4",
-    "=cmd|' /C calc'!A0", "'=1+1", "@SUM(A1)", '"', '""', '"x"y', "x" * 300, "\x00", "é",
-    "😀", "\u202e", "CN101000001B", "EP1000002B1", "WO2020123456A1", "US 10,000,000 B2",
-    "XX12", "lenovo", "LENOVO GROUP LIMITED", "tcl", "sony", "IGRS", "WIFI", "1.0", "1.1",
-    "9.9", "discovery", "media", "granted", "pending", "expired", "essential", "declared",
-    "not_essential", "DE FR;GB", "XZ", "UK", "acme", "beta", "zeta", "tv", "phone", "fridge",
-    "DE", "US", "demo-v1", "nope", "10%", "program", "units", "amount", "received",
+    "1,5", "1.000,50", "0.000000000001", "1e-13", "99999999999999999999", "2025-02-30",
+    "2025-13-01", "2006/01/10", "0001-01-01", "9999-12-31", "2025Q5", "0000Q1", "9999Q4",
+    "2025Q4", "2026Q1", "2024Q4", "=cmd|' /C calc'!A0", "'=1+1", "@SUM(A1)", '"', '""',
+    '"x"y', "x" * 300, "\x00", "é", "😀", "\u202e", "CN101000001B", "EP1000002B1",
+    "WO2020123456A1", "US 10,000,000 B2", "XX12", "lenovo", "LENOVO GROUP LIMITED", "tcl",
+    "sony", "IGRS", "WIFI", "1.0", "1.1", "9.9", "discovery", "media", "granted", "pending",
+    "expired", "essential", "declared", "not_essential", "DE FR;GB", "XZ", "UK", "acme",
+    "beta", "zeta", "tv", "phone", "fridge", "DE", "US", "demo-v1", "nope", "10%", "program",
+    "units", "amount", "received",
 ]
 
 YAML_SCALARS = [
@@ -161,11 +175,12 @@ YAML_SCALARS = [
     "2025-01-01 10:00:00", "0x1F", "0o17", "yes", "no", "on", "1_000", "!!int abc",
     "!!float x", "!!bool maybe", "!!timestamp x", "!!binary '%%'", "!!str 1.0",
     "!!python/object:os.system x", "!!set {a: b}", "!!omap [a]", "[]", "{}", "[1, [2, [3]]]",
-    "{a: {b: {c: 1}}}", "&a x", "*a", "'unterminated", '"\\q"', "|", ">", "- a", "? a", "@x",
-    "`x", "%", "---", "...", "99999999999999999999999999", "-1", "'-0.5'", "'110%'", "'1e20'",
-    "'0.0000000000001'", "TCL Corporation", "Lenovo", "IGRS", "'1.0'", "1.0", "1.1", "XZ", "UK",
-    "[IN, BR]", "[DE, XZ]", "essential", "declared", "bogus", "demo-v1", "'0.50'",
-    "{per_unit: '1', percent: '2'}", "{tiers: [{up_to: 5, per_unit: '1'}]}", "[[[[[[]]]]]]",
+    "{a: {b: {c: 1}}}", "&a x", "*a", "'unterminated", '"\\q"', '"\\ud800"', '"\\0"', "|",
+    ">", "- a", "? a", "@x", "`x", "%", "---", "...", "99999999999999999999999999", "-1",
+    "'-0.5'", "'110%'", "'%'", "'7,5%'", "'1e20'", "'0.0000000000001'", "TCL Corporation",
+    "Lenovo", "IGRS", "'1.0'", "1.0", "1.1", "XZ", "UK", "[IN, BR]", "[DE, XZ]", "essential",
+    "declared", "bogus", "demo-v1", "'0.50'", "{per_unit: '1', percent: '2'}",
+    "{tiers: [{up_to: 5, per_unit: '1'}]}", "[[[[[[]]]]]]",
 ]
 
 KEYS = [
@@ -175,9 +190,9 @@ KEYS = [
     "policy", "schedules", "effective_from", "categories", "tiers", "up_to", "per_unit",
     "percent", "base_floor", "base_cap", "annual_cap", "regions", "countries", "multiplier",
     "discounts", "tv", "phone", "scenario", "bogus",
-]  # fmt: skip
+]
+# fmt: on
 
-# The lists above are data; keep ruff's formatter from putting one item per line.
 cells = st.one_of(st.sampled_from(CELLS), st.text(max_size=12))
 unicode_bits = st.text(min_size=1, max_size=6)
 yaml_leaves = st.one_of(
@@ -236,7 +251,7 @@ def truncate(draw: Draw, text: str) -> str:
 
 def insert_unicode(draw: Draw, text: str) -> str:
     at = draw(st.integers(0, len(text)))
-    return text[:at] + draw(unicode_bits) + text[at:]
+    return text[:at] + str(draw(unicode_bits)) + text[at:]
 
 
 def line_endings(draw: Draw, text: str) -> str:
@@ -287,9 +302,7 @@ def replace_cell(draw: Draw, text: str) -> str:
 def quote_cell(draw: Draw, text: str) -> str:
     rows = _cells(text)
     i, j = _cell(draw, rows)
-    rows[i][j] = draw(st.sampled_from(['"{}"', '"{}', '{}"', ' "{}" ', '"{}""'])).format(
-        rows[i][j]
-    )
+    rows[i][j] = draw(st.sampled_from(['"{}"', '"{}', '{}"', ' "{}" ', '"{}""'])).format(rows[i][j])
     return _join(rows)
 
 
@@ -305,7 +318,7 @@ def replace_yaml_value(draw: Draw, text: str) -> str:
     if not spots:
         return text
     start, end = draw(st.sampled_from(spots))
-    return text[:start] + draw(st.sampled_from(YAML_SCALARS)) + text[end:]
+    return text[:start] + str(draw(st.sampled_from(YAML_SCALARS))) + text[end:]
 
 
 def indent_line(draw: Draw, text: str) -> str:
@@ -348,7 +361,7 @@ def mutated(draw: Draw, text: str, ops: list[Op]) -> str | bytes:
     if not draw(st.integers(0, 7)):
         raw = text.encode("utf-8")
         at = draw(st.integers(0, len(raw)))
-        return raw[:at] + draw(st.binary(min_size=1, max_size=4)) + raw[at:]
+        return raw[:at] + bytes(draw(st.binary(min_size=1, max_size=4))) + raw[at:]
     return text
 
 
@@ -410,7 +423,9 @@ def yaml_inputs(text: str, as_json: bool = False) -> st.SearchStrategy[str | byt
         mutated_document(text, as_json),
         mutated_document(text, as_json),
         yaml_values.map(
-            lambda v: json.dumps(v, default=str) if as_json else yaml.safe_dump(v, allow_unicode=True)
+            lambda v: (
+                json.dumps(v, default=str) if as_json else yaml.safe_dump(v, allow_unicode=True)
+            )
         ),
         anything,
     )
@@ -458,8 +473,19 @@ def test_payments_csv(pool: Pool, content: str | bytes) -> None:
 def test_the_good_files_import_and_a_bad_one_is_caught(pool: Pool) -> None:
     """The harness itself: good files pass, and a failed import is checked, not ignored."""
     for name, text in GOOD.items():
-        pool.check(name, text)
-    pool.check("payments.csv", MORE_PAYMENTS)
+        assert pool.check(name, text)
+    assert pool.check("payments.csv", MORE_PAYMENTS)
+    assert not pool.check("sales.csv", "licensee,period\n")
+    pool.before = {}
     with pytest.raises(AssertionError, match="wrote to the database"):
-        pool.before = {}
         pool.check("sales.csv", "licensee,period\n")
+
+
+def test_the_problem_pattern() -> None:
+    assert PROBLEM.fullmatch("a.csv:2: units: units must not be negative (-5)")
+    assert PROBLEM.fullmatch("/tmp/x/a b.yaml:10: programs.0.royalty_free: unknown key")
+    assert PROBLEM.fullmatch("a.yaml:1: ' ': unknown section")
+    assert not PROBLEM.fullmatch("a.csv:2: : unknown section")
+    assert not PROBLEM.fullmatch("a.csv: units: bad")
+    assert not PROBLEM.fullmatch("a.csv:2: units:")
+    assert not PROBLEM.fullmatch("a.csv:2: units: two\nlines")
