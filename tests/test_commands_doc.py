@@ -32,7 +32,18 @@ def walk(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str
             yield from walk(command, path)
 
 
+def _forget_help_options(group: click.Group) -> None:
+    """click caches each command's --help option the first time it is built; a test that ran
+    a subcommand on its own (without the group's ``-h``) must not change this page."""
+    for command in group.commands.values():
+        if hasattr(command, "_help_option"):
+            command._help_option = None
+        if isinstance(command, click.Group):
+            _forget_help_options(command)
+
+
 def render() -> str:
+    _forget_help_options(cli)
     parts = [HEADER]
     top = CliRunner().invoke(cli, ["--help"], terminal_width=100)
     parts.append(f"## patentpool\n\n```text\n{top.stdout.rstrip()}\n```\n")

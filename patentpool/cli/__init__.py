@@ -36,9 +36,12 @@ class PoolGroup(click.Group):
     metavar="URL",
     help="Database URL (also PATENTPOOL_DATABASE_URL), e.g. postgresql+psycopg://user@host/pool.",
 )
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress bars (they are drawn on a terminal only)."
+)
 @click.version_option(__version__, prog_name="patentpool")
 @click.pass_context
-def cli(ctx: click.Context, url: str) -> None:
+def cli(ctx: click.Context, url: str, quiet: bool) -> None:
     """Administer the patent pool of a standards alliance.
 
     \b
@@ -47,7 +50,7 @@ def cli(ctx: click.Context, url: str) -> None:
       patentpool --db sqlite:///pool.db db upgrade
       patentpool --db sqlite:///pool.db import samples/igrs-v1/
     """
-    ctx.obj = App(url=url)
+    ctx.obj = App(url=url, quiet=quiet)
 
 
 def _register_commands() -> None:

@@ -7,7 +7,7 @@ import io
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -32,6 +32,13 @@ class App:
     url: str = field(
         default_factory=lambda: os.environ.get("PATENTPOOL_DATABASE_URL") or DEFAULT_URL
     )
+    quiet: bool = False
+
+    def progress(self, label: str, total: int) -> AbstractContextManager[Callable[[int], None]]:
+        """A progress bar on a terminal; nothing with --quiet or when stderr is not a terminal."""
+        from patentpool.cli.progress import progress
+
+        return progress(label, total, quiet=self.quiet)
 
     def load_register(self) -> Register:
         """The whole register as plain core values (raises a ClickException if unusable)."""

@@ -28,7 +28,7 @@ def import_(app: App, paths: tuple[str, ...]) -> None:
 
     try:
         with session_for(app.url, lock="import") as session:
-            summary = import_paths(session, paths)
+            summary = import_paths(session, paths, progress=app.progress)
     except ImportFailed as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)

@@ -25,16 +25,41 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 def output_options(func: F) -> F:
     """The options every report takes."""
     options = [
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default="html",
-                     show_default=True, help="Output format (json: the report's figures)."),
-        click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE",
-                     help="Write to FILE instead of standard output."),
-        click.option("--templates", "templates_dir", type=click.Path(path_type=Path),
-                     metavar="DIR", help="Your own templates, searched before the defaults."),
-        click.option("--locale", default="en", show_default=True,
-                     help="Language and number formats: en, en_GB, de, fr, ja..."),
-        click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True,
-                     help="Page size of PDF and Word output."),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="html",
+            show_default=True,
+            help="Output format (json: the report's figures).",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path),
+            metavar="FILE",
+            help="Write to FILE instead of standard output.",
+        ),
+        click.option(
+            "--templates",
+            "templates_dir",
+            type=click.Path(path_type=Path),
+            metavar="DIR",
+            help="Your own templates, searched before the defaults.",
+        ),
+        click.option(
+            "--locale",
+            default="en",
+            show_default=True,
+            help="Language and number formats: en, en_GB, de, fr, ja...",
+        ),
+        click.option(
+            "--paper",
+            type=click.Choice(PAPERS),
+            default="a4",
+            show_default=True,
+            help="Page size of PDF and Word output.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -55,8 +80,9 @@ def check_output(output: Path | None) -> None:
 def emit(kind: str, context: Any, options: dict[str, Any]) -> None:
     fmt = options["fmt"]
     output: Path | None = options["output"]
-    result = render(kind, context, fmt, options["templates_dir"], options["locale"],
-                    paper=options["paper"])
+    result = render(
+        kind, context, fmt, options["templates_dir"], options["locale"], paper=options["paper"]
+    )
     if output is not None:
         if isinstance(result, bytes):
             output.write_bytes(result)
@@ -214,15 +240,24 @@ def distribution(app: App, /, program_id: str, period: str, **options: Any) -> N
 @click.option("--program", "program_id", required=True, help="The programme's id.")
 @click.option("--period", required=True, help="The quarter, e.g. 2026Q1.")
 @click.option("--issued", type=_DATE, help="Issue date (default today).")
-@click.option("--days", type=click.IntRange(min=0), default=30, show_default=True,
-              help="Days to pay.")
+@click.option(
+    "--days", type=click.IntRange(min=0), default=30, show_default=True, help="Days to pay."
+)
 @click.option("--number", help="The invoice's reference.")
 @click.option("--pay-to", help="Account or address to pay to, as printed.")
 @output_options
 @pass_app
 def invoice(
-    app: App, /, licensee_id: str, program_id: str, period: str, issued: dt.datetime | None,
-    days: int, number: str | None, pay_to: str | None, **options: Any,
+    app: App,
+    /,
+    licensee_id: str,
+    program_id: str,
+    period: str,
+    issued: dt.datetime | None,
+    days: int,
+    number: str | None,
+    pay_to: str | None,
+    **options: Any,
 ) -> None:
     """Royalties due from one licensee for one quarter, line by line, with payment terms.
 
@@ -243,16 +278,26 @@ def invoice(
                 f"--period: {licensee_id} reported no sales under {program_id} for {quarter}"
             )
         register = app.load_register()
-        terms = PaymentTerms(_today(issued), days, number, pay_to,
-                             register.alliance.name if register.alliance else None)
+        terms = PaymentTerms(
+            _today(issued),
+            days,
+            number,
+            pay_to,
+            register.alliance.name if register.alliance else None,
+        )
         emit("invoice", invoice_context(own, program, licensee, quarter, terms), options)
 
 
 @report.command("compare")
-@click.argument("scenario_file", metavar="SCENARIO.yaml",
-                type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--sweep", "sweep_spec", metavar="PARAMETER=FROM:TO[:STEP]",
-              help="Also sweep one parameter, as in `patentpool compare --sweep`.")
+@click.argument(
+    "scenario_file", metavar="SCENARIO.yaml", type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--sweep",
+    "sweep_spec",
+    metavar="PARAMETER=FROM:TO[:STEP]",
+    help="Also sweep one parameter, as in `patentpool compare --sweep`.",
+)
 @output_options
 @pass_app
 def compare(app: App, /, scenario_file: Path, sweep_spec: str | None, **options: Any) -> None:
@@ -277,8 +322,9 @@ def compare(app: App, /, scenario_file: Path, sweep_spec: str | None, **options:
             parameter, values = parse_sweep(sweep_spec)
             swept = scenario
             if parameter == "holders":  # the sweep replaces the holders
-                swept = regimes.Scenario(scenario.name, scenario.market,
-                                         regimes.symmetric_holders(1), scenario.regimes)
+                swept = regimes.Scenario(
+                    scenario.name, scenario.market, regimes.symmetric_holders(1), scenario.regimes
+                )
             sweep = (parameter, regimes.sweep(swept, parameter, values))
         emit("compare", compare_context(scenario, regimes.compare(scenario), sweep), options)
 

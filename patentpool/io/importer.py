@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from patentpool.io.register_import import (
     parse_patents_csv,
     parse_register_yaml,
 )
-from patentpool.io.sales_stream import stream_rows
+from patentpool.io.sales_stream import count_lines, stream_rows
 from patentpool.storage import licensing_repo, repository
 from patentpool.storage.models import ChangeRow, ImportRow
 
@@ -195,14 +196,31 @@ def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) ->
         )
 
 
-def import_paths(session: Session, paths: Sequence[str | Path]) -> ImportSummary:
+#: Opens a progress report of ``total`` items and yields the callback that advances it.
+ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
+
+
+def import_paths(
+    session: Session, paths: Sequence[str | Path], progress: ProgressFactory | None = None
+) -> ImportSummary:
     """Import files and folders in the session's transaction; raise ImportFailed on any problem.
 
-    The caller commits; on ImportFailed nothing has been written.
+    The caller commits; on ImportFailed nothing has been written. ``progress``, when given,
+    is told of the sales lines read (each is read twice: checked, then written).
     """
     files, problems = collect_files(paths)
     batch, read_problems = read_batch(files)
     problems.extend(read_problems)
+    with ExitStack() as stack:
+        if progress is not None and batch.licensing.sales_files:
+            total = 2 * sum(count_lines(path) for path, _ in batch.licensing.sales_files)
+            batch.licensing.advance = stack.enter_context(progress("sales lines", total))
+        return _import_batch(session, files, batch, problems)
+
+
+def _import_batch(
+    session: Session, files: list[Path], batch: Batch, problems: list[Problem]
+) -> ImportSummary:
     existing = repository.load_register(session)
     changes, check_problems = check_register(existing, batch.register)
     problems.extend(check_problems)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ class LicensingBatch:
     programs: list[tuple[Any, Source, str, Any]] = field(default_factory=list)
     sales_files: list[tuple[Path, str]] = field(default_factory=list)  # (path, display)
     payments: list[tuple[PaymentRowIn, Source]] = field(default_factory=list)
+    advance: Callable[[int], None] | None = None  # told of sales lines read, for progress
 
     def is_empty(self) -> bool:
         return not (self.licensees or self.programs or self.sales_files or self.payments)
@@ -55,6 +56,7 @@ class LicensingChanges:
     reports: dict[ReportKey, ReportScan] = field(default_factory=dict)  # reports that changed
     sales_files: list[tuple[Path, str]] = field(default_factory=list)
     rules: SalesRules | None = None
+    advance: Callable[[int], None] | None = None
     payments: list[Payment] = field(default_factory=list)
     log: list[tuple[str, str, str, str, Source]] = field(default_factory=list)
 
@@ -251,7 +253,7 @@ def check_licensing(
     rules = SalesRules({k: v[0] for k, v in programs.items()}, frozenset(licensees))
     scanned: dict[ReportKey, ReportScan] = {}
     for sales_path, sales_display in batch.sales_files:
-        scan = scan_sales(sales_path, sales_display, rules, problems)
+        scan = scan_sales(sales_path, sales_display, rules, problems, batch.advance)
         for report_key, report in scan.reports.items():
             total = scanned.setdefault(report_key, ReportScan(file=report.file, line=report.line))
             total.checksum = (total.checksum + report.checksum) % (1 << 256)
@@ -259,6 +261,7 @@ def check_licensing(
             total.units += report.units
     out.sales_files = list(batch.sales_files)
     out.rules = rules
+    out.advance = batch.advance
     reported = set(state.reports) | set(scanned)
     for report_key, report in sorted(scanned.items()):
         before_sum = state.reports.get(report_key)

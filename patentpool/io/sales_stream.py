@@ -8,11 +8,10 @@ whole import is clean, writes the lines of the reports that changed, in batches.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,14 @@ from patentpool.core.countries import normalize_country
 from patentpool.core.licensing import PercentRate, Program, Rate
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
-from patentpool.io.licensing_schema import SALES_COLUMNS, SALES_REQUIRED
+from patentpool.io.licensing_schema import (
+    SALES_COLUMNS,
+    SALES_REQUIRED,
+    parse_decimal,
+    parse_units,
+)
 from patentpool.io.problems import Problem, Source
-from patentpool.io.readers import FileUnreadable, normalize_header, read_text
+from patentpool.io.readers import FileUnreadable, header_names, iter_csv_lines, read_text
 
 ReportKey = tuple[str, str, Period]  # (programme, licensee, period)
 _MOD = 1 << 256
@@ -35,21 +39,17 @@ def _unguard(cell: str) -> str:
 
 
 def stream_rows(path: Path, display: str) -> Iterator[tuple[int, list[str]]]:
-    """(line, stripped cells) of each non-blank CSV row, read as a stream."""
+    """(line, stripped cells) of each non-blank CSV row, read as a stream.
+
+    The same rules as every other CSV file: an unclosed quote or a NUL byte is refused with
+    its line (see :func:`patentpool.io.readers.iter_csv_lines`).
+    """
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            start = 1
-            for cells in reader:
-                line, start = start, reader.line_num + 1
-                stripped = [_unguard(c) if c[:1] == "'" else c for c in map(str.strip, cells)]
-                if any(stripped):
-                    yield line, stripped
+            yield from iter_csv_lines(fh, display)
     except UnicodeDecodeError:
         read_text(path, display)  # raises FileUnreadable with the exact line
         raise
-    except csv.Error as exc:
-        raise FileUnreadable(Problem(display, start, "file", f"is not valid CSV: {exc}")) from exc
     except OSError as exc:
         raise FileUnreadable(
             Problem(display, 0, "file", f"cannot be read: {exc.strerror}")
@@ -87,34 +87,17 @@ class SalesRules:
 
 
 def _units(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        clean = text.replace(",", "").replace("_", "")
-        if not clean:
-            raise ValueError("is required") from None
-        try:
-            number = Decimal(clean)
-        except InvalidOperation:
-            raise ValueError(f"not a whole number of units: {text!r}") from None
-        if number != number.to_integral_value():
-            raise ValueError(f"units must be a whole number, not {clean}") from None
-        value = int(number)
-    if value < 0:
-        raise ValueError(f"units must not be negative ({value})")
-    return value
+    """Whole, non-negative, bounded units; plain digits take the fast path."""
+    if text.isdigit() and len(text) <= 15:
+        return int(text)
+    units: int = parse_units(text)
+    return units
 
 
 def _money(text: str) -> Decimal | None:
-    if not text:
-        return None
-    try:
-        number = Decimal(text.replace(",", "").replace("_", ""))
-    except InvalidOperation:
-        raise ValueError(f"not a number: {text!r}") from None
-    if not number.is_finite():
-        raise ValueError(f"not a number: {text!r}")
-    if number < 0:
+    """Net sales: the same number rules as every money field, and never negative."""
+    number: Decimal | None = parse_decimal(text)
+    if number is not None and number < 0:
         raise ValueError(f"must not be negative ({number})")
     return number
 
@@ -126,7 +109,11 @@ class _Header:
 
 
 def _header(cells: list[str], source: Source, problems: list[Problem]) -> _Header | None:
-    names = [normalize_header(c) for c in cells]
+    try:
+        names = list(header_names(cells, source.file, source.line))
+    except FileUnreadable as exc:
+        problems.append(exc.problem)
+        return None
     missing = [c for c in SALES_REQUIRED if c not in names]
     for column in missing:
         problems.append(Problem.at(source, column, "required column is missing"))
@@ -204,8 +191,28 @@ class _LineChecker:
 LineSink = Callable[[ReportKey, int, tuple[str, str, str, int, Decimal | None]], None]
 
 
+#: Lines between two progress reports.
+PROGRESS_EVERY = 10_000
+
+Advance = Callable[[int], None]
+
+
+def count_lines(path: Path) -> int:
+    """Physical lines in a file, counted fast (for a progress bar's length)."""
+    count = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            count += chunk.count(b"\n")
+    return count
+
+
 def _lines(
-    path: Path, display: str, rules: SalesRules, problems: list[Problem], sink: LineSink | None
+    path: Path,
+    display: str,
+    rules: SalesRules,
+    problems: list[Problem],
+    sink: LineSink | None,
+    advance: Advance | None = None,
 ) -> SalesScan:
     scan = SalesScan(display, path)
     check = _LineChecker(rules)
@@ -233,6 +240,8 @@ def _lines(
     good: dict[tuple[str, str, str], tuple[str, Period, bool]] = {}
     for line, cells in rows:
         scan.lines += 1
+        if advance is not None and not scan.lines % PROGRESS_EVERY:
+            advance(PROGRESS_EVERY)
         # Fast path: a line like the good ones before it (the same programme, period and
         # category, countries and licensee already seen) needs only its numbers parsed.
         # Anything else takes the full check below, which names every problem.
@@ -250,6 +259,7 @@ def _lines(
                 and cells[i_lic] in licensees
                 and units_text.isascii()
                 and units_text.isdigit()
+                and len(units_text) <= 15
             ):
                 try:
                     amount = _money(cells[i_net]) if i_net is not None else None
@@ -313,7 +323,11 @@ def _lines(
                     bad.append(
                         ("category", f"unknown category {category!r} in {program} (known: {known})")
                     )
-                elif isinstance(rate, PercentRate) and net is None:
+                elif (
+                    isinstance(rate, PercentRate)
+                    and net is None
+                    and not (i_net is not None and cells[i_net])
+                ):
                     message = (
                         f"is required: {category} is charged a percent of the net selling price"
                     )
@@ -332,6 +346,8 @@ def _lines(
             scan, (program, licensee, period), (values[0], values[1], category, units, net),
             display, line, sink,
         )  # fmt: skip
+    if advance is not None:
+        advance(scan.lines % PROGRESS_EVERY)
     if not scan.lines:
         problems.append(Problem(display, first[0], "file", "has a header but no rows"))
     return scan
@@ -362,18 +378,26 @@ def _count(
     report.units += units
 
 
-def scan_sales(path: Path, display: str, rules: SalesRules, problems: list[Problem]) -> SalesScan:
+def scan_sales(
+    path: Path,
+    display: str,
+    rules: SalesRules,
+    problems: list[Problem],
+    advance: Advance | None = None,
+) -> SalesScan:
     """First pass: check every line, checksum every report; nothing is kept but the sums."""
     try:
-        return _lines(path, display, rules, problems, None)
+        return _lines(path, display, rules, problems, None, advance)
     except FileUnreadable as exc:
         problems.append(exc.problem)
         return SalesScan(display, path)
 
 
-def write_sales(path: Path, display: str, rules: SalesRules, sink: LineSink) -> None:
+def write_sales(
+    path: Path, display: str, rules: SalesRules, sink: LineSink, advance: Advance | None = None
+) -> None:
     """Second pass over a file the first pass found clean: hand every line to ``sink``."""
     problems: list[Problem] = []
-    _lines(path, display, rules, problems, sink)
+    _lines(path, display, rules, problems, sink, advance)
     if problems:  # pragma: no cover - the file changed between the two passes
         raise InvalidInput(f"{display} changed while it was being imported; import it again")

@@ -90,8 +90,9 @@ def _draw(chart: Chart) -> Figure:
         width = 0.8 / max(1, len(chart.series))
         for n, series in enumerate(chart.series):
             offset = (n - (len(chart.series) - 1) / 2) * width
-            axes.bar([p + offset for p in positions], series.values, width=width,
-                     label=series.label)
+            axes.bar(
+                [p + offset for p in positions], series.values, width=width, label=series.label
+            )
     elif chart.kind == "hbar":
         axes.barh(positions, chart.series[0].values, label=chart.series[0].label)
         axes.set_yticks(positions, [_short(label) for label in chart.x])
@@ -106,8 +107,12 @@ def _draw(chart: Chart) -> Figure:
     axes.set_xlabel(chart.x_label)
     axes.set_ylabel(chart.y_label)
     if len(chart.series) > 1:
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8,
-                    ncols=min(3, len(chart.series)))
+        axes.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.18),
+            fontsize=8,
+            ncols=min(3, len(chart.series)),
+        )
     return figure
 
 

@@ -151,8 +151,14 @@ def compare_charts(report: CompareReport) -> dict[str, Chart]:
 
     def bars(field: str, title: str) -> Chart:
         values = tuple(float(getattr(r, field)) for r in report.regimes)
-        return Chart("hbar", title, names, (Series(title, values),), x_label=title,
-                     height=max(1.6, 0.8 + 0.35 * len(names)))
+        return Chart(
+            "hbar",
+            title,
+            names,
+            (Series(title, values),),
+            x_label=title,
+            height=max(1.6, 0.8 + 0.35 * len(names)),
+        )
 
     charts = {
         "stack": bars("royalty_stack", "royalty stack per unit"),

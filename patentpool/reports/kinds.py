@@ -36,8 +36,9 @@ KINDS: dict[str, ReportKind] = {
         ReportKind("pool", PoolReport, "Pool report", pool_charts),
         ReportKind("member", MemberReport, "Member statement", member_charts),
         ReportKind("license", LicenseReport, "Licence summary", _no_charts),
-        ReportKind("distribution", DistributionReport, "Distribution statement",
-                   distribution_charts),
+        ReportKind(
+            "distribution", DistributionReport, "Distribution statement", distribution_charts
+        ),
         ReportKind("invoice", InvoiceReport, "Royalty invoice", _no_charts),
         ReportKind("compare", CompareReport, "Licensing regimes compared", compare_charts),
     )

@@ -13,10 +13,11 @@ that day and no longer on the as-of date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TypeVar
 
 from patentpool.core.allocation import Distribution
 from patentpool.core.model import (
@@ -32,7 +33,31 @@ from patentpool.core.register import CountBy, CountRow, count_declarations
 from patentpool.core.terms import in_force
 from patentpool.reports.charts import Chart, Series
 from patentpool.reports.common import MemberName, PatentRow, patent_row, require_member
-from patentpool.reports.pool import version_counts
+from patentpool.reports.pool import VersionCounts
+from patentpool.reports.pool import version_counts as _version_counts
+
+T = TypeVar("T")
+
+#: Counts depend on the register and the day only, not on the member: statements for every
+#: member of one register compute them once. Keyed by the register's identity; the register
+#: itself is kept beside its results so that identity cannot be reused while cached.
+_MEMO: dict[tuple[object, ...], tuple[Register, object]] = {}
+
+
+def _memo(register: Register, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    full = (id(register), *key)
+    hit = _MEMO.get(full)
+    if hit is not None and hit[0] is register:
+        return hit[1]  # type: ignore[return-value]
+    if len(_MEMO) > 16:
+        _MEMO.clear()
+    value = compute()
+    _MEMO[full] = (register, value)
+    return value
+
+
+def version_counts(register: Register, as_of: dt.date) -> tuple[VersionCounts, ...]:
+    return _memo(register, ("versions", as_of), lambda: _version_counts(register, as_of))
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +196,12 @@ class MemberReport:
 
 def _declaration_row(d: Declaration) -> DeclarationRow:
     return DeclarationRow(
-        d.standard, d.version, d.section, d.essentiality, d.evaluator, d.evaluated_on,
+        d.standard,
+        d.version,
+        d.section,
+        d.essentiality,
+        d.evaluator,
+        d.evaluated_on,
         d.declared_on,
     )
 
@@ -250,8 +280,16 @@ def _share_changes(periods: tuple[PeriodAmount, ...]) -> tuple[ShareChange, ...]
         if len(runs) >= 2:
             before, after = runs[-2], runs[-1]
             out.append(
-                ShareChange(program, after.currency, before.period, before.share, before.amount,
-                            after.period, after.share, after.amount)
+                ShareChange(
+                    program,
+                    after.currency,
+                    before.period,
+                    before.share,
+                    before.amount,
+                    after.period,
+                    after.share,
+                    after.amount,
+                )
             )
     return tuple(out)
 
@@ -270,19 +308,24 @@ def _changes(
         old_patents = {p.key: p for p in previous.patents if p.owner == member_id}
         before = {d.key: d for d in previous.declarations if d.patent in old_patents}
         for key in sorted(now.keys() - before.keys()):
-            out.append(PatentChange(key[0], "added", f"declared for {key[1]} {key[2]}",
-                                    now[key].declared_on))
+            out.append(
+                PatentChange(
+                    key[0], "added", f"declared for {key[1]} {key[2]}", now[key].declared_on
+                )
+            )
         for key in sorted(before.keys() - now.keys()):
-            out.append(PatentChange(key[0], "removed", f"no longer declared for {key[1]} "
-                                    f"{key[2]}", None))
+            out.append(
+                PatentChange(key[0], "removed", f"no longer declared for {key[1]} {key[2]}", None)
+            )
         for key in sorted(now.keys() & before.keys()):
             if now[key].essentiality is not before[key].essentiality:
                 out.append(_reevaluated(now[key], before[key].essentiality))
     else:
         for key, d in sorted(now.items()):
             if d.declared_on is not None and d.declared_on > since:
-                out.append(PatentChange(key[0], "added", f"declared for {key[1]} {key[2]}",
-                                        d.declared_on))
+                out.append(
+                    PatentChange(key[0], "added", f"declared for {key[1]} {key[2]}", d.declared_on)
+                )
             if d.evaluated_on is not None and d.evaluated_on > since:
                 out.append(_reevaluated(d, None))
     earlier = {p.key: p for p in (previous or register).patents if p.owner == member_id}
@@ -304,14 +347,21 @@ def _reevaluated(d: Declaration, before: Essentiality | None) -> PatentChange:
 
 
 def _count_shifts(
-    register: Register, previous: Register | None, member_id: MemberId, since: dt.date,
+    register: Register,
+    previous: Register | None,
+    member_id: MemberId,
+    since: dt.date,
     as_of: dt.date,
 ) -> tuple[CountShift, ...]:
     earlier = previous or register
     out = []
     for counts in _counts(register, member_id, as_of):
-        then, then_total = count_declarations(
-            earlier, counts.standard, counts.version, since, CountBy.MEMBER
+        then, then_total = _memo(
+            earlier,
+            ("declarations", counts.standard, counts.version, since),
+            lambda c=counts: count_declarations(  # type: ignore[misc]
+                earlier, c.standard, c.version, since, CountBy.MEMBER
+            ),
         )
         own = next((r for r in then if r.group == member_id), None)
         out.append(

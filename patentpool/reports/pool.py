@@ -166,8 +166,9 @@ def version_counts(register: Register, as_of: dt.date) -> tuple[VersionCounts, .
 def _awaiting(register: Register) -> tuple[AwaitingEvaluation, ...]:
     owners = {p.key: p.owner for p in register.patents}
     rows = [
-        AwaitingEvaluation(d.patent, owners.get(d.patent, ""), d.standard, d.version, d.section,
-                           d.declared_on)
+        AwaitingEvaluation(
+            d.patent, owners.get(d.patent, ""), d.standard, d.version, d.section, d.declared_on
+        )
         for d in register.declarations
         if d.essentiality is Essentiality.DECLARED
     ]
@@ -202,9 +203,7 @@ def _programs(
     return tuple(summaries), double
 
 
-def _timeline(
-    register: Register, as_of: dt.date, basis: Counts
-) -> tuple[ExpiryPoint, ...]:
+def _timeline(register: Register, as_of: dt.date, basis: Counts) -> tuple[ExpiryPoint, ...]:
     wanted = (
         {Essentiality.ESSENTIAL}
         if basis is Counts.ESSENTIAL

@@ -80,8 +80,13 @@ class LicenseeTerms:
 
 def licensee_terms(licensee: Licensee) -> LicenseeTerms:
     return LicenseeTerms(
-        licensee.id, licensee.name, licensee.group, licensee.country, licensee.signed,
-        licensee.member, licensee.good_standing,
+        licensee.id,
+        licensee.name,
+        licensee.group,
+        licensee.country,
+        licensee.signed,
+        licensee.member,
+        licensee.good_standing,
     )
 
 
@@ -89,8 +94,13 @@ def rate_terms(category: Category, rate: Rate) -> RateTerms:
     if isinstance(rate, PerUnitRate):
         return RateTerms(category, "per_unit", per_unit=rate.per_unit)
     if isinstance(rate, PercentRate):
-        return RateTerms(category, "percent", percent=rate.percent, base_floor=rate.base_floor,
-                         base_cap=rate.base_cap)
+        return RateTerms(
+            category,
+            "percent",
+            percent=rate.percent,
+            base_floor=rate.base_floor,
+            base_cap=rate.base_cap,
+        )
     tiers = []
     first = 1
     for tier in rate.tiers:

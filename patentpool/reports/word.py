@@ -27,9 +27,37 @@ from patentpool.reports.htmltree import SKIPPED, Element, parse
 
 _HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
 _BLOCKS = frozenset(
-    {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption",
-     "figure", "footer", "header", "hr", "li", "main", "nav", "ol", "p", "section", "table",
-     "ul", "h1", "h2", "h3", "h4", "h5", "h6", "body", "caption"}
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "section",
+        "table",
+        "ul",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "body",
+        "caption",
+    }
 )
 _PARAGRAPHS = frozenset({"p", "dt", "dd", "blockquote", "address", "figcaption", "caption"})
 _SPACE = re.compile(r"\s+")
@@ -148,8 +176,10 @@ class _Writer:
         if caption is not None:
             self._paragraph(caption.children, "Caption")
         rows = element.find_all("tr")
-        cells = [[c for c in tr.children if isinstance(c, Element) and c.tag in ("td", "th")]
-                 for tr in rows]
+        cells = [
+            [c for c in tr.children if isinstance(c, Element) and c.tag in ("td", "th")]
+            for tr in rows
+        ]
         width = max((sum(_span(c) for c in row) for row in cells), default=0)
         if not width:
             return
@@ -187,8 +217,9 @@ def _repeat_header(table: Table, row: int) -> None:
     properties.append(marker)
 
 
-def _runs(node: Element | str, bold: bool = False, italic: bool = False,
-          mono: bool = False) -> list[_Run]:
+def _runs(
+    node: Element | str, bold: bool = False, italic: bool = False, mono: bool = False
+) -> list[_Run]:
     if isinstance(node, str):
         return [_Run(node, bold, italic, mono)]
     if node.tag in SKIPPED or "no-docx" in node.classes:

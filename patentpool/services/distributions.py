@@ -124,8 +124,8 @@ def run_distribution(
     ctx = program_context(session, program_id)
     name = policy or ctx.program.policy
     params = dict(params or {})
-    result = royalties(session, program_id, period, context=ctx)
-    if not any(item.lines for item in result.licensees):
+    result = royalties(session, program_id, period, context=ctx, detail=False)
+    if not any(item.priced_lines for item in result.licensees):
         raise NoSales(f"no sales reported for {program_id} in {period}")
     by_country = result.royalties_by_country()
     if basis == "due":

@@ -99,7 +99,7 @@ def statement(session: Session, licensee: str) -> list[StatementRow]:
         ctx = None
         for period in periods:
             ctx = ctx or program_context(session, program_id)
-            result = royalties(session, program_id, period, context=ctx)
+            result = royalties(session, program_id, period, context=ctx, detail=False)
             due = sum((i.due for i in result.licensees if i.licensee == licensee), Decimal(0))
             paid = sum(
                 (p.amount for p in payments if p.program == program_id and p.period == period),

@@ -221,7 +221,7 @@ def _write_lines(
 
     assert changes.rules is not None
     for path, display in changes.sales_files:
-        write_sales(path, display, changes.rules, sink)
+        write_sales(path, display, changes.rules, sink, changes.advance)
     if buffer:
         connection.exec_driver_sql(sql, buffer)
 

@@ -81,9 +81,20 @@ def load_register(session: Session) -> Register:
         ).order_by(PatentRow.key)
     )
     no_states: frozenset[str] = frozenset()
-    for pid, key, jur, number, owner, filed, kind, family, granted, expiry, status, title in (
-        patent_rows
-    ):
+    for (
+        pid,
+        key,
+        jur,
+        number,
+        owner,
+        filed,
+        kind,
+        family,
+        granted,
+        expiry,
+        status,
+        title,
+    ) in patent_rows:
         keys[pid] = key
         found = states.get(pid)
         patents.append(
@@ -116,17 +127,16 @@ def load_register(session: Session) -> Register:
     declarations = sorted(
         (
             Declaration(
-                patent=keys[pid],
-                standard=standard,
-                version=version,
-                section=section,
-                essentiality=essentialities[essentiality],
-                evaluator=evaluator,
-                evaluated_on=evaluated_on,
-                declared_on=declared_on,
+                patent=keys[row[0]],
+                standard=row[1],
+                version=row[2],
+                section=row[3],
+                essentiality=essentialities[row[4]],
+                evaluator=row[5],
+                evaluated_on=row[6],
+                declared_on=row[7],
             )
-            for pid, standard, version, section, essentiality, evaluator, evaluated_on, declared_on
-            in declaration_rows
+            for row in declaration_rows
         ),
         key=lambda d: d.key,
     )

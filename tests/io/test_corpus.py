@@ -36,32 +36,7 @@ ON_EMPTY_DATABASE = frozenset({"sales-no-programme.csv"})
 
 #: Cases that show a bug outside the importers' shared readers and schemas: the expected lines
 #: are what patentpool should print once the bug is fixed.
-KNOWN_BUGS = {
-    "sales-huge-units.csv": (
-        "sales_stream._units has no upper bound: 1e30 units pass the check and the database "
-        "write raises OverflowError (licensing_schema.parse_units refuses them)"
-    ),
-    "sales-huge-net-sales.csv": (
-        "sales_stream._money has no bound: net sales of 1e500 are stored as a 501-digit "
-        "string in a String(40) column (licensing_schema.parse_decimal refuses them)"
-    ),
-    "sales-decimal-comma.csv": (
-        "sales_stream._money drops every comma: net sales '1000,50' are stored as 100050 "
-        "(licensing_schema.parse_decimal refuses a decimal comma)"
-    ),
-    "sales-duplicate-column.csv": (
-        "sales_stream._header keeps the last of two columns with one name without a word "
-        "(readers.header_names refuses the header)"
-    ),
-    "sales-unterminated-quote.csv": (
-        "sales_stream.stream_rows reads a quoted cell that is never closed to the end of the "
-        "file; the problems then name the swallowed lines (readers.iter_csv_lines refuses it)"
-    ),
-    "sales-negative-net-sales.csv": (
-        "sales_stream reports negative net sales also as missing ('is required: phone is "
-        "charged a percent...') though the cell is filled"
-    ),
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 EXPECTED: dict[str, list[str]] = {
     "alliance-alias-of-another-member.yaml": [
