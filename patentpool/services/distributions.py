@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from patentpool.core.allocation import Distribution, NoSales, distribute, policy_input
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput, NotFound, PatentpoolError
-from patentpool.services.royalties import ProgramContext, program_context, royalties
+from patentpool.services.quarters import quarter_totals
+from patentpool.services.royalties import ProgramContext, program_context
 from patentpool.storage import licensing_repo
 from patentpool.storage.models import DistributionRunRow
 
@@ -124,12 +125,12 @@ def run_distribution(
     ctx = program_context(session, program_id)
     name = policy or ctx.program.policy
     params = dict(params or {})
-    result = royalties(session, program_id, period, context=ctx, detail=False)
-    if not any(item.priced_lines for item in result.licensees):
+    totals = quarter_totals(session, ctx, period)
+    if not totals.priced_lines:
         raise NoSales(f"no sales reported for {program_id} in {period}")
-    by_country = result.royalties_by_country()
+    by_country = totals.by_country
     if basis == "due":
-        amount = result.total_due
+        amount = totals.total_due
     else:
         amount = licensing_repo.collected(licensing_repo.load_payments(session, program_id), period)
         if amount == 0:

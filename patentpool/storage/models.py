@@ -259,3 +259,19 @@ class DistributionRunRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     result: Mapped[str] = mapped_column(Text)
     inputs: Mapped[str] = mapped_column(Text)
+
+
+class QuarterTotalsRow(Base):
+    """A quarter's royalty totals, kept under the checksum of everything they were priced from,
+    so that distributions of an unchanged quarter do not price its sales again."""
+
+    __tablename__ = "quarter_totals"
+    __table_args__ = (UniqueConstraint("program_id", "period", "inputs_sha256"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"))
+    period: Mapped[str] = mapped_column(String(6))
+    inputs_sha256: Mapped[str] = mapped_column(String(64))
+    total_due: Mapped[Decimal] = mapped_column(DecimalText)
+    by_country: Mapped[str] = mapped_column(Text)
+    priced_lines: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,60 @@
+"""A quarter is priced once for all its distributions, and again when its inputs change."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from licensing_files import LICENSING, PAYMENTS, SALES, SALES_HEADER
+from register_files import write
+
+from patentpool.core.periods import Period
+from patentpool.io.importer import import_paths
+from patentpool.services.quarters import quarter_totals
+from patentpool.services.royalties import program_context, royalties
+from patentpool.storage.engine import session_for
+
+Q4 = Period.parse("2025Q4")
+
+
+def totals(url: str) -> tuple[Decimal, dict[str, Decimal], int, bool]:
+    with session_for(url) as session:
+        found = quarter_totals(session, program_context(session, "demo-v1"), Q4)
+    return found.total_due, found.by_country, found.priced_lines, found.reused
+
+
+def test_totals_are_reused_until_an_input_changes(small_register: str, tmp_path: Path) -> None:
+    folder = tmp_path / "lic"
+    folder.mkdir()
+    write(folder, "licensing.yaml", LICENSING)
+    write(folder, "sales.csv", SALES_HEADER + SALES)
+    write(folder, "payments.csv", PAYMENTS)
+    with session_for(small_register) as session:
+        import_paths(session, [folder])
+    first = totals(small_register)
+    assert first == (Decimal("680.00"), {"CN": Decimal("675.00"), "DE": Decimal("5.00")}, 4, False)
+    assert totals(small_register) == (*first[:3], True)
+    with session_for(small_register) as session:
+        full = royalties(session, "demo-v1", Q4)
+    assert (full.total_due, full.royalties_by_country()) == first[:2]
+    # a corrected report changes the inputs: priced again, and the new totals are right
+    write(
+        folder,
+        "sales.csv",
+        SALES_HEADER + SALES.replace("acme,2025Q4,US,CN,tv,1000", "acme,2025Q4,US,CN,tv,2000"),
+    )
+    with session_for(small_register) as session:
+        import_paths(session, [folder / "sales.csv"])
+    again = totals(small_register)
+    assert again[3] is False
+    assert again[0] == Decimal("1130.00")  # 450.00 more for acme's 1,000 more US units
+    # a licensee's standing changes the inputs too
+    write(
+        folder, "licensing.yaml", LICENSING.replace("good_standing: true", "good_standing: false")
+    )
+    with session_for(small_register) as session:
+        import_paths(session, [folder / "licensing.yaml"])
+    assert totals(small_register)[:2] == (
+        Decimal("1255.00"),
+        {"CN": Decimal("1250.00"), "DE": Decimal("5.00")},
+    )
