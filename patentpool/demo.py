@@ -146,13 +146,15 @@ def step_regimes(state: DemoState) -> list[str]:
     from patentpool.cli.compare import render_comparison
     from patentpool.core import regimes
     from patentpool.io.scenario import load_scenario
+    from patentpool.storage.licensing_repo import load_programs
     from patentpool.storage.repository import load_register
 
     path = state.samples / "regimes" / "igrs.yaml"
     loaded = load_scenario(path, today=DEMO_DATE)
     with session_for(state.url) as session:
         register = load_register(session)
-    scenario = loaded.scenario(register)
+        programs = {k: v[0] for k, v in load_programs(session).items()}
+    scenario = loaded.scenario(register, programs)
     text = render_comparison(scenario, regimes.compare(scenario), "table")
     return [
         f"Open (GSM-style) versus closed (CDMA-style) licensing for IGRS 1.0 ({path.name}, "
@@ -188,7 +190,7 @@ def step_reports(state: DemoState) -> list[str]:
         runs = latest_distributions(session, "igrs-v1")
         due = royalties(session, "igrs-v1", period, "example-home").licensees[0]
     scenario = load_scenario(state.samples / "regimes" / "igrs.yaml", today=DEMO_DATE).scenario(
-        register
+        register, {program.id: program}
     )
     home = licensees["example-home"]
     terms = PaymentTerms(DEMO_DATE, 30, "IGRS-2026Q1-0001", None, "IGRS Industry Alliance")

@@ -62,7 +62,7 @@ def test_register_backed_regime_samples(
 
     folder = SAMPLES / register
     with session_for(sqlite_url) as session:
-        import_paths(session, [folder / "alliance.yaml", folder / "patents.csv"])
+        import_paths(session, [folder])  # the IGRS scenario names the sample's programme
     result = CliRunner().invoke(
         cli,
         ["--db", sqlite_url, "compare", str(SAMPLES / "regimes" / scenario), "--format", "json"],
@@ -105,3 +105,29 @@ def test_igrs_counts_json_through_the_cli(sqlite_url: str) -> None:
     assert sum(g["in_force"] for g in early["groups"]) == early["total"]["in_force"]
     assert early["total"]["in_force"] > late["total"]["in_force"]
     assert early["total"]["essential"] < 204
+
+
+def test_igrs_scenario_splits_pool_income_by_the_programme_policy(sqlite_url: str) -> None:
+    import datetime as dt
+    import json
+
+    from click.testing import CliRunner
+
+    from patentpool.cli import cli
+    from patentpool.core.allocation import policy_shares
+    from patentpool.storage.licensing_repo import load_programs
+
+    with session_for(sqlite_url) as session:
+        import_paths(session, [SAMPLES / "igrs-v1"])
+        register = load_register(session)
+        program = load_programs(session)["igrs-v1"][0]
+    shares = policy_shares(program, register, dt.date(2026, 3, 31))
+    result = CliRunner().invoke(
+        cli,
+        ["--db", sqlite_url, "compare", str(SAMPLES / "regimes" / "igrs.yaml"), "--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    pool = next(r for r in json.loads(result.stdout)["regimes"] if r["name"] == "open (GSM-style)")
+    total = pool["holders_income"]
+    for member, income in pool["members"].items():
+        assert abs(income - total * float(shares.get(member, 0))) < 1e-6, member

@@ -101,7 +101,9 @@ def compare(
 def _scenario(app: App, loaded: ScenarioFile, parameter: str | None) -> Scenario:
     if parameter == "holders":  # the sweep replaces the holders: no register needed
         return Scenario(loaded.name, loaded.market, (Holder("h1", 1, "h1"),), loaded.regimes)
-    return loaded.scenario(app.load_register() if loaded.needs_register else None)
+    register = app.load_register() if loaded.needs_register or loaded.needs_programs else None
+    programs = app.load_licensing()[1] if loaded.needs_programs else None
+    return loaded.scenario(register, programs)
 
 
 # --- option values -----------------------------------------------------------------------

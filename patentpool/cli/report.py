@@ -316,7 +316,10 @@ def compare(app: App, /, scenario_file: Path, sweep_spec: str | None, **options:
         _prepare(options)
         loaded = load_scenario(scenario_file, today=dt.date.today())
         register = app.load_register() if loaded.needs_register else None
-        scenario = loaded.scenario(register)
+        programs = app.load_licensing()[1] if loaded.needs_programs else None
+        if loaded.needs_programs and register is None:
+            register = app.load_register()
+        scenario = loaded.scenario(register, programs)
         sweep = None
         if sweep_spec is not None:
             parameter, values = parse_sweep(sweep_spec)

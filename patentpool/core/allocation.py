@@ -776,3 +776,28 @@ def shapley_shares(
         _monte_carlo(players, sets, samples, seed),
         f"Monte Carlo, {samples} orders, seed {seed}",
     )
+
+
+def policy_shares(
+    program: Program,
+    register: Register,
+    day: dt.date,
+    policy: str | None = None,
+    params: Mapping[str, str] | None = None,
+    royalties_by_country: Mapping[CountryCode, Decimal] | None = None,
+) -> dict[MemberId, Fraction]:
+    """Each member's exact share under the programme's policy (or ``policy``) on ``day``.
+
+    The shares a distribution of the quarter ending on ``day`` would give, before any money is
+    rounded; used to split a pool's income in the regime comparison.
+    """
+    name = policy or program.policy
+    inputs = policy_input(program, register, Period.of(day), royalties_by_country)
+    claims = get_policy(name)(inputs, dict(params or {}))
+    total = sum((Fraction(c.weight) for c in claims), Fraction(0))
+    if total == 0:
+        raise NothingToShare(
+            f"no member holds a counted patent of {program.id} in force on {day} "
+            f"that earns a share under policy {name!r}"
+        )
+    return {c.member: Fraction(c.weight) / total for c in sorted(claims, key=lambda c: c.member)}

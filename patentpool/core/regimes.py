@@ -395,6 +395,9 @@ class Scenario:
     market: Market
     holders: tuple[Holder, ...]
     regimes: tuple[Regime, ...]
+    #: each member holder's weight in a pool's income, e.g. from a programme's distribution
+    #: policy (:func:`patentpool.core.allocation.policy_shares`); None splits by patents
+    pool_shares: Mapping[HolderId, Fraction] | None = None
 
     def __post_init__(self) -> None:
         if not self.holders:
@@ -415,7 +418,9 @@ def _check_unique(field: str, names: Sequence[str], what: str) -> None:
 
 def compare(scenario: Scenario) -> tuple[Outcome, ...]:
     """Every regime of the scenario, solved on the same market and holders."""
-    return tuple(solve(scenario.market, scenario.holders, r) for r in scenario.regimes)
+    return tuple(
+        solve(scenario.market, scenario.holders, r, scenario.pool_shares) for r in scenario.regimes
+    )
 
 
 #: What a sweep may move. Market parameters move in every regime; regime parameters move only
@@ -457,7 +462,9 @@ def vary(scenario: Scenario, parameter: str, value: Fraction) -> Scenario:
     if parameter in WHOLE_PARAMETERS and value.denominator != 1:
         raise ParameterError(parameter, f"must be a whole number (got {show(value)})")
     if parameter == "holders":
-        return dataclasses.replace(scenario, holders=symmetric_holders(int(value)))
+        return dataclasses.replace(
+            scenario, holders=symmetric_holders(int(value)), pool_shares=None
+        )
     if parameter in MARKET_PARAMETERS:
         market = dataclasses.replace(scenario.market, **{parameter: value})
         return dataclasses.replace(scenario, market=market)

@@ -9,7 +9,7 @@ version}``) are resolved later, against a register, by :meth:`ScenarioFile.scena
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -27,6 +27,7 @@ from pydantic import (
     ValidationError,
 )
 
+from patentpool.core.allocation import policy_shares
 from patentpool.core.holders import (
     Counting,
     HolderSource,
@@ -34,12 +35,13 @@ from patentpool.core.holders import (
     holders_on,
     unknown_members,
 )
+from patentpool.core.licensing import Program
 from patentpool.core.model import Register
 from patentpool.core.regimes import Holder, Market, ParameterError, Pricing, Regime, Scenario
-from patentpool.errors import InvalidInput, NotFound
+from patentpool.errors import InvalidInput, NotFound, PatentpoolError
 from patentpool.io.problems import Problem, clean_message
 from patentpool.io.readers import FileUnreadable, line_in, load_yaml, read_text
-from patentpool.io.types import OptionalDate, Text, parse_slug
+from patentpool.io.types import OptionalDate, OptionalText, Text, parse_slug
 
 Loc = tuple[str | int, ...]
 
@@ -133,6 +135,7 @@ class ScenarioIn(_Strict):
     unit_cost: Number
     holders: HoldersIn
     as_of: OptionalDate = None
+    program: OptionalText = None
 
 
 class RegimeIn(_Strict):
@@ -178,6 +181,7 @@ class ScenarioFile:
     regimes: tuple[Regime, ...]
     as_of: dt.date
     named_members: tuple[int, ...] = ()  # inline holders whose member is given by id
+    program: str | None = None  # splits a pool's income by this programme's policy
 
     @property
     def needs_register(self) -> bool:
@@ -191,8 +195,19 @@ class ScenarioFile:
     def problem(self, loc: Loc, message: str) -> Problem:
         return Problem(self.file, line_in(self.data, loc, 1), _field(loc), message)
 
-    def scenario(self, register: Register | None = None) -> Scenario:
-        """The scenario, holders resolved on ``as_of`` and member ids checked in ``register``."""
+    @property
+    def needs_programs(self) -> bool:
+        """Does :meth:`scenario` need the licensing programmes (a ``program`` is named)?"""
+        return self.program is not None
+
+    def scenario(
+        self, register: Register | None = None, programs: Mapping[str, Program] | None = None
+    ) -> Scenario:
+        """The scenario, holders resolved on ``as_of`` and member ids checked in ``register``.
+
+        With ``program`` named, a pool's income is split among the members by that programme's
+        distribution policy on ``as_of``; otherwise by their patent counts.
+        """
         if isinstance(self.holders, HolderSource):
             if register is None:
                 raise InvalidInput(f"{self.file}: scenario.holders: needs the register")
@@ -201,7 +216,26 @@ class ScenarioFile:
             holders = self.holders
             if register is not None:
                 self._check_members(register, holders)
-        return Scenario(self.name, self.market, holders, self.regimes)
+        shares = None
+        if self.program is not None:
+            shares = self._policy_shares(register, programs or {}, holders)
+        return Scenario(self.name, self.market, holders, self.regimes, shares)
+
+    def _policy_shares(
+        self, register: Register | None, programs: Mapping[str, Program], holders: Sequence[Holder]
+    ) -> dict[str, Fraction]:
+        where = ("scenario", "program")
+        program = programs.get(self.program or "")
+        if register is None or program is None:
+            known = ", ".join(sorted(programs)) or "none in the register"
+            raise ScenarioInvalid(
+                [self.problem(where, f"unknown programme {self.program!r} (known: {known})")]
+            )
+        try:
+            by_member = policy_shares(program, register, self.as_of)
+        except PatentpoolError as exc:
+            raise ScenarioInvalid([self.problem(where, str(exc))]) from exc
+        return {h.id: by_member.get(h.member or h.id, Fraction(0)) for h in holders}
 
     def require_source(self) -> HolderSource:
         """The register reference of the holders; an error when they are given inline."""
@@ -290,6 +324,7 @@ def parse_scenario(data: Any, file: str, today: dt.date) -> ScenarioFile:
         regimes=regimes,
         as_of=raw.scenario.as_of or today,
         named_members=named,
+        program=raw.scenario.program,
     )
 
 
