@@ -58,3 +58,27 @@ def test_totals_are_reused_until_an_input_changes(small_register: str, tmp_path:
         Decimal("1255.00"),
         {"CN": Decimal("1250.00"), "DE": Decimal("5.00")},
     )
+
+
+def test_royalties_command_keeps_the_totals_for_distributions(
+    small_register: str, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from patentpool.cli import cli
+
+    folder = tmp_path / "lic"
+    folder.mkdir()
+    write(folder, "licensing.yaml", LICENSING)
+    write(folder, "sales.csv", SALES_HEADER + SALES)
+    with session_for(small_register) as session:
+        import_paths(session, [folder])
+    args = ["--db", small_register, "royalties", "--program", "demo-v1", "--period", "2025Q4"]
+    assert CliRunner().invoke(cli, [*args, "--licensee", "acme"]).exit_code == 0
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert totals(small_register) == (
+        Decimal("680.00"),
+        {"CN": Decimal("675.00"), "DE": Decimal("5.00")},
+        4,
+        True,
+    )

@@ -207,10 +207,14 @@ def royalties_cmd(
       patentpool royalties --program igrs-v1 --period 2026Q1
       patentpool royalties --program igrs-v1 --period 2026Q3 --licensee acme --format json
     """
-    from patentpool.services.royalties import royalties
+    from patentpool.services.quarters import remember
+    from patentpool.services.royalties import program_context, royalties
 
-    with session_for(app.url) as session:
-        result = royalties(session, program, period, licensee)
+    with session_for(app.url, lock=f"distribute:{program}:{period}") as session:
+        ctx = program_context(session, program)
+        result = royalties(session, program, period, licensee, context=ctx)
+        if licensee is None:  # the whole quarter: keep its totals for distributions
+            remember(session, ctx, period, result)
     document = royalty_document(result)
     if fmt == "csv":
         rows = [

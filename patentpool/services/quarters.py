@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from patentpool.core.licensing import counted_declarations
 from patentpool.core.periods import Period
+from patentpool.core.royalties import RoyaltyResult
 from patentpool.services.royalties import ProgramContext, royalties
 from patentpool.storage import licensing_repo
 from patentpool.storage.models import QuarterTotalsRow
@@ -68,36 +69,57 @@ def pricing_inputs(session: Session, ctx: ProgramContext, period: Period) -> dic
     }
 
 
-def quarter_totals(session: Session, ctx: ProgramContext, period: Period) -> QuarterTotals:
-    """The quarter's totals: read back when nothing they depend on changed, else priced."""
+def _checksum(session: Session, ctx: ProgramContext, period: Period) -> str:
     canonical = json.dumps(pricing_inputs(session, ctx, period), sort_keys=True)
-    checksum = hashlib.sha256(canonical.encode()).hexdigest()
-    row = session.scalar(
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _stored(
+    session: Session, ctx: ProgramContext, period: Period, checksum: str
+) -> QuarterTotalsRow | None:
+    found: QuarterTotalsRow | None = session.scalar(
         select(QuarterTotalsRow).where(
             QuarterTotalsRow.program_id == ctx.program.id,
             QuarterTotalsRow.period == str(period),
             QuarterTotalsRow.inputs_sha256 == checksum,
         )
     )
-    if row is not None:
-        by_country = {k: Decimal(v) for k, v in json.loads(row.by_country).items()}
-        return QuarterTotals(row.total_due, by_country, row.priced_lines, reused=True)
-    result = royalties(session, ctx.program.id, period, context=ctx, detail=False)
+    return found
+
+
+def remember(
+    session: Session, ctx: ProgramContext, period: Period, result: RoyaltyResult
+) -> QuarterTotals:
+    """Keep the totals of a quarter just priced in full (every licensee), for distributions."""
     totals = QuarterTotals(
         result.total_due,
         result.royalties_by_country(),
         sum(item.priced_lines for item in result.licensees),
     )
-    with session.begin_nested():
-        session.add(
-            QuarterTotalsRow(
-                program_id=ctx.program.id,
-                period=str(period),
-                inputs_sha256=checksum,
-                total_due=totals.total_due,
-                by_country=json.dumps({k: format(v, "f") for k, v in totals.by_country.items()}),
-                priced_lines=totals.priced_lines,
-                created_at=dt.datetime.now(dt.UTC),
+    checksum = _checksum(session, ctx, period)
+    if _stored(session, ctx, period, checksum) is None:
+        with session.begin_nested():
+            session.add(
+                QuarterTotalsRow(
+                    program_id=ctx.program.id,
+                    period=str(period),
+                    inputs_sha256=checksum,
+                    total_due=totals.total_due,
+                    by_country=json.dumps(
+                        {k: format(v, "f") for k, v in totals.by_country.items()}
+                    ),
+                    priced_lines=totals.priced_lines,
+                    created_at=dt.datetime.now(dt.UTC),
+                )
             )
-        )
     return totals
+
+
+def quarter_totals(session: Session, ctx: ProgramContext, period: Period) -> QuarterTotals:
+    """The quarter's totals: read back when nothing they depend on changed, else priced."""
+    row = _stored(session, ctx, period, _checksum(session, ctx, period))
+    if row is not None:
+        by_country = {k: Decimal(v) for k, v in json.loads(row.by_country).items()}
+        return QuarterTotals(row.total_due, by_country, row.priced_lines, reused=True)
+    result = royalties(session, ctx.program.id, period, context=ctx, detail=False)
+    return remember(session, ctx, period, result)
