@@ -131,11 +131,15 @@ def _period() -> Any:
 
 
 def step_royalties(url: str, data: Path) -> int:
-    from patentpool.services.royalties import royalties
+    """As `patentpool royalties`: every line priced, and the quarter's totals kept."""
+    from patentpool.services.quarters import remember
+    from patentpool.services.royalties import program_context, royalties
     from patentpool.storage.engine import session_for
 
-    with session_for(url) as session:
-        result = royalties(session, PROGRAM, _period())
+    with session_for(url, lock=f"distribute:{PROGRAM}:{PERIOD}") as session:
+        ctx = program_context(session, PROGRAM)
+        result = royalties(session, PROGRAM, _period(), context=ctx)
+        remember(session, ctx, _period(), result)
     return sum(len(item.lines) for item in result.licensees)
 
 
