@@ -18,6 +18,7 @@ from patentpool.core.licensing import Licensee, Program
 from patentpool.core.model import Register
 from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult
+from patentpool.io.exporter import neutralise
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,13 +89,6 @@ def format_option(func: F) -> F:
         show_default=True,
         help="Output format.",
     )(func)
-
-
-def neutralise(value: str) -> str:
-    """Spreadsheet formula injection guard for CSV cells."""
-    if value and value[0] in "=+-@\t\r" and not _is_number(value):
-        return "'" + value
-    return value
 
 
 def _is_number(value: str) -> bool:

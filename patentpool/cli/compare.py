@@ -21,10 +21,10 @@ from patentpool.core.regimes import (
     WHOLE_PARAMETERS,
     Holder,
     Outcome,
-    Pricing,
     Regime,
     Scenario,
     benchmark_welfare,
+    describe_pricing,
     show,
 )
 from patentpool.errors import InvalidInput
@@ -202,23 +202,6 @@ def _cell(value: Fraction) -> str:
 
 def _value(value: Fraction) -> int | float:
     return value.numerator if value.denominator == 1 else float(value)
-
-
-def describe_pricing(regime: Regime) -> str:
-    """The pricing column: ``pool``, ``fixed 25``, ``independent, cap 30`` and so on."""
-    text = regime.pricing.value
-    if regime.pricing is Pricing.FIXED:
-        if regime.rate is not None:
-            text += f" {show(regime.rate)}"
-        elif regime.rate_per_holder is not None:
-            text += f" {show(regime.rate_per_holder)}/holder"
-    if regime.cap_total is not None:
-        text += f", cap {show(regime.cap_total)}"
-    if regime.cap_per_holder is not None:
-        text += f", cap {show(regime.cap_per_holder)}/holder"
-    if regime.cross_license and regime.member_makers is not None:
-        text += f", cross-licence {show(regime.member_makers * 100)}%"
-    return text
 
 
 def _makers(regime: Regime) -> str | int:

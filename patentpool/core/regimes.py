@@ -416,6 +416,29 @@ def _check_unique(field: str, names: Sequence[str], what: str) -> None:
         seen.add(name)
 
 
+def describe_pricing(regime: Regime, *, words: bool = False) -> str:
+    """How the regime sets its rates: ``pool``, ``fixed 25``, ``independent, cap 30``...
+
+    ``words`` spells it out for a reader (``25 per holder``, ``cross-licence on 20% of
+    output``) where a table column wants it short (``25/holder``, ``cross-licence 20%``).
+    """
+    per_holder = " per holder" if words else "/holder"
+    text = regime.pricing.value
+    if regime.pricing is Pricing.FIXED:
+        if regime.rate is not None:
+            text += f" {show(regime.rate)}"
+        elif regime.rate_per_holder is not None:
+            text += f" {show(regime.rate_per_holder)}{per_holder}"
+    if regime.cap_total is not None:
+        text += f", cap {show(regime.cap_total)}"
+    if regime.cap_per_holder is not None:
+        text += f", cap {show(regime.cap_per_holder)}{per_holder}"
+    if regime.cross_license and regime.member_makers is not None:
+        share = show(regime.member_makers * 100)
+        text += f", cross-licence on {share}% of output" if words else f", cross-licence {share}%"
+    return text
+
+
 def compare(scenario: Scenario) -> tuple[Outcome, ...]:
     """Every regime of the scenario, solved on the same market and holders."""
     return tuple(

@@ -22,7 +22,7 @@ from patentpool.io.licensing_schema import (
     PaymentRowIn,
 )
 from patentpool.io.problems import Problem, Source, pydantic_problems
-from patentpool.io.readers import CsvTable, line_in
+from patentpool.io.readers import CsvTable, line_in, parse_records
 from patentpool.io.sales_stream import ReportKey, ReportScan, SalesRules, scan_sales
 
 
@@ -93,39 +93,17 @@ def parse_licensing_yaml(
         )
 
 
-def _parse_table(
-    table: CsvTable,
-    columns: tuple[str, ...],
-    required: tuple[str, ...],
-    model: Any,
-    out: list[Any],
-    problems: list[Problem],
-) -> None:
-    header_src = Source(table.file, table.header_line)
-    missing = [c for c in required if c not in table.header]
-    for column in missing:
-        problems.append(Problem.at(header_src, column, "required column is missing"))
-    for column in table.header:
-        if column and column not in columns:
-            problems.append(
-                Problem.at(header_src, column, "unknown column (see docs/royalties.md)")
-            )
-    if missing:
-        return
-    if not table.records:
-        problems.append(Problem.at(header_src, "file", "has a header but no rows"))
-    for record in table.records:
-        if "__extra__" in record.values:
-            problems.append(Problem.at(record.source, "row", "has more cells than the header"))
-            continue
-        try:
-            out.append((model.model_validate(record.values), record.source))
-        except ValidationError as exc:
-            problems.extend(pydantic_problems(exc, record.source))
-
-
 def parse_payments_csv(table: CsvTable, batch: LicensingBatch, problems: list[Problem]) -> None:
-    _parse_table(table, PAYMENT_COLUMNS, PAYMENT_REQUIRED, PaymentRowIn, batch.payments, problems)
+    batch.payments.extend(
+        parse_records(
+            table,
+            PaymentRowIn,
+            PAYMENT_COLUMNS,
+            PAYMENT_REQUIRED,
+            "unknown column (see docs/royalties.md)",
+            problems,
+        )
+    )
 
 
 def _split_field(message: str, default: str) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from patentpool.core.names import name_key
 from patentpool.core.numbers import InvalidPatentNumber, normalize
 from patentpool.io.problems import ImportFailed, Problem, Source
 from patentpool.io.readers import FileUnreadable, iter_csv, normalize_header, read_text
+from patentpool.io.register_schema import enum_text
 from patentpool.io.types import parse_date
 
 
@@ -83,7 +84,7 @@ def _claimed_from_row(
     status = None
     if values.get("status"):
         try:
-            status = Status(_enum_text(values["status"]))
+            status = Status(enum_text(values["status"]))
         except ValueError:
             problems.append(Problem.at(source, "status", f"unknown status {values['status']!r}"))
     owner = None
@@ -96,7 +97,7 @@ def _claimed_from_row(
         ess = None
         if values.get("essentiality"):
             try:
-                ess = Essentiality(_enum_text(values["essentiality"]))
+                ess = Essentiality(enum_text(values["essentiality"]))
             except ValueError:
                 problems.append(
                     Problem.at(
@@ -119,8 +120,3 @@ def _claimed_from_row(
         ),
         [],
     )
-
-
-def _enum_text(value: str) -> str:
-    """``Not-Essential`` and ``not essential`` read as ``not_essential``, as on import."""
-    return value.strip().lower().replace("-", "_").replace(" ", "_")

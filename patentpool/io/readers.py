@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
-from patentpool.io.problems import Problem, Source
+from patentpool.io.problems import Problem, Source, pydantic_problems
 
 
 class FileUnreadable(Exception):
@@ -292,3 +293,53 @@ def read_csv(text: str, display: str) -> CsvTable:
             values["__extra__"] = ",".join(cells[len(header) :])
         records.append(CsvRecord(Source(display, line), values))
     return CsvTable(display, header, header_line, tuple(records))
+
+
+# --- records of a CSV file with a known set of columns -------------------------------------
+
+
+def check_header(
+    header: Sequence[str],
+    columns: Sequence[str],
+    required: Sequence[str],
+    source: Source,
+    problems: list[Problem],
+    unknown: str,
+) -> bool:
+    """Report missing required columns and unknown ones (``unknown`` is that message);
+    False when a required column is missing, so no row can be read."""
+    missing = [c for c in required if c not in header]
+    for column in missing:
+        problems.append(Problem.at(source, column, "required column is missing"))
+    for column in header:
+        if column and column not in columns:
+            problems.append(Problem.at(source, column, unknown))
+    return not missing
+
+
+def parse_records(
+    table: CsvTable,
+    model: Any,
+    columns: Sequence[str],
+    required: Sequence[str],
+    unknown: str,
+    problems: list[Problem],
+) -> list[tuple[Any, Source]]:
+    """Each row of ``table`` validated by the pydantic ``model``, with where it came from;
+    every problem, of the header and of every row, goes to ``problems``."""
+    header_src = Source(table.file, table.header_line)
+    if not check_header(table.header, columns, required, header_src, problems, unknown):
+        return []
+    if not table.records:
+        problems.append(Problem.at(header_src, "file", "has a header but no rows"))
+    out = []
+    for record in table.records:
+        if "__extra__" in record.values:
+            problems.append(Problem.at(record.source, "row", "has more cells than the header"))
+            continue
+        values = {k: v for k, v in record.values.items() if k in columns}
+        try:
+            out.append((model.model_validate(values), record.source))
+        except ValidationError as exc:
+            problems.extend(pydantic_problems(exc, record.source))
+    return out

@@ -18,7 +18,7 @@ from patentpool.core.model import StandardVersion as Version
 from patentpool.core.names import name_key
 from patentpool.core.numbers import InvalidPatentNumber, normalize
 from patentpool.io.problems import Problem, Source, pydantic_problems
-from patentpool.io.readers import CsvTable, line_in
+from patentpool.io.readers import CsvTable, line_in, parse_records
 from patentpool.io.register_schema import (
     PATENT_COLUMNS,
     PATENT_REQUIRED,
@@ -97,31 +97,16 @@ def parse_register_yaml(
 
 
 def parse_patents_csv(table: CsvTable, batch: RegisterBatch, problems: list[Problem]) -> None:
-    header_src = Source(table.file, table.header_line)
-    missing = [c for c in PATENT_REQUIRED if c not in table.header]
-    for column in missing:
-        problems.append(Problem.at(header_src, column, "required column is missing"))
-    for column in table.header:
-        if column and column not in PATENT_COLUMNS:
-            problems.append(
-                Problem.at(
-                    header_src, column, "unknown column (see docs/formats.md for the columns)"
-                )
-            )
-    if missing:
-        return
-    if not table.records:
-        problems.append(Problem.at(header_src, "file", "has a header but no rows"))
-    for record in table.records:
-        values = dict(record.values)
-        if "__extra__" in values:
-            problems.append(Problem.at(record.source, "row", "has more cells than the header"))
-            continue
-        values = {k: v for k, v in values.items() if k in PATENT_COLUMNS}
-        try:
-            batch.patent_rows.append((PatentRowIn.model_validate(values), record.source))
-        except ValidationError as exc:
-            problems.extend(pydantic_problems(exc, record.source))
+    batch.patent_rows.extend(
+        parse_records(
+            table,
+            PatentRowIn,
+            PATENT_COLUMNS,
+            PATENT_REQUIRED,
+            "unknown column (see docs/formats.md for the columns)",
+            problems,
+        )
+    )
 
 
 class _Owners:

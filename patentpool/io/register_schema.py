@@ -54,7 +54,8 @@ def _split_states(value: Any) -> Any:
     return value
 
 
-def _enum_value(value: Any) -> Any:
+def enum_text(value: Any) -> Any:
+    """``Not-Essential`` and ``not essential`` read as ``not_essential``."""
     value = empty_to_none(value)
     return (
         value.strip().lower().replace("-", "_").replace(" ", "_")
@@ -64,12 +65,12 @@ def _enum_value(value: Any) -> Any:
 
 
 def _status(value: Any) -> Any:
-    value = _enum_value(value)
+    value = enum_text(value)
     return Status.GRANTED if value is None else value
 
 
 def _essentiality(value: Any) -> Any:
-    value = _enum_value(value)
+    value = enum_text(value)
     return Essentiality.DECLARED if value is None else value
 
 

@@ -26,16 +26,16 @@ from patentpool.io.licensing_schema import (
     parse_units,
 )
 from patentpool.io.problems import Problem, Source
-from patentpool.io.readers import FileUnreadable, header_names, iter_csv_lines, read_text
+from patentpool.io.readers import (
+    FileUnreadable,
+    check_header,
+    header_names,
+    iter_csv_lines,
+    read_text,
+)
 
 ReportKey = tuple[str, str, Period]  # (programme, licensee, period)
 _MOD = 1 << 256
-
-
-def _unguard(cell: str) -> str:
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@":
-        return cell[1:]
-    return cell
 
 
 def stream_rows(path: Path, display: str) -> Iterator[tuple[int, list[str]]]:
@@ -114,13 +114,8 @@ def _header(cells: list[str], source: Source, problems: list[Problem]) -> _Heade
     except FileUnreadable as exc:
         problems.append(exc.problem)
         return None
-    missing = [c for c in SALES_REQUIRED if c not in names]
-    for column in missing:
-        problems.append(Problem.at(source, column, "required column is missing"))
-    for name in names:
-        if name and name not in SALES_COLUMNS:
-            problems.append(Problem.at(source, name, "unknown column (see docs/royalties.md)"))
-    if missing:
+    unknown = "unknown column (see docs/royalties.md)"
+    if not check_header(names, SALES_COLUMNS, SALES_REQUIRED, source, problems, unknown):
         return None
     return _Header({n: i for i, n in enumerate(names) if n}, len(names))
 

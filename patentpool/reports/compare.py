@@ -11,7 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from patentpool.core.regimes import Outcome, Pricing, Regime, Scenario, benchmark_welfare, show
+from patentpool.core.regimes import (
+    Outcome,
+    Scenario,
+    benchmark_welfare,
+    describe_pricing,
+    show,
+)
 from patentpool.reports.charts import Chart, Series
 
 
@@ -71,27 +77,10 @@ class CompareReport:
     sweep: tuple[SweepPoint, ...]
 
 
-def pricing_words(regime: Regime) -> str:
-    """``pool``, ``independent, cap 30``, ``fixed 25``: how the regime sets its rates."""
-    text = regime.pricing.value
-    if regime.pricing is Pricing.FIXED:
-        if regime.rate is not None:
-            text += f" {show(regime.rate)}"
-        elif regime.rate_per_holder is not None:
-            text += f" {show(regime.rate_per_holder)} per holder"
-    if regime.cap_total is not None:
-        text += f", cap {show(regime.cap_total)}"
-    if regime.cap_per_holder is not None:
-        text += f", cap {show(regime.cap_per_holder)} per holder"
-    if regime.cross_license and regime.member_makers is not None:
-        text += f", cross-licence on {show(regime.member_makers * 100)}% of output"
-    return text
-
-
 def _row(outcome: Outcome) -> RegimeRow:
     return RegimeRow(
         name=outcome.regime.name,
-        pricing=pricing_words(outcome.regime),
+        pricing=describe_pricing(outcome.regime, words=True),
         makers=outcome.regime.makers,
         royalty_stack=outcome.royalty_stack,
         price=outcome.price,

@@ -81,7 +81,7 @@ def _inputs(
     basis: str,
     collected: Decimal,
     by_country: Mapping[str, Decimal],
-    session: Session,
+    reports: list[dict[str, object]],
 ) -> dict[str, Any]:
     """Everything the run depends on, in a canonical order (the checksum is taken of it)."""
     inputs = policy_input(ctx.program, ctx.register, period, by_country)
@@ -97,7 +97,6 @@ def _inputs(
         }
         for p in inputs.patents
     ]
-    reports = licensing_repo.report_checksums(session, ctx.program.id, period.year_to_date())
     return {
         "program": json.loads(ctx.spec),
         "period": str(period),
@@ -125,7 +124,8 @@ def run_distribution(
     ctx = program_context(session, program_id)
     name = policy or ctx.program.policy
     params = dict(params or {})
-    totals = quarter_totals(session, ctx, period)
+    reports = licensing_repo.report_checksums(session, program_id, period.year_to_date())
+    totals = quarter_totals(session, ctx, period, reports)
     if not totals.priced_lines:
         raise NoSales(f"no sales reported for {program_id} in {period}")
     by_country = totals.by_country
@@ -138,7 +138,7 @@ def run_distribution(
                 f"nothing was collected for {program_id} in {period}; record payments, "
                 "or distribute what is due with --basis due"
             )
-    inputs = _inputs(ctx, period, name, params, basis, amount, by_country, session)
+    inputs = _inputs(ctx, period, name, params, basis, amount, by_country, reports)
     canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"))
     checksum = hashlib.sha256(canonical.encode()).hexdigest()
     previous = session.scalars(

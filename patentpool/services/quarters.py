@@ -35,8 +35,11 @@ class QuarterTotals:
     reused: bool = False  # True when read back instead of priced
 
 
-def pricing_inputs(session: Session, ctx: ProgramContext, period: Period) -> dict[str, Any]:
-    """Everything a quarter's royalties depend on, in a canonical order."""
+def pricing_inputs(
+    ctx: ProgramContext, period: Period, reports: list[dict[str, object]]
+) -> dict[str, Any]:
+    """Everything a quarter's royalties depend on, in a canonical order; ``reports`` are the
+    year's current sales reports (:func:`licensing_repo.report_checksums`)."""
     index = ctx.register.patent_index()
     declared = counted_declarations(ctx.register, ctx.program)
     patents = []
@@ -63,14 +66,19 @@ def pricing_inputs(session: Session, ctx: ProgramContext, period: Period) -> dic
         "period": str(period),
         "licensees": licensees,
         "patents": patents,
-        "sales_reports": licensing_repo.report_checksums(
-            session, ctx.program.id, period.year_to_date()
-        ),
+        "sales_reports": reports,
     }
 
 
-def _checksum(session: Session, ctx: ProgramContext, period: Period) -> str:
-    canonical = json.dumps(pricing_inputs(session, ctx, period), sort_keys=True)
+def _checksum(
+    session: Session,
+    ctx: ProgramContext,
+    period: Period,
+    reports: list[dict[str, object]] | None = None,
+) -> str:
+    if reports is None:
+        reports = licensing_repo.report_checksums(session, ctx.program.id, period.year_to_date())
+    canonical = json.dumps(pricing_inputs(ctx, period, reports), sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -88,15 +96,20 @@ def _stored(
 
 
 def remember(
-    session: Session, ctx: ProgramContext, period: Period, result: RoyaltyResult
+    session: Session,
+    ctx: ProgramContext,
+    period: Period,
+    result: RoyaltyResult,
+    checksum: str | None = None,
 ) -> QuarterTotals:
-    """Keep the totals of a quarter just priced in full (every licensee), for distributions."""
+    """Keep the totals of a quarter just priced in full (every licensee), for distributions;
+    ``checksum`` is that of its inputs when the caller has it already."""
     totals = QuarterTotals(
         result.total_due,
         result.royalties_by_country(),
         sum(item.priced_lines for item in result.licensees),
     )
-    checksum = _checksum(session, ctx, period)
+    checksum = checksum or _checksum(session, ctx, period)
     if _stored(session, ctx, period, checksum) is None:
         with session.begin_nested():
             session.add(
@@ -115,11 +128,20 @@ def remember(
     return totals
 
 
-def quarter_totals(session: Session, ctx: ProgramContext, period: Period) -> QuarterTotals:
-    """The quarter's totals: read back when nothing they depend on changed, else priced."""
-    row = _stored(session, ctx, period, _checksum(session, ctx, period))
+def quarter_totals(
+    session: Session,
+    ctx: ProgramContext,
+    period: Period,
+    reports: list[dict[str, object]] | None = None,
+) -> QuarterTotals:
+    """The quarter's totals: read back when nothing they depend on changed, else priced.
+
+    ``reports``: the year's current sales reports, when the caller has read them already.
+    """
+    checksum = _checksum(session, ctx, period, reports)
+    row = _stored(session, ctx, period, checksum)
     if row is not None:
         by_country = {k: Decimal(v) for k, v in json.loads(row.by_country).items()}
         return QuarterTotals(row.total_due, by_country, row.priced_lines, reused=True)
     result = royalties(session, ctx.program.id, period, context=ctx, detail=False)
-    return remember(session, ctx, period, result)
+    return remember(session, ctx, period, result, checksum)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from patentpool.core.licensing import Licensee, Program
@@ -226,13 +226,6 @@ def _write_lines(
         connection.exec_driver_sql(sql, buffer)
 
 
-def _line_no(source: str | None) -> int:
-    if not source:
-        return 0
-    tail = source.rsplit(":", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
-
-
 def load_sales(session: Session, program: str, periods: Sequence[Period]) -> list[SalesLine]:
     """The current report lines of ``program`` for the given periods, in a stable order.
 
@@ -324,36 +317,39 @@ def report_checksums(
     session: Session, program: str, periods: Sequence[Period]
 ) -> list[dict[str, object]]:
     """The current sales reports of the periods: who, when, which revision, what checksum."""
-    from sqlalchemy import func
-
     names = [str(p) for p in periods]
-    counts = (
-        select(
-            SalesLineRow.report_id,
-            func.count(SalesLineRow.id).label("lines"),
-            func.sum(SalesLineRow.units).label("units"),
-        )
-        .group_by(SalesLineRow.report_id)
-        .subquery()
-    )
     rows = session.execute(
-        select(SalesReportRow, counts.c.lines, counts.c.units)
-        .join(counts, counts.c.report_id == SalesReportRow.id)
+        select(
+            SalesReportRow.licensee_id,
+            SalesReportRow.period,
+            SalesReportRow.revision,
+            SalesReportRow.checksum,
+            func.count(SalesLineRow.id),
+            func.sum(SalesLineRow.units),
+        )
+        .join(SalesLineRow, SalesLineRow.report_id == SalesReportRow.id)
         .where(
             SalesReportRow.program_id == program,
             SalesReportRow.current.is_(True),
             SalesReportRow.period.in_(names),
         )
+        .group_by(
+            SalesReportRow.id,
+            SalesReportRow.licensee_id,
+            SalesReportRow.period,
+            SalesReportRow.revision,
+            SalesReportRow.checksum,
+        )
         .order_by(SalesReportRow.period, SalesReportRow.licensee_id)
     )
     return [
         {
-            "licensee": r.licensee_id,
-            "period": r.period,
-            "revision": r.revision,
-            "checksum": r.checksum,
+            "licensee": licensee,
+            "period": period,
+            "revision": revision,
+            "checksum": checksum,
             "lines": int(lines),
             "units": int(units or 0),
         }
-        for r, lines, units in rows
+        for licensee, period, revision, checksum, lines, units in rows
     ]
