@@ -32,6 +32,7 @@ from patentpool.io.readers import (
 from patentpool.io.register_import import (
     REGISTER_KEYS,
     RegisterBatch,
+    RegisterChanges,
     check_register,
     parse_patents_csv,
     parse_register_yaml,
@@ -221,9 +222,13 @@ def import_paths(
 def _import_batch(
     session: Session, files: list[Path], batch: Batch, problems: list[Problem]
 ) -> ImportSummary:
-    existing = repository.load_register(session)
-    changes, check_problems = check_register(existing, batch.register)
-    problems.extend(check_problems)
+    if batch.register.is_empty():  # licensing files only: the standards are all they need
+        existing = Register(standards=repository.load_standards(session))
+        changes = RegisterChanges()
+    else:
+        existing = repository.load_register(session)
+        changes, check_problems = check_register(existing, batch.register)
+        problems.extend(check_problems)
     licensing = None
     if not batch.licensing.is_empty():
         standards = existing.standard_index()

@@ -23,6 +23,7 @@ from patentpool.io.licensing_schema import (
 )
 from patentpool.io.problems import Problem, Source, pydantic_problems
 from patentpool.io.readers import CsvTable, line_in, parse_records
+from patentpool.io.sales_columns import Plan
 from patentpool.io.sales_stream import ReportKey, ReportScan, SalesRules, scan_sales
 
 
@@ -55,6 +56,7 @@ class LicensingChanges:
     programs: list[tuple[Program, str]] = field(default_factory=list)  # (program, spec JSON)
     reports: dict[ReportKey, ReportScan] = field(default_factory=dict)  # reports that changed
     sales_files: list[tuple[Path, str]] = field(default_factory=list)
+    column_plans: dict[str, Plan] = field(default_factory=dict)  # files read by columns
     rules: SalesRules | None = None
     advance: Callable[[int], None] | None = None
     payments: list[Payment] = field(default_factory=list)
@@ -232,6 +234,8 @@ def check_licensing(
     scanned: dict[ReportKey, ReportScan] = {}
     for sales_path, sales_display in batch.sales_files:
         scan = scan_sales(sales_path, sales_display, rules, problems, batch.advance)
+        if scan.plan is not None:
+            out.column_plans[sales_display] = scan.plan
         for report_key, report in scan.reports.items():
             total = scanned.setdefault(report_key, ReportScan(file=report.file, line=report.line))
             total.checksum = (total.checksum + report.checksum) % (1 << 256)

@@ -38,6 +38,9 @@ class RegisterBatch:
     standards: list[tuple[Standard, Source]] = field(default_factory=list)
     patent_rows: list[tuple[PatentRowIn, Source]] = field(default_factory=list)
 
+    def is_empty(self) -> bool:
+        return not (self.alliance or self.members or self.standards or self.patent_rows)
+
 
 @dataclass
 class RegisterChanges:

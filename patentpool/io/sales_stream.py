@@ -9,7 +9,7 @@ whole import is clean, writes the lines of the reports that changed, in batches.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +19,7 @@ from patentpool.core.countries import normalize_country
 from patentpool.core.licensing import PercentRate, Program, Rate
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
+from patentpool.io import sales_columns
 from patentpool.io.licensing_schema import (
     SALES_COLUMNS,
     SALES_REQUIRED,
@@ -38,7 +39,7 @@ ReportKey = tuple[str, str, Period]  # (programme, licensee, period)
 _MOD = 1 << 256
 
 
-def stream_rows(path: Path, display: str) -> Iterator[tuple[int, list[str]]]:
+def stream_rows(path: Path, display: str) -> Generator[tuple[int, list[str]], None, None]:
     """(line, stripped cells) of each non-blank CSV row, read as a stream.
 
     The same rules as every other CSV file: an unclosed quote or a NUL byte is refused with
@@ -76,6 +77,7 @@ class SalesScan:
     path: Path
     reports: dict[ReportKey, ReportScan] = field(default_factory=dict)
     lines: int = 0
+    plan: sales_columns.Plan | None = None  # set when the file was read by columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,6 +375,52 @@ def _count(
     report.units += units
 
 
+def column_plan(path: Path, display: str) -> sales_columns.Plan | None:
+    """How to read ``path`` by columns, or None when only line by line will do."""
+    return sales_columns.plan(path, display, _header)
+
+
+def column_blocks(plan: sales_columns.Plan, rules: SalesRules) -> Iterator[sales_columns.Block]:
+    """The good lines of a plain file, a block at a time (NotPlain if it is not plain)."""
+    return sales_columns.blocks(plan, _LineChecker(rules))
+
+
+def _scan_columns(
+    plan: sales_columns.Plan, rules: SalesRules, advance: Advance | None
+) -> SalesScan:
+    scan = SalesScan(plan.display, plan.path, plan=plan)
+    for block in column_blocks(plan, rules):
+        for key, sums in sales_columns.block_sums(block).items():
+            report = scan.reports.get(key)
+            if report is None:
+                report = scan.reports[key] = ReportScan(file=plan.display, line=sums.line)
+            report.checksum = (report.checksum + sums.checksum) % _MOD
+            report.lines += sums.lines
+            report.units += sums.units
+        scan.lines += len(block)
+        if advance is not None:
+            advance(len(block))
+    if not scan.lines:
+        raise sales_columns.NotPlain("no rows")
+    return scan
+
+
+class _Counted:
+    """Progress told to the bar, so that a second reading of a file does not count again."""
+
+    def __init__(self, advance: Advance | None) -> None:
+        self.advance = advance
+        self.told = 0
+        self.skip = 0
+
+    def __call__(self, lines: int) -> None:
+        skipped = min(lines, self.skip)
+        self.skip -= skipped
+        self.told += lines - skipped
+        if self.advance is not None and lines > skipped:
+            self.advance(lines - skipped)
+
+
 def scan_sales(
     path: Path,
     display: str,
@@ -380,9 +428,20 @@ def scan_sales(
     problems: list[Problem],
     advance: Advance | None = None,
 ) -> SalesScan:
-    """First pass: check every line, checksum every report; nothing is kept but the sums."""
+    """First pass: check every line, checksum every report; nothing is kept but the sums.
+
+    A plain file is read by columns (:mod:`patentpool.io.sales_columns`); any other, or one
+    that turns out not to be plain, line by line.
+    """
+    counted = _Counted(advance)
+    plan = column_plan(path, display)
+    if plan is not None:
+        try:
+            return _scan_columns(plan, rules, counted)
+        except sales_columns.NotPlain:
+            counted.skip = counted.told  # lines already shown on the progress bar
     try:
-        return _lines(path, display, rules, problems, None, advance)
+        return _lines(path, display, rules, problems, None, counted)
     except FileUnreadable as exc:
         problems.append(exc.problem)
         return SalesScan(display, path)

@@ -288,3 +288,19 @@ def _table(model: type[Any]) -> Table:
 def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def load_standards(session: Session) -> tuple[Standard, ...]:
+    """The standards alone, with their versions and sections (what a licensing import needs)."""
+    sections: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for s in session.scalars(select(SectionRow).order_by(SectionRow.position, SectionRow.section)):
+        sections[(s.standard_id, s.version_id)].append(s.section)
+    versions: dict[str, list[StandardVersion]] = defaultdict(list)
+    for v in session.scalars(select(VersionRow).order_by(VersionRow.position, VersionRow.id)):
+        versions[v.standard_id].append(
+            StandardVersion(v.id, v.published, v.supersedes, tuple(sections[(v.standard_id, v.id)]))
+        )
+    return tuple(
+        Standard(s.id, s.name, tuple(versions[s.id]))
+        for s in session.scalars(select(StandardRow).order_by(StandardRow.id))
+    )

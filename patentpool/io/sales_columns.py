@@ -1,0 +1,325 @@
+"""Plain sales files read a block of lines at a time, checked and checksummed column by column.
+
+Most quarterly sales reports are plain CSV: one line per row, no quotes, no blank lines. Such a
+file is read by Arrow's CSV reader in blocks of about 50,000 lines, and every check of
+:mod:`patentpool.io.sales_stream` is made on whole columns: the few distinct licensees,
+periods, programmes, countries and categories are checked once each, by the very functions the
+line-by-line reader uses; units and net sales must be plain digits in the form the stored value
+takes. The checksum of each report is the same as the line-by-line reader's (the same canonical
+text per line, the same sum of SHA-256 digests), so either reader can follow the other.
+
+This path only ever accepts a file the line-by-line reader would accept, and yields exactly the
+values it would: whenever a block holds anything else (a quote, a blank line, a bad or unusual
+value, a row of the wrong width), :class:`NotPlain` is raised and the caller reads the file
+line by line, which names every problem with its line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from operator import methodcaller
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from patentpool.core.licensing import PercentRate
+from patentpool.core.periods import Period
+from patentpool.io.licensing_schema import MAX_DECIMALS, MAX_WHOLE_DIGITS
+from patentpool.io.problems import Problem, Source
+from patentpool.io.readers import FileUnreadable, _unguard
+
+#: Bytes of the file read per block (about 50,000 sales lines).
+BLOCK_BYTES = 2 << 20
+
+_UNITS = r"^[0-9]{1,15}$"
+#: Net sales exactly as the stored value is written (``format(Decimal(text), "f") == text``).
+_NET = rf"^(0|[1-9][0-9]{{0,{MAX_WHOLE_DIGITS - 1}}})(\.[0-9]{{1,{MAX_DECIMALS}}})?$"
+_DIGEST = methodcaller("digest")
+
+
+class NotPlain(Exception):
+    """The file holds something only the line-by-line reader can judge."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Where the columns of a plain file are (from its header, checked line by line)."""
+
+    path: Path
+    display: str
+    index: dict[str, int]
+    width: int
+
+
+def plan(path: Path, display: str, header: Callable[..., Any]) -> Plan | None:
+    """A plan for reading ``path`` by columns, or None when the file is not plain.
+
+    ``header`` checks the header cells exactly as the line-by-line reader does (it is that
+    reader's own function); any problem with the header leaves the file to that reader.
+    """
+    from patentpool.io.sales_stream import stream_rows
+
+    try:
+        if not _plain_bytes(path):
+            return None
+        rows = stream_rows(path, display)
+        first = next(rows, None)
+        rows.close()
+    except (FileUnreadable, UnicodeDecodeError, OSError):
+        return None
+    if first is None or first[0] != 1:
+        return None
+    problems: list[Problem] = []
+    found = header(first[1], Source(display, 1), problems)
+    if found is None or problems:
+        return None
+    return Plan(path, display, dict(found.index), found.width)
+
+
+_BLANK_LINE = re.compile(rb"\n\r?\n")
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _plain_bytes(path: Path) -> bool:
+    """No quote, NUL byte, blank line or lone carriage return anywhere in the file."""
+    tail = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            if b'"' in chunk or b"\x00" in chunk:
+                return False
+            data = tail + chunk
+            held = data[:-1] if data.endswith(b"\r") else data  # its \n may come next
+            if _BLANK_LINE.search(data) or _LONE_CR.search(held):
+                return False
+            tail = data[-2:]
+    return not tail.endswith(b"\r")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of good lines, every value as the line-by-line reader gives it."""
+
+    keys: list[tuple[str, str, Period]]  # the block's distinct reports
+    key: pa.Array  # per line: its report's index in ``keys``
+    line: pa.Array  # per line: its line in the file
+    sale: pa.Array
+    made: pa.Array
+    category: pa.Array
+    units: pa.Array  # int64
+    net: pa.Array  # text as stored, or null
+
+    def __len__(self) -> int:
+        return len(self.line)
+
+
+class _Values:
+    """Distinct cell values resolved once, by the line-by-line reader's own checks."""
+
+    def __init__(self, check: Any) -> None:
+        self.check = check
+        self.licensees = check.rules.licensees
+
+    def resolve(self, raw: pa.Array, convert: Callable[[str], Any]) -> tuple[pa.Array, list[Any]]:
+        """Each distinct raw cell through ``convert`` (NotPlain on any error); per line, the
+        index of its value in the returned list."""
+        encoded = pc.dictionary_encode(raw)
+        values = []
+        for text in encoded.dictionary.to_pylist():
+            try:
+                values.append(convert(_unguard(text.strip())))
+            except ValueError as exc:
+                raise NotPlain(str(exc)) from None
+        return encoded.indices, values
+
+    def licensee(self, text: str) -> str:
+        if not text or text not in self.licensees:
+            raise ValueError("unknown licensee")
+        return text
+
+    def category(self, text: str) -> str:
+        if not text:
+            raise ValueError("empty category")
+        return text
+
+
+def blocks(plan: Plan, check: Any) -> Iterator[Block]:
+    """The file's lines, a block at a time; NotPlain as soon as a block is not plain."""
+    ix = plan.index
+    names = [f"c{i}" for i in range(plan.width)]
+    try:
+        reader = pa_csv.open_csv(
+            plan.path,
+            read_options=pa_csv.ReadOptions(
+                skip_rows=1, column_names=names, block_size=BLOCK_BYTES, use_threads=True
+            ),
+            parse_options=pa_csv.ParseOptions(
+                quote_char=False,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise NotPlain(str(exc)) from None
+    values = _Values(check)
+    start = 2  # the line of the block's first row: the header is line 1
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            return
+        except (pa.ArrowInvalid, OSError) as exc:  # wrong width, bad UTF-8, ...
+            raise NotPlain(str(exc)) from None
+        n = batch.num_rows
+        if not n:
+            continue
+        yield _block(batch, ix, values, start)
+        start += n
+
+
+def _block(batch: pa.RecordBatch, ix: dict[str, int], values: _Values, start: int) -> Block:
+    check = values.check
+    lic_i, licensees = values.resolve(batch.column(ix["licensee"]), values.licensee)
+    per_i, periods = values.resolve(batch.column(ix["period"]), check.period)
+    if "program" in ix:
+        prog_i, programs = values.resolve(batch.column(ix["program"]), check.program)
+    else:
+        if check.only is None:
+            raise NotPlain("no single programme")
+        programs = [check.only]
+        prog_i = pa.array(np.zeros(batch.num_rows, dtype=np.int32))
+    sale_i, sales = values.resolve(batch.column(ix["country_of_sale"]), check.country)
+    made_i, mades = values.resolve(batch.column(ix["country_of_manufacture"]), check.country)
+    cat_i, categories = values.resolve(batch.column(ix["category"]), values.category)
+
+    units_text = pc.ascii_trim_whitespace(batch.column(ix["units"]))
+    if not pc.all(pc.match_substring_regex(units_text, _UNITS)).as_py():
+        raise NotPlain("units")
+    units = pc.cast(units_text, pa.int64())
+
+    # Which (programme, period, category) each line prices under, and whether it needs net.
+    n_per, n_cat = len(periods), len(categories)
+    combo = pc.add(
+        pc.multiply(pc.add(pc.multiply(pc.cast(prog_i, pa.int64()), n_per), per_i), n_cat),
+        pc.cast(cat_i, pa.int64()),
+    )
+    percent: list[int] = []
+    for code in pc.unique(combo).to_pylist():
+        program = programs[code // (n_per * n_cat)]
+        period = periods[code // n_cat % n_per]
+        category = categories[code % n_cat]
+        try:
+            rate = check.rates_for(program, period).get(category)
+        except ValueError as exc:
+            raise NotPlain(str(exc)) from None
+        if rate is None:
+            raise NotPlain("unknown category")
+        if isinstance(rate, PercentRate):
+            percent.append(code)
+
+    if "net_sales" in ix:
+        net_text = pc.ascii_trim_whitespace(batch.column(ix["net_sales"]))
+        empty = pc.equal(net_text, "")
+        if not pc.all(pc.or_(empty, pc.match_substring_regex(net_text, _NET))).as_py():
+            raise NotPlain("net_sales")
+        net = pc.if_else(empty, pa.scalar(None, pa.string()), net_text)
+    else:
+        empty = pa.array(np.ones(batch.num_rows, dtype=bool))
+        net = pa.nulls(batch.num_rows, pa.string())
+    if percent and pc.any(pc.and_(empty, pc.is_in(combo, pa.array(percent)))).as_py():
+        raise NotPlain("net_sales required")
+
+    # Each line's report: (programme, licensee, period), as an index into the distinct ones.
+    report = pc.add(
+        pc.multiply(
+            pc.add(pc.multiply(pc.cast(prog_i, pa.int64()), len(licensees)), lic_i), n_per
+        ),
+        pc.cast(per_i, pa.int64()),
+    )
+    encoded = pc.dictionary_encode(report)
+    keys = []
+    for code in encoded.dictionary.to_pylist():
+        keys.append(
+            (
+                programs[code // (n_per * len(licensees))],
+                licensees[code // n_per % len(licensees)],
+                periods[code % n_per],
+            )
+        )
+    return Block(
+        keys=keys,
+        key=encoded.indices,
+        line=pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64)),
+        sale=pc.take(pa.array(sales, pa.string()), sale_i),
+        made=pc.take(pa.array(mades, pa.string()), made_i),
+        category=pc.take(pa.array(categories, pa.string()), cat_i),
+        units=units,
+        net=net,
+    )
+
+
+@dataclass(slots=True)
+class ReportSums:
+    checksum: int
+    lines: int
+    units: int
+    line: int
+
+
+def block_sums(block: Block) -> dict[tuple[str, str, Period], ReportSums]:
+    """Per report of the block: the sum of its lines' digests, its lines, units, first line.
+
+    Each line's canonical text is the line-by-line reader's
+    (``sale|made|category|units|net``), so the sums add up to the same checksums.
+    """
+    canonical = pc.binary_join_element_wise(
+        block.sale,
+        block.made,
+        block.category,
+        pc.cast(block.units, pa.string()),
+        pc.fill_null(block.net, ""),
+        "|",
+    ).cast(pa.binary())
+    table = pa.table(
+        {"key": block.key, "text": canonical, "units": block.units, "line": block.line}
+    )
+    grouped = table.group_by("key").aggregate(
+        [("text", "list"), ("units", "sum"), ("line", "min"), ("line", "count")]
+    )
+    out: dict[tuple[str, str, Period], ReportSums] = {}
+    for key, texts, units, first, count in zip(
+        grouped.column("key").to_pylist(),
+        grouped.column("text_list").to_pylist(),
+        grouped.column("units_sum").to_pylist(),
+        grouped.column("line_min").to_pylist(),
+        grouped.column("line_count").to_pylist(),
+        strict=True,
+    ):
+        digest_sum = sum(map(int.from_bytes, map(_DIGEST, map(hashlib.sha256, texts))))
+        sums = out.get(block.keys[key])
+        if sums is None:
+            out[block.keys[key]] = ReportSums(digest_sum, count, units, first)
+        else:  # two spellings of one report (say 2026Q1 and 2026q1) in one block
+            sums.checksum += digest_sum
+            sums.lines += count
+            sums.units += units
+            sums.line = min(sums.line, first)
+    return out
+
+
+def report_ids(block: Block, ids: dict[tuple[str, str, Period], int]) -> pa.Array:
+    """Per line, the database id of its report, or null when the report is not written."""
+    per_key = pa.array([ids.get(k) for k in block.keys], pa.int64())
+    return pc.take(per_key, block.key)
