@@ -36,10 +36,13 @@ def _run_module() -> ModuleType:
 
 def test_run_has_the_steps_of_the_issue() -> None:
     assert list(_run_module().STEPS) == [
-        "import-register", "import-sales", "royalties", "distribute-proportional",
-        "distribute-per-patent-country", "distribute-per-family", "distribute-hybrid",
-        "distribute-weighted", "shapley-20", "statements",
+        "import-register", "import-sales", "royalties", "royalty-lines",
+        "distribute-proportional", "distribute-per-patent-country", "distribute-per-family",
+        "distribute-hybrid", "distribute-weighted", "shapley-20", "statements",
     ]  # fmt: skip
+    # the whole quarter: every step but shapley and the per-line royalty document
+    assert "shapley-20" not in _run_module().QUARTER
+    assert "royalty-lines" not in _run_module().QUARTER
 
 
 def test_run_times_steps_and_writes_json(tmp_path: Path) -> None:
@@ -47,7 +50,7 @@ def test_run_times_steps_and_writes_json(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(RUN), "--size", "S", "--sales-lines", "300", "--data",
          str(tmp_path / "data"), "--json", str(out), "--quiet",
-         "--steps", "import-sales,royalties,distribute-proportional,shapley-20"],
+         "--steps", "import-sales,royalties,royalty-lines,distribute-proportional,shapley-20"],
         capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -56,11 +59,13 @@ def test_run_times_steps_and_writes_json(tmp_path: Path) -> None:
     figures = json.loads(out.read_text(encoding="utf-8"))
     steps = {s["step"]: s for s in figures["steps"]}
     assert list(steps) == [
-        "import-register", "import-sales", "royalties", "distribute-proportional", "shapley-20"
-    ]
+        "import-register", "import-sales", "royalties", "royalty-lines",
+        "distribute-proportional", "shapley-20",
+    ]  # fmt: skip
     assert steps["import-register"]["rows"] == 2_459  # declarations of the S register, seed 1
     assert steps["import-sales"]["rows"] == 300
     assert steps["royalties"]["rows"] == 300
+    assert steps["royalty-lines"]["rows"] == 300
     assert steps["shapley-20"]["rows"] == 10  # the S register has 10 members only
     assert all(s["wall_s"] > 0 and s["peak_mb"] > 0 for s in figures["steps"])
     assert figures["database"] == "SQLite"

@@ -210,9 +210,10 @@ def royalties_cmd(
     from patentpool.services.quarters import remember
     from patentpool.services.royalties import program_context, royalties
 
+    detail = lines or fmt != "table"  # the table alone needs no record per sales line
     with session_for(app.url, lock=f"distribute:{program}:{period}") as session:
         ctx = program_context(session, program)
-        result = royalties(session, program, period, licensee, context=ctx)
+        result = royalties(session, program, period, licensee, context=ctx, detail=detail)
         if licensee is None:  # the whole quarter: keep its totals for distributions
             remember(session, ctx, period, result)
     document = royalty_document(result)

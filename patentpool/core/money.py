@@ -9,7 +9,8 @@ parts always add up to the sum exactly.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+import itertools
+from collections.abc import Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TypeVar, cast
@@ -154,28 +155,37 @@ def _largest_remainder_int(
         if units != 0:
             raise InvalidInput(f"amount: nobody has a share of {total} {currency}")
         return {k: Decimal(0).scaleb(-digits) for k in weights}
-    total_units = int(units)
-    floors: dict[K, int] = {}
-    ranked: list[tuple[int, object, K]] = []
-    plain = all(type(k) is int for k in weights)  # int keys sort as themselves
-    for k, w in weights.items():
-        down, rest = divmod(total_units * w, weight_sum)
-        floors[k] = down
-        if rest:
-            ranked.append((-rest, k if plain else _sort_key(k), k))
-    left = total_units - sum(floors.values())
-    if left:
-        ranked.sort(key=lambda r: (r[0], r[1]))
-        for entry in ranked[:left]:
-            floors[entry[2]] += 1
+    keys = list(weights)
+    if any(type(k) is not int for k in keys) or any(
+        a > b for a, b in itertools.pairwise(cast("list[int]", keys))
+    ):  # ties go to the smaller key: ints are usually given in order already
+        keys.sort(key=_sort_key)
+    parts = split_units(int(units), [weights[k] for k in keys])
+    floors = dict(zip(keys, parts, strict=True))
     cache: dict[int, Decimal] = {}
     out: dict[K, Decimal] = {}
-    for k, v in floors.items():
+    for k in weights:  # in the order given
+        v = floors[k]
         amount = cache.get(v)
         if amount is None:
             amount = cache[v] = Decimal(v).scaleb(-digits)
         out[k] = amount
     return out
+
+
+def split_units(total: int, weights: Sequence[int]) -> list[int]:
+    """``total`` minor units split by largest remainder among whole-number ``weights`` (not
+    negative, summing to more than zero): each part is ``total x w / sum`` rounded down, and
+    the units left over go one each to the largest remainders, equal ones to the earlier
+    weight. The core of :func:`largest_remainder`, on plain lists."""
+    weight_sum = sum(weights)
+    parts = [total * w // weight_sum for w in weights]
+    left = total - sum(parts)
+    if left:  # fewer than the parts with a remainder; a part without one is never picked
+        ranked = sorted([(-(total * w % weight_sum), k) for k, w in enumerate(weights)])
+        for _, k in ranked[:left]:
+            parts[k] += 1
+    return parts
 
 
 def _exact_ties(

@@ -27,10 +27,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import cast
 
 from patentpool.core.licensing import (
     Category,
@@ -47,8 +48,14 @@ from patentpool.core.licensing import (
     counted_patents,
     countries_in_force,
 )
-from patentpool.core.model import CountryCode, Register
-from patentpool.core.money import largest_remainder, parse_amount, round_money
+from patentpool.core.model import CountryCode, Patent, Register
+from patentpool.core.money import (
+    largest_remainder,
+    minor_unit,
+    parse_amount,
+    round_money,
+    split_units,
+)
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput, NotFound
 
@@ -388,6 +395,7 @@ class _QuarterPricing:
 
 
 _ONE = Decimal(1)
+_NO_BUCKET: list[SalesLine] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,23 +440,13 @@ def _price_quarter(
     year: _Year,
 ) -> _Quarter:
     """Price one quarter's lines; update ``year``."""
-    net_digits = max((_digits(ln.net_sales) for ln in lines if ln.net_sales is not None), default=0)
-    pricing = _QuarterPricing(schedule, countries, day, net_digits)
+    pricing = _QuarterPricing(schedule, countries, day, _net_digits(lines))
     priced = [pricing.price(line, groups[line.licensee]) for line in lines]
     tier_units: dict[tuple[str, Category], int] = defaultdict(int)
     for item in priced:
         if item.tier is not None:
             tier_units[item.tier] += item.line.units
-    tiers: dict[tuple[str, Category], _TierKey] = {}
-    for key in sorted(tier_units):
-        rate = schedule.categories[key[1]]
-        assert isinstance(rate, TieredRate)
-        units = tier_units[key]
-        before = year.units.get(key, 0)
-        slices = rate.slices(before, units)
-        total = sum(s.units * _scaled(s.per_unit, pricing.base_digits) for s in slices)
-        year.units[key] = before + units
-        tiers[key] = _TierKey(units, slices, total)
+    tiers = _tier_keys(tier_units, schedule, pricing, year)
     # each group's gross: the per-unit and percent lines over ``scale``, and each tier key's
     # lines over ``scale x units``; a tiered line's gross is total x units x multiplier / ...
     plain: dict[str, int] = defaultdict(int)
@@ -459,8 +457,53 @@ def _price_quarter(
         else:
             item.num *= tiers[item.tier].total
             tiered[item.tier] += item.num
+    present = {groups[item.line.licensee] for item in priced}
+    rates = _cut_rates(plain, tiered, present, tiers, pricing, schedule, year)
+    return _Quarter(pricing, priced, tiers, rates)
+
+
+def _net_digits(lines: Iterable[SalesLine]) -> int:
+    """The most digits after the decimal point of any line's net sales."""
+    exponents = cast(
+        "Iterator[int]",  # net sales are finite: their exponents are whole numbers
+        (line.net_sales.as_tuple().exponent for line in lines if line.net_sales is not None),
+    )
+    return max(0, -min(exponents, default=0))
+
+
+def _tier_keys(
+    tier_units: dict[tuple[str, Category], int],
+    schedule: Schedule,
+    pricing: _QuarterPricing,
+    year: _Year,
+) -> dict[tuple[str, Category], _TierKey]:
+    """Each group's tiered categories of the quarter, on top of its units earlier in the year."""
+    tiers: dict[tuple[str, Category], _TierKey] = {}
+    for key in sorted(tier_units):
+        rate = schedule.categories[key[1]]
+        assert isinstance(rate, TieredRate)
+        units = tier_units[key]
+        before = year.units.get(key, 0)
+        slices = rate.slices(before, units)
+        total = sum(s.units * _scaled(s.per_unit, pricing.base_digits) for s in slices)
+        year.units[key] = before + units
+        tiers[key] = _TierKey(units, slices, total)
+    return tiers
+
+
+def _cut_rates(
+    plain: dict[str, int],
+    tiered: dict[tuple[str, Category], int],
+    present: set[str],
+    tiers: dict[tuple[str, Category], _TierKey],
+    pricing: _QuarterPricing,
+    schedule: Schedule,
+    year: _Year,
+) -> dict[str, Fraction]:
+    """Each group's annual-cap cut as a fraction of its gross (the same for all its licensees
+    and lines); ``plain`` and ``tiered`` are the groups' scaled grosses. Updates ``year``."""
     group_gross: dict[str, Fraction] = {g: Fraction(n, pricing.scale) for g, n in plain.items()}
-    for group in {groups[item.line.licensee] for item in priced}:
+    for group in present:
         group_gross.setdefault(group, Fraction(0))
     for key, n in tiered.items():
         group_gross[key[0]] += Fraction(n, pricing.scale * (tiers[key].units or 1))
@@ -472,9 +515,121 @@ def _price_quarter(
         if schedule.annual_cap is not None:
             room = max(Fraction(0), Fraction(schedule.annual_cap) - earlier)
             cuts[group] = max(Fraction(0), gross - room)
-    # the cut as a fraction of each group's gross, the same for all its licensees and lines
-    rates = {g: (cuts[g] / group_gross[g] if group_gross[g] else Fraction(0)) for g in cuts}
-    return _Quarter(pricing, priced, tiers, rates)
+    return {g: (cuts[g] / group_gross[g] if group_gross[g] else Fraction(0)) for g in cuts}
+
+
+@dataclass(slots=True)
+class _Rows:
+    """One quarter priced without a record per line (``detail=False``): the lines sorted as
+    :func:`_price_quarter` sorts them, and per line its scaled gross, tier key and the country
+    where its royalty is earned, in plain lists."""
+
+    licensees: list[LicenseeId]
+    units: list[int]
+    nums: list[int]
+    tier_of: list[tuple[str, Category] | None]
+    countries: list[CountryCode | None]
+    tiers: dict[tuple[str, Category], _TierKey]
+    cut_rates: dict[str, Fraction]
+    scale: int
+
+
+def _price_rows(
+    lines: list[SalesLine],
+    schedule: Schedule,
+    countries: frozenset[CountryCode],
+    day: dt.date,
+    groups: dict[LicenseeId, str],
+    year: _Year,
+) -> _Rows:
+    """:func:`_price_quarter` without a record per line: the same integers, in lists.
+
+    Lines are sorted as there, but for their source, which only orders lines that are alike
+    in every priced respect (and so have the same amounts). What a line's price depends on -
+    its category, country of sale and of manufacture - is worked out once per combination.
+    A line the schedule cannot price is handed to :meth:`_QuarterPricing.price`, which raises
+    the same error as the detailed path.
+    """
+    pricing = _QuarterPricing(schedule, countries, day, _net_digits(lines))
+    minus_one = Decimal(-1)
+    order = sorted(
+        (
+            (ln.licensee, ln.category, ln.country_of_sale, ln.country_of_manufacture, ln.units,
+             minus_one if ln.net_sales is None else ln.net_sales, n)
+            for n, ln in enumerate(lines)
+        )
+    )  # fmt: skip
+    per_unit, percent, regions = pricing.per_unit, pricing.percent, pricing.regions
+    categories, in_force = schedule.categories, pricing.countries
+    # (category, sale, made) -> (kind, factor, royalty country, needs net sales)
+    # kind: 0 no patent in force, 1 per unit, 2 percent, 3 tiers
+    known: dict[tuple[str, str, str], tuple[int, int, CountryCode | None, bool]] = {}
+    licensees: list[LicenseeId] = []
+    units_of: list[int] = []
+    nums: list[int] = []
+    tier_of: list[tuple[str, Category] | None] = []
+    where: list[CountryCode | None] = []
+    tier_units: dict[tuple[str, Category], int] = defaultdict(int)
+    plain: dict[str, int] = defaultdict(int)
+    for licensee, category, sale, made, units, _net, n in order:
+        how = known.get((category, sale, made))
+        if how is None:
+            rate = categories.get(category)
+            if rate is None:
+                pricing.price(lines[n], groups[licensee])  # raises UnknownCategory
+            region = regions.get(sale)
+            mult = pricing.one if region is None else pricing.multipliers[region.id]
+            needs_net = isinstance(rate, PercentRate)
+            rc = sale if sale in in_force else made if made in in_force else None
+            if rc is None:
+                how = (0, 0, None, needs_net)
+            elif category in per_unit:
+                how = (1, per_unit[category] * mult, rc, False)
+            elif category in percent:
+                how = (2, mult, rc, True)
+            else:
+                how = (3, mult, rc, False)
+            known[(category, sale, made)] = how
+        kind, factor, rc, needs_net = how
+        tier: tuple[str, Category] | None = None
+        if needs_net:
+            net = lines[n].net_sales
+            if net is None:
+                pricing.price(lines[n], groups[licensee])  # raises: net sales required
+        if kind == 1:
+            num = units * factor
+        elif kind == 2:
+            num = 0
+            if units:
+                p = percent[category]
+                total = _scaled(net, p.sub)  # type: ignore[arg-type]
+                if p.floor is not None and total < p.floor * units:
+                    total = p.floor * units
+                elif p.cap is not None and total > p.cap * units:
+                    total = p.cap * units
+                num = total * p.percent * factor
+        elif kind == 3:
+            num = units * factor
+            tier = (groups[licensee], category)
+            tier_units[tier] += units
+        else:
+            num = 0
+        licensees.append(licensee)
+        units_of.append(units)
+        nums.append(num)
+        tier_of.append(tier)
+        where.append(rc)
+    tiers = _tier_keys(tier_units, schedule, pricing, year)
+    tiered: dict[tuple[str, Category], int] = defaultdict(int)
+    for i, tier in enumerate(tier_of):
+        if tier is None:
+            plain[groups[licensees[i]]] += nums[i]
+        else:
+            nums[i] *= tiers[tier].total
+            tiered[tier] += nums[i]
+    present = {groups[lid] for lid in set(licensees)}
+    rates = _cut_rates(plain, tiered, present, tiers, pricing, schedule, year)
+    return _Rows(licensees, units_of, nums, tier_of, where, tiers, rates, pricing.scale)
 
 
 def _zero_reason(item: _Priced) -> str | None:
@@ -516,6 +671,24 @@ class _Split:
     due_parts: dict[int, Decimal]
 
 
+def _amounts(
+    licensee: Licensee,
+    weights: list[int],
+    denominator: int,
+    cut_rate: Fraction,
+    currency: str,
+    schedule: Schedule,
+) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """A licensee's gross, cap reduction, discount and due, each rounded once."""
+    gross_exact = Fraction(sum(weights), denominator)
+    after_cap_exact = gross_exact * (1 - cut_rate)
+    due_exact = after_cap_exact * schedule.discounts.factor(licensee)
+    gross = round_money(gross_exact, currency)
+    after_cap = round_money(after_cap_exact, currency)
+    due = round_money(due_exact, currency)
+    return gross, gross - after_cap, after_cap - due, due
+
+
 def _split(
     licensee: Licensee,
     items: list[_Priced],
@@ -523,21 +696,15 @@ def _split(
     cut_rate: Fraction,
     currency: str,
     schedule: Schedule,
-    with_gross_parts: bool,
 ) -> _Split:
     weights, denominator = _weights(quarter, items)
-    gross_exact = Fraction(sum(weights), denominator)
-    after_cap_exact = gross_exact * (1 - cut_rate)
-    due_exact = after_cap_exact * schedule.discounts.factor(licensee)
-    gross = round_money(gross_exact, currency)
-    after_cap = round_money(after_cap_exact, currency)
-    due = round_money(due_exact, currency)
+    gross, cap_reduction, discount, due = _amounts(
+        licensee, weights, denominator, cut_rate, currency, schedule
+    )
     keyed = dict(enumerate(weights))
-    gross_parts = largest_remainder(gross, keyed, currency) if with_gross_parts else {}
-    due_parts = largest_remainder(due, keyed, currency)
     return _Split(
-        gross, gross - after_cap, after_cap - due, due, weights, denominator, gross_parts,
-        due_parts,
+        gross, cap_reduction, discount, due, weights, denominator,
+        largest_remainder(gross, keyed, currency), largest_remainder(due, keyed, currency),
     )  # fmt: skip
 
 
@@ -549,7 +716,7 @@ def _licensee_result(
     program: Program,
     schedule: Schedule,
 ) -> LicenseeRoyalty:
-    split = _split(licensee, items, quarter, cut_rate, program.currency, schedule, True)
+    split = _split(licensee, items, quarter, cut_rate, program.currency, schedule)
     exact: dict[tuple[int, int], Fraction] = {}
     lines = []
     for n, i in enumerate(items):
@@ -603,15 +770,24 @@ def compute_royalties(
     index = {licensee.id: licensee for licensee in licensees}
     quarters = period.year_to_date()
     by_quarter: dict[Period, list[SalesLine]] = {q: [] for q in quarters}
+    # lines share their period objects: each is looked up once (by identity), not per line
+    buckets: dict[int, list[SalesLine] | None] = {}
+    held: list[Period] = []  # keeps every period looked up alive, so no id is reused
     for line in sales:
         if line.licensee not in index:
             raise NotFound("licensee", line.licensee)
-        if line.period in by_quarter:
-            by_quarter[line.period].append(line)
+        bucket = buckets.get(id(line.period), _NO_BUCKET)
+        if bucket is _NO_BUCKET:
+            held.append(line.period)
+            bucket = buckets[id(line.period)] = by_quarter.get(line.period)
+        if bucket is not None:
+            bucket.append(line)
     groups = {lid: lic.group_key for lid, lic in index.items()}
     patents = counted_patents(register, program)
     year = _Year({}, {})
     schedule = program.schedule_for(period)
+    if not detail:
+        return _summary(program, index, by_quarter, patents, period, groups, year)
     last: _Quarter | None = None
     for quarter in quarters:
         quarter_lines = by_quarter.pop(quarter)
@@ -628,50 +804,96 @@ def compute_royalties(
     for item in last.priced:
         by_licensee[item.line.licensee].append(item)
     last.priced = []  # each licensee's items are let go once its result is made
+    results = tuple(
+        _licensee_result(index[lid], by_licensee.pop(lid), last,
+                         last.cut_rates[groups[lid]], program, schedule)
+        for lid in sorted(by_licensee)
+    )  # fmt: skip
+    return RoyaltyResult(
+        program=program.id,
+        period=period,
+        currency=program.currency,
+        schedule_from=schedule.effective_from,
+        licensees=results,
+        total_due=sum((r.due for r in results), round_money(0, program.currency)),
+    )
+
+
+def _summary(
+    program: Program,
+    index: dict[LicenseeId, Licensee],
+    by_quarter: dict[Period, list[SalesLine]],
+    patents: list[Patent],
+    period: Period,
+    groups: dict[LicenseeId, str],
+    year: _Year,
+) -> RoyaltyResult:
+    """:func:`compute_royalties` with ``detail=False``: the same amounts, priced in lists."""
+    last: _Rows | None = None
+    for quarter, quarter_lines in by_quarter.items():
+        if not quarter_lines and quarter != period:
+            continue
+        day = quarter.last_day
+        countries = countries_in_force(patents, day)
+        last = _price_rows(
+            quarter_lines, program.schedule_for(quarter), countries, day, groups, year
+        )
+        quarter_lines.clear()
+    assert last is not None  # the period itself is always priced
     currency = program.currency
-    if detail:
-        results = tuple(
-            _licensee_result(index[lid], by_licensee.pop(lid), last,
-                             last.cut_rates[groups[lid]], program, schedule)
-            for lid in sorted(by_licensee)
+    schedule = program.schedule_for(period)
+    digits = minor_unit(currency)
+    summary: list[LicenseeRoyalty] = []
+    country_units: dict[CountryCode, int] = defaultdict(int)
+    licensees, nums, tier_of, where = last.licensees, last.nums, last.tier_of, last.countries
+    start = 0
+    while start < len(licensees):
+        lid = licensees[start]
+        end = start + 1
+        while end < len(licensees) and licensees[end] == lid:
+            end += 1
+        # the lines' grosses over one common denominator, as _weights makes them
+        common = 1
+        for key in {t for t in tier_of[start:end] if t is not None}:
+            common = math.lcm(common, last.tiers[key].units or 1)
+        weights = [
+            nums[i] * common if tier_of[i] is None
+            else nums[i] * (common // (last.tiers[tier_of[i]].units or 1))  # type: ignore[index]
+            for i in range(start, end)
+        ]  # fmt: skip
+        licensee = index[lid]
+        gross, cap_reduction, discount, due = _amounts(
+            licensee, weights, last.scale * common, last.cut_rates[groups[lid]], currency,
+            schedule,
         )  # fmt: skip
-        by_country = None
-    else:
-        summary: list[LicenseeRoyalty] = []
-        countries_due: dict[CountryCode, Decimal] = defaultdict(Decimal)
-        for lid in sorted(by_licensee):
-            items = by_licensee.pop(lid)
-            licensee = index[lid]
-            split = _split(
-                licensee, items, last, last.cut_rates[groups[lid]], currency, schedule, False
+        due_units = int(due.scaleb(digits))
+        if due_units:
+            for n, part in enumerate(split_units(due_units, weights)):
+                country = where[start + n]
+                if part and country is not None:
+                    country_units[country] += part
+        summary.append(
+            LicenseeRoyalty(
+                licensee=lid,
+                group=licensee.group_key,
+                units=sum(last.units[start:end]),
+                gross=gross,
+                cap_reduction=cap_reduction,
+                discount=discount,
+                due=due,
+                lines=(),
+                line_count=end - start,
             )
-            for n, item in enumerate(items):
-                due = split.due_parts[n]
-                if item.royalty_country is not None and due:
-                    countries_due[item.royalty_country] += due
-            summary.append(
-                LicenseeRoyalty(
-                    licensee=lid,
-                    group=licensee.group_key,
-                    units=sum(i.line.units for i in items),
-                    gross=split.gross,
-                    cap_reduction=split.cap_reduction,
-                    discount=split.discount,
-                    due=split.due,
-                    lines=(),
-                    line_count=len(items),
-                )
-            )
-        results = tuple(summary)
-        by_country = dict(sorted(countries_due.items()))
+        )
+        start = end
     return RoyaltyResult(
         program=program.id,
         period=period,
         currency=currency,
         schedule_from=schedule.effective_from,
-        licensees=results,
-        total_due=sum((r.due for r in results), round_money(0, currency)),
-        by_country=by_country,
+        licensees=tuple(summary),
+        total_due=sum((r.due for r in summary), round_money(0, currency)),
+        by_country={c: Decimal(v).scaleb(-digits) for c, v in sorted(country_units.items())},
     )
 
 

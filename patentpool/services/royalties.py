@@ -13,6 +13,7 @@ from patentpool.core.money import quantum
 from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult, compute_royalties
 from patentpool.errors import InvalidInput, NotFound
+from patentpool.services.bulk import gc_paused
 from patentpool.storage import licensing_repo
 from patentpool.storage.repository import load_register
 
@@ -54,10 +55,12 @@ def royalties(
     ctx = context or program_context(session, program_id)
     if licensee is not None and licensee not in ctx.licensees:
         raise NotFound("licensee", licensee)
-    sales = licensing_repo.load_sales(session, program_id, period.year_to_date())
-    result = compute_royalties(
-        ctx.program, ctx.register, ctx.licensees.values(), sales, period, detail=detail
-    )
+    with gc_paused():
+        sales = licensing_repo.load_sales(session, program_id, period.year_to_date())
+        result = compute_royalties(
+            ctx.program, ctx.register, ctx.licensees.values(), sales, period, detail=detail
+        )
+        del sales
     if licensee is not None:
         from dataclasses import replace
 

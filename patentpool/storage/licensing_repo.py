@@ -329,42 +329,44 @@ def _copy_lines(connection: Connection, columns: list[pa.Array]) -> None:
 def load_sales(session: Session, program: str, periods: Sequence[Period]) -> list[SalesLine]:
     """The current report lines of ``program`` for the given periods, in a stable order.
 
-    Read as plain column tuples (not ORM objects), a batch at a time: a quarter can hold a
-    million lines.
+    Read through the driver's own cursor, a batch of plain tuples at a time: a quarter can
+    hold a million lines, and nothing of the ORM is needed to read them.
     """
     names = [str(p) for p in periods]
-    rows = session.execute(
-        select(
-            SalesReportRow.licensee_id,
-            SalesReportRow.period,
-            SalesReportRow.source,
-            SalesLineRow.line,
-            SalesLineRow.country_of_sale,
-            SalesLineRow.country_of_manufacture,
-            SalesLineRow.category,
-            SalesLineRow.units,
-            SalesLineRow.net_sales,
-        )
-        .join(SalesLineRow, SalesLineRow.report_id == SalesReportRow.id)
-        .where(
-            SalesReportRow.program_id == program,
-            SalesReportRow.current.is_(True),
-            SalesReportRow.period.in_(names),
-        )
-        .order_by(
-            SalesReportRow.period, SalesReportRow.licensee_id, SalesLineRow.line, SalesLineRow.id
-        )
-        .execution_options(yield_per=BATCH)
+    if not names:
+        return []
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        "SELECT r.licensee_id, r.period, r.source, l.line, l.country_of_sale, "
+        "l.country_of_manufacture, l.category, l.units, l.net_sales "
+        "FROM sales_reports r JOIN sales_lines l ON l.report_id = r.id "
+        f"WHERE r.program_id = {mark} AND r.current = {mark} "
+        f"AND r.period IN ({', '.join([mark] * len(names))}) "
+        "ORDER BY r.period, r.licensee_id, l.line, l.id"
     )
     parsed: dict[str, Period] = {}
+    # the few distinct licensees, countries and categories are kept once each, not per line
+    same: dict[str, str] = {}
+    share = same.setdefault
     out: list[SalesLine] = []
-    for licensee, period_text, source, line, sale, made, category, units, net in rows:
-        period = parsed.get(period_text)
-        if period is None:
-            period = parsed[period_text] = Period.parse(period_text)
-        out.append(
-            SalesLine(licensee, period, sale, made, category, int(units), net, f"{source}:{line}")
-        )
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, (program, True, *names))
+        while rows := cursor.fetchmany(BATCH):
+            for licensee, period_text, source, line, sale, made, category, units, net in rows:
+                period = parsed.get(period_text)
+                if period is None:
+                    period = parsed[period_text] = Period.parse(period_text)
+                out.append(
+                    SalesLine(
+                        share(licensee, licensee), period, share(sale, sale), share(made, made),
+                        share(category, category), int(units),
+                        None if net is None else Decimal(net), f"{source}:{line}",
+                    )
+                )  # fmt: skip
+    finally:
+        cursor.close()
     return out
 
 

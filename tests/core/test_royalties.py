@@ -492,3 +492,75 @@ def test_unknown_licensee_is_refused() -> None:
 def test_lines_of_other_years_and_later_quarters_are_ignored() -> None:
     lines = (line(units=100), line(units=100, period=Q2), line(units=100, period=Period(2025, 4)))
     assert run(*lines).total_due == Decimal("50.00")
+
+
+# ------------------------------------------------------------------ the summary path
+
+
+COUNTRIES = ("US", "CN", "DE", "FR", "JP", "KR", "BR", "IN", "GB")
+CATEGORIES = ("tv", "phone", "codec", "chip", "module")
+
+
+def _random_lines(rng: random.Random, n: int, quarters: int) -> list[SalesLine]:
+    out = []
+    for _ in range(n):
+        category = rng.choice(CATEGORIES)
+        net = None
+        if category in ("phone", "module") or rng.random() < 0.2:
+            net = f"{rng.randint(0, 10**6)}.{rng.randint(0, 999):0{rng.choice((1, 2, 3))}d}"
+        out.append(
+            line(
+                rng.choice(LICENSEES).id,
+                Period(2026, rng.randint(1, quarters)),
+                rng.choice(COUNTRIES),
+                rng.choice(COUNTRIES),
+                category,
+                rng.choice((0, 1, 2, 3, rng.randint(1, 200000))),
+                net,
+            )
+        )
+    return out
+
+
+def _summary_of(result: RoyaltyResult) -> tuple[object, ...]:
+    return (
+        result.total_due,
+        result.royalties_by_country(),
+        [
+            (r.licensee, r.group, r.units, r.gross, r.cap_reduction, r.discount, r.due,
+             r.priced_lines)
+            for r in result.licensees
+        ],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_summary_path_gives_the_detailed_amounts(seed: int) -> None:
+    """detail=False prices in lists; every amount, and the due by country (the sum of the
+    lines' largest-remainder parts), must be what the detailed path gives."""
+    rng = random.Random(seed)
+    cap = rng.choice((None, "1000", "250000", "3500000"))
+    prog = program(schedule(annual_cap=None if cap is None else Decimal(cap)))
+    quarters = rng.randint(1, 4)
+    lines = _random_lines(rng, rng.randint(1, 300), quarters)
+    period = Period(2026, quarters)
+    lines.append(line(period=period))  # the period itself always has a line
+    rng.shuffle(lines)
+    detailed = compute_royalties(prog, REGISTER, LICENSEES, lines, period)
+    summary = compute_royalties(prog, REGISTER, LICENSEES, lines, period, detail=False)
+    assert all(not r.lines for r in summary.licensees)
+    assert _summary_of(summary) == _summary_of(detailed)
+    # identical values also in how they are written (Decimal exponents), as JSON prints them
+    assert [str(v) for v in summary.royalties_by_country().values()] == [
+        str(v) for v in detailed.royalties_by_country().values()
+    ]
+
+
+def test_the_summary_path_refuses_what_the_detailed_path_refuses() -> None:
+    for bad in (line(category="radio"), line(category="phone", net_sales=None)):
+        messages = []
+        for detail in (True, False):
+            with pytest.raises(InvalidInput) as info:
+                compute_royalties(program(), REGISTER, LICENSEES, [line(), bad], Q1, detail=detail)
+            messages.append(str(info.value))
+        assert messages[0] == messages[1]
