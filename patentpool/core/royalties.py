@@ -27,11 +27,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import cast
+from operator import attrgetter, itemgetter
+from typing import TypeVar, cast
 
 from patentpool.core.licensing import (
     Category,
@@ -48,7 +49,7 @@ from patentpool.core.licensing import (
     counted_patents,
     countries_in_force,
 )
-from patentpool.core.model import CountryCode, Patent, Register
+from patentpool.core.model import CountryCode, Register
 from patentpool.core.money import (
     largest_remainder,
     minor_unit,
@@ -395,7 +396,8 @@ class _QuarterPricing:
 
 
 _ONE = Decimal(1)
-_NO_BUCKET: list[SalesLine] = []
+_ROW_LICENSEE = itemgetter(0)
+_ROW_PERIOD = itemgetter(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,7 +442,9 @@ def _price_quarter(
     year: _Year,
 ) -> _Quarter:
     """Price one quarter's lines; update ``year``."""
-    pricing = _QuarterPricing(schedule, countries, day, _net_digits(lines))
+    pricing = _QuarterPricing(
+        schedule, countries, day, _net_digits(line.net_sales for line in lines)
+    )
     priced = [pricing.price(line, groups[line.licensee]) for line in lines]
     tier_units: dict[tuple[str, Category], int] = defaultdict(int)
     for item in priced:
@@ -462,11 +466,11 @@ def _price_quarter(
     return _Quarter(pricing, priced, tiers, rates)
 
 
-def _net_digits(lines: Iterable[SalesLine]) -> int:
-    """The most digits after the decimal point of any line's net sales."""
+def _net_digits(nets: Iterable[Decimal | None]) -> int:
+    """The most digits after the decimal point of the lines' net sales."""
     exponents = cast(
         "Iterator[int]",  # net sales are finite: their exponents are whole numbers
-        (line.net_sales.as_tuple().exponent for line in lines if line.net_sales is not None),
+        (net.as_tuple().exponent for net in nets if net is not None),
     )
     return max(0, -min(exponents, default=0))
 
@@ -535,7 +539,7 @@ class _Rows:
 
 
 def _price_rows(
-    lines: list[SalesLine],
+    lines: list[SalesRow],
     schedule: Schedule,
     countries: frozenset[CountryCode],
     day: dt.date,
@@ -550,15 +554,14 @@ def _price_rows(
     A line the schedule cannot price is handed to :meth:`_QuarterPricing.price`, which raises
     the same error as the detailed path.
     """
-    pricing = _QuarterPricing(schedule, countries, day, _net_digits(lines))
+    pricing = _QuarterPricing(schedule, countries, day, _net_digits(row[6] for row in lines))
     minus_one = Decimal(-1)
     order = sorted(
         (
-            (ln.licensee, ln.category, ln.country_of_sale, ln.country_of_manufacture, ln.units,
-             minus_one if ln.net_sales is None else ln.net_sales, n)
-            for n, ln in enumerate(lines)
+            (row[0], row[4], row[2], row[3], row[5], minus_one if row[6] is None else row[6], n)
+            for n, row in enumerate(lines)
         )
-    )  # fmt: skip
+    )
     per_unit, percent, regions = pricing.per_unit, pricing.percent, pricing.regions
     categories, in_force = schedule.categories, pricing.countries
     # (category, sale, made) -> (kind, factor, royalty country, needs net sales)
@@ -576,7 +579,7 @@ def _price_rows(
         if how is None:
             rate = categories.get(category)
             if rate is None:
-                pricing.price(lines[n], groups[licensee])  # raises UnknownCategory
+                pricing.price(SalesLine(*lines[n]), groups[licensee])  # raises UnknownCategory
             region = regions.get(sale)
             mult = pricing.one if region is None else pricing.multipliers[region.id]
             needs_net = isinstance(rate, PercentRate)
@@ -593,9 +596,9 @@ def _price_rows(
         kind, factor, rc, needs_net = how
         tier: tuple[str, Category] | None = None
         if needs_net:
-            net = lines[n].net_sales
+            net = lines[n][6]
             if net is None:
-                pricing.price(lines[n], groups[licensee])  # raises: net sales required
+                pricing.price(SalesLine(*lines[n]), groups[licensee])  # raises: net required
         if kind == 1:
             num = units * factor
         elif kind == 2:
@@ -767,27 +770,20 @@ def compute_royalties(
     :meth:`RoyaltyResult.royalties_by_country` ready-made; every amount is the same as with
     ``detail=True`` (the lines are priced and split the same way, only not kept).
     """
+    if not detail:
+        rows = (
+            (ln.licensee, ln.period, ln.country_of_sale, ln.country_of_manufacture, ln.category,
+             ln.units, ln.net_sales, ln.source)
+            for ln in sales
+        )  # fmt: skip
+        return summarize_royalties(program, register, licensees, rows, period)
     index = {licensee.id: licensee for licensee in licensees}
     quarters = period.year_to_date()
-    by_quarter: dict[Period, list[SalesLine]] = {q: [] for q in quarters}
-    # lines share their period objects: each is looked up once (by identity), not per line
-    buckets: dict[int, list[SalesLine] | None] = {}
-    held: list[Period] = []  # keeps every period looked up alive, so no id is reused
-    for line in sales:
-        if line.licensee not in index:
-            raise NotFound("licensee", line.licensee)
-        bucket = buckets.get(id(line.period), _NO_BUCKET)
-        if bucket is _NO_BUCKET:
-            held.append(line.period)
-            bucket = buckets[id(line.period)] = by_quarter.get(line.period)
-        if bucket is not None:
-            bucket.append(line)
+    by_quarter = _by_quarter(sales, _LICENSEE_OF, _PERIOD_OF, index, quarters)
     groups = {lid: lic.group_key for lid, lic in index.items()}
     patents = counted_patents(register, program)
     year = _Year({}, {})
     schedule = program.schedule_for(period)
-    if not detail:
-        return _summary(program, index, by_quarter, patents, period, groups, year)
     last: _Quarter | None = None
     for quarter in quarters:
         quarter_lines = by_quarter.pop(quarter)
@@ -819,16 +815,62 @@ def compute_royalties(
     )
 
 
-def _summary(
+#: A sales line as plain values, in the order of :class:`SalesLine`'s fields (licensee,
+#: period, country of sale, country of manufacture, category, units, net sales, source), as
+#: storage reads it: checked when it was imported, so not checked again.
+SalesRow = tuple[
+    LicenseeId, Period, CountryCode, CountryCode, Category, int, Decimal | None, str | None
+]
+
+T = TypeVar("T")
+_LICENSEE_OF = attrgetter("licensee")
+_PERIOD_OF = attrgetter("period")
+
+
+def _by_quarter(
+    lines: Iterable[T],
+    licensee_of: Callable[[T], LicenseeId],
+    period_of: Callable[[T], Period],
+    index: Mapping[LicenseeId, Licensee],
+    quarters: Iterable[Period],
+) -> dict[Period, list[T]]:
+    """The lines of each of ``quarters`` (others are left out); an unknown licensee raises."""
+    by_quarter: dict[Period, list[T]] = {q: [] for q in quarters}
+    # lines share their period objects: each is looked up once (by identity), not per line
+    buckets: dict[int, list[T] | None] = {}
+    held: list[Period] = []  # keeps every period looked up alive, so no id is reused
+    missing: list[T] = []
+    for line in lines:
+        licensee = licensee_of(line)
+        if licensee not in index:
+            raise NotFound("licensee", licensee)
+        period = period_of(line)
+        bucket = buckets.get(id(period), missing)
+        if bucket is missing:
+            held.append(period)
+            bucket = buckets[id(period)] = by_quarter.get(period)
+        if bucket is not None:
+            bucket.append(line)
+    return by_quarter
+
+
+def summarize_royalties(
     program: Program,
-    index: dict[LicenseeId, Licensee],
-    by_quarter: dict[Period, list[SalesLine]],
-    patents: list[Patent],
+    register: Register,
+    licensees: Iterable[Licensee],
+    sales: Iterable[SalesRow],
     period: Period,
-    groups: dict[LicenseeId, str],
-    year: _Year,
 ) -> RoyaltyResult:
-    """:func:`compute_royalties` with ``detail=False``: the same amounts, priced in lists."""
+    """:func:`compute_royalties` with ``detail=False``, from sales lines as plain tuples.
+
+    The same amounts, the same due by country, the same errors; priced in lists, with no
+    record made per line (a quarter can hold a million lines).
+    """
+    index = {licensee.id: licensee for licensee in licensees}
+    by_quarter = _by_quarter(sales, _ROW_LICENSEE, _ROW_PERIOD, index, period.year_to_date())
+    groups = {lid: lic.group_key for lid, lic in index.items()}
+    patents = counted_patents(register, program)
+    year = _Year({}, {})
     last: _Rows | None = None
     for quarter, quarter_lines in by_quarter.items():
         if not quarter_lines and quarter != period:
@@ -845,12 +887,12 @@ def _summary(
     digits = minor_unit(currency)
     summary: list[LicenseeRoyalty] = []
     country_units: dict[CountryCode, int] = defaultdict(int)
-    licensees, nums, tier_of, where = last.licensees, last.nums, last.tier_of, last.countries
+    lids, nums, tier_of, where = last.licensees, last.nums, last.tier_of, last.countries
     start = 0
-    while start < len(licensees):
-        lid = licensees[start]
+    while start < len(lids):
+        lid = lids[start]
         end = start + 1
-        while end < len(licensees) and licensees[end] == lid:
+        while end < len(lids) and lids[end] == lid:
             end += 1
         # the lines' grosses over one common denominator, as _weights makes them
         common = 1

@@ -11,7 +11,7 @@ from patentpool.core.licensing import Licensee, Program
 from patentpool.core.model import Register
 from patentpool.core.money import quantum
 from patentpool.core.periods import Period
-from patentpool.core.royalties import RoyaltyResult, compute_royalties
+from patentpool.core.royalties import RoyaltyResult, compute_royalties, summarize_royalties
 from patentpool.errors import InvalidInput, NotFound
 from patentpool.services.bulk import gc_paused
 from patentpool.storage import licensing_repo
@@ -55,12 +55,18 @@ def royalties(
     ctx = context or program_context(session, program_id)
     if licensee is not None and licensee not in ctx.licensees:
         raise NotFound("licensee", licensee)
+    quarters = period.year_to_date()
     with gc_paused():
-        sales = licensing_repo.load_sales(session, program_id, period.year_to_date())
-        result = compute_royalties(
-            ctx.program, ctx.register, ctx.licensees.values(), sales, period, detail=detail
-        )
-        del sales
+        if detail:
+            sales = licensing_repo.load_sales(session, program_id, quarters)
+            result = compute_royalties(
+                ctx.program, ctx.register, ctx.licensees.values(), sales, period
+            )
+        else:
+            rows = licensing_repo.load_sales_rows(session, program_id, quarters)
+            result = summarize_royalties(
+                ctx.program, ctx.register, ctx.licensees.values(), rows, period
+            )
     if licensee is not None:
         from dataclasses import replace
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.periods import Period
-from patentpool.core.royalties import SalesLine
+from patentpool.core.royalties import SalesLine, SalesRow
 from patentpool.errors import InvalidInput
 from patentpool.io import sales_columns
 from patentpool.io.licensing_convert import program_from_spec
@@ -327,47 +327,8 @@ def _copy_lines(connection: Connection, columns: list[pa.Array]) -> None:
 
 
 def load_sales(session: Session, program: str, periods: Sequence[Period]) -> list[SalesLine]:
-    """The current report lines of ``program`` for the given periods, in a stable order.
-
-    Read through the driver's own cursor, a batch of plain tuples at a time: a quarter can
-    hold a million lines, and nothing of the ORM is needed to read them.
-    """
-    names = [str(p) for p in periods]
-    if not names:
-        return []
-    connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        "SELECT r.licensee_id, r.period, r.source, l.line, l.country_of_sale, "
-        "l.country_of_manufacture, l.category, l.units, l.net_sales "
-        "FROM sales_reports r JOIN sales_lines l ON l.report_id = r.id "
-        f"WHERE r.program_id = {mark} AND r.current = {mark} "
-        f"AND r.period IN ({', '.join([mark] * len(names))}) "
-        "ORDER BY r.period, r.licensee_id, l.line, l.id"
-    )
-    parsed: dict[str, Period] = {}
-    # the few distinct licensees, countries and categories are kept once each, not per line
-    same: dict[str, str] = {}
-    share = same.setdefault
-    out: list[SalesLine] = []
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql, (program, True, *names))
-        while rows := cursor.fetchmany(BATCH):
-            for licensee, period_text, source, line, sale, made, category, units, net in rows:
-                period = parsed.get(period_text)
-                if period is None:
-                    period = parsed[period_text] = Period.parse(period_text)
-                out.append(
-                    SalesLine(
-                        share(licensee, licensee), period, share(sale, sale), share(made, made),
-                        share(category, category), int(units),
-                        None if net is None else Decimal(net), f"{source}:{line}",
-                    )
-                )  # fmt: skip
-    finally:
-        cursor.close()
-    return out
+    """The current report lines of ``program`` for the given periods, in a stable order."""
+    return [SalesLine(*row) for row in load_sales_rows(session, program, periods)]
 
 
 def load_payments(
@@ -455,3 +416,47 @@ def report_checksums(
         }
         for licensee, period, revision, checksum, lines, units in rows
     ]
+
+
+def load_sales_rows(session: Session, program: str, periods: Sequence[Period]) -> list[SalesRow]:
+    """:func:`load_sales` as plain tuples (for pricing without a record per line).
+
+    Read through the driver's own cursor, a batch at a time: a quarter can hold a million
+    lines, and nothing of the ORM is needed to read them.
+    """
+    names = [str(p) for p in periods]
+    if not names:
+        return []
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        "SELECT r.licensee_id, r.period, r.source, l.line, l.country_of_sale, "
+        "l.country_of_manufacture, l.category, l.units, l.net_sales "
+        "FROM sales_reports r JOIN sales_lines l ON l.report_id = r.id "
+        f"WHERE r.program_id = {mark} AND r.current = {mark} "
+        f"AND r.period IN ({', '.join([mark] * len(names))}) "
+        "ORDER BY r.period, r.licensee_id, l.line, l.id"
+    )
+    parsed: dict[str, Period] = {}
+    # the few distinct licensees, countries and categories are kept once each, not per line
+    same: dict[str, str] = {}
+    share = same.setdefault
+    out: list[SalesRow] = []
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, (program, True, *names))
+        while rows := cursor.fetchmany(BATCH):
+            for licensee, period_text, source, line, sale, made, category, units, net in rows:
+                period = parsed.get(period_text)
+                if period is None:
+                    period = parsed[period_text] = Period.parse(period_text)
+                out.append(
+                    (
+                        share(licensee, licensee), period, share(sale, sale), share(made, made),
+                        share(category, category), int(units),
+                        None if net is None else Decimal(net), f"{source}:{line}",
+                    )
+                )  # fmt: skip
+    finally:
+        cursor.close()
+    return out
