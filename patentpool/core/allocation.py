@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from importlib import metadata
 
-from patentpool.core.licensing import Program, counted_declarations
+from patentpool.core.licensing import Program, counted_by_key
 from patentpool.core.model import (
     CountryCode,
     Declaration,
@@ -36,7 +36,7 @@ from patentpool.core.model import (
 from patentpool.core.money import SPLITTING_RULE, is_whole_minor, largest_remainder, round_money
 from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult
-from patentpool.core.terms import in_force
+from patentpool.core.terms import in_force, territories_in_force
 from patentpool.errors import InvalidInput, NotFound, PatentpoolError
 
 ENTRY_POINT_GROUP = "patentpool.policies"
@@ -190,18 +190,30 @@ def policy_input(
     register: Register,
     period: Period,
     royalties_by_country: Mapping[CountryCode, Decimal] | None = None,
+    *,
+    counted: Mapping[PatentKey, tuple[Patent, Sequence[Declaration]]] | None = None,
 ) -> PolicyInput:
-    """The counted patents in force at the period's end, with their counted declarations."""
+    """The counted patents in force at the period's end, with their counted declarations.
+
+    ``counted``: :func:`~patentpool.core.licensing.counted_by_key` of the register and
+    programme, when the caller has it already.
+    """
     day = period.last_day
-    declared = counted_declarations(register, program)
-    index = register.patent_index()
-    patents = tuple(index[key] for key in sorted(declared) if in_force(index[key], day))
+    if counted is None:
+        counted = counted_by_key(register, program)
+    patents: list[Patent] = []
+    declarations: dict[PatentKey, tuple[Declaration, ...]] = {}
+    for key in sorted(counted):
+        patent, declared = counted[key]
+        if in_force(patent, day):
+            patents.append(patent)
+            declarations[key] = tuple(declared)
     return PolicyInput(
         program=program,
         register=register,
         period=period,
-        patents=patents,
-        declarations={p.key: tuple(declared[p.key]) for p in patents},
+        patents=tuple(patents),
+        declarations=declarations,
         royalties_by_country=dict(royalties_by_country or {}),
     )
 
@@ -214,11 +226,14 @@ def distribute(
     royalties_by_country: Mapping[CountryCode, Decimal] | None = None,
     policy: str | None = None,
     params: Mapping[str, str] | None = None,
+    *,
+    inputs: PolicyInput | None = None,
 ) -> Distribution:
     """Split ``collected`` for ``period``: the admin fee to the pool, the rest among members.
 
     ``policy`` defaults to the programme's own; ``params`` are the policy's ``key=value``
-    parameters (docs/policies.md).
+    parameters (docs/policies.md). ``inputs``: what :func:`policy_input` gives for the same
+    programme, register, period and royalties, when the caller has it already.
     """
     name = policy or program.policy
     fn = get_policy(name)
@@ -230,7 +245,8 @@ def distribute(
         )
     if collected == 0:
         raise NoSales(f"no sales reported for {program.id} in {period}")
-    inputs = policy_input(program, register, period, royalties_by_country)
+    if inputs is None:
+        inputs = policy_input(program, register, period, royalties_by_country)
     claims = list(fn(inputs, params))
     weights: dict[MemberId, Fraction] = {}
     bases: dict[MemberId, str] = {}
@@ -360,15 +376,26 @@ def per_patent_country(inputs: PolicyInput, params: Mapping[str, str]) -> Sequen
     members = inputs.by_member()
     weights: dict[MemberId, Fraction] = dict.fromkeys(members, Fraction(0))
     counts: dict[MemberId, Counter[CountryCode]] = {m: Counter() for m in members}
+    # one pass over the patents: who holds how many in force in each country that earned
+    day = inputs.day
+    holders_in: dict[CountryCode, Counter[MemberId]] = {}
+    for patent in inputs.patents:
+        for country in territories_in_force(patent, day):
+            if country in royalties:
+                holders = holders_in.get(country)
+                if holders is None:
+                    holders = holders_in[country] = Counter()
+                holders[patent.owner] += 1
     for country, amount in sorted(royalties.items()):
-        holders = [p.owner for p in inputs.patents if in_force(p, inputs.day, country)]
+        holders = holders_in.get(country)
         if not holders:
             raise NothingToShare(
                 f"royalties_by_country: {country} earned royalties but no counted patent is in "
-                f"force there on {inputs.day}"
+                f"force there on {day}"
             )
-        for member, n in Counter(holders).items():
-            weights[member] += amount * n / len(holders)
+        held = sum(holders.values())
+        for member, n in holders.items():
+            weights[member] += amount * n / held
             counts[member][country] = n
     claims = []
     for member in members:
@@ -401,28 +428,23 @@ _WEIGHTED_HELP = (
 )
 
 
-def _patent_weight(patent: Patent, inputs: PolicyInput, params: Mapping[str, str]) -> Fraction:
-    declarations = inputs.declarations[patent.key]
-    evaluated = any(d.essentiality == Essentiality.ESSENTIAL for d in declarations)
-    weight = _number(
-        params,
-        "essentiality.essential" if evaluated else "essentiality.declared",
-        Fraction(1),
-    )
-    default = _number(params, "section.*", Fraction(1))
+#: What a patent's weight under the weighted policy depends on: evaluated essential or not, the
+#: sections of its counted declarations and its age in whole years.
+_WeightKey = tuple[bool, tuple[str | None, ...], int]
+
+
+def _patent_weight(
+    key: _WeightKey, params: Mapping[str, str], number: Callable[[str, Fraction], Fraction]
+) -> Fraction:
+    evaluated, sections, years = key
+    weight = number("essentiality.essential" if evaluated else "essentiality.declared", Fraction(1))
+    default = number("section.*", Fraction(1))
     weight *= max(
-        _number(params, f"section.{d.section}" if d.section else "section.none", default)
-        for d in declarations
+        number(f"section.{section}" if section else "section.none", default) for section in sections
     )
-    day = inputs.day
-    years = (
-        day.year
-        - patent.filing_date.year
-        - ((day.month, day.day) < (patent.filing_date.month, patent.filing_date.day))
-    )
-    if "age.max_years" in params and years >= _number(params, "age.max_years", Fraction(0)):
+    if "age.max_years" in params and years >= number("age.max_years", Fraction(0)):
         return Fraction(0)
-    per_year = _number(params, "age.per_year", Fraction(0))
+    per_year = number("age.per_year", Fraction(0))
     return weight * max(Fraction(0), 1 - per_year * years)
 
 
@@ -435,9 +457,34 @@ def weighted(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
             raise InvalidInput(
                 f"params: policy 'weighted' has no parameter {key!r} ({_WEIGHTED_HELP})"
             )
+    # Each parameter is read once, and each weight computed once for the patents that share
+    # what it depends on; the parameters are read in the same order as patent by patent, so a
+    # bad one is reported as it would be then.
+    numbers: dict[tuple[str, Fraction], Fraction] = {}
+
+    def number(name: str, default: Fraction) -> Fraction:
+        found = numbers.get((name, default))
+        if found is None:
+            found = numbers[name, default] = _number(params, name, default)
+        return found
+
+    day = inputs.day
+    weights: dict[_WeightKey, Fraction] = {}
     claims = []
     for member, patents in inputs.by_member().items():
-        weight = sum((_patent_weight(p, inputs, params) for p in patents), Fraction(0))
+        counted: Counter[_WeightKey] = Counter()
+        for patent in patents:
+            declarations = inputs.declarations[patent.key]
+            filed = patent.filing_date
+            signature = (
+                any(d.essentiality == Essentiality.ESSENTIAL for d in declarations),
+                tuple(d.section for d in declarations),
+                day.year - filed.year - ((day.month, day.day) < (filed.month, filed.day)),
+            )
+            if signature not in weights:
+                weights[signature] = _patent_weight(signature, params, number)
+            counted[signature] += 1
+        weight = sum((weights[s] * n for s, n in counted.items()), Fraction(0))
         claims.append(
             Claim(member, weight, f"weight {_show(weight)} from {_plural(len(patents), 'patent')}")
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -353,18 +353,48 @@ def counted_declarations(
     register: Register, program: Program
 ) -> dict[PatentKey, list[Declaration]]:
     """The declarations that count in ``program``, by patent (patents of the register only)."""
-    known = register.patent_index()
+    return _declared(register, program, {p.key for p in register.patents})
+
+
+def counted_by_key(
+    register: Register, program: Program
+) -> dict[PatentKey, tuple[Patent, list[Declaration]]]:
+    """The patents that count in ``program`` (in force or not), by key in key order, each with
+    its counted declarations: :func:`counted_patents` and :func:`counted_declarations` at once.
+    """
+    index = register.patent_index()
+    declared = _declared(register, program, index)
+    return {key: (index[key], declared[key]) for key in sorted(declared)}
+
+
+def _declared(
+    register: Register, program: Program, known: Container[PatentKey]
+) -> dict[PatentKey, list[Declaration]]:
+    """:func:`counts_declaration` over the register, the programme's terms looked up once."""
+    standard, versions = program.standard, frozenset(program.versions)
+    essential_only = program.counts is Counts.ESSENTIAL
     out: dict[PatentKey, list[Declaration]] = {}
     for declaration in register.declarations:
-        if declaration.patent in known and counts_declaration(program, declaration):
-            out.setdefault(declaration.patent, []).append(declaration)
+        if declaration.standard != standard or declaration.version not in versions:
+            continue
+        if essential_only:
+            if declaration.essentiality != Essentiality.ESSENTIAL:
+                continue
+        elif declaration.essentiality == Essentiality.NOT_ESSENTIAL:
+            continue
+        key = declaration.patent
+        if key in known:
+            found = out.get(key)
+            if found is None:
+                out[key] = [declaration]
+            else:
+                found.append(declaration)
     return out
 
 
 def counted_patents(register: Register, program: Program) -> list[Patent]:
     """The patents that count in ``program`` (in force or not), sorted by key."""
-    index = register.patent_index()
-    return [index[key] for key in sorted(counted_declarations(register, program))]
+    return [patent for patent, _ in counted_by_key(register, program).values()]
 
 
 def countries_in_force(patents: Iterable[Patent], day: dt.date) -> frozenset[CountryCode]:

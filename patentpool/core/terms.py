@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 from patentpool.core.model import CountryCode, Patent, Status
 
@@ -17,6 +18,7 @@ from patentpool.core.model import CountryCode, Patent, Status
 REGIONAL_OFFICES = frozenset({"EP"})
 #: Publications that are applications only and enforceable nowhere.
 NOWHERE = frozenset({"WO"})
+_NOWHERE: frozenset[CountryCode] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +42,15 @@ TERM_RULES: tuple[TermRule, ...] = (
 
 
 def term_rule(patent: Patent) -> TermRule:
-    kind = (patent.kind or "").upper()
+    return _rule_for(patent.jurisdiction, patent.kind)
+
+
+@cache
+def _rule_for(jurisdiction: str, kind: str | None) -> TermRule:
+    """The first rule of the table for a jurisdiction and kind (a few dozen pairs in all)."""
+    kind = (kind or "").upper()
     for rule in TERM_RULES:
-        if rule.jurisdiction not in ("*", patent.jurisdiction):
+        if rule.jurisdiction not in ("*", jurisdiction):
             continue
         if rule.kinds and kind not in rule.kinds:
             continue
@@ -62,16 +70,21 @@ def expiry_of(patent: Patent) -> dt.date:
     """The day the patent stops being in force: its own expiry date, else filing + term."""
     if patent.expiry_date is not None:
         return patent.expiry_date
-    return add_years(patent.filing_date, term_rule(patent).years)
+    return add_years(patent.filing_date, _rule_for(patent.jurisdiction, patent.kind).years)
 
 
 def territories(patent: Patent) -> frozenset[CountryCode]:
     """The countries where the patent can be enforced at all."""
     if patent.jurisdiction in NOWHERE:
-        return frozenset()
+        return _NOWHERE
     if patent.jurisdiction in REGIONAL_OFFICES:
         return patent.validated_states
-    return frozenset({patent.jurisdiction})
+    return _national(patent.jurisdiction)
+
+
+@cache
+def _national(jurisdiction: str) -> frozenset[CountryCode]:
+    return frozenset({jurisdiction})
 
 
 def in_force(patent: Patent, on: dt.date, country: CountryCode | None = None) -> bool:
@@ -81,13 +94,23 @@ def in_force(patent: Patent, on: dt.date, country: CountryCode | None = None) ->
     or before ``on`` when a grant date is known, ``on`` before the expiry day, and ``country``
     among its territories.
     """
-    if patent.status is not Status.GRANTED:
-        return False
-    if patent.grant_date is not None and patent.grant_date > on:
-        return False
-    if on >= expiry_of(patent):
-        return False
-    where = territories(patent)
+    where = territories_in_force(patent, on)
     if country is None:
         return bool(where)
     return country in where
+
+
+def territories_in_force(patent: Patent, on: dt.date) -> frozenset[CountryCode]:
+    """The countries where the patent is in force on ``on`` (none when it is in force nowhere):
+    ``in_force(patent, on, c)`` for a country ``c`` is ``c in territories_in_force(patent, on)``.
+    """
+    if patent.status is not Status.GRANTED:
+        return _NOWHERE
+    if patent.grant_date is not None and patent.grant_date > on:
+        return _NOWHERE
+    expiry = patent.expiry_date  # expiry_of(patent) inline: this runs for whole registers
+    if expiry is None:
+        expiry = add_years(patent.filing_date, _rule_for(patent.jurisdiction, patent.kind).years)
+    if on >= expiry:
+        return _NOWHERE
+    return territories(patent)

@@ -9,16 +9,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from patentpool.core.allocation import Distribution, NoSales, distribute, policy_input
+from patentpool.core.allocation import (
+    NO_SECTION,
+    Distribution,
+    NoSales,
+    PolicyInput,
+    distribute,
+    policy_input,
+)
+from patentpool.core.licensing import counted_by_key
+from patentpool.core.model import Essentiality
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput, NotFound, PatentpoolError
-from patentpool.services.quarters import quarter_totals
+from patentpool.services.bulk import gc_paused
+from patentpool.services.quarters import canonical_json, quarter_totals
 from patentpool.services.royalties import ProgramContext, program_context
 from patentpool.storage import licensing_repo
 from patentpool.storage.models import DistributionRunRow
@@ -82,22 +93,41 @@ def _inputs(
     collected: Decimal,
     by_country: Mapping[str, Decimal],
     reports: list[dict[str, object]],
-) -> dict[str, Any]:
-    """Everything the run depends on, in a canonical order (the checksum is taken of it)."""
-    inputs = policy_input(ctx.program, ctx.register, period, by_country)
-    patents = [
-        {
-            "patent": p.key,
-            "owner": p.owner,
-            "family": p.family_key,
-            "territories": sorted(p.validated_states) or [p.jurisdiction],
-            "sections": sorted(inputs.sections(p)),
-            "essentiality": sorted({d.essentiality.value for d in inputs.declarations[p.key]}),
-            "filing_date": p.filing_date.isoformat(),
-        }
-        for p in inputs.patents
-    ]
-    return {
+    counted: PolicyInput | None = None,
+) -> str:
+    """Everything the run depends on as canonical JSON (the checksum is taken of it): the
+    programme's terms, period, policy, parameters, basis, amount, royalties by country, the
+    counted patents in force (key, owner, family, territories, sections, essentiality, filing
+    date) and the sales reports.
+
+    ``counted``: what :func:`policy_input` gives for the same programme, period and royalties,
+    when the caller has it already.
+    """
+    if counted is None:
+        counted = policy_input(ctx.program, ctx.register, period, by_country)
+    text = encode_basestring_ascii  # a string as json.dumps writes it
+    patents = []
+    for p in counted.patents:
+        key = p.key
+        declarations = counted.declarations[key]
+        if len(declarations) == 1:
+            sections = text(declarations[0].section or NO_SECTION)
+            essentiality = _ESSENTIALITY[declarations[0].essentiality]
+        else:
+            sections = ",".join(map(text, sorted({d.section or NO_SECTION for d in declarations})))
+            kinds = sorted({d.essentiality for d in declarations})
+            essentiality = ",".join([_ESSENTIALITY[e] for e in kinds])
+        territories = (
+            ",".join(map(text, sorted(p.validated_states)))
+            if p.validated_states
+            else text(p.jurisdiction)
+        )
+        patents.append(
+            f'{{"essentiality":[{essentiality}],"family":{text(p.family or key)},'
+            f'"filing_date":"{p.filing_date.isoformat()}","owner":{text(p.owner)},'
+            f'"patent":{text(key)},"sections":[{sections}],"territories":[{territories}]}}'
+        )
+    document = {
         "program": json.loads(ctx.spec),
         "period": str(period),
         "policy": policy,
@@ -105,9 +135,13 @@ def _inputs(
         "basis": basis,
         "collected": format(collected, "f"),
         "royalties_by_country": {k: format(v, "f") for k, v in sorted(by_country.items())},
-        "patents": patents,
         "sales_reports": reports,
     }
+    return canonical_json(document, {"patents": "[" + ",".join(patents) + "]"}, (",", ":"))
+
+
+#: Each essentiality as JSON text.
+_ESSENTIALITY = {e: encode_basestring_ascii(e.value) for e in Essentiality}
 
 
 def run_distribution(
@@ -122,10 +156,28 @@ def run_distribution(
     if basis not in BASES:
         raise InvalidInput(f"basis: must be one of {', '.join(BASES)}, not {basis!r}")
     ctx = program_context(session, program_id)
+    # a register holds hundreds of thousands of objects and the inputs of a run about as many
+    # again (a few for every counted patent): the cyclic collector would walk them all several
+    # times over (0.5-1 s on the L benchmark) for no cycle
+    with gc_paused():
+        return _make_run(session, ctx, program_id, period, policy, params, basis)
+
+
+def _make_run(
+    session: Session,
+    ctx: ProgramContext,
+    program_id: str,
+    period: Period,
+    policy: str | None,
+    params: Mapping[str, str] | None,
+    basis: str,
+) -> Run:
+    """:func:`run_distribution` once the programme's context is loaded."""
     name = policy or ctx.program.policy
     params = dict(params or {})
     reports = licensing_repo.report_checksums(session, program_id, period.year_to_date())
-    totals = quarter_totals(session, ctx, period, reports)
+    counted = counted_by_key(ctx.register, ctx.program)  # for both checksums
+    totals = quarter_totals(session, ctx, period, reports, counted)
     if not totals.priced_lines:
         raise NoSales(f"no sales reported for {program_id} in {period}")
     by_country = totals.by_country
@@ -138,20 +190,25 @@ def run_distribution(
                 f"nothing was collected for {program_id} in {period}; record payments, "
                 "or distribute what is due with --basis due"
             )
-    inputs = _inputs(ctx, period, name, params, basis, amount, by_country, reports)
-    canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"))
+    inputs = policy_input(ctx.program, ctx.register, period, by_country, counted=counted)
+    canonical = _inputs(ctx, period, name, params, basis, amount, by_country, reports, inputs)
     checksum = hashlib.sha256(canonical.encode()).hexdigest()
-    previous = session.scalars(
-        select(DistributionRunRow)
+    # the earlier runs' ids and checksums only: each run keeps megabytes of inputs
+    previous = session.execute(
+        select(DistributionRunRow.id, DistributionRunRow.revision, DistributionRunRow.inputs_sha256)
         .where(
             DistributionRunRow.program_id == program_id, DistributionRunRow.period == str(period)
         )
         .order_by(DistributionRunRow.revision)
     ).all()
-    for row in previous:
-        if row.inputs_sha256 == checksum:
-            return _run(row, reproduced=True)
-    dist = distribute(ctx.program, ctx.register, period, amount, by_country, name, params)
+    for run_id, _, inputs_sha256 in previous:
+        if inputs_sha256 == checksum:
+            found = session.get(DistributionRunRow, run_id)
+            assert found is not None
+            return _run(found, reproduced=True)
+    dist = distribute(
+        ctx.program, ctx.register, period, amount, by_country, name, params, inputs=inputs
+    )
     revision = (previous[-1].revision if previous else 0) + 1
     created = dt.datetime.now(dt.UTC).replace(microsecond=0)
     document = {

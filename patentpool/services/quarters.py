@@ -12,14 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from patentpool.core.licensing import counted_declarations
+from patentpool.core.licensing import counted_by_key
+from patentpool.core.model import Patent, PatentKey, Status
 from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult
 from patentpool.services.royalties import ProgramContext, royalties
@@ -35,39 +38,74 @@ class QuarterTotals:
     reused: bool = False  # True when read back instead of priced
 
 
+#: A string as ``json.dumps`` writes it (quoted, escaped, non-ASCII as \u escapes).
+_text = encode_basestring_ascii
+
+
+def _text_or_null(value: str | None) -> str:
+    return "null" if value is None else _text(value)
+
+
+def canonical_json(
+    document: Mapping[str, Any],
+    encoded: Mapping[str, str],
+    separators: tuple[str, str] = (", ", ": "),
+) -> str:
+    """``json.dumps({**document, **encoded}, sort_keys=True, separators=separators)``, where
+    the values of ``encoded`` are JSON texts already, written with the same separators.
+
+    The counted patents of a large register are tens of thousands of small records: written as
+    text one by one they cost a fraction of what building and encoding values for them does.
+    """
+    item, colon = separators
+    parts = []
+    for key in sorted({*document, *encoded}):
+        if key in encoded:
+            value = encoded[key]
+        else:
+            value = json.dumps(document[key], sort_keys=True, separators=separators)
+        parts.append(f"{_text(key)}{colon}{value}")
+    return "{" + item.join(parts) + "}"
+
+
 def pricing_inputs(
-    ctx: ProgramContext, period: Period, reports: list[dict[str, object]]
-) -> dict[str, Any]:
-    """Everything a quarter's royalties depend on, in a canonical order; ``reports`` are the
-    year's current sales reports (:func:`licensing_repo.report_checksums`)."""
-    index = ctx.register.patent_index()
-    declared = counted_declarations(ctx.register, ctx.program)
+    ctx: ProgramContext,
+    period: Period,
+    reports: list[dict[str, object]],
+    counted: Mapping[PatentKey, tuple[Patent, object]] | None = None,
+) -> str:
+    """Everything a quarter's royalties depend on, as canonical JSON: the programme's terms,
+    the period, the licensees, the counted patents (key, kind, status, filing, grant and
+    expiry dates, validated states) and ``reports``, the year's current sales reports
+    (:func:`licensing_repo.report_checksums`). ``counted``: the programme's
+    :func:`counted_by_key` when the caller has it already.
+    """
+    if counted is None:
+        counted = counted_by_key(ctx.register, ctx.program)
+    status = {s: _text(s.value) for s in Status}
     patents = []
-    for key in sorted(declared):
-        p = index[key]
+    for key in sorted(counted):
+        p = counted[key][0]
+        # ISO dates need no escaping
+        granted = f'"{p.grant_date.isoformat()}"' if p.grant_date else "null"
+        expires = f'"{p.expiry_date.isoformat()}"' if p.expiry_date else "null"
+        states = ", ".join(map(_text, sorted(p.validated_states)))
         patents.append(
-            [
-                key,
-                p.kind,
-                p.status.value,
-                p.filing_date.isoformat(),
-                p.grant_date.isoformat() if p.grant_date else None,
-                p.expiry_date.isoformat() if p.expiry_date else None,
-                sorted(p.validated_states),
-            ]
+            f"[{_text(key)}, {_text_or_null(p.kind)}, {status[p.status]}, "
+            f'"{p.filing_date.isoformat()}", {granted}, {expires}, [{states}]]'
         )
     licensees = [
         [lic.id, lic.group_key, lic.country, lic.member, lic.good_standing,
          lic.signed.isoformat() if lic.signed else None]
         for lic in sorted(ctx.licensees.values(), key=lambda lic: lic.id)
     ]  # fmt: skip
-    return {
+    document = {
         "program": json.loads(ctx.spec),
         "period": str(period),
         "licensees": licensees,
-        "patents": patents,
         "sales_reports": reports,
     }
+    return canonical_json(document, {"patents": "[" + ", ".join(patents) + "]"})
 
 
 def _checksum(
@@ -75,10 +113,11 @@ def _checksum(
     ctx: ProgramContext,
     period: Period,
     reports: list[dict[str, object]] | None = None,
+    counted: Mapping[PatentKey, tuple[Patent, object]] | None = None,
 ) -> str:
     if reports is None:
         reports = licensing_repo.report_checksums(session, ctx.program.id, period.year_to_date())
-    canonical = json.dumps(pricing_inputs(ctx, period, reports), sort_keys=True)
+    canonical = pricing_inputs(ctx, period, reports, counted)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -133,12 +172,14 @@ def quarter_totals(
     ctx: ProgramContext,
     period: Period,
     reports: list[dict[str, object]] | None = None,
+    counted: Mapping[PatentKey, tuple[Patent, object]] | None = None,
 ) -> QuarterTotals:
     """The quarter's totals: read back when nothing they depend on changed, else priced.
 
-    ``reports``: the year's current sales reports, when the caller has read them already.
+    ``reports``: the year's current sales reports, and ``counted``: the programme's
+    :func:`counted_by_key`, when the caller has them already.
     """
-    checksum = _checksum(session, ctx, period, reports)
+    checksum = _checksum(session, ctx, period, reports, counted)
     row = _stored(session, ctx, period, checksum)
     if row is not None:
         by_country = {k: Decimal(v) for k, v in json.loads(row.by_country).items()}

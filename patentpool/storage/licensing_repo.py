@@ -28,21 +28,30 @@ from patentpool.storage.models import (
 )
 
 
-def _licensee(row: LicenseeRow) -> Licensee:
-    return Licensee(
-        id=row.id,
-        name=row.name,
-        group=row.group_id,
-        country=row.country,
-        member=row.member,
-        signed=row.signed,
-        good_standing=row.good_standing,
-    )
-
-
 def load_licensees(session: Session) -> dict[str, Licensee]:
+    """Every licensee by id, read as column tuples: a pool can license thousands."""
+    rows = session.execute(
+        select(
+            LicenseeRow.id,
+            LicenseeRow.name,
+            LicenseeRow.group_id,
+            LicenseeRow.country,
+            LicenseeRow.member,
+            LicenseeRow.signed,
+            LicenseeRow.good_standing,
+        ).order_by(LicenseeRow.id)
+    )
     return {
-        r.id: _licensee(r) for r in session.scalars(select(LicenseeRow).order_by(LicenseeRow.id))
+        lid: Licensee(
+            id=lid,
+            name=name,
+            group=group,
+            country=country,
+            member=member,
+            signed=signed,
+            good_standing=good_standing,
+        )
+        for lid, name, group, country, member, signed, good_standing in rows
     }
 
 
@@ -331,6 +340,50 @@ def load_sales(session: Session, program: str, periods: Sequence[Period]) -> lis
     return [SalesLine(*row) for row in load_sales_rows(session, program, periods)]
 
 
+def load_sales_rows(session: Session, program: str, periods: Sequence[Period]) -> list[SalesRow]:
+    """:func:`load_sales` as plain tuples (for pricing without a record per line).
+
+    Read through the driver's own cursor, a batch at a time: a quarter can hold a million
+    lines, and nothing of the ORM is needed to read them.
+    """
+    names = [str(p) for p in periods]
+    if not names:
+        return []
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        "SELECT r.licensee_id, r.period, r.source, l.line, l.country_of_sale, "
+        "l.country_of_manufacture, l.category, l.units, l.net_sales "
+        "FROM sales_reports r JOIN sales_lines l ON l.report_id = r.id "
+        f"WHERE r.program_id = {mark} AND r.current = {mark} "
+        f"AND r.period IN ({', '.join([mark] * len(names))}) "
+        "ORDER BY r.period, r.licensee_id, l.line, l.id"
+    )
+    parsed: dict[str, Period] = {}
+    # the few distinct licensees, countries and categories are kept once each, not per line
+    same: dict[str, str] = {}
+    share = same.setdefault
+    out: list[SalesRow] = []
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, (program, True, *names))
+        while rows := cursor.fetchmany(BATCH):
+            for licensee, period_text, source, line, sale, made, category, units, net in rows:
+                period = parsed.get(period_text)
+                if period is None:
+                    period = parsed[period_text] = Period.parse(period_text)
+                out.append(
+                    (
+                        share(licensee, licensee), period, share(sale, sale), share(made, made),
+                        share(category, category), int(units),
+                        None if net is None else Decimal(net), f"{source}:{line}",
+                    )
+                )  # fmt: skip
+    finally:
+        cursor.close()
+    return out
+
+
 def load_payments(
     session: Session, program: str | None = None, licensee: str | None = None
 ) -> list[Payment]:
@@ -416,47 +469,3 @@ def report_checksums(
         }
         for licensee, period, revision, checksum, lines, units in rows
     ]
-
-
-def load_sales_rows(session: Session, program: str, periods: Sequence[Period]) -> list[SalesRow]:
-    """:func:`load_sales` as plain tuples (for pricing without a record per line).
-
-    Read through the driver's own cursor, a batch at a time: a quarter can hold a million
-    lines, and nothing of the ORM is needed to read them.
-    """
-    names = [str(p) for p in periods]
-    if not names:
-        return []
-    connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        "SELECT r.licensee_id, r.period, r.source, l.line, l.country_of_sale, "
-        "l.country_of_manufacture, l.category, l.units, l.net_sales "
-        "FROM sales_reports r JOIN sales_lines l ON l.report_id = r.id "
-        f"WHERE r.program_id = {mark} AND r.current = {mark} "
-        f"AND r.period IN ({', '.join([mark] * len(names))}) "
-        "ORDER BY r.period, r.licensee_id, l.line, l.id"
-    )
-    parsed: dict[str, Period] = {}
-    # the few distinct licensees, countries and categories are kept once each, not per line
-    same: dict[str, str] = {}
-    share = same.setdefault
-    out: list[SalesRow] = []
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql, (program, True, *names))
-        while rows := cursor.fetchmany(BATCH):
-            for licensee, period_text, source, line, sale, made, category, units, net in rows:
-                period = parsed.get(period_text)
-                if period is None:
-                    period = parsed[period_text] = Period.parse(period_text)
-                out.append(
-                    (
-                        share(licensee, licensee), period, share(sale, sale), share(made, made),
-                        share(category, category), int(units),
-                        None if net is None else Decimal(net), f"{source}:{line}",
-                    )
-                )  # fmt: skip
-    finally:
-        cursor.close()
-    return out

@@ -280,6 +280,89 @@ def test_weighted_refuses_unknown_params() -> None:
         distribute(program(), PROPORTIONAL, Q1, Decimal("1.00"), {}, "weighted", {"age.min": "1"})
 
 
+def _weight_patent_by_patent(
+    patent: Patent, inputs: PolicyInput, params: Mapping[str, str]
+) -> Fraction:
+    """The weighted policy's weight of one patent, read straight from its definition."""
+    number = allocation._number
+    declarations = inputs.declarations[patent.key]
+    evaluated = any(d.essentiality == E.ESSENTIAL for d in declarations)
+    weight = number(params, f"essentiality.{'essential' if evaluated else 'declared'}", Fraction(1))
+    default = number(params, "section.*", Fraction(1))
+    weight *= max(
+        number(params, f"section.{d.section}" if d.section else "section.none", default)
+        for d in declarations
+    )
+    day, filed = inputs.day, patent.filing_date
+    years = day.year - filed.year - ((day.month, day.day) < (filed.month, filed.day))
+    if "age.max_years" in params and years >= number(params, "age.max_years", Fraction(0)):
+        return Fraction(0)
+    return weight * max(Fraction(0), 1 - number(params, "age.per_year", Fraction(0)) * years)
+
+
+def _per_country_patent_by_patent(inputs: PolicyInput) -> dict[str, Fraction]:
+    """The per-patent-country weights, every country's holders counted afresh."""
+    from patentpool.core.terms import in_force
+
+    weights = dict.fromkeys(inputs.by_member(), Fraction(0))
+    for country, amount in sorted(inputs.royalties_by_country.items()):
+        holders = [p.owner for p in inputs.patents if in_force(p, inputs.day, country)]
+        for member in holders:
+            weights[member] += Fraction(amount) / len(holders)
+    return weights
+
+
+def test_weights_are_those_of_the_patents_one_by_one() -> None:
+    rng = random.Random(7)
+    for _ in range(30):
+        holdings = []
+        for i in range(rng.randint(1, 40)):
+            eu = rng.random() < 0.3
+            holdings.append(
+                holding(
+                    rng.choice(["lenovo", "tcl", "konka", "hisense"]),
+                    1,
+                    "EP" if eu else rng.choice(["CN", "US", "DE"]),
+                    section=rng.choice([None, "5.1", "core", "annex"]),
+                    family=f"f{i % 7}",
+                    essentiality=rng.choice([E.ESSENTIAL, E.DECLARED]),
+                    filed=D(rng.randint(2006, 2025), rng.randint(1, 12), rng.randint(1, 28)),
+                    validated=frozenset(rng.sample(["DE", "FR", "IT"], rng.randint(0, 3)))
+                    if eu
+                    else frozenset(),
+                )
+            )
+        reg = register(*holdings)
+        inputs = allocation.policy_input(
+            program(Counts.DECLARED), reg, Q1, {"CN": Decimal("3.00"), "DE": Decimal("2.50")}
+        )
+        params = rng.choice(
+            [
+                {},
+                {"essentiality.declared": "0.5", "section.core": "2", "section.none": "0.25"},
+                {"section.*": "3", "section.5.1": "1.5", "age.per_year": "0.04"},
+                {"age.max_years": "12", "essentiality.essential": "1.2"},
+            ]
+        )
+        by_member = inputs.by_member()
+        weighted = {c.member: c.weight for c in allocation.weighted(inputs, params)}
+        assert weighted == {
+            m: sum((_weight_patent_by_patent(p, inputs, params) for p in ps), Fraction(0))
+            for m, ps in by_member.items()
+        }
+        try:
+            per_country = allocation.per_patent_country(inputs, {})
+        except NothingToShare:  # no patent in force in CN or none in DE
+            continue
+        assert {c.member: c.weight for c in per_country} == _per_country_patent_by_patent(inputs)
+
+
+def test_a_bad_weighted_param_is_reported_when_first_read() -> None:
+    reg = register(holding("lenovo", 3, section="core"), holding("tcl", 1))
+    with pytest.raises(InvalidInput, match=r"section.core='x' is not a number"):
+        distribute(program(), reg, Q1, Decimal("1.00"), {}, "weighted", {"section.core": "x"})
+
+
 # ------------------------------------------------------------------ shapley
 
 
