@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from patentpool.core.licensing import Licensee, Program
@@ -23,7 +23,6 @@ from patentpool.storage.models import (
     LicenseeRow,
     PaymentRow,
     ProgramRow,
-    SalesLineRow,
     SalesReportRow,
 )
 
@@ -172,6 +171,8 @@ def _save_reports(session: Session, changes: LicensingChanges) -> dict[ReportKey
                 "source": report.file,
                 "imported_at": now,
                 "checksum": report.digest(),
+                "lines": report.lines,
+                "units": report.units,
             }
             for (program_id, licensee_id, period), report in sorted(changes.reports.items())
         ],
@@ -440,21 +441,13 @@ def report_checksums(
             SalesReportRow.period,
             SalesReportRow.revision,
             SalesReportRow.checksum,
-            func.count(SalesLineRow.id),
-            func.sum(SalesLineRow.units),
+            SalesReportRow.lines,
+            SalesReportRow.units,
         )
-        .join(SalesLineRow, SalesLineRow.report_id == SalesReportRow.id)
         .where(
             SalesReportRow.program_id == program,
             SalesReportRow.current.is_(True),
             SalesReportRow.period.in_(names),
-        )
-        .group_by(
-            SalesReportRow.id,
-            SalesReportRow.licensee_id,
-            SalesReportRow.period,
-            SalesReportRow.revision,
-            SalesReportRow.checksum,
         )
         .order_by(SalesReportRow.period, SalesReportRow.licensee_id)
     )

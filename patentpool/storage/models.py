@@ -213,6 +213,8 @@ class SalesReportRow(Base):
     source: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     checksum: Mapped[str] = mapped_column(String(64))
+    lines: Mapped[int] = mapped_column(BigInteger, server_default="0")  # its sales lines
+    units: Mapped[int] = mapped_column(BigInteger, server_default="0")  # their units
 
 
 class SalesLineRow(Base):

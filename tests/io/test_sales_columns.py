@@ -97,10 +97,19 @@ def _imported(url: str, folder: Path, sales: str) -> tuple[list[Any], list[Any]]
     with session_for(url) as session:
         reports = session.execute(
             text(
-                "SELECT program_id, licensee_id, period, revision, checksum "
+                "SELECT program_id, licensee_id, period, revision, checksum, lines, units "
                 "FROM sales_reports ORDER BY program_id, licensee_id, period"
             )
         ).all()
+        # each report keeps the number and units of its lines
+        sums = session.execute(
+            text(
+                "SELECT r.lines, r.units, count(l.id), coalesce(sum(l.units), 0) "
+                "FROM sales_reports r LEFT JOIN sales_lines l ON l.report_id = r.id "
+                "GROUP BY r.id, r.lines, r.units"
+            )
+        ).all()
+        assert all((lines, units) == (n, total) for lines, units, n, total in sums)
         lines = session.execute(
             text(
                 "SELECT r.licensee_id, r.period, l.line, l.country_of_sale, "

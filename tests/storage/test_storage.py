@@ -105,3 +105,54 @@ def test_url_password_is_masked() -> None:
     )
     assert result.exit_code == 1
     assert "hunter2" not in result.output
+
+
+def test_sales_reports_get_their_line_and_unit_sums_on_upgrade(empty_db_url: str) -> None:
+    """Migration 0005 fills each existing report's lines and units from its sales lines."""
+    from patentpool.core.periods import Period
+    from patentpool.storage import licensing_repo
+
+    upgrade(empty_db_url, "0004")
+    engine = make_engine(empty_db_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO standards (id, name) VALUES ('S', 'A standard')"))
+        conn.execute(
+            text(
+                "INSERT INTO programs (id, standard_id, currency, spec) "
+                "VALUES ('p', 'S', 'USD', '{}')"
+            )
+        )
+        for lid in ("acme", "beta"):
+            conn.execute(
+                text(
+                    "INSERT INTO licensees (id, name, member, good_standing) "
+                    "VALUES (:id, :id, false, false)"
+                ),
+                {"id": lid},
+            )
+        for rid, lid in ((1, "acme"), (2, "beta")):
+            conn.execute(
+                text(
+                    "INSERT INTO sales_reports (id, program_id, licensee_id, period, revision, "
+                    "current, source, imported_at, checksum) VALUES (:rid, 'p', :lid, '2026Q1', "
+                    "1, true, 'sales.csv', '2026-04-01 00:00:00+00:00', 'c')"
+                ),
+                {"rid": rid, "lid": lid},
+            )
+        for n, (rid, units) in enumerate(((1, 10), (1, 32), (2, 0))):
+            conn.execute(
+                text(
+                    "INSERT INTO sales_lines (report_id, line, country_of_sale, "
+                    "country_of_manufacture, category, units) "
+                    "VALUES (:rid, :line, 'US', 'CN', 'tv', :units)"
+                ),
+                {"rid": rid, "line": n + 2, "units": units},
+            )
+    engine.dispose()
+    upgrade(empty_db_url)
+    with session_for(empty_db_url) as session:
+        reports = licensing_repo.report_checksums(session, "p", [Period(2026, 1)])
+    assert [(r["licensee"], r["lines"], r["units"]) for r in reports] == [
+        ("acme", 2, 42),
+        ("beta", 1, 0),
+    ]
