@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -20,6 +20,7 @@ def is_country(code: str) -> bool:
     return code.upper() in _alpha2() or code.upper() == "UK"
 
 
+@lru_cache(maxsize=1024)  # a file names the same few codes on row after row
 def normalize_country(code: str) -> str:
     """Upper-case, strip, and read ``UK`` as ``GB``; raises ValueError when unknown."""
     value = code.strip().upper()

@@ -52,6 +52,9 @@ _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), 
 _KIND = re.compile(r"[A-Z]\d?")
 _LETTERS_THEN_DIGITS = re.compile(r"[A-Z]+\d*")
 _CN_CHECK_AFTER_DOT = re.compile(r"\.\s*\d\s*$")
+#: A number written plainly (office code, digits, maybe a kind code), as registers usually hold
+#: them: :func:`clean` and the parser would leave it as it is, so it goes straight to the rule.
+_PLAIN = re.compile(r"([A-Z]{2})([0-9]+)([A-Z][0-9]?)?")
 
 
 class InvalidPatentNumber(InvalidInput):
@@ -121,6 +124,11 @@ def normalize(raw: str, default_jurisdiction: str | None = None) -> PatentNumber
     """
     default = _check_default(default_jurisdiction)
     try:
+        plain = _PLAIN.fullmatch(raw)
+        if plain is not None and plain[1] in offices():
+            office, digits, kind = plain.groups()
+            number, kind = _RULES.get(office, _other)("", digits, digits, kind)
+            return PatentNumber(office, number, kind)
         return _parse(clean(raw), default)
     except _Refusal as refusal:
         raise InvalidPatentNumber(raw, str(refusal)) from None

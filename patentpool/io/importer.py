@@ -9,7 +9,6 @@ from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from patentpool.core.model import Register
@@ -24,6 +23,8 @@ from patentpool.io.problems import ImportFailed, Problem
 from patentpool.io.readers import (
     FileUnreadable,
     LineDict,
+    header_names,
+    iter_csv,
     load_yaml,
     normalize_header,
     read_csv,
@@ -34,12 +35,13 @@ from patentpool.io.register_import import (
     RegisterBatch,
     RegisterChanges,
     check_register,
+    cycles_uncollected,
     parse_patents_csv,
     parse_register_yaml,
 )
 from patentpool.io.sales_stream import count_lines, stream_rows
 from patentpool.storage import licensing_repo, repository
-from patentpool.storage.models import ChangeRow, ImportRow
+from patentpool.storage.models import ImportRow
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIXES = (".csv",)
@@ -178,11 +180,17 @@ def _kind(value: object) -> str:
 
 
 def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) -> None:
+    rows = iter_csv(text, display)
+    first = next(rows, None)
+    if first is not None:
+        header_line, cells = first
+        names = header_names(cells, display, header_line)
+        if "publication_number" in names:  # read as lists of cells: tens of thousands of rows
+            parse_patents_csv(display, header_line, names, list(rows), batch.register, problems)
+            return
     table = read_csv(text, display)
     header = set(table.header)
-    if "publication_number" in header:
-        parse_patents_csv(table, batch.register, problems)
-    elif {"amount", "received"} & header:
+    if {"amount", "received"} & header:
         parse_payments_csv(table, batch.licensing, problems)
     else:
         problems.append(
@@ -246,8 +254,9 @@ def _import_batch(
         repository.save_alliance(session, changes.alliance)
     repository.save_members(session, changes.members)
     repository.save_standards(session, changes.standards)
-    repository.save_patents(session, changes.patents)
-    repository.save_declarations(session, changes.declarations)
+    with cycles_uncollected():
+        patent_ids = repository.save_patents(session, changes.patents)
+        repository.save_declarations(session, changes.declarations, patent_ids)
     if licensing is not None:
         licensing_repo.save_licensing(session, licensing)
         changes.log.extend(licensing.log)
@@ -262,18 +271,8 @@ def _import_batch(
         session.add(row)
         session.flush()
         summary.import_id = row.id
-        session.execute(
-            insert(ChangeRow),
-            [
-                {
-                    "import_id": row.id,
-                    "entity": e,
-                    "entity_key": k,
-                    "action": a,
-                    "detail": d,
-                    "source": str(s),
-                }
-                for e, k, a, d, s in changes.log
-            ],
-        )
+        with cycles_uncollected():
+            repository.save_changes(
+                session, row.id, ((e, k, a, d, str(s)) for e, k, a, d, s in changes.log)
+            )
     return summary

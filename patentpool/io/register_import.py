@@ -6,9 +6,14 @@ here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import partial
+from itertools import repeat
+from operator import itemgetter
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -16,17 +21,23 @@ from patentpool.core.countries import normalize_country
 from patentpool.core.model import Alliance, Declaration, Member, Patent, Register, Standard
 from patentpool.core.model import StandardVersion as Version
 from patentpool.core.names import name_key
-from patentpool.core.numbers import InvalidPatentNumber, normalize
+from patentpool.core.numbers import InvalidPatentNumber, PatentNumber, normalize
 from patentpool.io.problems import Problem, Source, pydantic_problems
-from patentpool.io.readers import CsvTable, line_in, parse_records
+from patentpool.io.readers import check_header, line_in
 from patentpool.io.register_schema import (
+    CELL_READERS,
     PATENT_COLUMNS,
     PATENT_REQUIRED,
+    PatentRecord,
     PatentRowIn,
     RegisterFileIn,
 )
 
 REGISTER_KEYS = frozenset(RegisterFileIn.model_fields)
+UNKNOWN_COLUMN = "unknown column (see docs/formats.md for the columns)"
+_EXTRA = "__extra__"  # what read_csv names the cells a row has beyond the header
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass
@@ -36,7 +47,7 @@ class RegisterBatch:
     alliance: tuple[Alliance, Source] | None = None
     members: list[tuple[Member, Source]] = field(default_factory=list)
     standards: list[tuple[Standard, Source]] = field(default_factory=list)
-    patent_rows: list[tuple[PatentRowIn, Source]] = field(default_factory=list)
+    patent_rows: list[tuple[PatentRecord, Source]] = field(default_factory=list)
 
     def is_empty(self) -> bool:
         return not (self.alliance or self.members or self.standards or self.patent_rows)
@@ -99,17 +110,104 @@ def parse_register_yaml(
         batch.standards.append((Standard(s.id, s.name, versions), src("standards", i)))
 
 
-def parse_patents_csv(table: CsvTable, batch: RegisterBatch, problems: list[Problem]) -> None:
-    batch.patent_rows.extend(
-        parse_records(
-            table,
-            PatentRowIn,
-            PATENT_COLUMNS,
-            PATENT_REQUIRED,
-            "unknown column (see docs/formats.md for the columns)",
-            problems,
-        )
-    )
+@contextmanager
+def cycles_uncollected() -> Iterator[None]:
+    """Pause Python's cycle collector (reference counting still frees what is no longer used).
+
+    A register's rows become hundreds of thousands of small objects, none in a cycle, that live
+    until the import ends, and every full collection walks all of them again: on the L
+    benchmark (61,278 rows) collections nearly doubled the time of parsing and checking them.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+@cycles_uncollected()
+def parse_patents_csv(
+    file: str,
+    header_line: int,
+    header: Sequence[str],
+    rows: Sequence[tuple[int, list[str]]],
+    batch: RegisterBatch,
+    problems: list[Problem],
+) -> None:
+    """Each row of a patents CSV as :class:`PatentRowIn` reads it, with where it came from.
+
+    ``header`` holds the normalized column names and ``rows`` (line, cells) of the rest, as
+    :func:`~patentpool.io.readers.iter_csv` gives them. A column is read once per distinct cell
+    (a register repeats its owners, dates, standards and titles) by :data:`CELL_READERS`; a
+    row with a cell they refuse is validated by :class:`PatentRowIn`, whose problems are the
+    ones users see.
+    """
+    header_src = Source(file, header_line)
+    if not check_header(
+        header, PATENT_COLUMNS, PATENT_REQUIRED, header_src, problems, UNKNOWN_COLUMN
+    ):
+        return
+    if not rows:
+        problems.append(Problem.at(header_src, "file", "has a header but no rows"))
+    width = len(header)
+    # a column named like read_csv's marker of extra cells makes every row one with extra cells
+    marked = _EXTRA in header
+    sources: list[Source] = []
+    kept: list[list[str]] = []
+    for line, cells in rows:
+        if len(cells) != width or marked:
+            if marked or any(cells[width:]):
+                problems.append(Problem(file, line, "row", "has more cells than the header"))
+                continue
+            cells = (cells + [""] * width)[:width]
+        sources.append(Source(file, line))
+        kept.append(cells)
+    present = [name for name in PATENT_COLUMNS if name in header]
+    cells_of = dict(zip(present, _columns(kept, [header.index(n) for n in present]), strict=True))
+    columns: list[Iterable[Any]] = []
+    refused: set[int] = set()  # rows with a cell the readers refuse
+    for name, read in CELL_READERS.items():
+        column = cells_of.get(name)
+        if column is None:
+            columns.append(repeat(PatentRecord._field_defaults.get(name), len(kept)))
+            continue
+        values: dict[str, Any] = {}
+        bad: set[str] = set()
+        for cell in dict.fromkeys(column):
+            try:
+                values[cell] = read(cell)
+            except (ValueError, KeyError):
+                values[cell] = None
+                bad.add(cell)
+        if bad:
+            refused.update(i for i, cell in enumerate(column) if cell in bad)
+        columns.append(map(values.__getitem__, column))
+    records = map(partial(tuple.__new__, PatentRecord), zip(*columns, strict=True))
+    if not refused:
+        batch.patent_rows.extend(zip(records, sources, strict=True))
+        return
+    for i, (record, source) in enumerate(zip(records, sources, strict=True)):
+        if i not in refused:
+            batch.patent_rows.append((record, source))
+            continue
+        written = {h: cell for h, cell in zip(header, kept[i], strict=True) if h in PATENT_COLUMNS}
+        try:
+            row = PatentRowIn.model_validate(written)
+        except ValidationError as exc:
+            problems.extend(pydantic_problems(exc, source))
+            continue
+        batch.patent_rows.append((PatentRecord.of(row), source))
+
+
+def _columns(rows: list[list[str]], indexes: list[int]) -> list[tuple[str, ...]]:
+    """The cells at each of ``indexes``, a tuple per index, in the order of the rows."""
+    if not rows or not indexes:
+        return [() for _ in indexes]
+    if len(indexes) == 1:
+        return [tuple(row[indexes[0]] for row in rows)]
+    return list(zip(*map(itemgetter(*indexes), rows), strict=True))
 
 
 class _Owners:
@@ -133,6 +231,7 @@ class _Owners:
         raise ValueError(f"unknown member {written!r} (not a member id, name or alias)")
 
 
+@cycles_uncollected()
 def check_register(
     existing: Register, batch: RegisterBatch
 ) -> tuple[RegisterChanges, list[Problem]]:
@@ -234,103 +333,79 @@ def check_register(
     owners = _Owners(members)
     patents_before = existing.patent_index()
     declarations_before = {d.key: d for d in existing.declarations}
-    new_patents: dict[str, tuple[Patent, Source, PatentRowIn]] = {}
+    new_patents: dict[str, tuple[Patent, Source]] = {}
     new_decls: dict[tuple[str, str, str], tuple[Declaration, Source]] = {}
+    # owners, versions and states repeat from row to row: each is looked up once
+    owner_of = _Lookup(partial(_resolve, owners))
+    version_of = _Lookup(partial(_version_of, standards))
+    states_of = _Lookup(_states_of)
     for row, source in batch.patent_rows:
-        row_problems: list[Problem] = []
-
-        def bad(field_name: str, message: str) -> None:
-            row_problems.append(Problem.at(source, field_name, message))  # noqa: B023
-
-        number = None
         try:
-            number = normalize(row.publication_number)
+            number: PatentNumber | None = normalize(row.publication_number)
+            number_problem = None
         except InvalidPatentNumber as exc:
-            bad("publication_number", str(exc))
-        owner = None
-        try:
-            owner = owners.resolve(row.owner)
-        except ValueError as exc:
-            bad("owner", str(exc))
-        row_standard = standards.get(row.standard)
-        version = None
-        if row_standard is None:
-            bad("standard", f"unknown standard {row.standard!r}")
-        else:
-            version = row_standard.version(row.version)
-            if version is None:
-                known = ", ".join(v.id for v in row_standard.versions) or "none"
-                bad("version", f"{row.standard} has no version {row.version!r} (known: {known})")
-            elif row.section and version.sections and row.section not in version.sections:
-                bad(
-                    "section",
-                    f"{row.standard} {row.version} has no section {row.section!r} "
-                    f"(known: {', '.join(version.sections)})",
-                )
-        for name in ("grant_date", "expiry_date"):
-            value = getattr(row, name)
-            if value is not None and value < row.filing_date:
-                bad(
-                    name,
-                    f"{value.isoformat()} is before the filing date {row.filing_date.isoformat()}",
-                )
-        if row.grant_date and row.expiry_date and row.expiry_date < row.grant_date:
-            bad("expiry_date", "is before the grant date")
-        states: set[str] = set()
-        for code in row.validated_states:
-            try:
-                states.add(normalize_country(code))
-            except ValueError as exc:
-                bad("validated_states", str(exc))
-        if states and number is not None and number.jurisdiction != "EP":
-            bad(
-                "validated_states",
-                f"only European (EP) patents have validated states, not {number.jurisdiction}",
+            number, number_problem = None, str(exc)
+        owner, owner_problem = owner_of[row.owner]
+        version, version_problems = version_of[row.standard, row.version, row.section]
+        states, states_problems = states_of[row.validated_states]
+        filed, granted, expiry = row.filing_date, row.grant_date, row.expiry_date
+        if (
+            number is None
+            or owner is None
+            or version is None
+            or version_problems
+            or states_problems
+            or (states and number.jurisdiction != "EP")
+            or (granted is not None and granted < filed)
+            or (
+                expiry is not None
+                and (expiry < filed or (granted is not None and expiry < granted))
             )
-        if row_problems or number is None or owner is None or version is None:
-            problems.extend(row_problems)
+        ):
+            found = [("publication_number", number_problem), ("owner", owner_problem)]
+            found += version_problems + _date_problems(row) + states_problems
+            if states and number is not None and number.jurisdiction != "EP":
+                found.append(
+                    (
+                        "validated_states",
+                        "only European (EP) patents have validated states, "
+                        f"not {number.jurisdiction}",
+                    )
+                )
+            problems.extend(Problem.at(source, f, m) for f, m in found if m is not None)
             continue
         patent = Patent(
             jurisdiction=number.jurisdiction,
             number=number.number,
             owner=owner,
-            filing_date=row.filing_date,
+            filing_date=filed,
             kind=number.kind,
             family=row.family,
-            grant_date=row.grant_date,
-            expiry_date=row.expiry_date,
+            grant_date=granted,
+            expiry_date=expiry,
             status=row.status,
-            validated_states=frozenset(states),
+            validated_states=states,
             title=row.title,
         )
-        seen = new_patents.get(patent.key)
-        if seen is not None:
-            first_p, first_src, _ = seen
-            for name in (
-                "owner",
-                "family",
-                "filing_date",
-                "grant_date",
-                "expiry_date",
-                "status",
-                "validated_states",
-                "title",
-                "kind",
-            ):
-                a, b = getattr(first_p, name), getattr(patent, name)
-                if a != b:
-                    problems.append(
-                        Problem.at(
-                            source,
-                            "publication_number" if name == "kind" else name,
-                            f"{patent.key} has {_show(b)} here but {_show(a)} on {first_src}; "
-                            "a patent's own fields must agree across its rows",
-                        )
-                    )
-        else:
-            new_patents[patent.key] = (patent, source, row)
+        key = number.key
+        seen = new_patents.get(key)
+        if seen is None:
+            new_patents[key] = (patent, source)
+        elif seen[0] != patent:
+            problems.extend(_disagreements(*seen, patent, source))
+        declaration_key = (key, row.standard, row.version)
+        if declaration_key in new_decls:
+            problems.append(
+                Problem.at(
+                    source,
+                    "version",
+                    f"duplicate declaration of {key} for {row.standard} {row.version} "
+                    f"(first on {new_decls[declaration_key][1]})",
+                )
+            )
+            continue
         declaration = Declaration(
-            patent=patent.key,
+            patent=key,
             standard=row.standard,
             version=row.version,
             section=row.section,
@@ -339,45 +414,131 @@ def check_register(
             evaluated_on=row.evaluated_on,
             declared_on=row.declared_on,
         )
-        if declaration.key in new_decls:
+        new_decls[declaration_key] = (declaration, source)
+
+    for key, (patent, source) in new_patents.items():
+        before_p = patents_before.get(key)
+        if before_p is None:
+            out.patents.append(patent)
+            out.log.append(("patent", key, "added", "new", source))
+        elif before_p != patent:
+            out.patents.append(patent)
+            out.log.append(("patent", key, "updated", _diff(before_p, patent), source))
+    for dkey, (declaration, source) in new_decls.items():
+        before_d = declarations_before.get(dkey)
+        if before_d is None:
+            change = ("added", "new")
+        elif before_d != declaration:
+            change = ("updated", _diff(before_d, declaration))
+        else:
+            continue
+        out.declarations.append(declaration)
+        out.log.append(("declaration", f"{dkey[0]} {dkey[1]} {dkey[2]}", *change, source))
+    return out, problems
+
+
+class _Lookup(dict[K, V]):
+    """A mapping that finds a missing entry once, by ``find``, then keeps it."""
+
+    def __init__(self, find: Callable[[K], V]) -> None:
+        super().__init__()
+        self.find = find
+
+    def __missing__(self, key: K) -> V:
+        value = self[key] = self.find(key)
+        return value
+
+
+def _date_problems(row: PatentRecord) -> list[tuple[str, str | None]]:
+    """Dates of a row out of order: (field, message) each."""
+    found: list[tuple[str, str | None]] = []
+    for name, value in (("grant_date", row.grant_date), ("expiry_date", row.expiry_date)):
+        if value is not None and value < row.filing_date:
+            found.append(
+                (
+                    name,
+                    f"{value.isoformat()} is before the filing date {row.filing_date.isoformat()}",
+                )
+            )
+    if row.grant_date and row.expiry_date and row.expiry_date < row.grant_date:
+        found.append(("expiry_date", "is before the grant date"))
+    return found
+
+
+def _resolve(owners: _Owners, written: str) -> tuple[str | None, str | None]:
+    """The member an owner names, or the problem."""
+    try:
+        return owners.resolve(written), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _version_of(
+    standards: Mapping[str, Standard], declared: tuple[str, str, str | None]
+) -> tuple[Version | None, list[tuple[str, str | None]]]:
+    """The version a row declares against (standard, version, section), and the problems
+    (field, message) of the row's standard, version and section."""
+    standard_id, version_id, section = declared
+    standard = standards.get(standard_id)
+    if standard is None:
+        return None, [("standard", f"unknown standard {standard_id!r}")]
+    version = standard.version(version_id)
+    if version is None:
+        known = ", ".join(v.id for v in standard.versions) or "none"
+        return None, [("version", f"{standard_id} has no version {version_id!r} (known: {known})")]
+    if section and version.sections and section not in version.sections:
+        return version, [
+            (
+                "section",
+                f"{standard_id} {version_id} has no section {section!r} "
+                f"(known: {', '.join(version.sections)})",
+            )
+        ]
+    return version, []
+
+
+def _states_of(codes: tuple[str, ...]) -> tuple[frozenset[str], list[tuple[str, str | None]]]:
+    """The validated states a row names, and the problems (field, message) of its codes."""
+    states: set[str] = set()
+    problems: list[tuple[str, str | None]] = []
+    for code in codes:
+        try:
+            states.add(normalize_country(code))
+        except ValueError as exc:
+            problems.append(("validated_states", str(exc)))
+    return frozenset(states), problems
+
+
+_OWN_FIELDS = (
+    "owner",
+    "family",
+    "filing_date",
+    "grant_date",
+    "expiry_date",
+    "status",
+    "validated_states",
+    "title",
+    "kind",
+)
+
+
+def _disagreements(
+    first: Patent, first_src: Source, patent: Patent, source: Source
+) -> list[Problem]:
+    """A patent's own fields on a later row that differ from its first row's."""
+    problems = []
+    for name in _OWN_FIELDS:
+        a, b = getattr(first, name), getattr(patent, name)
+        if a != b:
             problems.append(
                 Problem.at(
                     source,
-                    "version",
-                    f"duplicate declaration of {patent.key} for {row.standard} {row.version} "
-                    f"(first on {new_decls[declaration.key][1]})",
+                    "publication_number" if name == "kind" else name,
+                    f"{patent.key} has {_show(b)} here but {_show(a)} on {first_src}; "
+                    "a patent's own fields must agree across its rows",
                 )
             )
-            continue
-        new_decls[declaration.key] = (declaration, source)
-
-    for key, (patent, source, _row) in new_patents.items():
-        before_p = patents_before.get(key)
-        if before_p != patent:
-            out.patents.append(patent)
-            out.log.append(
-                (
-                    "patent",
-                    key,
-                    "added" if before_p is None else "updated",
-                    _diff(before_p, patent),
-                    source,
-                )
-            )
-    for dkey, (declaration, source) in new_decls.items():
-        before_d = declarations_before.get(dkey)
-        if before_d != declaration:
-            out.declarations.append(declaration)
-            out.log.append(
-                (
-                    "declaration",
-                    f"{dkey[0]} {dkey[1]} {dkey[2]}",
-                    "added" if before_d is None else "updated",
-                    _diff(before_d, declaration),
-                    source,
-                )
-            )
-    return out, problems
+    return problems
 
 
 def _show(value: Any) -> str:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from patentpool.core.model import Essentiality, Status
-from patentpool.io.types import IsoDate, OptionalDate, OptionalText, Slug, Text, empty_to_none
+from patentpool.io.types import (
+    IsoDate,
+    OptionalDate,
+    OptionalText,
+    Slug,
+    Text,
+    empty_to_none,
+    parse_date,
+    parse_optional_text,
+    parse_required_date,
+    parse_text,
+)
 
 
 class Strict(BaseModel):
@@ -97,3 +110,63 @@ class PatentRowIn(Strict):
 
 PATENT_COLUMNS = tuple(PatentRowIn.model_fields)
 PATENT_REQUIRED = tuple(n for n, f in PatentRowIn.model_fields.items() if f.is_required())
+
+
+class PatentRecord(NamedTuple):
+    """The values :class:`PatentRowIn` gives one row, as a plain tuple (a patents CSV has tens
+    of thousands of rows; see :data:`CELL_READERS`)."""
+
+    publication_number: str
+    owner: str
+    filing_date: dt.date
+    standard: str
+    version: str
+    family: str | None = None
+    grant_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    status: Status = Status.GRANTED
+    section: str | None = None
+    essentiality: Essentiality = Essentiality.DECLARED
+    validated_states: tuple[str, ...] = ()
+    title: str | None = None
+    evaluator: str | None = None
+    evaluated_on: dt.date | None = None
+    declared_on: dt.date | None = None
+
+    @classmethod
+    def of(cls, row: PatentRowIn) -> PatentRecord:
+        values = {name: getattr(row, name) for name in PATENT_COLUMNS}
+        values["validated_states"] = tuple(row.validated_states)
+        return cls(**values)
+
+
+_STATUSES = {s.value: s for s in Status}
+_ESSENTIALITIES = {e.value: e for e in Essentiality}
+
+
+def _read_states(cell: str) -> tuple[str, ...]:
+    return tuple(_split_states(cell))
+
+
+#: How each column's cell (text, as a CSV gives it) is read: the same functions as
+#: :class:`PatentRowIn`'s validators, and the value it would give. A cell any of them refuses
+#: (ValueError, KeyError) is not read here: its row is validated by :class:`PatentRowIn`,
+#: which words the problem.
+CELL_READERS: dict[str, Callable[[str], Any]] = {
+    "publication_number": parse_text,
+    "owner": parse_text,
+    "filing_date": parse_required_date,
+    "standard": parse_text,
+    "version": parse_text,
+    "family": parse_optional_text,
+    "grant_date": parse_date,
+    "expiry_date": parse_date,
+    "status": lambda cell: _STATUSES[_status(cell)],
+    "section": parse_optional_text,
+    "essentiality": lambda cell: _ESSENTIALITIES[_essentiality(cell)],
+    "validated_states": _read_states,
+    "title": parse_optional_text,
+    "evaluator": parse_optional_text,
+    "evaluated_on": parse_date,
+    "declared_on": parse_date,
+}

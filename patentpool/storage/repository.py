@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
+from itertools import chain, islice
+from typing import Any, TypeVar
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from patentpool.core.model import (
@@ -22,6 +24,7 @@ from patentpool.core.model import (
 )
 from patentpool.storage.models import (
     AllianceRow,
+    ChangeRow,
     DeclarationRow,
     MemberAliasRow,
     MemberRow,
@@ -202,80 +205,188 @@ def save_standards(session: Session, standards: Iterable[Standard]) -> None:
     session.flush()
 
 
-def _patent_values(p: Patent) -> dict[str, Any]:
-    return {
-        "key": p.key,
-        "jurisdiction": p.jurisdiction,
-        "number": p.number,
-        "kind": p.kind,
-        "owner_id": p.owner,
-        "family": p.family,
-        "filing_date": p.filing_date,
-        "grant_date": p.grant_date,
-        "expiry_date": p.expiry_date,
-        "status": p.status.value,
-        "title": p.title,
-    }
+T = TypeVar("T")
+#: Rows written per statement (an executemany): large enough that a statement's overhead does
+#: not count, small enough that a batch's parameters take little memory.
+BATCH = 5000
 
 
-def save_patents(session: Session, patents: Sequence[Patent]) -> None:
-    """Insert new patents and update changed ones (matched by key), in batches."""
+_PATENT_COLUMNS = (
+    "key",
+    "jurisdiction",
+    "number",
+    "kind",
+    "owner_id",
+    "family",
+    "filing_date",
+    "grant_date",
+    "expiry_date",
+    "status",
+    "title",
+)
+_DECLARATION_COLUMNS = (
+    "patent_id",
+    "standard_id",
+    "version_id",
+    "section",
+    "essentiality",
+    "evaluator",
+    "evaluated_on",
+    "declared_on",
+)
+
+
+def _patent_row(p: Patent) -> tuple[Any, ...]:
+    return (
+        p.key,
+        p.jurisdiction,
+        p.number,
+        p.kind,
+        p.owner,
+        p.family,
+        p.filing_date,
+        p.grant_date,
+        p.expiry_date,
+        p.status.value,
+        p.title,
+    )
+
+
+def save_patents(session: Session, patents: Sequence[Patent]) -> dict[str, int]:
+    """Insert new patents and update changed ones (matched by key), in batches; return the id
+    of every patent in the register by key (what :func:`save_declarations` needs)."""
+    table = _table(PatentRow)
+    ids: dict[str, int] = dict(session.execute(select(table.c.key, table.c.id)).all())
     if not patents:
-        return
-    ids = dict(session.execute(select(PatentRow.key, PatentRow.id)).all())
-    new = [_patent_values(p) for p in patents if p.key not in ids]
-    changed = [{"id": ids[p.key], **_patent_values(p)} for p in patents if p.key in ids]
-    if new:
-        session.execute(insert(_table(PatentRow)), new)  # Core: no ORM bookkeeping
+        return ids
+    rows = [_patent_row(p) for p in patents]  # the key first
+    new = [row for row in rows if row[0] not in ids]
+    changed = [row for row in rows if row[0] in ids]
+    last_id = max(ids.values(), default=0)
+    _insert_rows(session, table, _PATENT_COLUMNS, new)
+    if new:  # the ids given to the new rows: every one is above the ids read before
+        keys = {row[0] for row in new}
+        added = session.execute(select(table.c.key, table.c.id).where(table.c.id > last_id))
+        ids.update((key, pid) for key, pid in added if key in keys)
     if changed:
-        session.execute(update(PatentRow), changed)
-    ids = dict(session.execute(select(PatentRow.key, PatentRow.id)).all())
-    touched = [ids[p.key] for p in patents]
-    for chunk in _chunks(touched, 500):
-        session.execute(delete(ValidationRow).where(ValidationRow.patent_id.in_(chunk)))
-    states = [
-        {"patent_id": ids[p.key], "country": c} for p in patents for c in sorted(p.validated_states)
-    ]
-    if states:
-        session.execute(insert(_table(ValidationRow)), states)
+        session.execute(
+            update(PatentRow),
+            [
+                {"id": ids[row[0]], **dict(zip(_PATENT_COLUMNS, row, strict=True))}
+                for row in changed
+            ],
+        )
+        # a new patent has no validations yet: only the changed ones' are replaced
+        for chunk in _chunks([ids[row[0]] for row in changed], 500):
+            session.execute(delete(ValidationRow).where(ValidationRow.patent_id.in_(chunk)))
+    states = (
+        (ids[row[0]], country)
+        for row, p in zip(rows, patents, strict=True)
+        if p.validated_states
+        for country in sorted(p.validated_states)
+    )
+    _insert_rows(session, _table(ValidationRow), ("patent_id", "country"), states)
+    return ids
 
 
-def save_declarations(session: Session, declarations: Sequence[Declaration]) -> None:
+def save_declarations(
+    session: Session,
+    declarations: Sequence[Declaration],
+    patent_ids: Mapping[str, int] | None = None,
+) -> None:
+    """Insert new declarations and update changed ones (matched by patent, standard and
+    version), in batches. ``patent_ids`` (from :func:`save_patents`) saves reading them."""
     if not declarations:
         return
-    ids = dict(session.execute(select(PatentRow.key, PatentRow.id)).all())
+    ids = patent_ids
+    if ids is None:
+        ids = dict(session.execute(select(PatentRow.key, PatentRow.id)).all())
+    table = _table(DeclarationRow)
     existing = {
         (pid, s, v): did
         for did, pid, s, v in session.execute(
-            select(
-                DeclarationRow.id,
-                DeclarationRow.patent_id,
-                DeclarationRow.standard_id,
-                DeclarationRow.version_id,
-            )
+            select(table.c.id, table.c.patent_id, table.c.standard_id, table.c.version_id)
         )
     }
-    new, changed = [], []
-    for d in declarations:
-        values = {
-            "patent_id": ids[d.patent],
-            "standard_id": d.standard,
-            "version_id": d.version,
-            "section": d.section,
-            "essentiality": d.essentiality.value,
-            "evaluator": d.evaluator,
-            "evaluated_on": d.evaluated_on,
-            "declared_on": d.declared_on,
-        }
-        did = existing.get((ids[d.patent], d.standard, d.version))
-        if did is None:
-            new.append(values)
-        else:
-            changed.append({"id": did, **values})
-    if new:
-        session.execute(insert(_table(DeclarationRow)), new)
+    changed = []
+
+    def new_rows() -> Iterator[tuple[Any, ...]]:
+        for d in declarations:
+            row = (
+                ids[d.patent],
+                d.standard,
+                d.version,
+                d.section,
+                d.essentiality.value,
+                d.evaluator,
+                d.evaluated_on,
+                d.declared_on,
+            )
+            did = existing.get(row[:3]) if existing else None
+            if did is None:
+                yield row
+            else:
+                changed.append({"id": did, **dict(zip(_DECLARATION_COLUMNS, row, strict=True))})
+
+    _insert_rows(session, table, _DECLARATION_COLUMNS, new_rows())
     if changed:
         session.execute(update(DeclarationRow), changed)
+
+
+def save_changes(session: Session, import_id: int, changes: Iterable[tuple[str, ...]]) -> None:
+    """The change log of one import: (entity, key, action, detail, source) each."""
+    _insert_rows(
+        session,
+        _table(ChangeRow),
+        ("import_id", "entity", "entity_key", "action", "detail", "source"),
+        ((import_id, *change) for change in changes),
+    )
+
+
+def _insert_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
+    """Insert plain tuples (values of ``columns``) in batches, each one executemany of the
+    driver: a register's tens of thousands of rows skip the per-row work of a Core insert
+    (parameter dictionaries built and processed one by one), which costs as much again as the
+    database's own. Values go through each column type's bind processing (SQLite's dates).
+    On SQLite each statement inserts many rows (fewer statements for it to step through)."""
+    connection = session.connection()
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES "
+    one = f"({', '.join([mark] * len(columns))})"
+    per_statement = 1
+    if dialect.name == "sqlite":  # at most 999 parameters a statement in any SQLite version
+        per_statement = max(1, 999 // len(columns))
+    processors = [
+        (i, lru_cache(maxsize=None)(process))  # values repeat (dates): each processed once
+        for i, name in enumerate(columns)
+        if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+    for batch in _batches(rows, BATCH // per_statement * per_statement):
+        if processors:
+            values: list[Iterable[Any]] = list(zip(*batch, strict=True))
+            for i, process in processors:
+                values[i] = map(process, values[i])
+            batch = list(zip(*values, strict=True))
+        if per_statement == 1:
+            connection.exec_driver_sql(head + one, batch)
+            continue
+        full = len(batch) // per_statement * per_statement
+        flat = list(chain.from_iterable(batch))
+        if full:
+            step = per_statement * len(columns)
+            connection.exec_driver_sql(
+                head + ", ".join([one] * per_statement),
+                [tuple(flat[i : i + step]) for i in range(0, full * len(columns), step)],
+            )
+        if full < len(batch):
+            rest = len(batch) - full
+            connection.exec_driver_sql(
+                head + ", ".join([one] * rest), tuple(flat[full * len(columns) :])
+            )
 
 
 def _table(model: type[Any]) -> Table:
@@ -285,9 +396,17 @@ def _table(model: type[Any]) -> Table:
     return table
 
 
-def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+def _chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _batches(rows: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``rows`` in lists of ``size`` (the last shorter): an executemany each, so that the
+    parameters of a whole register are never all held at once."""
+    rows = iter(rows)
+    while batch := list(islice(rows, size)):
+        yield batch
 
 
 def load_standards(session: Session) -> tuple[Standard, ...]:

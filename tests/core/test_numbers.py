@@ -22,6 +22,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from patentpool.core import numbers
 from patentpool.core.numbers import (
     DedupeSummary,
     InvalidPatentNumber,
@@ -540,3 +541,29 @@ def test_separators_between_digit_groups_change_nothing(
         + (number.kind or "")
     )
     assert normalize(raw) == number
+
+
+_PLAIN_NUMBERS = st.builds(
+    lambda office, digits, kind: office + digits + kind,
+    st.one_of(
+        st.sampled_from(["US", "EP", "WO", "JP", "KR", "CN", "TW", "GB", "RE", "UK", "XX", "PC"]),
+        st.from_regex(r"[A-Z]{2}", fullmatch=True),
+    ),
+    st.text("0123456789", min_size=1, max_size=16),
+    st.sampled_from(["", "A", "B", "A1", "A2", "B1", "B2", "E", "X", "P1", "S", "U9"]),
+)
+
+
+@given(_PLAIN_NUMBERS)
+def test_a_plainly_written_number_reads_as_the_full_parser_reads_it(raw: str) -> None:
+    """``normalize`` takes a short cut for numbers already written plainly (office, digits,
+    kind): it must give what the parser gives them, number or refusal."""
+    try:
+        expected: PatentNumber | str = numbers._parse(numbers.clean(raw), None)
+    except numbers._Refusal as refusal:
+        expected = f"invalid patent number {raw!r}: {refusal}"
+    try:
+        got: PatentNumber | str = normalize(raw)
+    except InvalidPatentNumber as exc:
+        got = str(exc)
+    assert got == expected

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from register_files import ALLIANCE, HEADER, ROWS, write
 
 from patentpool.core.model import Register
 from patentpool.io.importer import import_paths
-from patentpool.io.problems import ImportFailed
+from patentpool.io.problems import ImportFailed, Problem
+from patentpool.io.readers import FileUnreadable, header_names, iter_csv, parse_records, read_csv
+from patentpool.io.register_import import UNKNOWN_COLUMN, RegisterBatch, parse_patents_csv
+from patentpool.io.register_schema import (
+    CELL_READERS,
+    PATENT_COLUMNS,
+    PATENT_REQUIRED,
+    PatentRecord,
+    PatentRowIn,
+)
 from patentpool.storage.engine import session_for
 from patentpool.storage.repository import load_register
 
@@ -267,3 +280,64 @@ def test_object_tags_are_refused(db_url: str, tmp_path: Path) -> None:
 def test_json_is_read_like_yaml(db_url: str, tmp_path: Path) -> None:
     write(tmp_path, "alliance.json", '{"members": [{"id": "konka", "name": "Konka Group"}]}')
     assert [m.id for m in run_import(db_url, tmp_path).members] == ["konka"]
+
+
+# --- Reading a patents CSV by columns gives what the row schema gives -----------------------
+
+_CELLS = [
+    "", " ", "CN101000001B", "EP1000002B1", "XX12", "lenovo", "Lenovo  Group\tLtd.", "tcl",
+    "2006-01-10", " 2009-02-01 ", "20060110", "2006-02-30", "2006/01/10", "granted", "Granted",
+    "PENDING", "lapsed", "not-essential", "Not Essential", "essential", "bogus", "IGRS", "1.0",
+    "media", "DE FR;GB", "DE,XZ", "UK", "\u2003", "x\u00a0y", "=1+1", "'=1+1",
+]  # fmt: skip
+_COLUMNS = [*PATENT_COLUMNS, "priority_date", "__extra__", ""]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    header=st.lists(st.sampled_from(_COLUMNS), min_size=1, max_size=20, unique=True).map(
+        lambda names: [*PATENT_REQUIRED, *names] if "owner" in names else names
+    ),
+    rows=st.lists(
+        st.lists(st.one_of(st.sampled_from(_CELLS), st.text(max_size=6)), max_size=24),
+        max_size=6,
+    ),
+)
+def test_rows_read_by_columns_as_the_row_schema_reads_them(
+    header: list[str], rows: list[list[str]]
+) -> None:
+    """parse_patents_csv reads each column's distinct cells by the schema's own validators
+    and leaves a row they refuse to PatentRowIn: the rows and problems are those of validating
+    every row by PatentRowIn, as the importers' shared record reader does."""
+    header = list(dict.fromkeys(header))
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *rows])
+    text = out.getvalue()
+    try:
+        table = read_csv(text, "p.csv")
+    except FileUnreadable:
+        return
+    expected_problems: list[Problem] = []
+    expected = [
+        (PatentRecord.of(row), source)
+        for row, source in parse_records(
+            table,
+            PatentRowIn,
+            PATENT_COLUMNS,
+            PATENT_REQUIRED,
+            UNKNOWN_COLUMN,
+            expected_problems,
+        )
+    ]
+    lines = iter_csv(text, "p.csv")
+    header_line, cells = next(lines)
+    batch = RegisterBatch()
+    problems: list[Problem] = []
+    names = header_names(cells, "p.csv", header_line)
+    parse_patents_csv("p.csv", header_line, names, list(lines), batch, problems)
+    assert batch.patent_rows == expected
+    assert sorted(problems, key=repr) == sorted(expected_problems, key=repr)  # ImportFailed sorts
+
+
+def test_cell_readers_and_records_follow_the_schema_s_columns() -> None:
+    assert tuple(CELL_READERS) == PatentRecord._fields == PATENT_COLUMNS
