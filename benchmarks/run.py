@@ -265,6 +265,7 @@ def run_step(name: str, url: str, data: Path, profile: Path | None = None) -> di
 def _preload() -> None:
     """Import what the steps use before the clock starts: imports are start-up, not work."""
     import patentpool.io.importer
+    import patentpool.io.sales_columns
     import patentpool.reports.member
     import patentpool.reports.render
     import patentpool.services.distributions

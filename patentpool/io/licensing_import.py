@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -23,7 +23,6 @@ from patentpool.io.licensing_schema import (
 )
 from patentpool.io.problems import Problem, Source, pydantic_problems
 from patentpool.io.readers import CsvTable, line_in, parse_records
-from patentpool.io.sales_columns import Plan
 from patentpool.io.sales_stream import ReportKey, ReportScan, SalesRules, scan_sales
 
 
@@ -35,6 +34,10 @@ class Payment:
     amount: Any  # Decimal
     received: Any  # date
     source: str
+
+
+if TYPE_CHECKING:
+    from patentpool.io.sales_columns import Plan
 
 
 @dataclass

@@ -13,13 +13,12 @@ from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from patentpool.core.countries import normalize_country
 from patentpool.core.licensing import PercentRate, Program, Rate
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
-from patentpool.io import sales_columns
 from patentpool.io.licensing_schema import (
     SALES_COLUMNS,
     SALES_REQUIRED,
@@ -34,6 +33,9 @@ from patentpool.io.readers import (
     iter_csv_lines,
     read_text,
 )
+
+if TYPE_CHECKING:
+    from patentpool.io import sales_columns
 
 ReportKey = tuple[str, str, Period]  # (programme, licensee, period)
 _MOD = 1 << 256
@@ -377,17 +379,23 @@ def _count(
 
 def column_plan(path: Path, display: str) -> sales_columns.Plan | None:
     """How to read ``path`` by columns, or None when only line by line will do."""
+    from patentpool.io import sales_columns  # Arrow is loaded only for a sales import
+
     return sales_columns.plan(path, display, _header)
 
 
 def column_blocks(plan: sales_columns.Plan, rules: SalesRules) -> Iterator[sales_columns.Block]:
     """The good lines of a plain file, a block at a time (NotPlain if it is not plain)."""
+    from patentpool.io import sales_columns
+
     return sales_columns.blocks(plan, _LineChecker(rules))
 
 
 def _scan_columns(
     plan: sales_columns.Plan, rules: SalesRules, advance: Advance | None
 ) -> SalesScan:
+    from patentpool.io import sales_columns
+
     scan = SalesScan(plan.display, plan.path, plan=plan)
     for block in column_blocks(plan, rules):
         for key, sums in sales_columns.block_sums(block).items():
@@ -433,6 +441,8 @@ def scan_sales(
     A plain file is read by columns (:mod:`patentpool.io.sales_columns`); any other, or one
     that turns out not to be plain, line by line.
     """
+    from patentpool.io import sales_columns
+
     counted = _Counted(advance)
     plan = column_plan(path, display)
     if plan is not None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -15,7 +14,6 @@ from patentpool.core.licensing import Licensee, Program
 from patentpool.core.periods import Period
 from patentpool.core.royalties import SalesLine, SalesRow
 from patentpool.errors import InvalidInput
-from patentpool.io import sales_columns
 from patentpool.io.licensing_convert import program_from_spec
 from patentpool.io.licensing_import import LicensingChanges, LicensingState, Payment
 from patentpool.io.sales_stream import ReportKey, column_blocks, write_sales
@@ -26,6 +24,10 @@ from patentpool.storage.models import (
     SalesReportRow,
 )
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from patentpool.io import sales_columns
 
 def load_licensees(session: Session) -> dict[str, Licensee]:
     """Every licensee by id, read as column tuples: a pool can license thousands."""
@@ -263,6 +265,10 @@ def _write_blocks(
     report_ids: dict[ReportKey, int],
 ) -> None:
     """Insert the lines of a file read by columns, a block at a time."""
+    import pyarrow.compute as pc
+
+    from patentpool.io import sales_columns
+
     assert changes.rules is not None
     try:
         for block in column_blocks(plan, changes.rules):
@@ -312,6 +318,9 @@ def _insert_lines(connection: Connection, columns: list[pa.Array]) -> None:
 
 def _copy_lines(connection: Connection, columns: list[pa.Array]) -> None:
     """PostgreSQL's COPY, fed the block as text built column by column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     texts = [
         column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
         for column in columns
