@@ -324,8 +324,8 @@ def table(results: Sequence[dict[str, Any]]) -> str:
         )
     quarter = sum(r["wall_s"] for r in results if r["step"] in QUARTER)
     cpu = sum(r.get("cpu_s", 0.0) for r in results if r["step"] in QUARTER)
-    peak = max((r["peak_mb"] for r in results), default=0.0)
-    label = "quarter (all but shapley)"
+    peak = max((r["peak_mb"] for r in results if r["step"] in QUARTER), default=0.0)
+    label = "whole quarter"
     lines.append(f"{label:<30} {quarter:>8.2f} {cpu:>8.2f} {'':>10} {'':>10} {peak:>8.0f}")
     return "\n".join(lines)
 
