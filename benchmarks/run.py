@@ -111,8 +111,16 @@ def _import(url: str, data: Path, names: Sequence[str]) -> None:
 
 
 def _count_lines(path: Path) -> int:
+    """Rows of a CSV file (lines but the header), counted from its bytes: a few milliseconds,
+    so that counting the rows a step works through adds nothing to its time."""
+    newlines = 0
+    last = b"\n"
     with path.open("rb") as fh:
-        return max(sum(1 for _ in fh) - 1, 0)
+        while chunk := fh.read(1 << 22):
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    lines = newlines + (last != b"\n")  # a last line without its newline
+    return max(lines - 1, 0)
 
 
 def step_import_register(url: str, data: Path) -> int:
