@@ -867,26 +867,80 @@ def summarize_royalties(
     record made per line (a quarter can hold a million lines).
     """
     index = {licensee.id: licensee for licensee in licensees}
-    by_quarter = _by_quarter(sales, _ROW_LICENSEE, _ROW_PERIOD, index, period.year_to_date())
-    groups = {lid: lic.group_key for lid, lic in index.items()}
+    by_group: dict[str, list[SalesRow]] = defaultdict(list)
+    for row in sales:
+        licensee = index.get(row[0])
+        if licensee is None:
+            raise NotFound("licensee", row[0])
+        by_group[licensee.group_key].append(row)
+    return summarize_groups(program, register, index.values(), by_group.values(), period)
+
+
+def summarize_groups(
+    program: Program,
+    register: Register,
+    licensees: Iterable[Licensee],
+    groups: Iterable[Iterable[SalesRow]],
+    period: Period,
+) -> RoyaltyResult:
+    """:func:`summarize_royalties` from the lines of one licensee group at a time.
+
+    Each item of ``groups`` holds every line of the year so far of one licensee group: tiers
+    and the annual cap are counted over a group, and nothing else joins the lines of two
+    groups, so the quarter is priced group by group and only one group's lines need be held.
+    """
+    index = {licensee.id: licensee for licensee in licensees}
+    group_of = {lid: lic.group_key for lid, lic in index.items()}
     patents = counted_patents(register, program)
-    year = _Year({}, {})
-    last: _Rows | None = None
-    for quarter, quarter_lines in by_quarter.items():
-        if not quarter_lines and quarter != period:
-            continue
-        day = quarter.last_day
-        countries = countries_in_force(patents, day)
-        last = _price_rows(
-            quarter_lines, program.schedule_for(quarter), countries, day, groups, year
-        )
-        quarter_lines.clear()
-    assert last is not None  # the period itself is always priced
-    currency = program.currency
     schedule = program.schedule_for(period)
+    quarters = period.year_to_date()
+    in_force: dict[Period, frozenset[CountryCode]] = {}
+    currency = program.currency
     digits = minor_unit(currency)
     summary: list[LicenseeRoyalty] = []
     country_units: dict[CountryCode, int] = defaultdict(int)
+    for rows in groups:
+        by_quarter = _by_quarter(rows, _ROW_LICENSEE, _ROW_PERIOD, index, quarters)
+        year = _Year({}, {})
+        last: _Rows | None = None
+        for quarter, quarter_lines in by_quarter.items():
+            if not quarter_lines:
+                continue
+            if quarter not in in_force:
+                in_force[quarter] = countries_in_force(patents, quarter.last_day)
+            last = _price_rows(
+                quarter_lines, program.schedule_for(quarter), in_force[quarter],
+                quarter.last_day, group_of, year,
+            )  # fmt: skip
+            if quarter == period:
+                _summarize_licensees(
+                    last, index, group_of, currency, schedule, summary, country_units
+                )
+            quarter_lines.clear()
+    summary.sort(key=_LICENSEE_OF)
+    return RoyaltyResult(
+        program=program.id,
+        period=period,
+        currency=currency,
+        schedule_from=schedule.effective_from,
+        licensees=tuple(summary),
+        total_due=sum((r.due for r in summary), round_money(0, currency)),
+        by_country={c: Decimal(v).scaleb(-digits) for c, v in sorted(country_units.items())},
+    )
+
+
+def _summarize_licensees(
+    last: _Rows,
+    index: Mapping[LicenseeId, Licensee],
+    groups: Mapping[LicenseeId, str],
+    currency: str,
+    schedule: Schedule,
+    summary: list[LicenseeRoyalty],
+    country_units: dict[CountryCode, int],
+) -> None:
+    """Each licensee's amounts of the quarter priced in ``last`` (added to ``summary``), and
+    its due split over its lines by largest remainder, added up by country (in minor units)."""
+    digits = minor_unit(currency)
     lids, nums, tier_of, where = last.licensees, last.nums, last.tier_of, last.countries
     start = 0
     while start < len(lids):
@@ -928,15 +982,6 @@ def summarize_royalties(
             )
         )
         start = end
-    return RoyaltyResult(
-        program=program.id,
-        period=period,
-        currency=currency,
-        schedule_from=schedule.effective_from,
-        licensees=tuple(summary),
-        total_due=sum((r.due for r in summary), round_money(0, currency)),
-        by_country={c: Decimal(v).scaleb(-digits) for c, v in sorted(country_units.items())},
-    )
 
 
 def _sort_key(line: SalesLine) -> tuple[str, str, str, str, int, Decimal, str]:

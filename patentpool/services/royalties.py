@@ -11,7 +11,7 @@ from patentpool.core.licensing import Licensee, Program
 from patentpool.core.model import Register
 from patentpool.core.money import quantum
 from patentpool.core.periods import Period
-from patentpool.core.royalties import RoyaltyResult, compute_royalties, summarize_royalties
+from patentpool.core.royalties import RoyaltyResult, compute_royalties, summarize_groups
 from patentpool.errors import InvalidInput, NotFound
 from patentpool.services.bulk import gc_paused
 from patentpool.storage import licensing_repo
@@ -62,10 +62,12 @@ def royalties(
             result = compute_royalties(
                 ctx.program, ctx.register, ctx.licensees.values(), sales, period
             )
-        else:
-            rows = licensing_repo.load_sales_rows(session, program_id, quarters)
-            result = summarize_royalties(
-                ctx.program, ctx.register, ctx.licensees.values(), rows, period
+        else:  # group by group: only the lines of the groups being read are held
+            groups = licensing_repo.iter_sales_groups(
+                session, program_id, quarters, ctx.licensees
+            )
+            result = summarize_groups(
+                ctx.program, ctx.register, ctx.licensees.values(), groups, period
             )
     if licensee is not None:
         from dataclasses import replace

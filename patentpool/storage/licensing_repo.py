@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.periods import Period
 from patentpool.core.royalties import SalesLine, SalesRow
-from patentpool.errors import InvalidInput
+from patentpool.errors import InvalidInput, NotFound
 from patentpool.io.licensing_convert import program_from_spec
 from patentpool.io.licensing_import import LicensingChanges, LicensingState, Payment
 from patentpool.io.sales_stream import ReportKey, column_blocks, write_sales
@@ -351,29 +352,95 @@ def load_sales(session: Session, program: str, periods: Sequence[Period]) -> lis
 
 
 def load_sales_rows(session: Session, program: str, periods: Sequence[Period]) -> list[SalesRow]:
-    """:func:`load_sales` as plain tuples (for pricing without a record per line).
+    """:func:`load_sales` as plain tuples (for pricing without a record per line)."""
+    return list(_sales_rows(session, program, periods, "r.period, r.licensee_id"))
+
+
+def iter_sales_groups(
+    session: Session, program: str, periods: Sequence[Period], licensees: Mapping[str, Licensee]
+) -> Iterator[list[SalesRow]]:
+    """The current lines of the periods as plain tuples, one licensee group at a time (for
+    :func:`patentpool.core.royalties.summarize_groups`).
+
+    The lines come licensee by licensee; a group is handed on once the last of its licensees
+    with lines has been read, so only the groups still open are held, not the whole year.
+    """
+    names = [str(p) for p in periods]
+    if not names:
+        return
+    connection = session.connection()
+    mark = _mark(connection)
+    reporting = connection.exec_driver_sql(
+        "SELECT DISTINCT licensee_id FROM sales_reports "
+        f"WHERE program_id = {mark} AND current = {mark} "
+        f"AND period IN ({', '.join([mark] * len(names))})",
+        (program, True, *names),
+    ).all()
+    waiting: dict[str, set[str]] = defaultdict(set)  # group -> its licensees yet to be read
+    for (lid,) in reporting:
+        if lid not in licensees:
+            raise NotFound("licensee", lid)
+        waiting[licensees[lid].group_key].add(lid)
+    held: dict[str, list[SalesRow]] = defaultdict(list)
+    current: str | None = None
+    for row in _sales_rows(session, program, periods, "r.licensee_id, r.period"):
+        if row[0] != current:
+            if current is not None:
+                done = _read_all_of(current, licensees, waiting, held)
+                if done is not None:
+                    yield done
+            current = row[0]
+        held[licensees[current].group_key].append(row)
+    if current is not None:
+        done = _read_all_of(current, licensees, waiting, held)
+        if done is not None:
+            yield done
+    yield from held.values()  # groups with a licensee whose reports hold no line
+
+
+def _read_all_of(
+    licensee: str,
+    licensees: Mapping[str, Licensee],
+    waiting: dict[str, set[str]],
+    held: dict[str, list[SalesRow]],
+) -> list[SalesRow] | None:
+    """The lines of ``licensee``'s group once the last of its licensees has been read."""
+    group = licensees[licensee].group_key
+    waiting[group].discard(licensee)
+    if waiting[group]:
+        return None
+    return held.pop(group)
+
+
+def _mark(connection: Connection) -> str:
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
+def _sales_rows(
+    session: Session, program: str, periods: Sequence[Period], order: str
+) -> Iterator[SalesRow]:
+    """The current lines of the periods as plain tuples, in ``order`` (then by line).
 
     Read through the driver's own cursor, a batch at a time: a quarter can hold a million
     lines, and nothing of the ORM is needed to read them.
     """
     names = [str(p) for p in periods]
     if not names:
-        return []
+        return
     connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    mark = _mark(connection)
     sql = (
         "SELECT r.licensee_id, r.period, r.source, l.line, l.country_of_sale, "
         "l.country_of_manufacture, l.category, l.units, l.net_sales "
         "FROM sales_reports r JOIN sales_lines l ON l.report_id = r.id "
         f"WHERE r.program_id = {mark} AND r.current = {mark} "
         f"AND r.period IN ({', '.join([mark] * len(names))}) "
-        "ORDER BY r.period, r.licensee_id, l.line, l.id"
+        f"ORDER BY {order}, l.line, l.id"
     )
     parsed: dict[str, Period] = {}
     # the few distinct licensees, countries and categories are kept once each, not per line
     same: dict[str, str] = {}
     share = same.setdefault
-    out: list[SalesRow] = []
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql, (program, True, *names))
@@ -382,16 +449,13 @@ def load_sales_rows(session: Session, program: str, periods: Sequence[Period]) -
                 period = parsed.get(period_text)
                 if period is None:
                     period = parsed[period_text] = Period.parse(period_text)
-                out.append(
-                    (
-                        share(licensee, licensee), period, share(sale, sale), share(made, made),
-                        share(category, category), int(units),
-                        None if net is None else Decimal(net), f"{source}:{line}",
-                    )
+                yield (
+                    share(licensee, licensee), period, share(sale, sale), share(made, made),
+                    share(category, category), int(units),
+                    None if net is None else Decimal(net), f"{source}:{line}",
                 )  # fmt: skip
     finally:
         cursor.close()
-    return out
 
 
 def load_payments(
