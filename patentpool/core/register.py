@@ -123,30 +123,92 @@ def count_declarations(
     by: CountBy = CountBy.MEMBER,
 ) -> tuple[list[CountRow], CountRow]:
     """Per-group counts for one standard version, and their total."""
+    return count_versions(register, [(standard, version)], as_of, [by])[by][(standard, version)]
+
+
+VersionKey = tuple[StandardId, VersionId]
+
+
+def count_versions(
+    register: Register,
+    versions: Iterable[VersionKey],
+    as_of: dt.date,
+    by: Iterable[CountBy],
+) -> dict[CountBy, dict[VersionKey, tuple[list[CountRow], CountRow]]]:
+    """:func:`count_declarations` of each of ``versions`` (standard, version) for each grouping
+    in ``by``, in one pass over the register's declarations: what each patent counts as (its
+    family, in force on ``as_of`` or not) is worked out once."""
     patents = register.patent_index()
-    groups: dict[str, list[tuple[Patent, Declaration]]] = defaultdict(list)
+    groupings = tuple(dict.fromkeys(by))
+    totals = {v: _Tally() for v in versions}
+    tallies: dict[CountBy, dict[VersionKey, dict[str, _Tally]]] = {
+        g: {v: {} for v in totals} for g in groupings
+    }
+    counted: dict[str, tuple[Patent, bool, str]] = {}
     for d in register.declarations:
-        if d.standard == standard and d.version == version:
+        version = (d.standard, d.version)
+        total = totals.get(version)
+        if total is None:
+            continue
+        seen = counted.get(d.patent)
+        if seen is None:
             p = patents[d.patent]
-            groups[_group_of(by, p, d)].append((p, d))
-    if by is CountBy.MEMBER:
-        for m in register.members:
-            groups.setdefault(m.id, [])
-    rows = [_count(group, items, as_of) for group, items in sorted(groups.items())]
-    everything = [item for items in groups.values() for item in items]
-    return rows, _count("total", everything, as_of)
+            seen = counted[d.patent] = (p, in_force(p, as_of), p.family_key)
+        p, alive, family = seen
+        total.add(d.essentiality, alive, family)
+        for grouping in groupings:
+            groups = tallies[grouping][version]
+            group = _group_of(grouping, p, d)
+            tally = groups.get(group)
+            if tally is None:
+                tally = groups[group] = _Tally()
+            tally.add(d.essentiality, alive, family)
+    out: dict[CountBy, dict[VersionKey, tuple[list[CountRow], CountRow]]] = {}
+    for grouping in groupings:
+        out[grouping] = {}
+        for version, groups in tallies[grouping].items():
+            if grouping is CountBy.MEMBER:
+                for m in register.members:
+                    groups.setdefault(m.id, _Tally())
+            rows = [tally.row(group) for group, tally in sorted(groups.items())]
+            out[grouping][version] = (rows, totals[version].row("total"))
+    return out
 
 
-def _count(group: str, items: Iterable[tuple[Patent, Declaration]], as_of: dt.date) -> CountRow:
-    items = list(items)
-    live = [(p, d) for p, d in items if in_force(p, as_of)]
-    return CountRow(
-        group=group,
-        declared=len(items),
-        essential=sum(d.essentiality is Essentiality.ESSENTIAL for _, d in items),
-        not_essential=sum(d.essentiality is Essentiality.NOT_ESSENTIAL for _, d in items),
-        awaiting=sum(d.essentiality is Essentiality.DECLARED for _, d in items),
-        in_force=len(live),
-        essential_in_force=sum(d.essentiality is Essentiality.ESSENTIAL for _, d in live),
-        families=len({p.family_key for p, _ in items}),
-    )
+class _Tally:
+    """The running counts of one group (what :class:`CountRow` holds)."""
+
+    __slots__ = ("counts", "families")
+
+    def __init__(self) -> None:
+        # declared, essential, not essential, awaiting, in force, essential in force
+        self.counts = [0, 0, 0, 0, 0, 0]
+        self.families: set[str] = set()
+
+    def add(self, essentiality: Essentiality, alive: bool, family: str) -> None:
+        counts = self.counts
+        counts[0] += 1
+        if essentiality is Essentiality.ESSENTIAL:
+            counts[1] += 1
+            if alive:
+                counts[5] += 1
+        elif essentiality is Essentiality.NOT_ESSENTIAL:
+            counts[2] += 1
+        elif essentiality is Essentiality.DECLARED:
+            counts[3] += 1
+        if alive:
+            counts[4] += 1
+        self.families.add(family)
+
+    def row(self, group: str) -> CountRow:
+        declared, essential, not_essential, awaiting, live, essential_live = self.counts
+        return CountRow(
+            group=group,
+            declared=declared,
+            essential=essential,
+            not_essential=not_essential,
+            awaiting=awaiting,
+            in_force=live,
+            essential_in_force=essential_live,
+            families=len(self.families),
+        )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from patentpool.collector import collector_paused
 from patentpool.core.model import Register
 from patentpool.io.licensing_import import (
     LicensingBatch,
@@ -35,7 +36,6 @@ from patentpool.io.register_import import (
     RegisterBatch,
     RegisterChanges,
     check_register,
-    cycles_uncollected,
     parse_patents_csv,
     parse_register_yaml,
 )
@@ -254,7 +254,7 @@ def _import_batch(
         repository.save_alliance(session, changes.alliance)
     repository.save_members(session, changes.members)
     repository.save_standards(session, changes.standards)
-    with cycles_uncollected():
+    with collector_paused():
         patent_ids = repository.save_patents(session, changes.patents)
         repository.save_declarations(session, changes.declarations, patent_ids)
     if licensing is not None:
@@ -271,7 +271,7 @@ def _import_batch(
         session.add(row)
         session.flush()
         summary.import_id = row.id
-        with cycles_uncollected():
+        with collector_paused():
             repository.save_changes(
                 session, row.id, ((e, k, a, d, str(s)) for e, k, a, d, s in changes.log)
             )

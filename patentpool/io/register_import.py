@@ -6,9 +6,7 @@ here.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import repeat
@@ -17,6 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from patentpool.collector import collector_paused
 from patentpool.core.countries import normalize_country
 from patentpool.core.model import Alliance, Declaration, Member, Patent, Register, Standard
 from patentpool.core.model import StandardVersion as Version
@@ -110,24 +109,9 @@ def parse_register_yaml(
         batch.standards.append((Standard(s.id, s.name, versions), src("standards", i)))
 
 
-@contextmanager
-def cycles_uncollected() -> Iterator[None]:
-    """Pause Python's cycle collector (reference counting still frees what is no longer used).
-
-    A register's rows become hundreds of thousands of small objects, none in a cycle, that live
-    until the import ends, and every full collection walks all of them again: on the L
-    benchmark (61,278 rows) collections nearly doubled the time of parsing and checking them.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
-@cycles_uncollected()
+@collector_paused()
 def parse_patents_csv(
     file: str,
     header_line: int,
@@ -231,7 +215,7 @@ class _Owners:
         raise ValueError(f"unknown member {written!r} (not a member id, name or alias)")
 
 
-@cycles_uncollected()
+@collector_paused()
 def check_register(
     existing: Register, batch: RegisterBatch
 ) -> tuple[RegisterChanges, list[Problem]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from matplotlib import rc_context
@@ -123,16 +123,34 @@ _SIZE = re.compile(r'<svg\b([^>]*?)\swidth="[^"]*"\s+height="[^"]*"')
 def svg(chart: Chart, prefix: str = "chart") -> str:
     """The chart as an ``<svg>`` element ready to inline: scales to its container.
 
-    Its ids start with ``prefix``, so several charts on a page repeat no id.
+    Its ids start with ``prefix``, so several charts on a page repeat no id. The same drawing
+    (everything but the title, which only labels the element) is drawn once: statements of
+    many members often show the same chart under different titles.
     """
+    drawing = replace(chart, title="")
+    key = (repr(drawing), prefix)  # repr: tells 0.0 from -0.0, and a list from a tuple
+    text = _DRAWN.get(key)
+    if text is None:
+        text = _drawn_svg(drawing, prefix)
+        if len(_DRAWN) >= _DRAWN_LIMIT:
+            _DRAWN.pop(next(iter(_DRAWN)))
+        _DRAWN[key] = text
+    label = _attribute(chart.title)
+    return text.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1).strip()
+
+
+#: The SVG of the latest charts drawn, by what was drawn (the oldest goes first).
+_DRAWN: dict[tuple[str, str], str] = {}
+_DRAWN_LIMIT = 64
+
+
+def _drawn_svg(chart: Chart, prefix: str) -> str:
     buffer = io.BytesIO()
     with rc_context(_RC):
         _draw(chart).savefig(buffer, format="svg", metadata=_METADATA)
     text = _PROLOGUE.sub("", buffer.getvalue().decode("utf-8"), count=1)
     text = _scoped_ids(text, prefix)
-    text = _SIZE.sub(r'<svg\1 width="100%"', text, count=1)
-    label = _attribute(chart.title)
-    return text.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1).strip()
+    return _SIZE.sub(r'<svg\1 width="100%"', text, count=1)
 
 
 def png(chart: Chart, dpi: int = 150) -> bytes:

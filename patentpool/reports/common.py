@@ -67,3 +67,5 @@ def patent_row(patent: Patent, as_of: dt.date) -> PatentRow:
         expiry=expiry_of(patent),
         in_force=in_force(patent, as_of),
     )
+
+

@@ -19,11 +19,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar
 
+from patentpool.collector import collector_paused
 from patentpool.core.allocation import Distribution
 from patentpool.core.model import (
     Declaration,
     Essentiality,
     MemberId,
+    Patent,
+    PatentKey,
     Register,
     StandardId,
     VersionId,
@@ -32,13 +35,19 @@ from patentpool.core.periods import Period
 from patentpool.core.register import CountBy, CountRow, count_declarations
 from patentpool.core.terms import in_force
 from patentpool.reports.charts import Chart, Series
-from patentpool.reports.common import MemberName, PatentRow, patent_row, require_member
+from patentpool.reports.common import (
+    MemberName,
+    PatentRow,
+    patent_row,
+    require_member,
+)
 from patentpool.reports.pool import VersionCounts
 from patentpool.reports.pool import version_counts as _version_counts
 
 T = TypeVar("T")
 
-#: Counts depend on the register and the day only, not on the member: statements for every
+#: Counts depend on the register and the day only, not on the member, and every statement
+#: looks its member's patents up in the same arrangement of the register: statements for every
 #: member of one register compute them once. Keyed by the register's identity; the register
 #: itself is kept beside its results so that identity cannot be reused while cached.
 _MEMO: dict[tuple[object, ...], tuple[Register, object]] = {}
@@ -58,6 +67,34 @@ def _memo(register: Register, key: tuple[object, ...], compute: Callable[[], T])
 
 def version_counts(register: Register, as_of: dt.date) -> tuple[VersionCounts, ...]:
     return _memo(register, ("versions", as_of), lambda: _version_counts(register, as_of))
+
+
+@dataclass(frozen=True, slots=True)
+class _Holdings:
+    """The register arranged for statements: each member's patents (ordered by key) and each
+    patent's declarations (in the register's order). Built once per register."""
+
+    patents: dict[MemberId, list[Patent]]
+    declarations: dict[PatentKey, list[Declaration]]
+
+    def owned(self, member_id: MemberId) -> list[Patent]:
+        return self.patents.get(member_id, [])
+
+    def declared(self, patent: PatentKey) -> list[Declaration]:
+        return self.declarations.get(patent, [])
+
+
+def _holdings(register: Register) -> _Holdings:
+    def build() -> _Holdings:
+        patents: dict[MemberId, list[Patent]] = {}
+        for p in sorted(register.patents, key=lambda p: p.key):
+            patents.setdefault(p.owner, []).append(p)
+        declarations: dict[PatentKey, list[Declaration]] = {}
+        for d in register.declarations:
+            declarations.setdefault(d.patent, []).append(d)
+        return _Holdings(patents, declarations)
+
+    return _memo(register, ("holdings",), build)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,20 +243,18 @@ def _declaration_row(d: Declaration) -> DeclarationRow:
     )
 
 
+def _by_version(d: Declaration) -> tuple[StandardId, VersionId]:
+    return (d.standard, d.version)
+
+
 def _patents(register: Register, member_id: MemberId, as_of: dt.date) -> tuple[MemberPatent, ...]:
-    by_patent: dict[str, list[Declaration]] = {}
-    for d in register.declarations:
-        by_patent.setdefault(d.patent, []).append(d)
+    holdings = _holdings(register)
     return tuple(
         MemberPatent(
             patent_row(p, as_of),
-            tuple(
-                _declaration_row(d)
-                for d in sorted(by_patent.get(p.key, []), key=lambda d: (d.standard, d.version))
-            ),
+            tuple(_declaration_row(d) for d in sorted(holdings.declared(p.key), key=_by_version)),
         )
-        for p in sorted(register.patents, key=lambda p: p.key)
-        if p.owner == member_id
+        for p in holdings.owned(member_id)
     )
 
 
@@ -301,12 +336,14 @@ def _changes(
     since: dt.date,
     as_of: dt.date,
 ) -> tuple[PatentChange, ...]:
-    patents = {p.key: p for p in register.patents if p.owner == member_id}
-    now = {d.key: d for d in register.declarations if d.patent in patents}
+    holdings = _holdings(register)
+    patents = {p.key: p for p in holdings.owned(member_id)}
+    now = {d.key: d for key in patents for d in holdings.declared(key)}
     out: list[PatentChange] = []
     if previous is not None:
-        old_patents = {p.key: p for p in previous.patents if p.owner == member_id}
-        before = {d.key: d for d in previous.declarations if d.patent in old_patents}
+        held_before = _holdings(previous)
+        old_patents = {p.key: p for p in held_before.owned(member_id)}
+        before = {d.key: d for key in old_patents for d in held_before.declared(key)}
         for key in sorted(now.keys() - before.keys()):
             out.append(
                 PatentChange(
@@ -328,7 +365,7 @@ def _changes(
                 )
             if d.evaluated_on is not None and d.evaluated_on > since:
                 out.append(_reevaluated(d, None))
-    earlier = {p.key: p for p in (previous or register).patents if p.owner == member_id}
+    earlier = {p.key: p for p in _holdings(previous or register).owned(member_id)}
     for number, patent in sorted(patents.items()):
         old = earlier.get(number, patent)
         if in_force(old, since) and not in_force(patent, as_of):
@@ -388,33 +425,34 @@ def member_context(
     (any programmes, one per period each), ``previous_register`` the register as it stood at
     the run before the last one (None: read the register's own dates)."""
     require_member(register, member_id)
-    member = register.member_index()[member_id]
-    periods = _periods(distributions, member_id)
-    runs = sorted({p.period for p in periods})
-    since_day = runs[-2].last_day if len(runs) >= 2 else None
-    return MemberReport(
-        alliance=register.alliance.name if register.alliance else None,
-        as_of=as_of,
-        member=MemberName(member.id, member.name),
-        joined=member.joined,
-        members_total=len(register.members),
-        patents=_patents(register, member_id, as_of),
-        counts=_counts(register, member_id, as_of),
-        periods=periods,
-        year_to_date=_year_to_date(periods),
-        since=since_day,
-        changes=(
-            _changes(register, previous_register, member_id, since_day, as_of)
-            if since_day is not None
-            else ()
-        ),
-        count_shifts=(
-            _count_shifts(register, previous_register, member_id, since_day, as_of)
-            if since_day is not None
-            else ()
-        ),
-        share_changes=_share_changes(periods),
-    )
+    with collector_paused():
+        member = register.member_index()[member_id]
+        periods = _periods(distributions, member_id)
+        runs = sorted({p.period for p in periods})
+        since_day = runs[-2].last_day if len(runs) >= 2 else None
+        return MemberReport(
+            alliance=register.alliance.name if register.alliance else None,
+            as_of=as_of,
+            member=MemberName(member.id, member.name),
+            joined=member.joined,
+            members_total=len(register.members),
+            patents=_patents(register, member_id, as_of),
+            counts=_counts(register, member_id, as_of),
+            periods=periods,
+            year_to_date=_year_to_date(periods),
+            since=since_day,
+            changes=(
+                _changes(register, previous_register, member_id, since_day, as_of)
+                if since_day is not None
+                else ()
+            ),
+            count_shifts=(
+                _count_shifts(register, previous_register, member_id, since_day, as_of)
+                if since_day is not None
+                else ()
+            ),
+            share_changes=_share_changes(periods),
+        )
 
 
 def member_charts(report: MemberReport) -> dict[str, Chart]:

@@ -19,10 +19,11 @@ from patentpool.core.model import (
     MemberId,
     PatentKey,
     Register,
+    Standard,
     StandardId,
     VersionId,
 )
-from patentpool.core.register import CountBy, CountRow, count_declarations
+from patentpool.core.register import CountBy, CountRow, count_versions
 from patentpool.core.terms import expiry_of, in_force
 from patentpool.reports.charts import Chart, Series, top_series
 from patentpool.reports.common import MemberName, member_names, name_in
@@ -136,30 +137,30 @@ class PoolReport:
 
 
 def version_counts(register: Register, as_of: dt.date) -> tuple[VersionCounts, ...]:
-    out = []
     declared = {(d.standard, d.version) for d in register.declarations}
+    listed: list[tuple[Standard, VersionId]] = []
     for standard in sorted(register.standards, key=lambda s: s.id):
         known = [v.id for v in standard.versions]
         extra = sorted(v for s, v in declared if s == standard.id and v not in known)
-        for version in [*known, *extra]:
-            by_member, total = count_declarations(
-                register, standard.id, version, as_of, CountBy.MEMBER
+        listed.extend((standard, version) for version in [*known, *extra])
+    keys = [(standard.id, version) for standard, version in listed]
+    counted = count_versions(register, keys, as_of, (CountBy.MEMBER, CountBy.JURISDICTION))
+    by_member, by_office = counted[CountBy.MEMBER], counted[CountBy.JURISDICTION]
+    out = []
+    for (standard, version), key in zip(listed, keys, strict=True):
+        members, total = by_member[key]
+        info = standard.version(version)
+        out.append(
+            VersionCounts(
+                standard=standard.id,
+                standard_name=standard.name,
+                version=version,
+                published=info.published if info else None,
+                total=total,
+                by_member=tuple(members),
+                by_jurisdiction=tuple(by_office[key][0]),
             )
-            by_office, _ = count_declarations(
-                register, standard.id, version, as_of, CountBy.JURISDICTION
-            )
-            info = standard.version(version)
-            out.append(
-                VersionCounts(
-                    standard=standard.id,
-                    standard_name=standard.name,
-                    version=version,
-                    published=info.published if info else None,
-                    total=total,
-                    by_member=tuple(by_member),
-                    by_jurisdiction=tuple(by_office),
-                )
-            )
+        )
     return tuple(out)
 
 

@@ -8,6 +8,9 @@ python-docx; Markdown has its own templates; JSON is the context itself.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,9 @@ from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, Undefin
 from markupsafe import Markup
 
 from patentpool import __version__
+from patentpool.collector import collector_paused
 from patentpool.reports import charts as charting
+from patentpool.reports import formatting
 from patentpool.reports.environment import check_templates_dir, environment
 from patentpool.reports.errors import ReportError
 from patentpool.reports.formatting import parse_locale, using_locale
@@ -90,7 +95,7 @@ def render(
         generated=dt.datetime.now(dt.UTC).replace(microsecond=0),
         version=__version__,
     )
-    with using_locale(parsed):
+    with collector_paused(), using_locale(parsed), _dates_written_in(str(parsed)):
         if fmt == "md":
             return _template(user_dir, f"{kind}.md", markdown=True, report=context, meta=info)
         chart = _Charts(spec, context)
@@ -110,6 +115,8 @@ def render(
 
 def _template(user_dir: Path | None, name: str, markdown: bool, **values: Any) -> str:
     env = environment(user_dir, markdown)
+    if env.filters.get("date") is formatting.date:  # once per environment
+        env.filters["date"] = _date
     where = f"{user_dir} or the default templates" if user_dir else "the default templates"
     try:
         return env.get_template(name).render(**values)
@@ -123,3 +130,39 @@ def _template(user_dir: Path | None, name: str, markdown: bool, **values: Any) -
         raise ReportError(f"template {name}: {exc.message}") from None
     except TemplateError as exc:  # pragma: no cover - any other template failure
         raise ReportError(f"template {name}: {exc}") from None
+
+
+#: Dates as written in each locale, by (date, style): the statements of a large register write
+#: hundreds of thousands of dates, a few thousand distinct days, and babel takes tens of
+#: microseconds for each.
+_DATES: dict[str, dict[tuple[dt.date, str], str]] = {}
+_DATES_LIMIT = 50_000
+_WRITTEN: ContextVar[dict[tuple[dt.date, str], str] | None] = ContextVar(
+    "report_dates", default=None
+)
+
+
+@contextmanager
+def _dates_written_in(locale: str) -> Iterator[None]:
+    """Within a render in ``locale``: the ``date`` filter remembers the dates it wrote."""
+    written = _DATES.setdefault(locale, {})
+    if len(written) > _DATES_LIMIT:
+        written.clear()
+    token = _WRITTEN.set(written)
+    try:
+        yield
+    finally:
+        _WRITTEN.reset(token)
+
+
+def _date(value: dt.date | None, style: str = "medium") -> str:
+    """The ``date`` filter (:func:`formatting.date`), remembering the days it wrote in a render
+    (a datetime, which may carry a time zone, is written afresh each time)."""
+    written = _WRITTEN.get()
+    if written is None or type(value) is not dt.date:
+        return formatting.date(value, style)
+    key = (value, style)
+    text = written.get(key)
+    if text is None:
+        text = written[key] = formatting.date(value, style)
+    return text

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from patentpool.collector import collector_paused
 from patentpool.core.allocation import (
     NO_SECTION,
     Distribution,
@@ -28,7 +29,6 @@ from patentpool.core.licensing import counted_by_key
 from patentpool.core.model import Essentiality
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput, NotFound, PatentpoolError
-from patentpool.services.bulk import gc_paused
 from patentpool.services.quarters import canonical_json, quarter_totals
 from patentpool.services.royalties import ProgramContext, program_context
 from patentpool.storage import licensing_repo
@@ -159,7 +159,7 @@ def run_distribution(
     # a register holds hundreds of thousands of objects and the inputs of a run about as many
     # again (a few for every counted patent): the cyclic collector would walk them all several
     # times over (0.5-1 s on the L benchmark) for no cycle
-    with gc_paused():
+    with collector_paused():
         return _make_run(session, ctx, program_id, period, policy, params, basis)
 
 
@@ -372,8 +372,17 @@ def distribution_from(document: Mapping[str, Any]) -> Distribution:
 
 def latest_distributions(session: Session, program_id: str) -> list[Distribution]:
     """The newest revision of each period's run, ordered by period."""
-    program_context(session, program_id)  # refuses an unknown programme
-    latest: dict[Period, Run] = {}
-    for run in list_runs(session, program_id):
-        latest[run.period] = run
-    return [distribution_from(latest[p].result) for p in sorted(latest)]
+    from patentpool.storage.models import ProgramRow
+
+    if session.get(ProgramRow, program_id) is None:
+        raise NotFound("programme", program_id)
+    # the results alone: each run also keeps megabytes of inputs, and only the newest
+    # revision of a period is read
+    latest: dict[Period, str] = {}
+    for period, result in session.execute(
+        select(DistributionRunRow.period, DistributionRunRow.result)
+        .where(DistributionRunRow.program_id == program_id)
+        .order_by(DistributionRunRow.period, DistributionRunRow.revision)
+    ):
+        latest[Period.parse(period)] = result
+    return [distribution_from(json.loads(latest[p])) for p in sorted(latest)]

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from patentpool.collector import collector_paused
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.model import Register
 from patentpool.core.money import quantum
 from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult, compute_royalties, summarize_groups
 from patentpool.errors import InvalidInput, NotFound
-from patentpool.services.bulk import gc_paused
 from patentpool.storage import licensing_repo
 from patentpool.storage.repository import load_register
 
@@ -56,7 +56,7 @@ def royalties(
     if licensee is not None and licensee not in ctx.licensees:
         raise NotFound("licensee", licensee)
     quarters = period.year_to_date()
-    with gc_paused():
+    with collector_paused():
         if detail:
             sales = licensing_repo.load_sales(session, program_id, quarters)
             result = compute_royalties(

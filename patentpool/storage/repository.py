@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
+from patentpool.collector import collector_paused
 from patentpool.core.model import (
     Alliance,
     Declaration,
@@ -38,6 +39,11 @@ from patentpool.storage.models import (
 
 def load_register(session: Session) -> Register:
     """The whole register as plain values, in a stable order."""
+    with collector_paused():
+        return _read_register(session)
+
+
+def _read_register(session: Session) -> Register:
     alliance_row = session.scalars(select(AllianceRow).order_by(AllianceRow.id)).first()
     aliases: dict[str, list[str]] = defaultdict(list)
     for a in session.scalars(select(MemberAliasRow).order_by(MemberAliasRow.alias)):
@@ -58,16 +64,18 @@ def load_register(session: Session) -> Register:
         Standard(s.id, s.name, tuple(versions[s.id]))
         for s in session.scalars(select(StandardRow).order_by(StandardRow.id))
     )
-    # patents and declarations are read as plain column tuples: a register holds tens of
-    # thousands of them, and ORM objects would cost more than the values built from them
+    # patents and declarations are read as plain column tuples, by Core statements on the
+    # session's connection (no ORM loading step per row): a register holds tens of thousands
+    # of them, and ORM objects would cost more than the values built from them
+    connection = session.connection()
     states: dict[int, set[str]] = defaultdict(set)
-    for pid, country in session.execute(select(ValidationRow.patent_id, ValidationRow.country)):
+    for pid, country in connection.execute(select(ValidationRow.patent_id, ValidationRow.country)):
         states[pid].add(country)
     statuses = {s.value: s for s in Status}
     essentialities = {e.value: e for e in Essentiality}
     keys: dict[int, str] = {}
     patents = []
-    patent_rows = session.execute(
+    patent_rows = connection.execute(
         select(
             PatentRow.id,
             PatentRow.key,
@@ -115,7 +123,7 @@ def load_register(session: Session) -> Register:
                 title=title,
             )
         )
-    declaration_rows = session.execute(
+    declaration_rows = connection.execute(
         select(
             DeclarationRow.patent_id,
             DeclarationRow.standard_id,

@@ -1,0 +1,29 @@
+"""Python's cyclic garbage collector paused while many plain objects are made.
+
+Importing a register, pricing a quarter, loading a register or rendering a member's statement
+each make hundreds of thousands of small objects (rows, sales lines, patents, declarations)
+that hold no reference cycles. While they are made, the collector keeps moving them to its
+oldest generation, and each full collection that follows walks all of them again: on the L
+benchmark that took as long as the work itself. Reference counting frees them all the same;
+any cycle made meanwhile (a chart's figure) is collected once the collector runs again.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block (or the decorated function); the
+    collector is enabled again afterwards if it was, also when the block raises."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
