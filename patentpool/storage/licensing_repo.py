@@ -209,7 +209,7 @@ def _write_lines(
 ) -> None:
     """Second pass over the sales files: insert the changed reports' lines in batches."""
     connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    mark = _mark(connection)
     sql = (
         f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) VALUES ({', '.join([mark] * 7)})"
     )
