@@ -241,9 +241,7 @@ def check_licensing(
             out.column_plans[sales_display] = scan.plan
         for report_key, report in scan.reports.items():
             total = scanned.setdefault(report_key, ReportScan(file=report.file, line=report.line))
-            total.checksum = (total.checksum + report.checksum) % (1 << 256)
-            total.lines += report.lines
-            total.units += report.units
+            total.add(report.checksum, report.lines, report.units)
     out.sales_files = list(batch.sales_files)
     out.rules = rules
     out.advance = batch.advance

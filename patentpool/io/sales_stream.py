@@ -72,6 +72,12 @@ class ReportScan:
     def digest(self) -> str:
         return f"{self.checksum:064x}"
 
+    def add(self, checksum: int, lines: int, units: int) -> None:
+        """Count more lines of the report: their digests' sum, their number, their units."""
+        self.checksum = (self.checksum + checksum) % _MOD
+        self.lines += lines
+        self.units += units
+
 
 @dataclass
 class SalesScan:
@@ -370,11 +376,7 @@ def _count(
         report = scan.reports[key] = ReportScan(file=display, line=line)
     sale, made, category, units, net = record
     canonical = f"{sale}|{made}|{category}|{units}|{'' if net is None else format(net, 'f')}"
-    report.checksum = (
-        report.checksum + int.from_bytes(hashlib.sha256(canonical.encode()).digest(), "big")
-    ) % _MOD
-    report.lines += 1
-    report.units += units
+    report.add(int.from_bytes(hashlib.sha256(canonical.encode()).digest(), "big"), 1, units)
 
 
 def column_plan(path: Path, display: str) -> sales_columns.Plan | None:
@@ -402,9 +404,7 @@ def _scan_columns(
             report = scan.reports.get(key)
             if report is None:
                 report = scan.reports[key] = ReportScan(file=plan.display, line=sums.line)
-            report.checksum = (report.checksum + sums.checksum) % _MOD
-            report.lines += sums.lines
-            report.units += sums.units
+            report.add(sums.checksum, sums.lines, sums.units)
         scan.lines += len(block)
         if advance is not None:
             advance(len(block))

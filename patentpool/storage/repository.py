@@ -52,18 +52,7 @@ def _read_register(session: Session) -> Register:
         Member(m.id, m.name, tuple(aliases[m.id]), m.joined)
         for m in session.scalars(select(MemberRow).order_by(MemberRow.id))
     )
-    sections: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for s in session.scalars(select(SectionRow).order_by(SectionRow.position, SectionRow.section)):
-        sections[(s.standard_id, s.version_id)].append(s.section)
-    versions: dict[str, list[StandardVersion]] = defaultdict(list)
-    for v in session.scalars(select(VersionRow).order_by(VersionRow.position, VersionRow.id)):
-        versions[v.standard_id].append(
-            StandardVersion(v.id, v.published, v.supersedes, tuple(sections[(v.standard_id, v.id)]))
-        )
-    standards = tuple(
-        Standard(s.id, s.name, tuple(versions[s.id]))
-        for s in session.scalars(select(StandardRow).order_by(StandardRow.id))
-    )
+    standards = load_standards(session)
     # patents and declarations are read as plain column tuples, by Core statements on the
     # session's connection (no ORM loading step per row): a register holds tens of thousands
     # of them, and ORM objects would cost more than the values built from them
