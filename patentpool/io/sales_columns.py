@@ -16,11 +16,10 @@ line by line, which names every problem with its line.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from operator import methodcaller
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,6 @@ BLOCK_BYTES = 2 << 20
 _UNITS = r"^[0-9]{1,15}$"
 #: Net sales exactly as the stored value is written (``format(Decimal(text), "f") == text``).
 _NET = rf"^(0|[1-9][0-9]{{0,{MAX_WHOLE_DIGITS - 1}}})(\.[0-9]{{1,{MAX_DECIMALS}}})?$"
-_DIGEST = methodcaller("digest")
 
 
 class NotPlain(Exception):
@@ -243,9 +241,7 @@ def _block(batch: pa.RecordBatch, ix: dict[str, int], values: _Values, start: in
 
     # Each line's report: (programme, licensee, period), as an index into the distinct ones.
     report = pc.add(
-        pc.multiply(
-            pc.add(pc.multiply(pc.cast(prog_i, pa.int64()), len(licensees)), lic_i), n_per
-        ),
+        pc.multiply(pc.add(pc.multiply(pc.cast(prog_i, pa.int64()), len(licensees)), lic_i), n_per),
         pc.cast(per_i, pa.int64()),
     )
     encoded = pc.dictionary_encode(report)
@@ -278,12 +274,18 @@ class ReportSums:
     line: int
 
 
-def block_sums(block: Block) -> dict[tuple[str, str, Period], ReportSums]:
-    """Per report of the block: the sum of its lines' digests, its lines, units, first line.
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """A block's canonical line texts, as Arrow lays them out, ready to be hashed."""
 
-    Each line's canonical text is the line-by-line reader's
-    (``sale|made|category|units|net``), so the sums add up to the same checksums.
-    """
+    block: Block
+    offsets: bytes  # native 32-bit ints: text i is data[offsets[i]:offsets[i + 1]]
+    data: bytes
+
+
+def texts(block: Block) -> Texts:
+    """Each line's canonical text, the line-by-line reader's ``sale|made|category|units|net``,
+    so that the sums of their digests add up to the same checksums."""
     canonical = pc.binary_join_element_wise(
         block.sale,
         block.made,
@@ -292,29 +294,49 @@ def block_sums(block: Block) -> dict[tuple[str, str, Period], ReportSums]:
         pc.fill_null(block.net, ""),
         "|",
     ).cast(pa.binary())
-    table = pa.table(
-        {"key": block.key, "text": canonical, "units": block.units, "line": block.line}
-    )
-    grouped = table.group_by("key").aggregate(
-        [("text", "list"), ("units", "sum"), ("line", "min"), ("line", "count")]
-    )
+    _, offsets, data = canonical.buffers()
+    start = canonical.offset
+    bounds = np.frombuffer(offsets, dtype=np.int32)[start : start + len(canonical) + 1]
+    return Texts(block, bounds.tobytes(), b"" if data is None else data.to_pybytes())
+
+
+_SHIFTS = [32 * (7 - i) for i in range(8)]
+
+
+def block_sums(block: Block, digests: bytes) -> dict[tuple[str, str, Period], ReportSums]:
+    """Per report of the block: the sum of its lines' digests, its lines, units, first line.
+
+    ``digests`` holds each line's SHA-256 digest (see :func:`texts`), read as a big-endian
+    number. The digests are summed as eight 32-bit limbs in 64-bit integers, which cannot
+    overflow in a block, and the limbs are then added up into the exact sum.
+    """
+    key = block.key.to_numpy(zero_copy_only=False)
+    order = np.argsort(key, kind="stable")
+    sorted_keys = key[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    limbs = np.frombuffer(digests, dtype=">u4").reshape(-1, 8)[order].astype(np.uint64)
+    limb_sums = np.add.reduceat(limbs, starts, axis=0).tolist()
+    counts = np.diff(np.r_[starts, len(key)]).tolist()
+    units = block.units.to_numpy()[order]
+    if len(units) and int(units.max()) * len(units) < 1 << 63:
+        unit_sums = np.add.reduceat(units, starts).tolist()
+    else:  # sums that could pass 64 bits: add them as Python integers
+        bounds = [*starts.tolist(), len(units)]
+        unit_sums = [sum(units[a:b].tolist()) for a, b in pairwise(bounds)]
+    firsts = block.line.to_numpy()[order][starts].tolist()  # lines ascend within a block
     out: dict[tuple[str, str, Period], ReportSums] = {}
-    for key, texts, units, first, count in zip(
-        grouped.column("key").to_pylist(),
-        grouped.column("text_list").to_pylist(),
-        grouped.column("units_sum").to_pylist(),
-        grouped.column("line_min").to_pylist(),
-        grouped.column("line_count").to_pylist(),
-        strict=True,
+    for code, limb_sum, count, unit_sum, first in zip(
+        sorted_keys[starts].tolist(), limb_sums, counts, unit_sums, firsts, strict=True
     ):
-        digest_sum = sum(map(int.from_bytes, map(_DIGEST, map(hashlib.sha256, texts))))
-        sums = out.get(block.keys[key])
+        digest_sum = sum(limb << shift for limb, shift in zip(limb_sum, _SHIFTS, strict=True))
+        report = block.keys[code]
+        sums = out.get(report)
         if sums is None:
-            out[block.keys[key]] = ReportSums(digest_sum, count, units, first)
+            out[report] = ReportSums(digest_sum, count, unit_sum, first)
         else:  # two spellings of one report (say 2026Q1 and 2026q1) in one block
             sums.checksum += digest_sum
             sums.lines += count
-            sums.units += units
+            sums.units += unit_sum
             sums.line = min(sums.line, first)
     return out
 
