@@ -241,6 +241,8 @@ def _import_batch(
     if not batch.licensing.is_empty():
         standards = existing.standard_index()
         standards.update({s.id: s for s in changes.standards})
+        if batch.licensing.sales_files:
+            batch.licensing.stage = licensing_repo.line_stage(session)
         licensing, lic_problems = check_licensing(
             Register(standards=tuple(standards.values())),
             licensing_repo.load_state(session),

@@ -23,7 +23,13 @@ from patentpool.io.licensing_schema import (
 )
 from patentpool.io.problems import Problem, Source, pydantic_problems
 from patentpool.io.readers import CsvTable, line_in, parse_records
-from patentpool.io.sales_stream import ReportKey, ReportScan, SalesRules, scan_sales
+from patentpool.io.sales_stream import (
+    LineStage,
+    ReportKey,
+    ReportScan,
+    SalesRules,
+    scan_sales,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,7 @@ class LicensingBatch:
     sales_files: list[tuple[Path, str]] = field(default_factory=list)  # (path, display)
     payments: list[tuple[PaymentRowIn, Source]] = field(default_factory=list)
     advance: Callable[[int], None] | None = None  # told of sales lines read, for progress
+    stage: LineStage | None = None  # holds the checked lines of files read by columns
 
     def is_empty(self) -> bool:
         return not (self.licensees or self.programs or self.sales_files or self.payments)
@@ -60,6 +67,8 @@ class LicensingChanges:
     reports: dict[ReportKey, ReportScan] = field(default_factory=dict)  # reports that changed
     sales_files: list[tuple[Path, str]] = field(default_factory=list)
     column_plans: dict[str, Plan] = field(default_factory=dict)  # files read by columns
+    stage: LineStage | None = None
+    staged: set[str] = field(default_factory=set)  # files whose lines ``stage`` holds
     rules: SalesRules | None = None
     advance: Callable[[int], None] | None = None
     payments: list[Payment] = field(default_factory=list)
@@ -236,15 +245,18 @@ def check_licensing(
     rules = SalesRules({k: v[0] for k, v in programs.items()}, frozenset(licensees))
     scanned: dict[ReportKey, ReportScan] = {}
     for sales_path, sales_display in batch.sales_files:
-        scan = scan_sales(sales_path, sales_display, rules, problems, batch.advance)
+        scan = scan_sales(sales_path, sales_display, rules, problems, batch.advance, batch.stage)
         if scan.plan is not None:
             out.column_plans[sales_display] = scan.plan
+        if scan.staged:
+            out.staged.add(sales_display)
         for report_key, report in scan.reports.items():
             total = scanned.setdefault(report_key, ReportScan(file=report.file, line=report.line))
             total.add(report.checksum, report.lines, report.units)
     out.sales_files = list(batch.sales_files)
     out.rules = rules
     out.advance = batch.advance
+    out.stage = batch.stage
     reported = set(state.reports) | set(scanned)
     for report_key, report in sorted(scanned.items()):
         before_sum = state.reports.get(report_key)

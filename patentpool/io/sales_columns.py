@@ -112,6 +112,8 @@ class Block:
     category: pa.Array
     units: pa.Array  # int64
     net: pa.Array  # text as stored, or null
+    places: list[tuple[str, str, str]]  # the block's distinct (sale, made, category)
+    place: pa.Array  # per line: its (sale, made, category)'s index in ``places``
 
     def __len__(self) -> int:
         return len(self.line)
@@ -254,6 +256,19 @@ def _block(batch: pa.RecordBatch, ix: dict[str, int], values: _Values, start: in
                 periods[code % n_per],
             )
         )
+    # Each line's (country of sale, of manufacture, category), the same way.
+    n_made = len(mades)
+    place = pc.add(
+        pc.multiply(
+            pc.add(pc.multiply(pc.cast(sale_i, pa.int64()), n_made), made_i), n_cat
+        ),
+        pc.cast(cat_i, pa.int64()),
+    )
+    place_codes = pc.dictionary_encode(place)
+    places = [
+        (sales[code // (n_made * n_cat)], mades[code // n_cat % n_made], categories[code % n_cat])
+        for code in place_codes.dictionary.to_pylist()
+    ]
     return Block(
         keys=keys,
         key=encoded.indices,
@@ -263,6 +278,8 @@ def _block(batch: pa.RecordBatch, ix: dict[str, int], values: _Values, start: in
         category=pc.take(pa.array(categories, pa.string()), cat_i),
         units=units,
         net=net,
+        places=places,
+        place=place_codes.indices,
     )
 
 

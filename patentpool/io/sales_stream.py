@@ -13,7 +13,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from patentpool.core.countries import normalize_country
 from patentpool.core.licensing import PercentRate, Program, Rate
@@ -86,6 +86,25 @@ class SalesScan:
     reports: dict[ReportKey, ReportScan] = field(default_factory=dict)
     lines: int = 0
     plan: sales_columns.Plan | None = None  # set when the file was read by columns
+    staged: bool = False  # its checked lines are held by the import's LineStage
+
+
+class LineStage(Protocol):
+    """Where a file read by columns leaves its checked lines during the first pass, so that
+    the second pass need not read the file again (see
+    :class:`patentpool.storage.licensing_repo.SqliteLineStage`).
+
+    ``begin`` starts a file, ``add`` holds a block of its lines, ``end`` closes the file, and
+    ``discard`` drops what was held of it when the file turns out to need the line reader.
+    """
+
+    def begin(self, display: str) -> None: ...
+
+    def add(self, block: sales_columns.Block) -> None: ...
+
+    def end(self) -> None: ...
+
+    def discard(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +417,10 @@ HELPER_BYTES = 16 << 20
 
 
 def _scan_columns(
-    plan: sales_columns.Plan, rules: SalesRules, advance: Advance | None
+    plan: sales_columns.Plan,
+    rules: SalesRules,
+    advance: Advance | None,
+    stage: LineStage | None = None,
 ) -> SalesScan:
     from patentpool.io import digests, sales_columns
 
@@ -408,21 +430,35 @@ def _scan_columns(
     def texts() -> Iterator[tuple[sales_columns.Block, bytes, bytes]]:
         for block in column_blocks(plan, rules):
             texts = sales_columns.texts(block)
-            yield block, texts.offsets, texts.data
+            yield block, texts.offsets, texts.data  # hashed while the block is staged
+            if stage is not None:
+                stage.add(block)
             scan.lines += len(block)
             if advance is not None:
                 advance(len(block))
 
-    with digests.Hasher[sales_columns.Block](helper) as hasher:
-        for block, hashed in digests.blocks_done(hasher, texts()):
-            for key, sums in sales_columns.block_sums(block, hashed).items():
-                report = scan.reports.get(key)
-                if report is None:
-                    report = scan.reports[key] = ReportScan(file=plan.display, line=sums.line)
-                report.add(sums.checksum, sums.lines, sums.units)
-                report.line = min(report.line, sums.line)
-    if not scan.lines:
-        raise sales_columns.NotPlain("no rows")
+    if stage is not None:
+        stage.begin(plan.display)
+    try:
+        with digests.Hasher[sales_columns.Block](helper) as hasher:
+            for block, hashed in digests.blocks_done(hasher, texts()):
+                for key, sums in sales_columns.block_sums(block, hashed).items():
+                    report = scan.reports.get(key)
+                    if report is None:
+                        report = scan.reports[key] = ReportScan(
+                            file=plan.display, line=sums.line
+                        )
+                    report.add(sums.checksum, sums.lines, sums.units)
+                    report.line = min(report.line, sums.line)
+        if not scan.lines:
+            raise sales_columns.NotPlain("no rows")
+    except sales_columns.NotPlain:
+        if stage is not None:
+            stage.discard()
+        raise
+    if stage is not None:
+        stage.end()
+        scan.staged = True
     return scan
 
 
@@ -448,11 +484,13 @@ def scan_sales(
     rules: SalesRules,
     problems: list[Problem],
     advance: Advance | None = None,
+    stage: LineStage | None = None,
 ) -> SalesScan:
-    """First pass: check every line, checksum every report; nothing is kept but the sums.
+    """First pass: check every line, checksum every report; only the sums are kept here.
 
-    A plain file is read by columns (:mod:`patentpool.io.sales_columns`); any other, or one
-    that turns out not to be plain, line by line.
+    A plain file is read by columns (:mod:`patentpool.io.sales_columns`), and its checked
+    lines are handed to ``stage`` when there is one; any other file, or one that turns out
+    not to be plain, is read line by line (and read again by the second pass).
     """
     from patentpool.io import sales_columns
 
@@ -460,7 +498,7 @@ def scan_sales(
     plan = column_plan(path, display)
     if plan is not None:
         try:
-            return _scan_columns(plan, rules, counted)
+            return _scan_columns(plan, rules, counted, stage)
         except sales_columns.NotPlain:
             counted.skip = counted.told  # lines already shown on the progress bar
     try:

@@ -79,9 +79,7 @@ def test_a_large_file_checksums_the_same_with_the_helper(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The import's checksums with the helper process equal those of the line reader."""
-    from test_sales_columns import _both, _sqlite
-
-    import patentpool.io.sales_columns as sales_columns
+    from test_sales_columns import _both, _small_blocks, _sqlite
 
     started: list[bool] = []
     real = digests.Hasher.__init__
@@ -92,7 +90,7 @@ def test_a_large_file_checksums_the_same_with_the_helper(
 
     monkeypatch.setattr(digests.Hasher, "__init__", spy)
     monkeypatch.setattr(sales_stream, "HELPER_BYTES", 0)
-    monkeypatch.setattr(sales_columns, "BLOCK_BYTES", 256)
+    blocks = _small_blocks(monkeypatch)
     rng = random.Random(3)
     rows = [
         f"{rng.choice(['acme', 'beta'])},2025Q4,{rng.choice(['US', 'DE', 'BR'])},CN,"
@@ -105,6 +103,7 @@ def test_a_large_file_checksums_the_same_with_the_helper(
         tmp_path, monkeypatch, SALES_HEADER + "".join(rows), _sqlite(tmp_path)
     )
     assert used == [True]
+    assert len(blocks) > 100
     assert started[0] is (digests.cores() > 1)
     assert by_columns == by_lines
     assert len(by_columns[1]) == 3000

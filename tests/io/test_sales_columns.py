@@ -78,6 +78,20 @@ def _used_columns(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return used
 
 
+def _small_blocks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Blocks of a few lines each (the header must fit in one); the lines of each block read."""
+    monkeypatch.setattr(sales_columns, "BLOCK_BYTES", 128)
+    read: list[int] = []
+    real = sales_columns._block
+
+    def spy(batch: Any, *args: Any) -> Any:
+        read.append(batch.num_rows)
+        return real(batch, *args)
+
+    monkeypatch.setattr(sales_columns, "_block", spy)
+    return read
+
+
 def _lines_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sales_stream, "column_plan", lambda path, display: None)
 
@@ -175,7 +189,7 @@ def test_postgresql_copy_stores_what_sqlite_stores(
 def test_a_bad_line_after_many_good_blocks_is_named_as_the_line_reader_names_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sales_columns, "BLOCK_BYTES", 64)
+    blocks = _small_blocks(monkeypatch)
     rows = [f"acme,2025Q4,US,CN,tv,{n},\n" for n in range(1, 200)]
     rows[150] = "acme,2025Q4,US,CN,tv,-3,\n"
     rows[170] = "acme,2025Q4,XX,CN,radio,4,\n"
@@ -189,6 +203,7 @@ def test_a_bad_line_after_many_good_blocks_is_named_as_the_line_reader_names_it(
                 _imported(_sqlite(tmp_path)(f"x{columns}"), tmp_path / f"x{columns}", sales)
         folder = str(tmp_path / f"x{columns}")
         messages.append([str(p).replace(folder, "") for p in info.value.problems])
+    assert len(blocks) > 20  # the columns read many blocks before the bad line
     assert messages[0] == messages[1]
     assert messages[0] == [
         "/lic/sales.csv:152: units: units must not be negative (-3)",
@@ -200,7 +215,7 @@ def test_a_bad_line_after_many_good_blocks_is_named_as_the_line_reader_names_it(
 def test_progress_counts_each_line_once_when_the_columns_give_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sales_columns, "BLOCK_BYTES", 64)
+    blocks = _small_blocks(monkeypatch)
     rows = [f"acme,2025Q4,US,CN,tv,{n},\n" for n in range(1, 100)]
     rows[80] = "acme,2025Q4,US,CN,tv,1_000,\n"  # good, but only for the line reader
     lic = tmp_path / "lic"
@@ -223,6 +238,7 @@ def test_progress_counts_each_line_once_when_the_columns_give_up(
         import_paths(session, [write_register(tmp_path / "register"), lic], progress)
     dispose_all()
     assert used == [False]
+    assert sum(blocks) > 70  # the columns gave up late: most lines were already told
     total, *steps = told
     assert total == 2 * 100  # each physical line, read twice
     assert sum(steps) == 2 * 99  # the rows: checked, then written; none counted twice
