@@ -81,7 +81,6 @@ def plan(path: Path, display: str, header: Callable[..., Any]) -> Plan | None:
     return Plan(path, display, dict(found.index), found.width)
 
 
-_BLANK_LINE = re.compile(rb"\n\r?\n")
 _LONE_CR = re.compile(rb"\r(?!\n)")
 
 
@@ -93,8 +92,10 @@ def _plain_bytes(path: Path) -> bool:
             if b'"' in chunk or b"\x00" in chunk:
                 return False
             data = tail + chunk
+            if b"\n\n" in data or b"\n\r\n" in data:  # a blank line
+                return False
             held = data[:-1] if data.endswith(b"\r") else data  # its \n may come next
-            if _BLANK_LINE.search(data) or _LONE_CR.search(held):
+            if b"\r" in held and _LONE_CR.search(held):
                 return False
             tail = data[-2:]
     return not tail.endswith(b"\r")
@@ -107,9 +108,6 @@ class Block:
     keys: list[tuple[str, str, Period]]  # the block's distinct reports
     key: pa.Array  # per line: its report's index in ``keys``
     line: pa.Array  # per line: its line in the file
-    sale: pa.Array
-    made: pa.Array
-    category: pa.Array
     units: pa.Array  # int64
     net: pa.Array  # text as stored, or null
     places: list[tuple[str, str, str]]  # the block's distinct (sale, made, category)
@@ -117,6 +115,24 @@ class Block:
 
     def __len__(self) -> int:
         return len(self.line)
+
+    def _per_line(self, part: int) -> pa.Array:
+        return pc.take(pa.array([p[part] for p in self.places], pa.string()), self.place)
+
+    @property
+    def sale(self) -> pa.Array:
+        """Per line: the country of sale."""
+        return self._per_line(0)
+
+    @property
+    def made(self) -> pa.Array:
+        """Per line: the country of manufacture."""
+        return self._per_line(1)
+
+    @property
+    def category(self) -> pa.Array:
+        """Per line: the category."""
+        return self._per_line(2)
 
 
 class _Values:
@@ -273,9 +289,6 @@ def _block(batch: pa.RecordBatch, ix: dict[str, int], values: _Values, start: in
         keys=keys,
         key=encoded.indices,
         line=pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64)),
-        sale=pc.take(pa.array(sales, pa.string()), sale_i),
-        made=pc.take(pa.array(mades, pa.string()), made_i),
-        category=pc.take(pa.array(categories, pa.string()), cat_i),
         units=units,
         net=net,
         places=places,
@@ -303,10 +316,9 @@ class Texts:
 def texts(block: Block) -> Texts:
     """Each line's canonical text, the line-by-line reader's ``sale|made|category|units|net``,
     so that the sums of their digests add up to the same checksums."""
+    places = pa.array(["|".join(place) for place in block.places], pa.string())
     canonical = pc.binary_join_element_wise(
-        block.sale,
-        block.made,
-        block.category,
+        pc.take(places, block.place),
         pc.cast(block.units, pa.string()),
         pc.fill_null(block.net, ""),
         "|",
