@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import random
+import signal
+import subprocess
+import sys
+import time
 from array import array
 from pathlib import Path
 from typing import Any
@@ -107,3 +112,36 @@ def test_a_large_file_checksums_the_same_with_the_helper(
     assert started[0] is (digests.cores() > 1)
     assert by_columns == by_lines
     assert len(by_columns[1]) == 3000
+
+
+KILLED = """
+import sys, time
+from patentpool.io import digests
+hasher = digests.Hasher(True)
+while not hasher._idle():
+    time.sleep(0.01)
+print(hasher._process.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_killed_import_leaves_no_helper_behind() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", KILLED], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    helper = int(parent.stdout.readline())
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(helper, 0)
+        except ProcessLookupError:
+            return  # gone
+        try:  # an exited child of the killed process waits for init to reap it
+            with open(f"/proc/{helper}/stat") as stat:
+                if stat.read().split(") ")[1].startswith("Z"):
+                    return
+        except FileNotFoundError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the helper {helper} outlived its import")
