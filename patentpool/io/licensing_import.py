@@ -67,8 +67,7 @@ class LicensingChanges:
     reports: dict[ReportKey, ReportScan] = field(default_factory=dict)  # reports that changed
     sales_files: list[tuple[Path, str]] = field(default_factory=list)
     column_plans: dict[str, Plan] = field(default_factory=dict)  # files read by columns
-    stage: LineStage | None = None
-    staged: set[str] = field(default_factory=set)  # files whose lines ``stage`` holds
+    stage: LineStage | None = None  # holds the lines of the files it staged whole
     rules: SalesRules | None = None
     advance: Callable[[int], None] | None = None
     payments: list[Payment] = field(default_factory=list)
@@ -248,8 +247,6 @@ def check_licensing(
         scan = scan_sales(sales_path, sales_display, rules, problems, batch.advance, batch.stage)
         if scan.plan is not None:
             out.column_plans[sales_display] = scan.plan
-        if scan.staged:
-            out.staged.add(sales_display)
         for report_key, report in scan.reports.items():
             total = scanned.setdefault(report_key, ReportScan(file=report.file, line=report.line))
             total.add(report.checksum, report.lines, report.units)

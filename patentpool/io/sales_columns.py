@@ -228,16 +228,9 @@ def _block(batch: pa.RecordBatch, ix: dict[str, int], values: _Values, start: in
     units = pc.cast(units_text, pa.int64())
 
     # Which (programme, period, category) each line prices under, and whether it needs net.
-    n_per, n_cat = len(periods), len(categories)
-    combo = pc.add(
-        pc.multiply(pc.add(pc.multiply(pc.cast(prog_i, pa.int64()), n_per), per_i), n_cat),
-        pc.cast(cat_i, pa.int64()),
-    )
+    combo, combos = _distinct((prog_i, programs), (per_i, periods), (cat_i, categories))
     percent: list[int] = []
-    for code in pc.unique(combo).to_pylist():
-        program = programs[code // (n_per * n_cat)]
-        period = periods[code // n_cat % n_per]
-        category = categories[code % n_cat]
+    for i, (program, period, category) in enumerate(combos):
         try:
             rate = check.rates_for(program, period).get(category)
         except ValueError as exc:
@@ -245,7 +238,7 @@ def _block(batch: pa.RecordBatch, ix: dict[str, int], values: _Values, start: in
         if rate is None:
             raise NotPlain("unknown category")
         if isinstance(rate, PercentRate):
-            percent.append(code)
+            percent.append(i)
 
     if "net_sales" in ix:
         net_text = pc.ascii_trim_whitespace(batch.column(ix["net_sales"]))
@@ -256,46 +249,38 @@ def _block(batch: pa.RecordBatch, ix: dict[str, int], values: _Values, start: in
     else:
         empty = pa.array(np.ones(batch.num_rows, dtype=bool))
         net = pa.nulls(batch.num_rows, pa.string())
-    if percent and pc.any(pc.and_(empty, pc.is_in(combo, pa.array(percent)))).as_py():
+    if percent and pc.any(pc.and_(empty, pc.is_in(combo, pa.array(percent, combo.type)))).as_py():
         raise NotPlain("net_sales required")
 
-    # Each line's report: (programme, licensee, period), as an index into the distinct ones.
-    report = pc.add(
-        pc.multiply(pc.add(pc.multiply(pc.cast(prog_i, pa.int64()), len(licensees)), lic_i), n_per),
-        pc.cast(per_i, pa.int64()),
-    )
-    encoded = pc.dictionary_encode(report)
-    keys = []
-    for code in encoded.dictionary.to_pylist():
-        keys.append(
-            (
-                programs[code // (n_per * len(licensees))],
-                licensees[code // n_per % len(licensees)],
-                periods[code % n_per],
-            )
-        )
-    # Each line's (country of sale, of manufacture, category), the same way.
-    n_made = len(mades)
-    place = pc.add(
-        pc.multiply(
-            pc.add(pc.multiply(pc.cast(sale_i, pa.int64()), n_made), made_i), n_cat
-        ),
-        pc.cast(cat_i, pa.int64()),
-    )
-    place_codes = pc.dictionary_encode(place)
-    places = [
-        (sales[code // (n_made * n_cat)], mades[code // n_cat % n_made], categories[code % n_cat])
-        for code in place_codes.dictionary.to_pylist()
-    ]
+    # Each line's report (programme, licensee, period) and place (countries, category).
+    key, keys = _distinct((prog_i, programs), (lic_i, licensees), (per_i, periods))
+    place, places = _distinct((sale_i, sales), (made_i, mades), (cat_i, categories))
     return Block(
         keys=keys,
-        key=encoded.indices,
+        key=key,
         line=pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64)),
         units=units,
         net=net,
         places=places,
-        place=place_codes.indices,
+        place=place,
     )
+
+
+def _distinct(*parts: tuple[pa.Array, list[Any]]) -> tuple[pa.Array, list[tuple[Any, ...]]]:
+    """The block's distinct combinations of values, in the order they first appear, and per
+    line the index of its own; each part is (per line, an index into its values; the values)."""
+    code = pc.cast(parts[0][0], pa.int64())
+    for indices, values in parts[1:]:
+        code = pc.add(pc.multiply(code, len(values)), pc.cast(indices, pa.int64()))
+    encoded = pc.dictionary_encode(code)
+    combinations = []
+    for number in encoded.dictionary.to_pylist():
+        picked = []
+        for _, values in reversed(parts):
+            number, i = divmod(number, len(values))
+            picked.append(values[i])
+        combinations.append(tuple(reversed(picked)))
+    return encoded.indices, combinations
 
 
 @dataclass(slots=True)
@@ -310,7 +295,6 @@ class ReportSums:
 class Texts:
     """A block's canonical line texts, as Arrow lays them out, ready to be hashed."""
 
-    block: Block
     offsets: bytes  # native 32-bit ints: text i is data[offsets[i]:offsets[i + 1]]
     data: bytes
 
@@ -328,7 +312,7 @@ def texts(block: Block) -> Texts:
     _, offsets, data = canonical.buffers()
     start = canonical.offset
     bounds = np.frombuffer(offsets, dtype=np.int32)[start : start + len(canonical) + 1]
-    return Texts(block, bounds.tobytes(), b"" if data is None else data.to_pybytes())
+    return Texts(bounds.tobytes(), b"" if data is None else data.to_pybytes())
 
 
 _SHIFTS = [32 * (7 - i) for i in range(8)]

@@ -86,7 +86,6 @@ class SalesScan:
     reports: dict[ReportKey, ReportScan] = field(default_factory=dict)
     lines: int = 0
     plan: sales_columns.Plan | None = None  # set when the file was read by columns
-    staged: bool = False  # its checked lines are held by the import's LineStage
 
 
 class LineStage(Protocol):
@@ -427,10 +426,10 @@ def _scan_columns(
     scan = SalesScan(plan.display, plan.path, plan=plan)
     helper = digests.cores() > 1 and plan.path.stat().st_size >= HELPER_BYTES
 
-    def texts() -> Iterator[tuple[sales_columns.Block, bytes, bytes]]:
+    def to_hash() -> Iterator[tuple[sales_columns.Block, bytes, bytes]]:
         for block in column_blocks(plan, rules):
-            texts = sales_columns.texts(block)
-            yield block, texts.offsets, texts.data  # hashed while the block is staged
+            canonical = sales_columns.texts(block)
+            yield block, canonical.offsets, canonical.data  # hashed while the block is staged
             if stage is not None:
                 stage.add(block)
             scan.lines += len(block)
@@ -441,7 +440,7 @@ def _scan_columns(
         stage.begin(plan.display)
     try:
         with digests.Hasher[sales_columns.Block](helper) as hasher:
-            for block, hashed in digests.blocks_done(hasher, texts()):
+            for block, hashed in digests.blocks_done(hasher, to_hash()):
                 for key, sums in sales_columns.block_sums(block, hashed).items():
                     report = scan.reports.get(key)
                     if report is None:
@@ -458,7 +457,6 @@ def _scan_columns(
         raise
     if stage is not None:
         stage.end()
-        scan.staged = True
     return scan
 
 

@@ -240,7 +240,7 @@ def _write_lines(
     assert changes.rules is not None
     stage = changes.stage if isinstance(changes.stage, SqliteLineStage) else None
     for path, display in changes.sales_files:
-        if stage is not None and display in changes.staged:
+        if stage is not None and display in stage.files:
             if buffer:  # lines are written in the files' order
                 connection.exec_driver_sql(sql, buffer)
                 buffer.clear()
@@ -359,8 +359,9 @@ class SqliteLineStage:
         self.places: dict[tuple[str, str, str], int] = {}
         # display -> (first rowid, last rowid, line of the first rowid)
         self.files: dict[str, tuple[int, int, int]] = {}
-        self._file: tuple[str, int] | None = None
-        self._next_line = 0
+        self._rows = 0  # the rowid of the last line staged: lines take rowids 1, 2, 3, ...
+        self._file: tuple[str, int] | None = None  # the file being staged, its first rowid
+        self._first_line = 0  # and the line in it of that first rowid
         self._copying = False
         self._drop()
         connection.exec_driver_sql(
@@ -371,13 +372,9 @@ class SqliteLineStage:
         for table in ("stage_lines", "stage_reports", "stage_places"):
             self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{table}")
 
-    def _last(self) -> int:
-        last = self.connection.exec_driver_sql("SELECT max(rowid) FROM temp.stage_lines")
-        return int(last.scalar() or 0)
-
     def begin(self, display: str) -> None:
-        self._file = (display, self._last() + 1)
-        self._next_line = 0
+        self._file = (display, self._rows + 1)
+        self._first_line = 0
 
     def add(self, block: sales_columns.Block) -> None:
         import pyarrow as pa
@@ -385,12 +382,14 @@ class SqliteLineStage:
 
         from patentpool.io.sales_columns import NotPlain
 
+        assert self._file is not None
         if not len(block):
             return
         first_line = block.line[0].as_py()
-        if self._next_line and first_line != self._next_line:  # pragma: no cover
+        if not self._first_line:
+            self._first_line = first_line
+        elif first_line != self._first_line + self._rows + 1 - self._file[1]:  # pragma: no cover
             raise AssertionError("a staged file's lines must follow each other")
-        self._next_line = first_line + len(block)
         keys = [self.keys.setdefault(key, len(self.keys)) for key in block.keys]
         places = [self.places.setdefault(place, len(self.places)) for place in block.places]
         if len(self.keys) > _MAX_KEYS or len(self.places) > 1 << _PLACE_BITS:
@@ -405,19 +404,21 @@ class SqliteLineStage:
             "temp.stage_lines",
             ("code", "units", "net_sales"),
         )
+        self._rows += len(block)
 
     def end(self) -> None:
         assert self._file is not None
         display, first = self._file
-        first_line = self._next_line - (self._last() - first + 1)
-        self.files[display] = (first, self._last(), first_line)
+        self.files[display] = (first, self._rows, self._first_line)
         self._file = None
 
     def discard(self) -> None:
         if self._file is not None:
+            first = self._file[1]
             self.connection.exec_driver_sql(
-                "DELETE FROM temp.stage_lines WHERE rowid >= ?", (self._file[1],)
+                "DELETE FROM temp.stage_lines WHERE rowid >= ?", (first,)
             )
+            self._rows = first - 1  # the next line takes the first freed rowid
             self._file = None
 
     def _tables(self, report_ids: Mapping[ReportKey, int]) -> None:
