@@ -508,22 +508,22 @@ def runs_diff(app: App, a: int, b: int, fmt: str) -> None:
 def _ratio(
     _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
 ) -> dict[str, Decimal]:
+    from patentpool.core.money import parse_rate
+
     out = {}
     for value in values:
         key, sep, val = value.partition("=")
-        try:
-            number = Decimal(val.strip().rstrip("%")) / (100 if val.strip().endswith("%") else 1)
-        except Exception:
-            raise click.BadParameter(f"{value!r} is not member=ratio (e.g. lenovo=0.6)") from None
-        if not sep or not 0 <= number <= 1:
-            raise click.BadParameter(f"{value!r} is not member=ratio with a ratio between 0 and 1")
-        out[key.strip()] = number
+        if not sep or not key.strip():
+            raise InvalidInput(f"--essentiality-ratio: {value!r} is not member=ratio (lenovo=0.6)")
+        out[key.strip()] = parse_rate(val, f"--essentiality-ratio {key.strip()}")
     return out
 
 
 @click.command("topdown")
 @click.option("--program", required=True, help="Programme id.")
-@click.option("--aggregate-rate", required=True, help="Aggregate royalty burden S_agg, e.g. 5%.")
+@click.option(
+    "--aggregate-rate", required=True, help="Aggregate royalty burden S_agg: 5% or 0.05."
+)
 @click.option(
     "--essentiality-ratio",
     "ratios",
@@ -563,16 +563,11 @@ def topdown(
     from dataclasses import replace
     from fractions import Fraction
 
+    from patentpool.core.money import parse_rate
     from patentpool.core.topdown import CountBy, holders_from_register, implied_rates
     from patentpool.services.royalties import program_context
 
-    text = aggregate_rate.strip()
-    try:
-        aggregate = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
-    except Exception:
-        raise click.BadParameter(
-            f"{aggregate_rate!r} is not a rate such as 5%", param_hint="--aggregate-rate"
-        ) from None
+    aggregate = parse_rate(aggregate_rate, "--aggregate-rate")
     day = as_of.date() if as_of else dt.date.today()
     with session_for(app.url) as session:
         ctx = program_context(session, program)

@@ -211,3 +211,31 @@ def test_lists(pool: str) -> None:
     assert out.splitlines()[1] == "acme,Acme Devices Ltd.,acme,US,False,2026-01-15,True"
     _code, out, _ = run(pool, "programs", "list", "--format", "json")
     assert json.loads(out)[0]["schedules"][0]["categories"]["phone"]["base_cap"] == "200"
+
+
+def test_topdown_reads_a_rate_as_a_percentage_or_a_fraction(pool: str) -> None:
+    args = ["topdown", "--program", "demo-v1", "--as-of", "2025-12-31", "--format", "json"]
+    for rate in ("5%", "0.05"):
+        code, out, _ = run(pool, *args, "--aggregate-rate", rate)
+        assert (code, json.loads(out)["members"][0]["implied_rate"]) == (0, "5.0000%")
+    assert run(pool, *args, "--aggregate-rate", "5") == (
+        1,
+        "",
+        "Error: --aggregate-rate: 5 without a % sign would be 500%; "
+        "write 5% (or the fraction 0.05)\n",
+    )
+    assert run(pool, *args, "--aggregate-rate", "500%") == (
+        1,
+        "",
+        "Error: --aggregate-rate: 500% is over 100%\n",
+    )
+    assert run(
+        pool, *args, "--aggregate-rate", "5%", "--essentiality-ratio", "lenovo=60"
+    ) == (
+        1,
+        "",
+        "Error: --essentiality-ratio lenovo: 60 without a % sign would be 6000%; "
+        "write 60% (or the fraction 0.6)\n",
+    )
+    code, out, _ = run(pool, *args, "--aggregate-rate", "5%", "--essentiality-ratio", "lenovo=60%")
+    assert (code, json.loads(out)["members"][0]["essential_ratio"]) == (0, "0.6000")
