@@ -15,12 +15,7 @@ from patentpool.storage.engine import session_for
 
 
 def _period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
-    if value is None:
-        return None
-    try:
-        return Period.parse(value.strip())
-    except InvalidInput as exc:
-        raise click.BadParameter(f"{value!r} is not a period in YYYYQn form (e.g. 2026Q1)") from exc
+    return None if value is None else Period.parse(value, "--period")
 
 
 def money(value: Decimal) -> str:
@@ -216,6 +211,8 @@ def royalties_cmd(
         result = royalties(session, program, period, licensee, context=ctx, detail=detail)
         if licensee is None:  # the whole quarter: keep its totals for distributions
             remember(session, ctx, period, result)
+    if not result.licensees:  # said on stderr: the output stays an empty table or document
+        click.echo(f"no sales reported for {program} in {period}", err=True)
     document = royalty_document(result)
     if fmt == "csv":
         rows = [
@@ -291,6 +288,8 @@ def statement_cmd(app: App, licensee: str, fmt: str) -> None:
 
     with session_for(app.url) as session:
         rows = statement(session, licensee)
+    if not rows:
+        click.echo(f"no sales or payments recorded for {licensee}", err=True)
     out = [
         {
             "program": r.program,

@@ -79,9 +79,11 @@ def test_royalties_unknown_licensee_and_bad_period(pool: str) -> None:
     assert run(
         pool, "royalties", "--program", "demo-v1", "--period", "2025Q4", "--licensee", "zeta"
     )[2] == ("Error: unknown licensee 'zeta'\n")
-    code, _, err = run(pool, "royalties", "--program", "demo-v1", "--period", "2025-4")
-    assert code == 2
-    assert "'2025-4' is not a period in YYYYQn form (e.g. 2026Q1)" in err
+    assert run(pool, "royalties", "--program", "demo-v1", "--period", "2025-4") == (
+        1,
+        "",
+        "Error: --period: '2025-4' is not a quarter written YYYYQn, such as 2026Q1\n",
+    )
     assert (
         run(pool, "royalties", "--program", "nope", "--period", "2025Q4")[2]
         == "Error: unknown programme 'nope'\n"
@@ -239,3 +241,37 @@ def test_topdown_reads_a_rate_as_a_percentage_or_a_fraction(pool: str) -> None:
     )
     code, out, _ = run(pool, *args, "--aggregate-rate", "5%", "--essentiality-ratio", "lenovo=60%")
     assert (code, json.loads(out)["members"][0]["essential_ratio"]) == (0, "0.6000")
+
+
+def test_a_quarter_is_1_to_4(pool: str) -> None:
+    for command in ("royalties", "distribute"):
+        for period, quarter in (("2026Q5", 5), ("2026Q0", 0)):
+            assert run(pool, command, "--program", "demo-v1", "--period", period) == (
+                1,
+                "",
+                f"Error: --period: {period!r} has no quarter {quarter}: the quarter must be 1-4\n",
+            )
+
+
+def test_royalties_for_a_quarter_without_sales_say_so(pool: str) -> None:
+    code, out, err = run(pool, "royalties", "--program", "demo-v1", "--period", "2027Q1")
+    assert (code, err) == (0, "no sales reported for demo-v1 in 2027Q1\n")
+    assert out.splitlines()[-1].split() == ["total", "0.00"]
+    code, out, err = run(
+        pool, "royalties", "--program", "demo-v1", "--period", "2027Q1", "--format", "json"
+    )
+    assert (code, err) == (0, "no sales reported for demo-v1 in 2027Q1\n")
+    assert json.loads(out)["licensees"] == []
+    code, _out, err = run(pool, "royalties", "--program", "demo-v1", "--period", "2025Q4")
+    assert (code, err) == (0, "")
+
+
+def test_statement_of_a_licensee_without_sales_says_so(pool: str, tmp_path: Path) -> None:
+    write(tmp_path, "gamma.yaml", "licensees:\n  - {id: gamma, name: Gamma Ltd.}\n")
+    assert run(pool, "import", str(tmp_path / "gamma.yaml"))[0] == 0
+    code, out, err = run(pool, "statement", "--licensee", "gamma", "--format", "csv")
+    assert (code, out, err) == (
+        0,
+        "program,period,currency,due,paid,outstanding\n",
+        "no sales or payments recorded for gamma\n",
+    )
