@@ -8,7 +8,14 @@ from typing import Any
 
 import click
 
-from patentpool.cli.common import App, format_option, pass_app, render_rows
+from patentpool.cli.common import (
+    App,
+    format_option,
+    pass_app,
+    render_rows,
+    resolve_licensee,
+    resolve_member,
+)
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
 from patentpool.storage.engine import session_for
@@ -185,7 +192,7 @@ def _line_document(ln: Any) -> dict[str, Any]:
 @click.command("royalties")
 @click.option("--program", required=True, help="Programme id, e.g. igrs-v1.")
 @click.option("--period", required=True, callback=_period, help="Quarter, e.g. 2026Q1.")
-@click.option("--licensee", help="Only this licensee.")
+@click.option("--licensee", help="Only this licensee (its id or name).")
 @click.option("--lines", is_flag=True, help="Table format: show every sales line too.")
 @format_option
 @pass_app
@@ -208,6 +215,8 @@ def royalties_cmd(
     detail = lines or fmt != "table"  # the table alone needs no record per sales line
     with session_for(app.url, lock=f"distribute:{program}:{period}") as session:
         ctx = program_context(session, program)
+        if licensee is not None:
+            licensee = resolve_licensee(ctx.licensees.values(), licensee)
         result = royalties(session, program, period, licensee, context=ctx, detail=detail)
         if licensee is None:  # the whole quarter: keep its totals for distributions
             remember(session, ctx, period, result)
@@ -274,7 +283,7 @@ def royalties_cmd(
 
 
 @click.command("statement")
-@click.option("--licensee", required=True, help="Licensee id.")
+@click.option("--licensee", required=True, help="Licensee id or name.")
 @format_option
 @pass_app
 def statement_cmd(app: App, licensee: str, fmt: str) -> None:
@@ -285,8 +294,10 @@ def statement_cmd(app: App, licensee: str, fmt: str) -> None:
       patentpool statement --licensee acme
     """
     from patentpool.services.royalties import statement
+    from patentpool.storage.licensing_repo import load_licensees
 
     with session_for(app.url) as session:
+        licensee = resolve_licensee(load_licensees(session).values(), licensee)
         rows = statement(session, licensee)
     if not rows:
         click.echo(f"no sales or payments recorded for {licensee}", err=True)
@@ -528,7 +539,7 @@ def _ratio(
     "ratios",
     multiple=True,
     callback=_ratio,
-    help="member=e_i, the share of its patents found essential (repeatable).",
+    help="member=e_i, the share of its patents found essential: 0.6 or 60% (repeatable).",
 )
 @click.option(
     "--as-of",
@@ -570,6 +581,7 @@ def topdown(
     day = as_of.date() if as_of else dt.date.today()
     with session_for(app.url) as session:
         ctx = program_context(session, program)
+    ratios = {resolve_member(ctx.register, k): v for k, v in ratios.items()}
     holders = holders_from_register(ctx.register, ctx.program, day, CountBy(by))
     known = {h.member for h in holders}
     unknown = sorted(set(ratios) - known)

@@ -78,7 +78,7 @@ def test_royalties_json_hand_worked(pool: str) -> None:
 def test_royalties_unknown_licensee_and_bad_period(pool: str) -> None:
     assert run(
         pool, "royalties", "--program", "demo-v1", "--period", "2025Q4", "--licensee", "zeta"
-    )[2] == ("Error: unknown licensee 'zeta'\n")
+    )[2] == ("Error: unknown licensee 'zeta' (not a licensee id or name; did you mean beta?)\n")
     assert run(pool, "royalties", "--program", "demo-v1", "--period", "2025-4") == (
         1,
         "",
@@ -275,3 +275,42 @@ def test_statement_of_a_licensee_without_sales_says_so(pool: str, tmp_path: Path
         "program,period,currency,due,paid,outstanding\n",
         "no sales or payments recorded for gamma\n",
     )
+
+
+def test_a_licensee_is_named_by_its_id_or_name(pool: str) -> None:
+    args = ["royalties", "--program", "demo-v1", "--period", "2025Q4", "--format", "json"]
+    by_id = run(pool, *args, "--licensee", "acme")
+    assert by_id[0] == 0
+    assert by_id[2] == ""
+    assert run(pool, *args, "--licensee", "ACME DEVICES LIMITED") == (
+        0,
+        by_id[1],
+        "'ACME DEVICES LIMITED' is licensee acme\n",
+    )
+    code, out, err = run(pool, "statement", "--licensee", "Beta Electronics", "--format", "csv")
+    assert (code, err) == (0, "'Beta Electronics' is licensee beta\n")
+    assert out.splitlines()[1] == "demo-v1,2025Q4,USD,5.00,0.00,5.00"
+    assert run(pool, "statement", "--licensee", "Gamma") == (
+        1,
+        "",
+        "Error: unknown licensee 'Gamma' (not a licensee id or name)\n",
+    )
+
+
+def test_topdown_names_members_by_alias_too(pool: str) -> None:
+    code, out, err = run(
+        pool,
+        "topdown",
+        "--program",
+        "demo-v1",
+        "--aggregate-rate",
+        "5%",
+        "--as-of",
+        "2025-12-31",
+        "--essentiality-ratio",
+        "Lenovo=0.5",
+        "--format",
+        "json",
+    )
+    assert (code, err) == (0, "'Lenovo' is member lenovo\n")
+    assert json.loads(out)["members"][0]["essential_ratio"] == "0.5000"

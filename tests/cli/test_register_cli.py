@@ -166,7 +166,28 @@ def test_patents_list_filters(small_register: str) -> None:
 
 def test_patents_list_unknown_member(small_register: str) -> None:
     code, _, err = run(small_register, "patents", "list", "--member", "sony")
-    assert (code, err) == (1, "Error: unknown member 'sony'\n")
+    assert (code, err) == (1, "Error: unknown member 'sony' (not a member id, name or alias)\n")
+    code, _, err = run(small_register, "patents", "list", "--member", "lenvo")
+    assert (code, err) == (
+        1,
+        "Error: unknown member 'lenvo' (not a member id, name or alias; did you mean lenovo?)\n",
+    )
+
+
+def test_a_member_is_named_by_its_id_name_or_alias(small_register: str, tmp_path: Path) -> None:
+    listed = run(small_register, "patents", "list", "--member", "lenovo", "--format", "csv")
+    assert listed[0] == 0
+    assert listed[2] == ""
+    for written in ("Lenovo", "LENOVO GROUP LIMITED", "Lenovo Group Ltd."):
+        assert run(small_register, "patents", "list", "--member", written, "--format", "csv") == (
+            0,
+            listed[1],
+            f"{written!r} is member lenovo\n",
+        )
+    plain = write(tmp_path, "mine.txt", "CN101000001B\nEP1000002B1\n")
+    code, out, err = run(small_register, "audit", "--member", "Lenovo", "--against", str(plain))
+    assert (code, err) == (0, "'Lenovo' is member lenovo\n")
+    assert out == f"{plain} and the register agree on all 2 patents of lenovo\n"
 
 
 def test_patents_list_bad_country(small_register: str) -> None:
