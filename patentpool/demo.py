@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,7 +33,8 @@ class DemoState:
     outputs: list[Path] = field(default_factory=list)
 
 
-DemoStep = Callable[[DemoState], list[str]]
+#: A step returns its lines, or yields them as it goes.
+DemoStep = Callable[[DemoState], Iterable[str]]
 
 
 def prepare_folder(folder: Path) -> None:
@@ -164,7 +165,7 @@ def step_regimes(state: DemoState) -> list[str]:
     ]
 
 
-def step_reports(state: DemoState) -> list[str]:
+def step_reports(state: DemoState) -> Iterator[str]:
     """Every report for the IGRS sample, written into the demo folder."""
     from patentpool.core import regimes
     from patentpool.core.periods import Period
@@ -210,15 +211,15 @@ def step_reports(state: DemoState) -> list[str]:
     }
     folder = state.folder / "reports"
     folder.mkdir(exist_ok=True)
-    lines = [f"Reports for the IGRS sample (illustrative), in {folder}:"]
-    for name, (kind, context) in contexts.items():
+    yield f"Reports for the IGRS sample (illustrative), in {folder}:"
+    for name, (kind, context) in contexts.items():  # a line as each report is written
         formats = ["html", "md", "pdf", "docx"] if kind == "license" else ["html", "md"]
         written = []
         for fmt in formats:
             try:
                 result = render(kind, context, fmt)
             except MissingDependency as exc:
-                lines.append(f"  ({name}.{fmt} skipped: {exc})")
+                yield f"  ({name}.{fmt} skipped: {exc})"
                 continue
             path = folder / f"{name}.{fmt}"
             if isinstance(result, bytes):
@@ -227,24 +228,44 @@ def step_reports(state: DemoState) -> list[str]:
                 path.write_text(result, encoding="utf-8")
             state.outputs.append(path)
             written.append(path.name)
-        lines.append(f"  {', '.join(written)}")
-    return lines
+        yield f"  {', '.join(written)}"
 
 
-#: The demo's steps, in order; later capabilities append theirs.
-STEPS: list[DemoStep] = [step_register, step_licensing, step_regimes, step_reports]
+#: The demo's steps, in order, each with what it says as it starts; later capabilities append
+#: theirs.
+STEPS: list[tuple[str, DemoStep]] = [
+    ("Creating the register and importing the IGRS sample's members and patents", step_register),
+    ("Importing licensees, sales and payments; royalties and distribution", step_licensing),
+    ("Comparing open and closed licensing for IGRS 1.0", step_regimes),
+    ("Writing the reports", step_reports),
+]
 
 
-def run_demo(folder: Path, samples: Path | None = None) -> DemoState:
+def run_demo(
+    folder: Path, samples: Path | None = None, echo: Callable[[str], None] | None = None
+) -> DemoState:
+    """Run every step; ``echo`` is given each line as soon as it is known: a step's title as
+    the step starts (some take seconds), then its lines as the step gives them."""
     folder = folder.resolve()
     prepare_folder(folder)
     db_path = folder / "patentpool.db"
     state = DemoState(folder, f"sqlite:///{db_path}", samples or samples_dir())
-    for step in STEPS:
-        state.lines.extend(step(state))
-        state.lines.append("")
-    state.lines.append(f"The demo database is {db_path}")
-    state.lines.append(
-        f"Explore it with: patentpool --db sqlite:///{db_path} counts --standard IGRS --version 1.0"
+
+    def say(lines: Iterable[str]) -> None:
+        for line in lines:
+            state.lines.append(line)
+            if echo is not None:
+                echo(line)
+
+    for number, (title, step) in enumerate(STEPS, start=1):
+        say([f"[{number}/{len(STEPS)}] {title} ..."])
+        say(step(state))
+        say([""])
+    say(
+        [
+            f"The demo database is {db_path}",
+            f"Explore it with: patentpool --db sqlite:///{db_path} counts --standard IGRS "
+            "--version 1.0",
+        ]
     )
     return state

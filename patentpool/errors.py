@@ -10,8 +10,8 @@ class PatentpoolError(Exception):
 class NotFound(PatentpoolError):
     """A named thing (member, standard, licensee, programme...) does not exist."""
 
-    def __init__(self, kind: str, name: str) -> None:
-        super().__init__(f"unknown {kind} {name!r}")
+    def __init__(self, kind: str, name: str, detail: str | None = None) -> None:
+        super().__init__(f"unknown {kind} {name!r}" + (f" ({detail})" if detail else ""))
         self.kind = kind
         self.name = name
 

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import click
 
-from patentpool.cli.common import App, format_option, pass_app, render_rows
-from patentpool.errors import NotFound
+from patentpool.cli.common import App, format_option, pass_app, render_rows, resolve_member
 
 
 @click.command("audit")
-@click.option("--member", required=True, help="Member id whose patents are audited.")
+@click.option("--member", required=True, help="Member id, name or alias whose patents are audited.")
 @click.option(
     "--against",
     "against",
@@ -38,8 +37,7 @@ def audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: s
     from patentpool.io.problems import ImportFailed
 
     register = app.load_register()
-    if member not in register.member_index():
-        raise NotFound("member", member)
+    member = resolve_member(register, member)
     try:
         claimed = read_member_list(
             against, register, jurisdiction.upper() if jurisdiction else None

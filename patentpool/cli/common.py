@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -143,6 +143,27 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     out = [line(list(columns)), line(["-" * w for w in widths])]
     out.extend(line(r) for r in cells)
     return "\n".join(out)
+
+
+def resolve_member(register: Register, written: str) -> str:
+    """The id of the member ``written`` names (its id, name or alias); when it was not the id,
+    says on stderr which member it is."""
+    from patentpool.core.names import member_names
+
+    found = member_names((m.id, m.name, m.aliases) for m in register.members).resolve(written)
+    if found != written:
+        click.echo(f"{written!r} is member {found}", err=True)
+    return found
+
+
+def resolve_licensee(licensees: Iterable[Licensee], written: str) -> str:
+    """The id of the licensee ``written`` names (its id or name), said as for members."""
+    from patentpool.core.names import licensee_names
+
+    found = licensee_names((lic.id, lic.name) for lic in licensees).resolve(written)
+    if found != written:
+        click.echo(f"{written!r} is licensee {found}", err=True)
+    return found
 
 
 @contextmanager

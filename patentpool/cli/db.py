@@ -49,10 +49,13 @@ def current(app: App) -> None:
     Example:
       patentpool db current
     """
-    from patentpool.storage.engine import make_engine, safe_url, schema_revision
+    from patentpool.storage.engine import NoSchema, make_engine, safe_url, schema_revision
     from patentpool.storage.migrate import head_revision
 
-    revision = schema_revision(make_engine(app.url))
+    try:
+        revision = schema_revision(make_engine(app.url))
+    except NoSchema:  # a SQLite file that does not exist (and is not created)
+        revision = None
     state = "no schema" if revision is None else f"revision {revision}"
     click.echo(f"{safe_url(app.url)}: {state} (this patentpool needs {head_revision()})")
 

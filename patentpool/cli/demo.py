@@ -27,9 +27,7 @@ def demo(folder: Path) -> None:
     """
     from patentpool.demo import run_demo
 
-    state = run_demo(folder)
-    for line in state.lines:
-        click.echo(line)
+    run_demo(folder, echo=click.echo)  # each line as it comes (click.echo flushes)
 
 
 COMMANDS = [demo]

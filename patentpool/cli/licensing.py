@@ -8,19 +8,21 @@ from typing import Any
 
 import click
 
-from patentpool.cli.common import App, format_option, pass_app, render_rows
+from patentpool.cli.common import (
+    App,
+    format_option,
+    pass_app,
+    render_rows,
+    resolve_licensee,
+    resolve_member,
+)
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
 from patentpool.storage.engine import session_for
 
 
 def _period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
-    if value is None:
-        return None
-    try:
-        return Period.parse(value.strip())
-    except InvalidInput as exc:
-        raise click.BadParameter(f"{value!r} is not a period in YYYYQn form (e.g. 2026Q1)") from exc
+    return None if value is None else Period.parse(value, "--period")
 
 
 def money(value: Decimal) -> str:
@@ -190,7 +192,7 @@ def _line_document(ln: Any) -> dict[str, Any]:
 @click.command("royalties")
 @click.option("--program", required=True, help="Programme id, e.g. igrs-v1.")
 @click.option("--period", required=True, callback=_period, help="Quarter, e.g. 2026Q1.")
-@click.option("--licensee", help="Only this licensee.")
+@click.option("--licensee", help="Only this licensee (its id or name).")
 @click.option("--lines", is_flag=True, help="Table format: show every sales line too.")
 @format_option
 @pass_app
@@ -213,9 +215,13 @@ def royalties_cmd(
     detail = lines or fmt != "table"  # the table alone needs no record per sales line
     with session_for(app.url, lock=f"distribute:{program}:{period}") as session:
         ctx = program_context(session, program)
+        if licensee is not None:
+            licensee = resolve_licensee(ctx.licensees.values(), licensee)
         result = royalties(session, program, period, licensee, context=ctx, detail=detail)
         if licensee is None:  # the whole quarter: keep its totals for distributions
             remember(session, ctx, period, result)
+    if not result.licensees:  # said on stderr: the output stays an empty table or document
+        click.echo(f"no sales reported for {program} in {period}", err=True)
     document = royalty_document(result)
     if fmt == "csv":
         rows = [
@@ -277,7 +283,7 @@ def royalties_cmd(
 
 
 @click.command("statement")
-@click.option("--licensee", required=True, help="Licensee id.")
+@click.option("--licensee", required=True, help="Licensee id or name.")
 @format_option
 @pass_app
 def statement_cmd(app: App, licensee: str, fmt: str) -> None:
@@ -288,9 +294,13 @@ def statement_cmd(app: App, licensee: str, fmt: str) -> None:
       patentpool statement --licensee acme
     """
     from patentpool.services.royalties import statement
+    from patentpool.storage.licensing_repo import load_licensees
 
     with session_for(app.url) as session:
+        licensee = resolve_licensee(load_licensees(session).values(), licensee)
         rows = statement(session, licensee)
+    if not rows:
+        click.echo(f"no sales or payments recorded for {licensee}", err=True)
     out = [
         {
             "program": r.program,
@@ -508,28 +518,28 @@ def runs_diff(app: App, a: int, b: int, fmt: str) -> None:
 def _ratio(
     _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
 ) -> dict[str, Decimal]:
+    from patentpool.core.money import parse_rate
+
     out = {}
     for value in values:
         key, sep, val = value.partition("=")
-        try:
-            number = Decimal(val.strip().rstrip("%")) / (100 if val.strip().endswith("%") else 1)
-        except Exception:
-            raise click.BadParameter(f"{value!r} is not member=ratio (e.g. lenovo=0.6)") from None
-        if not sep or not 0 <= number <= 1:
-            raise click.BadParameter(f"{value!r} is not member=ratio with a ratio between 0 and 1")
-        out[key.strip()] = number
+        if not sep or not key.strip():
+            raise InvalidInput(f"--essentiality-ratio: {value!r} is not member=ratio (lenovo=0.6)")
+        out[key.strip()] = parse_rate(val, f"--essentiality-ratio {key.strip()}")
     return out
 
 
 @click.command("topdown")
 @click.option("--program", required=True, help="Programme id.")
-@click.option("--aggregate-rate", required=True, help="Aggregate royalty burden S_agg, e.g. 5%.")
+@click.option(
+    "--aggregate-rate", required=True, help="Aggregate royalty burden S_agg: 5% or 0.05."
+)
 @click.option(
     "--essentiality-ratio",
     "ratios",
     multiple=True,
     callback=_ratio,
-    help="member=e_i, the share of its patents found essential (repeatable).",
+    help="member=e_i, the share of its patents found essential: 0.6 or 60% (repeatable).",
 )
 @click.option(
     "--as-of",
@@ -563,19 +573,15 @@ def topdown(
     from dataclasses import replace
     from fractions import Fraction
 
+    from patentpool.core.money import parse_rate
     from patentpool.core.topdown import CountBy, holders_from_register, implied_rates
     from patentpool.services.royalties import program_context
 
-    text = aggregate_rate.strip()
-    try:
-        aggregate = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
-    except Exception:
-        raise click.BadParameter(
-            f"{aggregate_rate!r} is not a rate such as 5%", param_hint="--aggregate-rate"
-        ) from None
+    aggregate = parse_rate(aggregate_rate, "--aggregate-rate")
     day = as_of.date() if as_of else dt.date.today()
     with session_for(app.url) as session:
         ctx = program_context(session, program)
+    ratios = {resolve_member(ctx.register, k): v for k, v in ratios.items()}
     holders = holders_from_register(ctx.register, ctx.program, day, CountBy(by))
     known = {h.member for h in holders}
     unknown = sorted(set(ratios) - known)

@@ -7,15 +7,10 @@ from typing import Any
 
 import click
 
-from patentpool.cli.common import App, format_option, pass_app, render_rows
+from patentpool.cli.common import App, format_option, pass_app, render_rows, resolve_member
 from patentpool.core.model import Essentiality, Register
 from patentpool.core.register import CountBy, PatentFilter, count_declarations, select_patents
 from patentpool.errors import InvalidInput, NotFound
-
-
-def _require_member(register: Register, member: str) -> None:
-    if member not in register.member_index():
-        raise NotFound("member", member)
 
 
 def _require_version(register: Register, standard: str, version: str | None) -> None:
@@ -127,7 +122,7 @@ def _country(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 
 
 @patents.command("list")
-@click.option("--member", help="Only this member's patents.")
+@click.option("--member", help="Only this member's patents (its id, name or alias).")
 @click.option("--standard", help="Only patents declared against this standard.")
 @click.option("--version", "version", help="... and this version of it (needs --standard).")
 @click.option(
@@ -164,7 +159,7 @@ def patents_list(
         raise click.UsageError("--version needs --standard")
     register = app.load_register()
     if member is not None:
-        _require_member(register, member)
+        member = resolve_member(register, member)
     if standard is not None:
         _require_version(register, standard, version)
     query = PatentFilter(

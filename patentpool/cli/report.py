@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from patentpool.cli.common import App, pass_app, user_errors
+from patentpool.cli.common import App, pass_app, resolve_licensee, resolve_member, user_errors
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.periods import Period
 from patentpool.errors import NotFound
@@ -116,8 +116,8 @@ def _licensing(
     app: App, /, licensee_id: str | None, program_id: str
 ) -> tuple[Licensee | None, Program]:
     licensees, programs = app.load_licensing()
-    if licensee_id is not None and licensee_id not in licensees:
-        raise NotFound("licensee", licensee_id)
+    if licensee_id is not None:
+        licensee_id = resolve_licensee(licensees.values(), licensee_id)
     if program_id not in programs:
         raise NotFound("programme", program_id)
     return (licensees[licensee_id] if licensee_id is not None else None), programs[program_id]
@@ -157,7 +157,7 @@ def pool(app: App, /, as_of: dt.datetime | None, **options: Any) -> None:
 
 
 @report.command("member")
-@click.option("--member", "member_id", required=True, help="The member's id.")
+@click.option("--member", "member_id", required=True, help="The member's id, name or alias.")
 @click.option("--as-of", type=_DATE, help="As of this day (YYYY-MM-DD; default today).")
 @output_options
 @pass_app
@@ -174,8 +174,7 @@ def member(app: App, /, member_id: str, as_of: dt.datetime | None, **options: An
     with user_errors():
         _prepare(options)
         register = app.load_register()
-        if member_id not in register.member_index():
-            raise NotFound("member", member_id)
+        member_id = resolve_member(register, member_id)
         runs = []
         for program_id in sorted(app.load_licensing()[1]):
             runs.extend(app.distribution_runs(program_id))
@@ -183,7 +182,7 @@ def member(app: App, /, member_id: str, as_of: dt.datetime | None, **options: An
 
 
 @report.command("license")
-@click.option("--licensee", "licensee_id", required=True, help="The licensee's id.")
+@click.option("--licensee", "licensee_id", required=True, help="The licensee's id or name.")
 @click.option("--program", "program_id", required=True, help="The programme's id.")
 @click.option("--as-of", type=_DATE, help="Patents in force on this day (default today).")
 @output_options
@@ -236,7 +235,7 @@ def distribution(app: App, /, program_id: str, period: str, **options: Any) -> N
 
 
 @report.command("invoice")
-@click.option("--licensee", "licensee_id", required=True, help="The licensee's id.")
+@click.option("--licensee", "licensee_id", required=True, help="The licensee's id or name.")
 @click.option("--program", "program_id", required=True, help="The programme's id.")
 @click.option("--period", required=True, help="The quarter, e.g. 2026Q1.")
 @click.option("--issued", type=_DATE, help="Issue date (default today).")
@@ -271,6 +270,7 @@ def invoice(
         quarter = Period.parse(period, "--period")
         licensee, program = _licensing(app, licensee_id, program_id)
         assert licensee is not None
+        licensee_id = licensee.id
         result = app.royalties(program_id, quarter, licensee_id)
         own = next((r for r in result.licensees if r.licensee == licensee_id), None)
         if own is None:

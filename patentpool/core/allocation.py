@@ -33,7 +33,13 @@ from patentpool.core.model import (
     PatentKey,
     Register,
 )
-from patentpool.core.money import SPLITTING_RULE, is_whole_minor, largest_remainder, round_money
+from patentpool.core.money import (
+    SPLITTING_RULE,
+    is_whole_minor,
+    largest_remainder,
+    parse_rate,
+    round_money,
+)
 from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult
 from patentpool.core.terms import in_force, territories_in_force
@@ -404,13 +410,14 @@ def per_patent_country(inputs: PolicyInput, params: Mapping[str, str]) -> Sequen
     return claims
 
 
+HALF = Fraction(1, 2)
+
+
 @register_policy("hybrid")
 def hybrid(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
     """``alpha`` split equally among members with a counted patent, the rest proportionally."""
     _check_params(params, "hybrid", "it takes alpha, e.g. alpha=0.2", "alpha")
-    alpha = _number(params, "alpha", Fraction(1, 2))
-    if alpha > 1:
-        raise InvalidInput(f"params: alpha={params['alpha']} must be between 0 and 1")
+    alpha = Fraction(parse_rate(params["alpha"], "params: alpha")) if "alpha" in params else HALF
     members = inputs.by_member()
     total = len(inputs.patents)
     claims = []

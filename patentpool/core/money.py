@@ -247,6 +247,54 @@ def parse_percent(text: str | Decimal, field: str) -> Decimal:
     return value
 
 
+def _plain(value: Decimal) -> str:
+    """``Decimal('5.0')`` as ``5``, ``Decimal('0.050')`` as ``0.05``: for messages."""
+    return format(value.normalize(), "f")
+
+
+def fraction_of_whole(value: Decimal, field: str, *, percent: bool) -> Decimal:
+    """Check a rate or share already read as a number: ``value`` is the fraction (0.05 for 5%);
+    ``percent`` says whether it was written with a ``%`` sign; ``field`` (may be empty)
+    starts the message.
+
+    A bare number above 1 is refused (``5`` would be 500%, and is almost always meant as
+    ``5%``), so is anything below 0 or over 100%.
+    """
+    at = f"{field}: " if field else ""
+    if value < 0:
+        raise InvalidInput(f"{at}{_plain(value * 100)}% cannot be negative")
+    if not percent and value > 1:
+        if value > 100:
+            raise InvalidInput(
+                f"{at}{_plain(value)} is over 100% (write a rate as 5% or as the fraction 0.05)"
+            )
+        raise InvalidInput(
+            f"{at}{_plain(value)} without a % sign would be {_plain(value * 100)}%; "
+            f"write {_plain(value)}% (or the fraction {_plain(value / 100)})"
+        )
+    if value > 1:
+        raise InvalidInput(f"{at}{_plain(value * 100)}% is over 100%")
+    return value
+
+
+def parse_rate(text: str, field: str) -> Decimal:
+    """A rate or share of a whole as its fraction: ``"5%"`` and ``"0.05"`` are ``Decimal("0.05")``.
+
+    The one rule for every rate typed on the command line (see :func:`fraction_of_whole`):
+    ``"5"`` is refused with a message suggesting ``5%``; over 100% is refused.
+    """
+    written = text.strip()
+    percent = written.endswith("%")
+    number = written[:-1].strip() if percent else written
+    try:
+        value = Decimal(number)
+    except (InvalidOperation, ValueError):
+        value = Decimal("NaN")
+    if not number or not value.is_finite():
+        raise InvalidInput(f"{field}: {text!r} is not a rate such as 5% or 0.05")
+    return fraction_of_whole(value / 100 if percent else value, field, percent=percent)
+
+
 def as_percent(fraction: Decimal | Fraction, places: int = 2) -> str:
     """``Fraction(49, 100)`` as ``"49.00%"`` (half-up on the last place), for reports."""
     scaled = Fraction(fraction) * 100 * _power_of_ten(places)

@@ -9,13 +9,19 @@ from dataclasses import dataclass
 from patentpool.errors import InvalidInput
 
 _PERIOD = re.compile(r"(\d{4})Q([1-4])")
+_ANY_QUARTER = re.compile(r"\d{4}Q(\d+)")
 
 
 class InvalidPeriod(InvalidInput):
     """A period that is not written ``YYYYQn``."""
 
     def __init__(self, text: object, field: str = "period") -> None:
-        super().__init__(f"{field}: {text!r} is not a quarter written YYYYQn, such as 2026Q1")
+        other = _ANY_QUARTER.fullmatch(text.strip()) if isinstance(text, str) else None
+        if other is not None:
+            message = f"{text!r} has no quarter {int(other.group(1))}: the quarter must be 1-4"
+        else:
+            message = f"{text!r} is not a quarter written YYYYQn, such as 2026Q1"
+        super().__init__(f"{field}: {message}")
         self.text = text
 
 

@@ -28,6 +28,7 @@ from patentpool.io.readers import (
     iter_csv,
     load_yaml,
     normalize_header,
+    other_separator,
     read_csv,
     read_text,
 )
@@ -193,16 +194,30 @@ def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) ->
     if {"amount", "received"} & header:
         parse_payments_csv(table, batch.licensing, problems)
     else:
-        problems.append(
-            Problem(
-                display,
-                table.header_line,
-                "header",
-                "is not a file patentpool imports: a patents CSV has publication_number, a sales "
-                "report units and category, a payments file amount and received "
-                "(see docs/formats.md)",
-            )
+        message = (
+            "is not a file patentpool imports: a patents CSV has publication_number, a sales "
+            "report units and category, a payments file amount and received "
+            "(see docs/formats.md)"
         )
+        split = other_separator(first[1]) if first is not None else None
+        kind = _kind_of(split[1]) if split is not None else None
+        if split is not None and kind is not None:
+            message = (
+                f"this file is separated by {split[0]}; patentpool reads comma-separated files "
+                f"only: save it as CSV with commas (its header names the columns of {kind})"
+            )
+        problems.append(Problem(display, table.header_line, "header", message))
+
+
+def _kind_of(columns: frozenset[str]) -> str | None:
+    """Which file the columns make, by the rules of read_batch and _read_csv."""
+    if "publication_number" in columns:
+        return "a patents CSV"
+    if {"units", "category"} & columns:
+        return "a sales report"
+    if {"amount", "received"} & columns:
+        return "a payments file"
+    return None
 
 
 #: Opens a progress report of ``total`` items and yields the callback that advances it.

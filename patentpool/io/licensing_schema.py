@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
+from patentpool.core.money import fraction_of_whole
+from patentpool.errors import InvalidInput
 from patentpool.io.types import (
     Country,
     IsoDate,
@@ -84,6 +86,11 @@ def parse_fraction(value: Any) -> Any:
         number = parse_decimal(value)
     if number < 0:
         raise ValueError(f"must not be negative ({written})")
+    if number > 1 and not (isinstance(written, str) and written.endswith("%")):
+        try:  # the rule of every rate: a bare 10 is refused, suggesting 10%
+            fraction_of_whole(number, "", percent=False)
+        except InvalidInput as exc:
+            raise ValueError(str(exc)) from None
     return number
 
 

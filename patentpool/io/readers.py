@@ -270,6 +270,21 @@ def iter_csv_lines(lines: Iterable[str], display: str) -> Iterator[tuple[int, li
         yield held
 
 
+#: Separators other than the comma that spreadsheets save "CSV" with, and their names.
+OTHER_SEPARATORS = {";": "';'", "\t": "tabs"}
+
+
+def other_separator(cells: Sequence[str]) -> tuple[str, frozenset[str]] | None:
+    """A header line that splits on ``;`` or a tab (and not on commas): that separator's name
+    and the column names it gives; None when the header is no such line."""
+    line = ",".join(cells)
+    for separator, name in OTHER_SEPARATORS.items():
+        parts = [normalize_header(part) for part in line.split(separator)]
+        if len(parts) > 1 and len(cells) < len(parts):
+            return name, frozenset(p for p in parts if p)
+    return None
+
+
 def header_names(cells: Sequence[str], display: str, line: int) -> tuple[str, ...]:
     """The header's column names, normalized; a column named twice is refused."""
     header = tuple(normalize_header(h) for h in cells)

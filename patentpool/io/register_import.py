@@ -19,8 +19,9 @@ from patentpool.collector import collector_paused
 from patentpool.core.countries import normalize_country
 from patentpool.core.model import Alliance, Declaration, Member, Patent, Register, Standard
 from patentpool.core.model import StandardVersion as Version
-from patentpool.core.names import name_key
+from patentpool.core.names import NameIndex, member_names, name_key
 from patentpool.core.numbers import InvalidPatentNumber, PatentNumber, normalize
+from patentpool.errors import PatentpoolError
 from patentpool.io.problems import Problem, Source, pydantic_problems
 from patentpool.io.readers import check_header, line_in
 from patentpool.io.register_schema import (
@@ -194,25 +195,6 @@ def _columns(rows: list[list[str]], indexes: list[int]) -> list[tuple[str, ...]]
     return list(zip(*map(itemgetter(*indexes), rows), strict=True))
 
 
-class _Owners:
-    """Resolves an owner written as id, legal name or alias (in any spelling) to a member."""
-
-    def __init__(self, members: Mapping[str, Member]) -> None:
-        self.by_id = dict(members)
-        self.by_name: dict[str, set[str]] = {}
-        for m in members.values():
-            for n in (m.name, m.id, *m.aliases):
-                self.by_name.setdefault(name_key(n), set()).add(m.id)
-
-    def resolve(self, written: str) -> str:
-        if written in self.by_id:
-            return written
-        found = self.by_name.get(name_key(written), set())
-        if len(found) == 1:
-            return next(iter(found))
-        if len(found) > 1:
-            raise ValueError(f"{written!r} could be any of {', '.join(sorted(found))}")
-        raise ValueError(f"unknown member {written!r} (not a member id, name or alias)")
 
 
 @collector_paused()
@@ -314,7 +296,7 @@ def check_register(
                 )
 
     # Patents and declarations -----------------------------------------------------------
-    owners = _Owners(members)
+    owners = member_names((m.id, m.name, m.aliases) for m in members.values())
     patents_before = existing.patent_index()
     declarations_before = {d.key: d for d in existing.declarations}
     new_patents: dict[str, tuple[Patent, Source]] = {}
@@ -449,11 +431,11 @@ def _date_problems(row: PatentRecord) -> list[tuple[str, str | None]]:
     return found
 
 
-def _resolve(owners: _Owners, written: str) -> tuple[str | None, str | None]:
+def _resolve(owners: NameIndex, written: str) -> tuple[str | None, str | None]:
     """The member an owner names, or the problem."""
     try:
         return owners.resolve(written), None
-    except ValueError as exc:
+    except PatentpoolError as exc:
         return None, str(exc)
 
 

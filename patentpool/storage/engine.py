@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 from sqlalchemy.orm import Session
 
 from patentpool.errors import PatentpoolError
@@ -70,23 +71,46 @@ def _on_sqlite_begin(conn: Connection) -> None:
 _ENGINES: dict[str, Engine] = {}
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files are created owner-readable only (0600)."""
-    if url in _ENGINES:
-        return _ENGINES[url]
+class NoSchema(DatabaseError):
+    """The database has no patentpool schema (for SQLite: perhaps no file at all)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"the database {safe_url(url)} has no patentpool schema; "
+            "create it with `patentpool db upgrade`"
+        )
+
+
+def _parse(url: str) -> URL:
     try:
-        parsed = make_url(url)
+        return make_url(url)
     except ArgumentError as exc:
-        raise DatabaseError(f"not a database URL: {url!r}") from exc
+        hint = ""
+        if "://" not in url and url.strip():
+            hint = f"; for a SQLite file write sqlite:///{url.strip()}"
+        raise DatabaseError(f"not a database URL: {url!r}{hint}") from exc
+
+
+def make_engine(url: str, *, create: bool = False) -> Engine:
+    """An engine for ``url``. A SQLite file that does not exist is created, owner-readable
+    only (0600), when ``create`` is true (``db upgrade``); otherwise it is refused as having
+    no schema, and no empty file is left behind."""
+    parsed = _parse(url)
     path = _sqlite_file(url)
     if path is not None:
         if not path.parent.exists():
             raise DatabaseError(
                 f"folder {str(path.parent)!r} for the SQLite database does not exist"
             )
+        if path.is_dir():
+            raise DatabaseError(f"{parsed.database} is a folder, not a SQLite database file")
         if not path.exists():
+            if not create:
+                raise NoSchema(url)
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, stat.S_IRUSR | stat.S_IWUSR)
             os.close(fd)
+    if url in _ENGINES:
+        return _ENGINES[url]
     kwargs: dict[str, Any] = {}
     if parsed.drivername.startswith("postgresql"):
         kwargs["pool_pre_ping"] = True
@@ -120,6 +144,12 @@ def schema_revision(engine: Engine) -> str | None:
         if _is_locked(exc):
             raise _locked(url) from exc
         raise DatabaseError(f"cannot connect to {safe_url(url)}: {_reason(exc)}") from exc
+    except DriverDatabaseError as exc:  # SQLite: "file is not a database"
+        if engine.dialect.name != "sqlite":
+            raise
+        raise DatabaseError(
+            f"{engine.url.database} is not a patentpool database (not SQLite)"
+        ) from exc
     return None if row is None else str(row[0])
 
 
@@ -146,9 +176,7 @@ def require_schema(engine: Engine) -> None:
     current = schema_revision(engine)
     where = safe_url(str(engine.url))
     if current is None:
-        raise DatabaseError(
-            f"the database {where} has no patentpool schema; create it with `patentpool db upgrade`"
-        )
+        raise NoSchema(engine.url.render_as_string(hide_password=False))
     if current != head_revision():
         raise DatabaseError(
             f"the database {where} is at schema revision {current}, this patentpool needs "

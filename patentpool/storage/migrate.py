@@ -27,7 +27,7 @@ def head_revision() -> str:
 
 def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
     """Upgrade the database to ``revision``; returns (revision before, revision after)."""
-    engine = make_engine(url)
+    engine = make_engine(url, create=True)
     before = schema_revision(engine)
     cfg = alembic_config(url)
     with engine.begin() as conn:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from patentpool import demo
 from patentpool.cli import cli
 
 
@@ -26,6 +29,16 @@ def test_demo_builds_and_can_run_again(tmp_path: Path) -> None:
         in result.stdout
     )
     assert (folder / "reports" / "pool.html").is_file()
+    titles = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert titles == [
+        "[1/4] Creating the register and importing the IGRS sample's members and patents ...",
+        "[2/4] Importing licensees, sales and payments; royalties and distribution ...",
+        "[3/4] Comparing open and closed licensing for IGRS 1.0 ...",
+        "[4/4] Writing the reports ...",
+    ]
+    lines = result.stdout.splitlines()
+    assert lines[0] == titles[0]
+    assert lines.index(titles[1]) < lines.index("Royalties due for igrs-v1 in 2026Q1 (USD):")
     again = CliRunner().invoke(cli, ["demo", "--dir", str(folder)])
     assert again.exit_code == 0, again.output
 
@@ -39,3 +52,36 @@ def test_demo_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
         "refusing to overwrite it (choose another folder with --dir)\n"
     )
     assert (tmp_path / "precious.txt").read_text() == "keep me"
+
+
+def test_each_step_is_said_as_it_starts_and_its_lines_as_they_come(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+
+    def step(name: str) -> Callable[[demo.DemoState], Iterator[str]]:
+        def run(_state: demo.DemoState) -> Iterator[str]:
+            said.append(f"<{name} starts>")
+            yield f"{name}: first"
+            said.append(f"<{name} goes on>")
+            yield f"{name}: second"
+
+        return run
+
+    monkeypatch.setattr(demo, "STEPS", [("Loading", step("a")), ("Counting", step("b"))])
+    state = demo.run_demo(tmp_path / "demo", echo=said.append)
+    assert said[:12] == [
+        "[1/2] Loading ...",
+        "<a starts>",
+        "a: first",
+        "<a goes on>",
+        "a: second",
+        "",
+        "[2/2] Counting ...",
+        "<b starts>",
+        "b: first",
+        "<b goes on>",
+        "b: second",
+        "",
+    ]
+    assert [line for line in said if not line.startswith("<")] == state.lines

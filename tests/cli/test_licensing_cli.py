@@ -78,10 +78,12 @@ def test_royalties_json_hand_worked(pool: str) -> None:
 def test_royalties_unknown_licensee_and_bad_period(pool: str) -> None:
     assert run(
         pool, "royalties", "--program", "demo-v1", "--period", "2025Q4", "--licensee", "zeta"
-    )[2] == ("Error: unknown licensee 'zeta'\n")
-    code, _, err = run(pool, "royalties", "--program", "demo-v1", "--period", "2025-4")
-    assert code == 2
-    assert "'2025-4' is not a period in YYYYQn form (e.g. 2026Q1)" in err
+    )[2] == ("Error: unknown licensee 'zeta' (not a licensee id or name; did you mean beta?)\n")
+    assert run(pool, "royalties", "--program", "demo-v1", "--period", "2025-4") == (
+        1,
+        "",
+        "Error: --period: '2025-4' is not a quarter written YYYYQn, such as 2026Q1\n",
+    )
     assert (
         run(pool, "royalties", "--program", "nope", "--period", "2025Q4")[2]
         == "Error: unknown programme 'nope'\n"
@@ -211,3 +213,104 @@ def test_lists(pool: str) -> None:
     assert out.splitlines()[1] == "acme,Acme Devices Ltd.,acme,US,False,2026-01-15,True"
     _code, out, _ = run(pool, "programs", "list", "--format", "json")
     assert json.loads(out)[0]["schedules"][0]["categories"]["phone"]["base_cap"] == "200"
+
+
+def test_topdown_reads_a_rate_as_a_percentage_or_a_fraction(pool: str) -> None:
+    args = ["topdown", "--program", "demo-v1", "--as-of", "2025-12-31", "--format", "json"]
+    for rate in ("5%", "0.05"):
+        code, out, _ = run(pool, *args, "--aggregate-rate", rate)
+        assert (code, json.loads(out)["members"][0]["implied_rate"]) == (0, "5.0000%")
+    assert run(pool, *args, "--aggregate-rate", "5") == (
+        1,
+        "",
+        "Error: --aggregate-rate: 5 without a % sign would be 500%; "
+        "write 5% (or the fraction 0.05)\n",
+    )
+    assert run(pool, *args, "--aggregate-rate", "500%") == (
+        1,
+        "",
+        "Error: --aggregate-rate: 500% is over 100%\n",
+    )
+    assert run(
+        pool, *args, "--aggregate-rate", "5%", "--essentiality-ratio", "lenovo=60"
+    ) == (
+        1,
+        "",
+        "Error: --essentiality-ratio lenovo: 60 without a % sign would be 6000%; "
+        "write 60% (or the fraction 0.6)\n",
+    )
+    code, out, _ = run(pool, *args, "--aggregate-rate", "5%", "--essentiality-ratio", "lenovo=60%")
+    assert (code, json.loads(out)["members"][0]["essential_ratio"]) == (0, "0.6000")
+
+
+def test_a_quarter_is_1_to_4(pool: str) -> None:
+    for command in ("royalties", "distribute"):
+        for period, quarter in (("2026Q5", 5), ("2026Q0", 0)):
+            assert run(pool, command, "--program", "demo-v1", "--period", period) == (
+                1,
+                "",
+                f"Error: --period: {period!r} has no quarter {quarter}: the quarter must be 1-4\n",
+            )
+
+
+def test_royalties_for_a_quarter_without_sales_say_so(pool: str) -> None:
+    code, out, err = run(pool, "royalties", "--program", "demo-v1", "--period", "2027Q1")
+    assert (code, err) == (0, "no sales reported for demo-v1 in 2027Q1\n")
+    assert out.splitlines()[-1].split() == ["total", "0.00"]
+    code, out, err = run(
+        pool, "royalties", "--program", "demo-v1", "--period", "2027Q1", "--format", "json"
+    )
+    assert (code, err) == (0, "no sales reported for demo-v1 in 2027Q1\n")
+    assert json.loads(out)["licensees"] == []
+    code, _out, err = run(pool, "royalties", "--program", "demo-v1", "--period", "2025Q4")
+    assert (code, err) == (0, "")
+
+
+def test_statement_of_a_licensee_without_sales_says_so(pool: str, tmp_path: Path) -> None:
+    write(tmp_path, "gamma.yaml", "licensees:\n  - {id: gamma, name: Gamma Ltd.}\n")
+    assert run(pool, "import", str(tmp_path / "gamma.yaml"))[0] == 0
+    code, out, err = run(pool, "statement", "--licensee", "gamma", "--format", "csv")
+    assert (code, out, err) == (
+        0,
+        "program,period,currency,due,paid,outstanding\n",
+        "no sales or payments recorded for gamma\n",
+    )
+
+
+def test_a_licensee_is_named_by_its_id_or_name(pool: str) -> None:
+    args = ["royalties", "--program", "demo-v1", "--period", "2025Q4", "--format", "json"]
+    by_id = run(pool, *args, "--licensee", "acme")
+    assert by_id[0] == 0
+    assert by_id[2] == ""
+    assert run(pool, *args, "--licensee", "ACME DEVICES LIMITED") == (
+        0,
+        by_id[1],
+        "'ACME DEVICES LIMITED' is licensee acme\n",
+    )
+    code, out, err = run(pool, "statement", "--licensee", "Beta Electronics", "--format", "csv")
+    assert (code, err) == (0, "'Beta Electronics' is licensee beta\n")
+    assert out.splitlines()[1] == "demo-v1,2025Q4,USD,5.00,0.00,5.00"
+    assert run(pool, "statement", "--licensee", "Gamma") == (
+        1,
+        "",
+        "Error: unknown licensee 'Gamma' (not a licensee id or name)\n",
+    )
+
+
+def test_topdown_names_members_by_alias_too(pool: str) -> None:
+    code, out, err = run(
+        pool,
+        "topdown",
+        "--program",
+        "demo-v1",
+        "--aggregate-rate",
+        "5%",
+        "--as-of",
+        "2025-12-31",
+        "--essentiality-ratio",
+        "Lenovo=0.5",
+        "--format",
+        "json",
+    )
+    assert (code, err) == (0, "'Lenovo' is member lenovo\n")
+    assert json.loads(out)["members"][0]["essential_ratio"] == "0.5000"

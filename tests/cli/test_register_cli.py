@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from register_files import ALLIANCE, HEADER, ROWS, write
 
@@ -24,6 +25,50 @@ def test_commands_without_schema_say_how_to_create_it(tmp_path: Path) -> None:
         f"Error: the database {url} has no patentpool schema; "
         "create it with `patentpool db upgrade`\n"
     )
+
+
+def test_a_missing_schema_leaves_no_empty_database_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PATENTPOOL_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(cli, ["counts", "--standard", "IGRS", "--version", "1.0"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: the database sqlite:///patentpool.db has no patentpool schema; "
+        "create it with `patentpool db upgrade`\n",
+    )
+    result = CliRunner().invoke(cli, ["db", "current"])
+    assert result.stdout.startswith("sqlite:///patentpool.db: no schema (this patentpool needs ")
+    assert list(tmp_path.iterdir()) == []
+    assert CliRunner().invoke(cli, ["db", "upgrade"]).exit_code == 0
+    assert (tmp_path / "patentpool.db").is_file()
+
+
+def test_a_file_or_folder_that_is_no_database_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "junk.db").write_text("not a database\n")
+    (tmp_path / "folder.db").mkdir()
+    for command in (["members", "list"], ["db", "upgrade"], ["db", "current"]):
+        assert run("sqlite:///junk.db", *command) == (
+            1,
+            "",
+            "Error: junk.db is not a patentpool database (not SQLite)\n",
+        )
+        assert run("sqlite:///folder.db", *command) == (
+            1,
+            "",
+            "Error: folder.db is a folder, not a SQLite database file\n",
+        )
+        assert run("demo.db", *command) == (
+            1,
+            "",
+            "Error: not a database URL: 'demo.db'; for a SQLite file write sqlite:///demo.db\n",
+        )
+    assert (tmp_path / "junk.db").read_text() == "not a database\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.db", "junk.db"]
 
 
 def test_db_upgrade_creates_then_reports_current(tmp_path: Path) -> None:
@@ -121,7 +166,28 @@ def test_patents_list_filters(small_register: str) -> None:
 
 def test_patents_list_unknown_member(small_register: str) -> None:
     code, _, err = run(small_register, "patents", "list", "--member", "sony")
-    assert (code, err) == (1, "Error: unknown member 'sony'\n")
+    assert (code, err) == (1, "Error: unknown member 'sony' (not a member id, name or alias)\n")
+    code, _, err = run(small_register, "patents", "list", "--member", "lenvo")
+    assert (code, err) == (
+        1,
+        "Error: unknown member 'lenvo' (not a member id, name or alias; did you mean lenovo?)\n",
+    )
+
+
+def test_a_member_is_named_by_its_id_name_or_alias(small_register: str, tmp_path: Path) -> None:
+    listed = run(small_register, "patents", "list", "--member", "lenovo", "--format", "csv")
+    assert listed[0] == 0
+    assert listed[2] == ""
+    for written in ("Lenovo", "LENOVO GROUP LIMITED", "Lenovo Group Ltd."):
+        assert run(small_register, "patents", "list", "--member", written, "--format", "csv") == (
+            0,
+            listed[1],
+            f"{written!r} is member lenovo\n",
+        )
+    plain = write(tmp_path, "mine.txt", "CN101000001B\nEP1000002B1\n")
+    code, out, err = run(small_register, "audit", "--member", "Lenovo", "--against", str(plain))
+    assert (code, err) == (0, "'Lenovo' is member lenovo\n")
+    assert out == f"{plain} and the register agree on all 2 patents of lenovo\n"
 
 
 def test_patents_list_bad_country(small_register: str) -> None:

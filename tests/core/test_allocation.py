@@ -237,10 +237,20 @@ def test_hybrid_alpha() -> None:
     assert {m.member: m.basis for m in result.members}["tcl"] == "equal part 0.2 + 1 patent"
 
 
-def test_hybrid_alpha_outside_zero_to_one_is_refused() -> None:
-    reg = register(holding("lenovo", 3))
-    with pytest.raises(InvalidInput, match=r"alpha=1.5 must be between 0 and 1"):
-        distribute(program(), reg, Q1, Decimal("1.00"), {}, "hybrid", {"alpha": "1.5"})
+def test_hybrid_alpha_is_a_rate_like_every_other() -> None:
+    reg = register(holding("lenovo", 3), holding("tcl", 1))
+    as_percent = distribute(
+        program(fee="0"), reg, Q1, Decimal("100.00"), {}, "hybrid", {"alpha": "20%"}
+    )
+    assert shares(as_percent) == {"lenovo": Fraction(7, 10), "tcl": Fraction(3, 10)}
+    with pytest.raises(InvalidInput) as bare:
+        distribute(program(), reg, Q1, Decimal("1.00"), {}, "hybrid", {"alpha": "20"})
+    assert str(bare.value) == (
+        "params: alpha: 20 without a % sign would be 2000%; write 20% (or the fraction 0.2)"
+    )
+    with pytest.raises(InvalidInput) as over:
+        distribute(program(), reg, Q1, Decimal("1.00"), {}, "hybrid", {"alpha": "150%"})
+    assert str(over.value) == "params: alpha: 150% is over 100%"
 
 
 # ------------------------------------------------------------------ weighted

@@ -15,6 +15,7 @@ from patentpool.core.money import (
     minor_unit,
     parse_amount,
     parse_percent,
+    parse_rate,
     quantum,
     round_money,
 )
@@ -110,3 +111,27 @@ def test_as_percent_for_reports() -> None:
     assert as_percent(Fraction(60, 204), 1) == "29.4%"
     assert as_percent(Fraction(44, 204), 1) == "21.6%"
     assert as_percent(Fraction(1, 3)) == "33.33%"
+
+
+def test_rates_are_a_percentage_or_a_fraction_never_a_bare_number_above_one() -> None:
+    assert parse_rate("5%", "--aggregate-rate") == Decimal("0.05")
+    assert parse_rate(" 0.05 ", "--aggregate-rate") == Decimal("0.05")
+    assert parse_rate("100%", "--aggregate-rate") == Decimal(1)
+    assert parse_rate("1", "--aggregate-rate") == Decimal(1)
+    refused = {
+        "5": "--aggregate-rate: 5 without a % sign would be 500%; write 5% (or the fraction 0.05)",
+        "12.5": (
+            "--aggregate-rate: 12.5 without a % sign would be 1250%; "
+            "write 12.5% (or the fraction 0.125)"
+        ),
+        "500%": "--aggregate-rate: 500% is over 100%",
+        "500": "--aggregate-rate: 500 is over 100% (write a rate as 5% or as the fraction 0.05)",
+        "-5%": "--aggregate-rate: -5% cannot be negative",
+        "five": "--aggregate-rate: 'five' is not a rate such as 5% or 0.05",
+        "%": "--aggregate-rate: '%' is not a rate such as 5% or 0.05",
+        "nan": "--aggregate-rate: 'nan' is not a rate such as 5% or 0.05",
+    }
+    for text, message in refused.items():
+        with pytest.raises(InvalidInput) as info:
+            parse_rate(text, "--aggregate-rate")
+        assert str(info.value) == message

@@ -239,7 +239,7 @@ EXPECTED: dict[str, list[str]] = {
         "patents-rows-disagree.csv:3: filing_date: CN101000009 has 2008-05-02 here but 2008-05-01 on patents-rows-disagree.csv:2; a patent's own fields must agree across its rows",
     ],
     "patents-semicolon-delimited.csv": [
-        "patents-semicolon-delimited.csv:1: header: is not a file patentpool imports: a patents CSV has publication_number, a sales report units and category, a payments file amount and received (see docs/formats.md)",
+        "patents-semicolon-delimited.csv:1: header: this file is separated by ';'; patentpool reads comma-separated files only: save it as CSV with commas (its header names the columns of a patents CSV)",
     ],
     "patents-slashed-date.csv": [
         "patents-slashed-date.csv:2: filing_date: not a date in YYYY-MM-DD form: '2008/05/01'",
@@ -294,6 +294,9 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "payments-negative-amount.csv": [
         "payments-negative-amount.csv:2: amount: must not be negative (-675.00)",
+    ],
+    "payments-tab-separated.csv": [
+        "payments-tab-separated.csv:1: header: this file is separated by tabs; patentpool reads comma-separated files only: save it as CSV with commas (its header names the columns of a payments file)",
     ],
     "payments-too-many-decimals.csv": [
         "payments-too-many-decimals.csv:2: amount: 675.0000000000001 has more than 12 decimal places",
@@ -358,7 +361,7 @@ EXPECTED: dict[str, list[str]] = {
         "sales-period-before-schedule.csv:2: period: no schedule of demo-v1 is in force on 2024-12-31 (the first takes effect on 2025-01-01)",
     ],
     "sales-semicolon-delimited.csv": [
-        "sales-semicolon-delimited.csv:1: header: is not a file patentpool imports: a patents CSV has publication_number, a sales report units and category, a payments file amount and received (see docs/formats.md)",
+        "sales-semicolon-delimited.csv:1: header: this file is separated by ';'; patentpool reads comma-separated files only: save it as CSV with commas (its header names the columns of a sales report)",
     ],
     "sales-unknown-category.csv": [
         "sales-unknown-category.csv:2: category: unknown category 'fridge' in demo-v1 (known: phone, tv)",
@@ -487,6 +490,7 @@ CLI_CASES = [
     "payments-unknown-period.csv",
     "patents-missing-columns.csv",
     "alliance-deep-nesting.yaml",
+    "sales-semicolon-delimited.csv",
 ]
 
 

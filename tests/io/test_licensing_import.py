@@ -155,6 +155,11 @@ BAD_PROGRAMS = [
         "programs.0.schedules.0.discounts.good_standing: 110.0% is over 100%",
     ),
     (
+        "admin fee without its % sign",
+        ('admin_fee: "10%"', 'admin_fee: "10"'),
+        "programs.0.admin_fee: 10 without a % sign would be 1000%; write 10% (or the fraction 0.1)",
+    ),
+    (
         "unknown key",
         ('admin_fee: "10%"', 'admin_fee: "10%"\n    royalty_free: true'),
         "programs.0.royalty_free: unknown key",

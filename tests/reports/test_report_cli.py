@@ -192,3 +192,19 @@ def test_template_folder_without_a_named_partial(register_url: str, tmp_path: Pa
         f"Error: template: '_our_logo.html' is not in {mine} or the default templates"
         in result.stderr
     )
+
+
+def test_members_and_licensees_are_named_by_name_or_alias_too(pool_url: str) -> None:
+    by_id = invoke(pool_url, "member", "--member", "lenovo", "--as-of", "2025-12-31",
+                   "--format", "json")
+    by_alias = invoke(pool_url, "member", "--member", "Lenovo", "--as-of", "2025-12-31",
+                      "--format", "json")
+    assert (by_alias.exit_code, by_alias.stderr) == (0, "'Lenovo' is member lenovo\n")
+    assert by_alias.stdout == by_id.stdout
+    invoice = invoke(pool_url, "invoice", "--licensee", "Acme Devices Ltd.", "--program",
+                     "demo-v1", "--period", "2025Q4", "--issued", "2026-01-05", "--format", "md")
+    assert (invoice.exit_code, invoice.stderr) == (0, "'Acme Devices Ltd.' is licensee acme\n")
+    assert "Please pay $675.00 by February 4, 2026 (30 days from issue)" in invoice.stdout
+    licence = invoke(pool_url, "license", "--licensee", "beta electronics", "--program",
+                     "demo-v1", "--as-of", "2025-12-31", "--format", "md")
+    assert (licence.exit_code, licence.stderr) == (0, "'beta electronics' is licensee beta\n")
