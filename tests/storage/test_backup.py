@@ -374,3 +374,13 @@ def test_export_wants_a_new_or_empty_folder(sqlite_url: str, tmp_path: Path) -> 
         f"Error: {tmp_path / 'old'} exists and is not an empty folder; "
         "give a new folder for the backup\n",
     )
+
+
+def test_importing_a_backup_says_to_restore_it(backup: Path, sqlite_url: str) -> None:
+    assert run(sqlite_url, "import", backup) == (
+        1,
+        "",
+        f"{backup / MANIFEST}:1: file: is the manifest of a backup; restore its folder into an "
+        "empty database with `patentpool restore FOLDER`\n"
+        "Error: 1 problem in 1 file; nothing was imported\n",
+    )
