@@ -271,21 +271,31 @@ def read_table(
 ) -> Iterator[dict[str, Any]]:
     """The rows of one file as Python values; BackupRefused at the first bad line."""
     names = [c.name for c in columns]
-    with (folder / entry.file).open(encoding="utf-8") as fh:
-        for number, text in enumerate(fh, start=1):
-            where = f"{entry.file}:{number}"
+    texts = [c.name for c in columns if c.kind is str]  # kept as they are: only checked
+    others = [c for c in columns if c.kind is not str]
+    # lines end at "\n" only: JSON escapes it in strings, but not U+2028 and its kind
+    with (folder / entry.file).open(encoding="utf-8", newline="\n") as fh:
+        for number, line in enumerate(fh, start=1):
             try:
-                doc = json.loads(text)
+                doc = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise BackupRefused(f"{where}: row: is not valid JSON: {exc}") from None
+                raise BackupRefused(
+                    f"{entry.file}:{number}: row: is not valid JSON: {exc}"
+                ) from None
             if not isinstance(doc, dict) or list(doc) != names:
                 raise BackupRefused(
-                    f"{where}: row: must be an object with the columns {', '.join(names)}"
+                    f"{entry.file}:{number}: row: must be an object with the columns "
+                    + ", ".join(names)
                 )
-            row = {}
-            for column in columns:
+            for name in texts:
+                value = doc[name]
+                if value is not None and type(value) is not str:
+                    raise BackupRefused(
+                        f"{entry.file}:{number}: {name}: is {json.dumps(value)}, not {KINDS[str]}"
+                    )
+            for column in others:
                 try:
-                    row[column.name] = decode_value(column, doc[column.name])
+                    doc[column.name] = decode_value(column, doc[column.name])
                 except ValueError as exc:
-                    raise BackupRefused(f"{where}: {column.name}: {exc}") from None
-            yield row
+                    raise BackupRefused(f"{entry.file}:{number}: {column.name}: {exc}") from None
+            yield doc
