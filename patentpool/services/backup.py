@@ -45,6 +45,20 @@ def export_backup(url: str, folder: Path) -> Manifest:
         )
     if not folder.parent.is_dir():
         raise BackupRefused(f"the folder {folder.parent} does not exist")
+    created = not folder.exists()
+    try:
+        manifest = _write_backup(url, folder)
+    except BaseException:
+        # leave no half backup: the folder was new or empty, so what is in it is ours
+        for path in (folder / MANIFEST, *(folder / file_name(t.name) for t in table_rows.tables())):
+            path.unlink(missing_ok=True)
+        if created and folder.is_dir():
+            folder.rmdir()
+        raise
+    return manifest
+
+
+def _write_backup(url: str, folder: Path) -> Manifest:
     with session_for(url) as session:
         if session.get_bind().dialect.name == "postgresql":
             # one snapshot for every table, even while others write

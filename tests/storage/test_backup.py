@@ -19,6 +19,7 @@ from sqlalchemy import insert, select
 
 from patentpool.cli import cli
 from patentpool.io.backup import KINDS, MANIFEST, read_manifest
+from patentpool.services.backup import export_backup
 from patentpool.storage import table_rows
 from patentpool.storage.engine import dispose_all, session_for
 from patentpool.storage.migrate import head_revision, upgrade
@@ -384,3 +385,34 @@ def test_importing_a_backup_says_to_restore_it(backup: Path, sqlite_url: str) ->
         "empty database with `patentpool restore FOLDER`\n"
         "Error: 1 problem in 1 file; nothing was imported\n",
     )
+
+
+def test_a_failed_export_leaves_no_half_backup(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok(sqlite_url, "import", IGRS / "alliance.yaml", IGRS / "patents.csv")
+    reading = table_rows.read_rows
+
+    def failing(session: Any, table: Any) -> Iterator[dict[str, Any]]:
+        if table.name == "patents":
+            raise OSError("No space left on device")
+        return reading(session, table)
+
+    monkeypatch.setattr(table_rows, "read_rows", failing)
+    with pytest.raises(OSError, match="No space left"):
+        export_backup(sqlite_url, tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(OSError, match="No space left"):
+        export_backup(sqlite_url, tmp_path / "empty")
+    assert list((tmp_path / "empty").iterdir()) == []
+
+
+def test_export_needs_the_schema(empty_db_url: str, tmp_path: Path) -> None:
+    code, _, err = run(empty_db_url, "export", tmp_path / "backup")
+    assert (code, err) == (
+        1,
+        f"Error: the database {empty_db_url} has no patentpool schema; create it with "
+        "`patentpool db upgrade`\n",
+    )
+    assert not (tmp_path / "backup").exists()
