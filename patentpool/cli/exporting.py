@@ -33,7 +33,7 @@ def export(app: App, folder: Path, register_only: bool) -> None:
     \b
     Example:
       patentpool export backup-2026-04-01/
-      patentpool export --register-only register/ && patentpool import register/
+      patentpool export --register-only register/
     """
     if register_only:
         from patentpool.io.exporter import export_register
