@@ -8,7 +8,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import DateTime, Table, func, select, text
+from sqlalchemy import Connection, DateTime, Table, func, select, text
 from sqlalchemy.orm import Session
 
 from patentpool.io.backup import Column
@@ -56,12 +56,40 @@ def tables_with_rows(session: Session) -> list[str]:
 
 
 def insert_rows(session: Session, table: Table, rows: Iterable[dict[str, Any]]) -> int:
-    """Insert rows as they are (primary keys included), a batch at a time; how many."""
+    """Insert rows as they are (primary keys included); how many. Values are bound by the
+    columns' own types, then go to the driver in one stream: PostgreSQL's COPY, or batches of
+    one prepared INSERT on SQLite."""
+    connection = session.connection()
+    dialect = connection.dialect
+    binds = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in table.columns]
+    bound = (
+        tuple(row[name] if bind is None else bind(row[name]) for name, bind in binds)
+        for row in rows
+    )
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(name) for name, _ in binds)
+    if dialect.name == "postgresql":
+        return _copy(connection, f"COPY {quote(table.name)} ({names}) FROM STDIN", bound)
+    statement = (
+        f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join('?' for _ in binds)})"
+    )
     count = 0
-    iterator = iter(rows)
-    while batch := list(islice(iterator, BATCH)):
-        session.execute(table.insert(), batch)
+    while batch := list(islice(bound, BATCH)):
+        connection.exec_driver_sql(statement, batch)
         count += len(batch)
+    return count
+
+
+def _copy(connection: Connection, statement: str, rows: Iterable[tuple[Any, ...]]) -> int:
+    count = 0
+    cursor = connection.connection.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+    finally:
+        cursor.close()
     return count
 
 
