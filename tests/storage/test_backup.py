@@ -23,7 +23,7 @@ from patentpool.services.backup import export_backup
 from patentpool.storage import table_rows
 from patentpool.storage.engine import dispose_all, session_for
 from patentpool.storage.migrate import head_revision, upgrade
-from patentpool.storage.models import Base, StandardRow
+from patentpool.storage.models import Base, SalesReportRow, StandardRow
 
 IGRS = SAMPLES / "igrs-v1"
 
@@ -136,11 +136,13 @@ def test_a_restored_backup_is_the_same_database(
     )
     before_rows, before_outputs = all_rows(db_url), outputs(db_url)
     assert len(before_rows["distribution_runs"]) == 2
-    assert sorted(r[4] for r in before_rows["sales_reports"] if r[2] == "example-vision") == [
-        1,
-        1,
-        2,
-    ]  # revisions of its Q1 (two) and Q2 (one) reports
+    with session_for(db_url) as session:
+        revisions = session.scalars(
+            select(SalesReportRow.revision)
+            .where(SalesReportRow.licensee_id == "example-vision")
+            .order_by(SalesReportRow.period, SalesReportRow.revision)
+        ).all()
+    assert revisions == [1, 2, 1]  # its Q1 report and the correction, its Q2 report
 
     assert run(second_url, "restore", backup) == (
         0,
