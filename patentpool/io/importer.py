@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from patentpool.collector import collector_paused
 from patentpool.core.model import Register
+from patentpool.io.backup import FORMAT as BACKUP_FORMAT
 from patentpool.io.licensing_import import (
     LicensingBatch,
     check_licensing,
@@ -145,6 +146,17 @@ def _read_yaml(text: str, display: str, batch: Batch, problems: list[Problem]) -
         problems.append(
             Problem(
                 display, 1, "file", "is a regime scenario; run it with `patentpool compare FILE`"
+            )
+        )
+        return
+    if data.get("format") == BACKUP_FORMAT:
+        problems.append(
+            Problem(
+                display,
+                1,
+                "file",
+                "is the manifest of a backup; restore its folder into an empty database with "
+                "`patentpool restore FOLDER`",
             )
         )
         return

@@ -254,7 +254,7 @@ def test_counts_unknown_version(small_register: str) -> None:
 
 def test_export_round_trip(small_register: str, tmp_path: Path) -> None:
     out_dir = tmp_path / "export"
-    code, out, _ = run(small_register, "export", str(out_dir))
+    code, out, _ = run(small_register, "export", "--register-only", str(out_dir))
     assert code == 0
     assert out.splitlines() == [
         f"wrote {out_dir / 'alliance.yaml'}",
@@ -345,7 +345,7 @@ def test_export_guards_formula_cells_and_import_reads_them_back(
     )
     assert run(small_register, "import", str(tmp_path / "patents.csv"))[0] == 0
     out_dir = tmp_path / "export"
-    assert run(small_register, "export", str(out_dir))[0] == 0
+    assert run(small_register, "export", "--register-only", str(out_dir))[0] == 0
     text = (out_dir / "patents.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK(1)" in text
     assert "'@SUM(A1)" in text
