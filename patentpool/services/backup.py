@@ -102,7 +102,7 @@ def restore_backup(url: str, folder: Path) -> Manifest:
             f"the backup in {folder} does not match its {MANIFEST}, nothing was restored: "
             + "; ".join(problems)
         )
-    engine = make_engine(url)
+    engine = make_engine(url, create=True)
     if schema_revision(engine) is None:
         upgrade(url)
     require_schema(engine)
