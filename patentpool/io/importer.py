@@ -53,6 +53,7 @@ class ImportSummary:
     files: list[str]
     changes: Counter[tuple[str, str]] = field(default_factory=Counter)
     import_id: int | None = None
+    notes: list[str] = field(default_factory=list)  # said after the counts
 
     @property
     def changed(self) -> bool:
@@ -67,6 +68,7 @@ class ImportSummary:
         out = [f"{len(self.files)} file(s) imported:"]
         for (entity, action), n in sorted(self.changes.items()):
             out.append(f"  {entity + 's':<15} {action:<8} {n:>7,}")
+        out.extend(self.notes)
         return out
 
 
@@ -210,12 +212,18 @@ ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], No
 
 
 def import_paths(
-    session: Session, paths: Sequence[str | Path], progress: ProgressFactory | None = None
+    session: Session,
+    paths: Sequence[str | Path],
+    progress: ProgressFactory | None = None,
+    *,
+    rename_alliance: bool = False,
 ) -> ImportSummary:
     """Import files and folders in the session's transaction; raise ImportFailed on any problem.
 
     The caller commits; on ImportFailed nothing has been written. ``progress``, when given,
     is told of the sales lines read (each is read twice: checked, then written).
+    ``rename_alliance`` lets an alliance file give the register another alliance id (refused
+    otherwise: a register belongs to one alliance).
     """
     files, problems = collect_files(paths)
     batch, read_problems = read_batch(files)
@@ -224,18 +232,22 @@ def import_paths(
         if progress is not None and batch.licensing.sales_files:
             total = 2 * sum(count_lines(path) for path, _ in batch.licensing.sales_files)
             batch.licensing.advance = stack.enter_context(progress("sales lines", total))
-        return _import_batch(session, files, batch, problems)
+        return _import_batch(session, files, batch, problems, rename_alliance)
 
 
 def _import_batch(
-    session: Session, files: list[Path], batch: Batch, problems: list[Problem]
+    session: Session,
+    files: list[Path],
+    batch: Batch,
+    problems: list[Problem],
+    rename_alliance: bool = False,
 ) -> ImportSummary:
     if batch.register.is_empty():  # licensing files only: the standards are all they need
         existing = Register(standards=repository.load_standards(session))
         changes = RegisterChanges()
     else:
         existing = repository.load_register(session)
-        changes, check_problems = check_register(existing, batch.register)
+        changes, check_problems = check_register(existing, batch.register, rename_alliance)
         problems.extend(check_problems)
     licensing = None
     if not batch.licensing.is_empty():
@@ -262,8 +274,10 @@ def _import_batch(
     if licensing is not None:
         licensing_repo.save_licensing(session, licensing)
         changes.log.extend(licensing.log)
-    for entity, _key, action, _detail, _source in changes.log:
+    for entity, _key, action, detail, _source in changes.log:
         summary.changes[(entity, action)] += 1
+        if entity == "alliance" and action != "added":
+            summary.notes.append(f"alliance {action}: {detail}")
     if changes.log:
         row = ImportRow(
             at=dt.datetime.now(dt.UTC),

@@ -1,0 +1,82 @@
+"""The rules of ``patentpool import`` that guard the books: one alliance per register, one
+report per licensee and quarter in an import, a later report a correction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from paths import SAMPLES
+
+from patentpool.cli import cli
+from patentpool.storage.engine import session_for
+from patentpool.storage.repository import load_register
+
+
+def run(url: str, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--db", url, *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def register_of(url: str) -> tuple[object, int, int]:
+    with session_for(url) as session:
+        register = load_register(session)
+    return register.alliance, len(register.members), len(register.patents)
+
+
+def test_files_of_another_alliance_are_refused(db_url: str) -> None:
+    code, _, err = run(db_url, "import", str(SAMPLES / "igrs-v1" / "alliance.yaml"),
+                       str(SAMPLES / "igrs-v1" / "patents.csv"))  # fmt: skip
+    assert code == 0, err
+    before = register_of(db_url)
+    code, out, err = run(db_url, "import", str(SAMPLES / "gsm"))
+    assert (code, out) == (1, "")
+    alliance_file = SAMPLES / "gsm" / "alliance.yaml"
+    assert err.splitlines() == [
+        f"{alliance_file}:2: alliance.id: names alliance 'gsm-example'; this register holds "
+        "'igrs' (IGRS Industry Alliance). A register belongs to one alliance: import these "
+        "files into a database of their own (--db), or pass --rename-alliance to make this "
+        "register 'gsm-example''s",
+        "Error: 1 problem in 1 file; nothing was imported",
+    ]
+    assert register_of(db_url) == before
+
+
+def test_rename_alliance_is_explicit_and_said(db_url: str, tmp_path: Path) -> None:
+    code, _, err = run(db_url, "import", str(SAMPLES / "igrs-v1" / "alliance.yaml"))
+    assert code == 0, err
+    renamed = tmp_path / "alliance.yaml"
+    renamed.write_text("alliance: {id: igrs, name: IGRS Alliance}\n", encoding="utf-8")
+    code, out, err = run(db_url, "import", str(renamed))
+    assert code == 0, err
+    assert out.splitlines() == [
+        "1 file(s) imported:",
+        "  alliances       updated        1",
+        "alliance updated: name: 'IGRS Industry Alliance' -> 'IGRS Alliance'",
+    ]
+    other = tmp_path / "other.yaml"
+    other.write_text("alliance: {id: igrs-2, name: IGRS Two}\n", encoding="utf-8")
+    code, _, err = run(db_url, "import", str(other))
+    assert code == 1
+    assert "pass --rename-alliance" in err
+    code, out, err = run(db_url, "import", "--rename-alliance", str(other))
+    assert code == 0, err
+    assert out.splitlines()[-1] == (
+        "alliance renamed: igrs (IGRS Alliance) -> igrs-2 (IGRS Two)"
+    )
+    alliance = register_of(db_url)[0]
+    assert (alliance.id, alliance.name) == ("igrs-2", "IGRS Two")  # type: ignore[attr-defined]
+
+
+def test_two_files_of_one_import_naming_two_alliances(db_url: str, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("alliance: {id: one, name: One}\n", encoding="utf-8")
+    b.write_text("# the other\nalliance: {id: two, name: Two}\n", encoding="utf-8")
+    code, _, err = run(db_url, "import", str(a), str(b))
+    assert code == 1
+    assert err.splitlines() == [
+        f"{b}:2: alliance: names alliance 'two' ('Two'), but {a}:1 names 'one' ('One'); "
+        "the files of one import must give one alliance",
+        "Error: 1 problem in 1 file; nothing was imported",
+    ]
+    assert register_of(db_url) == (None, 0, 0)
