@@ -21,8 +21,10 @@ from patentpool.core.allocation import (
     NO_SECTION,
     Distribution,
     NoSales,
+    NothingOwed,
     PolicyInput,
     distribute,
+    nothing_owed,
     policy_input,
 )
 from patentpool.core.licensing import counted_by_key
@@ -30,7 +32,7 @@ from patentpool.core.model import Essentiality
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput, NotFound, PatentpoolError
 from patentpool.services.quarters import canonical_json, quarter_totals
-from patentpool.services.royalties import ProgramContext, program_context
+from patentpool.services.royalties import ProgramContext, program_context, royalties
 from patentpool.storage import licensing_repo
 from patentpool.storage.models import DistributionRunRow
 
@@ -185,11 +187,14 @@ def _make_run(
         amount = totals.total_due
     else:
         amount = licensing_repo.collected(licensing_repo.load_payments(session, program_id), period)
-        if amount == 0:
-            raise InvalidInput(
-                f"nothing was collected for {program_id} in {period}; record payments, "
-                "or distribute what is due with --basis due"
-            )
+    if amount == 0 and totals.total_due == 0:  # say why: the lines, gross, cap and discounts
+        result = royalties(session, program_id, period, context=ctx, detail=False)
+        raise NothingOwed(nothing_owed(result))
+    if amount == 0:
+        raise InvalidInput(
+            f"nothing was collected for {program_id} in {period}; record payments, "
+            "or distribute what is due with --basis due"
+        )
     inputs = policy_input(ctx.program, ctx.register, period, by_country, counted=counted)
     canonical = _inputs(ctx, period, name, params, basis, amount, by_country, reports, inputs)
     checksum = hashlib.sha256(canonical.encode()).hexdigest()

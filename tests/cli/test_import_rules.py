@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from licensing_files import LICENSING, SALES_HEADER
 from paths import SAMPLES
+from register_files import write
 
 from patentpool.cli import cli
+from patentpool.core.periods import Period
+from patentpool.storage import licensing_repo
 from patentpool.storage.engine import session_for
 from patentpool.storage.repository import load_register
 
@@ -80,3 +85,58 @@ def test_two_files_of_one_import_naming_two_alliances(db_url: str, tmp_path: Pat
         "Error: 1 problem in 1 file; nothing was imported",
     ]
     assert register_of(db_url) == (None, 0, 0)
+
+
+# ------------------------------------------------------------------ a report per quarter
+
+
+@pytest.fixture
+def lic(small_register: str, tmp_path: Path) -> Path:
+    folder = tmp_path / "lic"
+    folder.mkdir()
+    member = "  - {id: gamma, name: Gamma Member Co., member: true, good_standing: true}\n"
+    write(folder, "licensing.yaml", LICENSING.replace("programs:\n", member + "programs:\n", 1))
+    code, _, err = run(small_register, "import", str(folder / "licensing.yaml"))
+    assert code == 0, err
+    return folder
+
+
+def reports_of(url: str) -> dict[tuple[str, str, Period], str]:
+    with session_for(url) as session:
+        return dict(licensing_repo.load_state(session).reports)
+
+
+def test_two_files_of_one_import_for_one_quarter_are_refused(
+    small_register: str, lic: Path
+) -> None:
+    first = write(lic, "sales-a.csv", SALES_HEADER + "acme,2026Q1,US,CN,tv,100,\n")
+    second = write(
+        lic, "sales-b.csv", SALES_HEADER + "beta,2026Q1,DE,DE,tv,5,\nacme,2026Q1,US,CN,tv,7,\n"
+    )
+    code, out, err = run(small_register, "import", str(first), str(second))
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"{second}:3: licensee: a second sales report of acme for 2026Q1 in demo-v1: "
+        f"{first}:2 of this import reports it already; send one file per licensee and quarter "
+        "(a later import of the quarter is a correction)",
+        "Error: 1 problem in 1 file; nothing was imported",
+    ]
+    assert reports_of(small_register) == {}
+
+
+def test_a_quarter_whose_sales_owe_nothing_says_so(small_register: str, lic: Path) -> None:
+    sales = write(lic, "sales.csv", SALES_HEADER + "gamma,2025Q4,US,CN,tv,100,\n")
+    code, _, err = run(small_register, "import", str(sales))
+    assert code == 0, err
+    code, _, err = run(
+        small_register, "distribute", "--program", "demo-v1", "--period", "2025Q4",
+        "--basis", "due",
+    )  # fmt: skip
+    assert (code, err) == (
+        1,
+        "Error: sales reported, nothing owed: demo-v1 2025Q4 has 1 sales line from 1 "
+        "licensee: gross 50.00, annual cap -0.00, discounts -50.00, due 0.00 USD\n",
+    )
+    code, _, err = run(small_register, "distribute", "--program", "demo-v1", "--period", "2025Q4")
+    assert code == 1
+    assert err.startswith("Error: sales reported, nothing owed: demo-v1 2025Q4 has 1 sales line")
