@@ -23,7 +23,10 @@ def import_(app: App, paths: tuple[str, ...], rename_alliance: bool) -> None:
     again changes nothing; a changed file updates what changed.
 
     A register belongs to one alliance: files naming another alliance id are refused,
-    unless --rename-alliance.
+    unless --rename-alliance. One import holds one sales report per licensee, programme
+    and quarter; a later import of a report with other lines is a correction: a new
+    revision (the old ones kept), the lines, units and royalty due it changed printed,
+    and the distribution runs made from the figures before marked superseded.
 
     \b
     Example:

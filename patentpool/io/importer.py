@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, ExitStack
@@ -20,7 +21,7 @@ from patentpool.io.licensing_import import (
     parse_payments_csv,
 )
 from patentpool.io.licensing_schema import LICENSING_KEYS
-from patentpool.io.problems import ImportFailed, Problem
+from patentpool.io.problems import ImportFailed, Problem, Source
 from patentpool.io.readers import (
     FileUnreadable,
     LineDict,
@@ -39,7 +40,8 @@ from patentpool.io.register_import import (
     parse_patents_csv,
     parse_register_yaml,
 )
-from patentpool.io.sales_stream import count_lines, stream_rows
+from patentpool.io.sales_stream import ReportKey, count_lines, stream_rows
+from patentpool.services import corrections
 from patentpool.storage import licensing_repo, repository
 from patentpool.storage.models import ImportRow
 
@@ -250,35 +252,33 @@ def _import_batch(
         changes, check_problems = check_register(existing, batch.register, rename_alliance)
         problems.extend(check_problems)
     licensing = None
+    reported: frozenset[ReportKey] = frozenset()
     if not batch.licensing.is_empty():
         standards = existing.standard_index()
         standards.update({s.id: s for s in changes.standards})
         if batch.licensing.sales_files:
             batch.licensing.stage = licensing_repo.line_stage(session)
+        state = licensing_repo.load_state(session)
+        reported = frozenset(state.reports)
         licensing, lic_problems = check_licensing(
-            Register(standards=tuple(standards.values())),
-            licensing_repo.load_state(session),
-            batch.licensing,
+            Register(standards=tuple(standards.values())), state, batch.licensing
         )
         problems.extend(lic_problems)
     if problems:
         raise ImportFailed(problems)
     summary = ImportSummary([str(f) for f in files])
-    if changes.alliance is not None:
-        repository.save_alliance(session, changes.alliance)
-    repository.save_members(session, changes.members)
-    repository.save_standards(session, changes.standards)
-    with collector_paused():
-        patent_ids = repository.save_patents(session, changes.patents)
-        repository.save_declarations(session, changes.declarations, patent_ids)
-    if licensing is not None:
-        licensing_repo.save_licensing(session, licensing)
-        changes.log.extend(licensing.log)
-    for entity, _key, action, detail, _source in changes.log:
+    log = changes.log + (licensing.log if licensing is not None else [])
+    for entity, _key, action, detail, _source in log:
         summary.changes[(entity, action)] += 1
         if entity == "alliance" and action != "added":
             summary.notes.append(f"alliance {action}: {detail}")
-    if changes.log:
+    # a report imported before and again with other figures is a correction: its figures
+    # before it (lines, units, royalty due) are read while the register still holds them
+    corrected = sorted(k for k in (licensing.reports if licensing else ()) if k in reported)
+    before = corrections.figures(session, corrected)
+    superseded = set(corrections.superseded_runs(session)) if corrected else set()
+    row = None
+    if log:
         row = ImportRow(
             at=dt.datetime.now(dt.UTC),
             files="\n".join(summary.files),
@@ -287,8 +287,53 @@ def _import_batch(
         session.add(row)
         session.flush()
         summary.import_id = row.id
+    if changes.alliance is not None:
+        repository.save_alliance(session, changes.alliance)
+    repository.save_members(session, changes.members)
+    repository.save_standards(session, changes.standards)
+    with collector_paused():
+        patent_ids = repository.save_patents(session, changes.patents)
+        repository.save_declarations(session, changes.declarations, patent_ids)
+    if licensing is not None:
+        licensing_repo.save_licensing(session, licensing, summary.import_id, _user())
+    if corrected:
+        session.flush()
+        log = _corrections(session, summary, before, superseded, log)
+    if row is not None:
         with collector_paused():
             repository.save_changes(
-                session, row.id, ((e, k, a, d, str(s)) for e, k, a, d, s in changes.log)
+                session, row.id, ((e, k, a, d, str(s)) for e, k, a, d, s in log)
             )
     return summary
+
+
+def _user() -> str | None:
+    """Who runs the import: the OS user, when the system knows one."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # pragma: no cover - no user name in the environment
+        return None
+
+
+def _corrections(
+    session: Session,
+    summary: ImportSummary,
+    before: dict[ReportKey, corrections.ReportFigures],
+    superseded: set[int],
+    log: list[tuple[str, str, str, str, Source]],
+) -> list[tuple[str, str, str, str, Source]]:
+    """Say what each correction changed, and which distribution runs it superseded; the
+    change log's entries of the corrections, with their figures before and after."""
+    found = corrections.corrections(before, corrections.figures(session, before))
+    summary.notes.extend(c.text() for c in found)
+    newly = sorted(set(corrections.superseded_runs(session)) - superseded)
+    if newly:
+        summary.notes.append(
+            "distribution runs made from the figures before, now superseded by a correction "
+            f"until a new run of their period: {corrections.describe_runs(session, newly)}"
+        )
+    detail = {f"{c.program} {c.licensee} {c.period}": c.text() for c in found}
+    return [
+        (e, k, a, detail.get(k, d) if e == "sales report" else d, src)
+        for e, k, a, d, src in log
+    ]

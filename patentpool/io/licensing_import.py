@@ -273,7 +273,7 @@ def check_licensing(
         before_sum = state.reports.get(report_key)
         if before_sum != report.digest():
             out.reports[report_key] = report
-            action = "added" if before_sum is None else "replaced"
+            action = "added" if before_sum is None else "corrected"
             program_id, licensee_id, period = report_key
             out.log.append(
                 (

@@ -76,7 +76,14 @@ def load_state(session: Session) -> LicensingState:
     return LicensingState(load_licensees(session), load_programs(session), reports, payments)
 
 
-def save_licensing(session: Session, changes: LicensingChanges) -> None:
+def save_licensing(
+    session: Session,
+    changes: LicensingChanges,
+    import_id: int | None = None,
+    by: str | None = None,
+) -> None:
+    """Write what an import changes; the new report revisions name ``import_id`` and who
+    imported them (``by``)."""
     # one query for the licensees that exist, one insert for the new ones
     existing: dict[str, LicenseeRow] = {}
     if changes.licensees:
@@ -113,7 +120,7 @@ def save_licensing(session: Session, changes: LicensingChanges) -> None:
         else:
             prow.standard_id, prow.currency, prow.spec = program.standard, program.currency, spec
     session.flush()
-    report_ids = _save_reports(session, changes)
+    report_ids = _save_reports(session, changes, import_id, by)
     if report_ids and changes.rules is not None:
         _write_lines(session, changes, report_ids)
     if isinstance(changes.stage, SqliteLineStage):
@@ -135,7 +142,12 @@ def save_licensing(session: Session, changes: LicensingChanges) -> None:
         )
 
 
-def _save_reports(session: Session, changes: LicensingChanges) -> dict[ReportKey, int]:
+def _save_reports(
+    session: Session,
+    changes: LicensingChanges,
+    import_id: int | None = None,
+    by: str | None = None,
+) -> dict[ReportKey, int]:
     """Add a revision of every changed report, the earlier ones no longer current, in a few
     statements whatever the number of reports; the new rows' ids by report."""
     if not changes.reports:
@@ -178,6 +190,8 @@ def _save_reports(session: Session, changes: LicensingChanges) -> dict[ReportKey
                 "checksum": report.digest(),
                 "lines": report.lines,
                 "units": report.units,
+                "import_id": import_id,
+                "imported_by": by,
             }
             for (program_id, licensee_id, period), report in sorted(changes.reports.items())
         ],
