@@ -17,8 +17,11 @@ from decimal import Decimal
 from sqlalchemy import and_, insert, literal, select
 from sqlalchemy.orm import Session, aliased
 
+from patentpool.collector import collector_paused
 from patentpool.core.periods import Period
-from patentpool.services.royalties import royalties
+from patentpool.core.royalties import summarize_royalties
+from patentpool.services.royalties import ProgramContext, program_context
+from patentpool.storage import licensing_repo
 from patentpool.storage.models import (
     DistributionRunReportRow,
     DistributionRunRow,
@@ -59,7 +62,8 @@ class Correction:
 
 def figures(session: Session, keys: Iterable[ReportKey]) -> dict[ReportKey, ReportFigures]:
     """The current revision of each report of ``keys`` that exists, with its licensee's royalty
-    due for the period (each programme and period priced once, without its lines' detail)."""
+    due for the period: what :func:`patentpool.services.royalties.royalties` gives, priced by
+    the core from the lines of the reports' licensee groups only."""
     wanted = set(keys)
     if not wanted:
         return {}
@@ -82,8 +86,20 @@ def figures(session: Session, keys: Iterable[ReportKey]) -> dict[ReportKey, Repo
         if (program, licensee, Period.parse(period)) in wanted
     }
     out: dict[ReportKey, ReportFigures] = {}
+    contexts: dict[str, ProgramContext] = {}
     for program, period in sorted({(k[0], k[2]) for k in found}):
-        result = royalties(session, program, period, detail=False)
+        if program not in contexts:
+            contexts[program] = program_context(session, program)
+        ctx = contexts[program]
+        # a licensee's due depends on its group's lines alone (tiers and caps count a group):
+        # only the groups of the corrected reports are priced
+        groups = {ctx.licensees[k[1]].group_key for k in found if k[::2] == (program, period)}
+        members = sorted(lid for lid, lic in ctx.licensees.items() if lic.group_key in groups)
+        sales = licensing_repo.load_sales_rows(session, program, period.year_to_date(), members)
+        with collector_paused():
+            result = summarize_royalties(
+                ctx.program, ctx.register, ctx.licensees.values(), sales, period
+            )
         due = {item.licensee: item.due for item in result.licensees}
         for key, (revision, lines, units) in found.items():
             if (key[0], key[2]) == (program, period):

@@ -519,9 +519,15 @@ def load_sales(session: Session, program: str, periods: Sequence[Period]) -> lis
     return [SalesLine(*row) for row in load_sales_rows(session, program, periods)]
 
 
-def load_sales_rows(session: Session, program: str, periods: Sequence[Period]) -> list[SalesRow]:
-    """:func:`load_sales` as plain tuples (for pricing without a record per line)."""
-    return list(_sales_rows(session, program, periods, "r.period, r.licensee_id"))
+def load_sales_rows(
+    session: Session,
+    program: str,
+    periods: Sequence[Period],
+    licensees: Sequence[str] | None = None,
+) -> list[SalesRow]:
+    """:func:`load_sales` as plain tuples (for pricing without a record per line); only those
+    of ``licensees`` when given."""
+    return list(_sales_rows(session, program, periods, "r.period, r.licensee_id", licensees))
 
 
 def iter_sales_groups(
@@ -585,7 +591,11 @@ def _mark(connection: Connection) -> str:
 
 
 def _sales_rows(
-    session: Session, program: str, periods: Sequence[Period], order: str
+    session: Session,
+    program: str,
+    periods: Sequence[Period],
+    order: str,
+    licensees: Sequence[str] | None = None,
 ) -> Iterator[SalesRow]:
     """The current lines of the periods as plain tuples, in ``order`` (then by line).
 
@@ -603,7 +613,8 @@ def _sales_rows(
         "FROM sales_reports r JOIN sales_lines l ON l.report_id = r.id "
         f"WHERE r.program_id = {mark} AND r.current = {mark} "
         f"AND r.period IN ({', '.join([mark] * len(names))}) "
-        f"ORDER BY {order}, l.line, l.id"
+        + (f"AND r.licensee_id IN ({', '.join([mark] * len(licensees))}) " if licensees else "")
+        + f"ORDER BY {order}, l.line, l.id"
     )
     parsed: dict[str, Period] = {}
     # the few distinct licensees, countries and categories are kept once each, not per line
@@ -611,7 +622,7 @@ def _sales_rows(
     share = same.setdefault
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(sql, (program, True, *names))
+        cursor.execute(sql, (program, True, *names, *(licensees or ())))
         while rows := cursor.fetchmany(BATCH):
             for licensee, period_text, source, line, sale, made, category, units, net in rows:
                 period = parsed.get(period_text)

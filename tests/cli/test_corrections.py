@@ -79,6 +79,8 @@ def test_a_correction_keeps_every_revision_and_says_what_changed(
     assert revisions[1][6] == str(corrected)
     assert [r[7] for r in revisions] == [2, 2]  # the lines of the revision before are kept
     assert logged[-1] == ("corrected", said)
+    code, out, _ = run(pool, "royalties", *Q4, "--licensee", "acme", "--format", "json")
+    assert json.loads(out)["licensees"][0]["due"] == "405.00"  # as the royalties say
 
 
 def test_runs_made_before_a_correction_are_marked_until_a_new_run(
