@@ -234,3 +234,60 @@ def describe_runs(session: Session, run_ids: Sequence[int]) -> str:
         .order_by(DistributionRunRow.id)
     )
     return ", ".join(f"{rid} ({program} {period})" for rid, program, period in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One revision of a sales report: its figures, when, from which file, by whom."""
+
+    program: str
+    licensee: str
+    period: str
+    revision: int
+    current: bool
+    lines: int
+    units: int
+    checksum: str
+    imported_at: str
+    imported_by: str | None
+    import_id: int | None
+    source: str
+
+
+def revisions(
+    session: Session,
+    program_id: str | None = None,
+    licensee: str | None = None,
+    period: Period | None = None,
+) -> list[Revision]:
+    """Every revision of the sales reports asked for, oldest first within a report."""
+    query = select(SalesReportRow).order_by(
+        SalesReportRow.program_id,
+        SalesReportRow.period,
+        SalesReportRow.licensee_id,
+        SalesReportRow.revision,
+    )
+    if program_id is not None:
+        query = query.where(SalesReportRow.program_id == program_id)
+    if licensee is not None:
+        query = query.where(SalesReportRow.licensee_id == licensee)
+    if period is not None:
+        query = query.where(SalesReportRow.period == str(period))
+    return [_revision(r) for r in session.scalars(query)]
+
+
+def _revision(r: SalesReportRow) -> Revision:
+    return Revision(
+        program=r.program_id,
+        licensee=r.licensee_id,
+        period=r.period,
+        revision=r.revision,
+        current=r.current,
+        lines=int(r.lines),
+        units=int(r.units or 0),
+        checksum=r.checksum,
+        imported_at=r.imported_at.isoformat(timespec="seconds"),
+        imported_by=r.imported_by,
+        import_id=r.import_id,
+        source=r.source,
+    )

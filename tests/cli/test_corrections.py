@@ -79,7 +79,7 @@ def test_a_correction_keeps_every_revision_and_says_what_changed(
     assert revisions[1][6] == str(corrected)
     assert [r[7] for r in revisions] == [2, 2]  # the lines of the revision before are kept
     assert logged[-1] == ("corrected", said)
-    code, out, _ = run(pool, "royalties", *Q4, "--licensee", "acme", "--format", "json")
+    _, out, _ = run(pool, "royalties", *Q4, "--licensee", "acme", "--format", "json")
     assert json.loads(out)["licensees"][0]["due"] == "405.00"  # as the royalties say
 
 
@@ -190,3 +190,24 @@ def test_runs_stored_before_the_upgrade_know_their_reports(empty_db_url: str) ->
             7: "superseded by a correction: acme 2026Q1 revision 2 of 2026-04-01 "
             "replaced revision 1"
         }
+
+
+def test_sales_reports_lists_every_revision(pool: str, tmp_path: Path) -> None:
+    corrected, _ = correct(pool, tmp_path)
+    code, out, err = run(pool, "sales-reports", "--licensee", "acme", "--format", "json")
+    assert code == 0, err
+    found = json.loads(out)
+    assert [
+        (r["revision"], r["current"], r["lines"], r["units"], r["by"], r["source"])
+        for r in found
+    ] == [
+        (1, "no", 2, 2000, getpass.getuser(), str(tmp_path / "lic" / "sales.csv")),
+        (2, "yes", 2, 1400, getpass.getuser(), str(corrected)),
+    ]
+    assert [r["import"] for r in found] == [2, 3]  # the register came with import 1
+    assert all(r["imported_at"].startswith(TODAY) for r in found)
+    code, out, _ = run(pool, "sales-reports", "--period", "2026Q1")
+    assert out.splitlines()[2:] == []  # the header alone
+    code, _, err = run(pool, "sales-reports", "--period", "2026-Q1")
+    assert code == 1
+    assert err.startswith("Error: --period: '2026-Q1' is not a quarter")
