@@ -1,4 +1,5 @@
-"""``patentpool history``: what happened to a patent, when, and from which file."""
+"""``patentpool history`` and ``sales-reports``: what happened to a patent or a sales report,
+when, and from which file."""
 
 from __future__ import annotations
 
@@ -51,4 +52,50 @@ def history(app: App, patent: str, fmt: str) -> None:
     )
 
 
-COMMANDS = [history]
+@click.command("sales-reports")
+@click.option("--program", help="Only this programme's reports.")
+@click.option("--licensee", help="Only this licensee's reports.")
+@click.option("--period", help="Only this quarter's reports, e.g. 2026Q1.")
+@format_option
+@pass_app
+def sales_reports(
+    app: App, program: str | None, licensee: str | None, period: str | None, fmt: str
+) -> None:
+    """List every revision of the sales reports: lines, units, when, by whom, from which file.
+
+    A report imported again with other lines is a correction: a new revision, the
+    current one; the earlier revisions are kept with their lines.
+
+    \b
+    Example:
+      patentpool sales-reports --licensee acme --period 2026Q1
+    """
+    from patentpool.core.periods import Period
+    from patentpool.services.corrections import revisions
+    from patentpool.storage.engine import session_for
+
+    quarter = Period.parse(period.strip(), "--period") if period is not None else None
+    with session_for(app.url) as session:
+        found = revisions(session, program, licensee, quarter)
+    rows = [
+        {
+            "program": r.program,
+            "licensee": r.licensee,
+            "period": r.period,
+            "revision": r.revision,
+            "current": "yes" if r.current else "no",
+            "lines": r.lines,
+            "units": r.units,
+            "imported_at": r.imported_at,
+            "by": r.imported_by or "",
+            "import": r.import_id or "",
+            "source": r.source,
+        }
+        for r in found
+    ]
+    columns = ["program", "licensee", "period", "revision", "current", "lines", "units"]
+    columns += ["imported_at", "by", "import", "source"]
+    click.echo(render_rows(rows, columns, fmt))
+
+
+COMMANDS = [history, sales_reports]

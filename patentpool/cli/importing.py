@@ -9,13 +9,24 @@ from patentpool.cli.common import App, pass_app
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--rename-alliance",
+    is_flag=True,
+    help="Let an alliance file give this register another alliance id (refused otherwise).",
+)
 @pass_app
-def import_(app: App, paths: tuple[str, ...]) -> None:
+def import_(app: App, paths: tuple[str, ...], rename_alliance: bool) -> None:
     """Import register files (YAML/JSON and CSV) and folders of them, in one transaction.
 
     On any problem nothing is written: every problem found is printed as
     FILE:LINE: FIELD: message, and the exit status is 1. Importing the same files
     again changes nothing; a changed file updates what changed.
+
+    A register belongs to one alliance: files naming another alliance id are refused,
+    unless --rename-alliance. One import holds one sales report per licensee, programme
+    and quarter; a later import of a report with other lines is a correction: a new
+    revision (the old ones kept), the lines, units and royalty due it changed printed,
+    and the distribution runs made from the figures before marked superseded.
 
     \b
     Example:
@@ -28,7 +39,9 @@ def import_(app: App, paths: tuple[str, ...]) -> None:
 
     try:
         with session_for(app.url, lock="import") as session:
-            summary = import_paths(session, paths, progress=app.progress)
+            summary = import_paths(
+                session, paths, progress=app.progress, rename_alliance=rename_alliance
+            )
     except ImportFailed as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)

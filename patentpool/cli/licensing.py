@@ -415,6 +415,9 @@ def runs() -> None:
 def runs_list(app: App, program: str | None, fmt: str) -> None:
     """List stored distribution runs.
 
+    A run computed from a sales report that was corrected since is marked "superseded by a
+    correction" (which report, which revisions) until a new run of its period is made.
+
     \b
     Example:
       patentpool runs list --program igrs-v1
@@ -434,6 +437,7 @@ def runs_list(app: App, program: str | None, fmt: str) -> None:
             "distributable": r.result["distributable"],
             "created_at": r.created_at,
             "inputs_sha256": r.inputs_sha256[:12],
+            "superseded": r.superseded or "",
         }
         for r in found
     ]
@@ -450,6 +454,7 @@ def runs_list(app: App, program: str | None, fmt: str) -> None:
                 "distributable",
                 "created_at",
                 "inputs_sha256",
+                "superseded",
             ],
             fmt,
         )
@@ -462,6 +467,9 @@ def runs_list(app: App, program: str | None, fmt: str) -> None:
 def runs_show(app: App, run_id: int) -> None:
     """Print a stored run's JSON exactly as it was made.
 
+    A run superseded by a correction of a sales report it was computed from says so on
+    standard error, the JSON staying as it was made.
+
     \b
     Example:
       patentpool runs show 1
@@ -469,7 +477,14 @@ def runs_show(app: App, run_id: int) -> None:
     from patentpool.services.distributions import get_run
 
     with session_for(app.url) as session:
-        click.echo(get_run(session, run_id).text)
+        run = get_run(session, run_id)
+    click.echo(run.text)
+    if run.superseded:
+        click.echo(
+            f"run {run.id} ({run.program} {run.period}) is {run.superseded}; make a new run "
+            f"with `patentpool distribute --program {run.program} --period {run.period}`",
+            err=True,
+        )
 
 
 @runs.command("diff")

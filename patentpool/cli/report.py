@@ -123,6 +123,15 @@ def _licensing(
     return (licensees[licensee_id] if licensee_id is not None else None), programs[program_id]
 
 
+def _superseded(app: App, /, program_id: str) -> dict[Period, str]:
+    """The periods whose newest run a correction superseded, with what superseded it."""
+    from patentpool.services.distributions import latest_supersessions
+    from patentpool.storage.engine import session_for
+
+    with session_for(app.url) as session:
+        return latest_supersessions(session, program_id)
+
+
 @click.group("report")
 def report() -> None:
     """Reports for people: HTML (one file, printable), Markdown, PDF, Word or JSON.
@@ -176,9 +185,13 @@ def member(app: App, /, member_id: str, as_of: dt.datetime | None, **options: An
         register = app.load_register()
         member_id = resolve_member(register, member_id)
         runs = []
+        superseded: dict[tuple[str, Period], str] = {}
         for program_id in sorted(app.load_licensing()[1]):
             runs.extend(app.distribution_runs(program_id))
-        emit("member", member_context(register, member_id, runs, None, _today(as_of)), options)
+            for quarter, why in _superseded(app, program_id).items():
+                superseded[(program_id, quarter)] = why
+        context = member_context(register, member_id, runs, None, _today(as_of), superseded)
+        emit("member", context, options)
 
 
 @report.command("license")
@@ -231,7 +244,9 @@ def distribution(app: App, /, program_id: str, period: str, **options: Any) -> N
         run = next((r for r in runs if r.period == quarter), None)
         if run is None:
             raise ReportError(f"--period: no distribution run of {program_id} for {quarter}")
-        emit("distribution", distribution_context(run, program, app.load_register()), options)
+        why = _superseded(app, program_id).get(quarter)
+        context = distribution_context(run, program, app.load_register(), why)
+        emit("distribution", context, options)
 
 
 @report.command("invoice")
@@ -285,7 +300,15 @@ def invoice(
             pay_to,
             register.alliance.name if register.alliance else None,
         )
-        emit("invoice", invoice_context(own, program, licensee, quarter, terms), options)
+        from patentpool.services.corrections import report_corrections
+        from patentpool.storage.engine import session_for
+
+        with session_for(app.url) as session:
+            corrected = report_corrections(
+                session, program_id, licensee_id, quarter.year_to_date()
+            )
+        context = invoice_context(own, program, licensee, quarter, terms, corrected)
+        emit("invoice", context, options)
 
 
 @report.command("compare")

@@ -66,6 +66,27 @@ class NoSales(InvalidInput):
     """A distribution asked for a period in which nothing was sold or collected."""
 
 
+class NothingOwed(NoSales):
+    """A distribution of what is due asked for a period whose sales owe nothing (an annual
+    cap used up, a 100% discount, no counted patent in force)."""
+
+
+def nothing_owed(result: RoyaltyResult) -> str:
+    """What is true of a quarter whose sales owe nothing: its lines, gross, cap and discounts."""
+    selling = [item for item in result.licensees if item.priced_lines]
+    lines = sum(item.priced_lines for item in selling)
+    gross = sum((item.gross for item in selling), Decimal(0))
+    cap = sum((item.cap_reduction for item in selling), Decimal(0))
+    discount = sum((item.discount for item in selling), Decimal(0))
+    due = sum((item.due for item in selling), Decimal(0))
+    return (
+        f"sales reported, nothing owed: {result.program} {result.period} has {lines:,} sales "
+        f"line{'s' if lines != 1 else ''} from {len(selling)} licensee"
+        f"{'s' if len(selling) != 1 else ''}: gross {gross:f}, annual cap -{cap:f}, "
+        f"discounts -{discount:f}, due {due:f} {result.currency}"
+    )
+
+
 class NothingToShare(InvalidInput):
     """No member holds a counted patent (or a weight) to share the money by."""
 
@@ -296,8 +317,10 @@ def distribute_royalties(
     params: Mapping[str, str] | None = None,
 ) -> Distribution:
     """Distribute what ``result`` says is due for its period (refused when nothing was sold)."""
-    if not any(licensee.lines for licensee in result.licensees):
+    if not any(licensee.priced_lines for licensee in result.licensees):
         raise NoSales(f"no sales reported for {program.id} in {result.period}")
+    if not result.total_due:
+        raise NothingOwed(nothing_owed(result))
     return distribute(
         program,
         register,

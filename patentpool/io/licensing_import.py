@@ -248,8 +248,22 @@ def check_licensing(
         if scan.plan is not None:
             out.column_plans[sales_display] = scan.plan
         for report_key, report in scan.reports.items():
-            total = scanned.setdefault(report_key, ReportScan(file=report.file, line=report.line))
-            total.add(report.checksum, report.lines, report.units)
+            first = scanned.get(report_key)
+            if first is not None:  # one report per licensee, programme and quarter
+                program_id, licensee_id, period = report_key
+                problems.append(
+                    Problem(
+                        report.file,
+                        report.line,
+                        "licensee",
+                        f"a second sales report of {licensee_id} for {period} in {program_id}: "
+                        f"{first.file}:{first.line} of this import reports it already; "
+                        "send one file per licensee and quarter (a later import of the "
+                        "quarter is a correction)",
+                    )
+                )
+                continue
+            scanned[report_key] = report
     out.sales_files = list(batch.sales_files)
     out.rules = rules
     out.advance = batch.advance
@@ -259,7 +273,7 @@ def check_licensing(
         before_sum = state.reports.get(report_key)
         if before_sum != report.digest():
             out.reports[report_key] = report
-            action = "added" if before_sum is None else "replaced"
+            action = "added" if before_sum is None else "corrected"
             program_id, licensee_id, period = report_key
             out.log.append(
                 (

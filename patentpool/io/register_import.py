@@ -87,7 +87,20 @@ def parse_register_yaml(
         return Source(file, line_in(data, loc, 1))
 
     if parsed.alliance is not None:
-        batch.alliance = (Alliance(parsed.alliance.id, parsed.alliance.name), src("alliance"))
+        alliance, source = Alliance(parsed.alliance.id, parsed.alliance.name), src("alliance")
+        if batch.alliance is not None and batch.alliance[0] != alliance:
+            first, first_src = batch.alliance
+            problems.append(
+                Problem.at(
+                    source,
+                    "alliance",
+                    f"names alliance {alliance.id!r} ({alliance.name!r}), but {first_src} names "
+                    f"{first.id!r} ({first.name!r}); the files of one import must give one "
+                    "alliance",
+                )
+            )
+        elif batch.alliance is None:
+            batch.alliance = (alliance, source)
     for i, m in enumerate(parsed.members):
         member = Member(m.id, m.name, tuple(sorted(set(m.aliases))), m.joined)
         batch.members.append((member, src("members", i)))
@@ -199,19 +212,41 @@ def _columns(rows: list[list[str]], indexes: list[int]) -> list[tuple[str, ...]]
 
 @collector_paused()
 def check_register(
-    existing: Register, batch: RegisterBatch
+    existing: Register, batch: RegisterBatch, rename_alliance: bool = False
 ) -> tuple[RegisterChanges, list[Problem]]:
-    """Merge the batch into the register's view, checking every rule; collect all problems."""
+    """Merge the batch into the register's view, checking every rule; collect all problems.
+
+    A register belongs to one alliance: files naming another alliance id are refused unless
+    ``rename_alliance`` (the same id with another name is an update).
+    """
     problems: list[Problem] = []
     out = RegisterChanges()
 
     # Alliance ---------------------------------------------------------------------------
     if batch.alliance is not None:
         alliance, source = batch.alliance
-        if alliance != existing.alliance:
+        held = existing.alliance
+        if held is not None and held.id != alliance.id and not rename_alliance:
+            problems.append(
+                Problem.at(
+                    source,
+                    "alliance.id",
+                    f"names alliance {alliance.id!r}; this register holds {held.id!r} "
+                    f"({held.name}). A register belongs to one alliance: import these files "
+                    "into a database of their own (--db), or pass --rename-alliance to make "
+                    f"this register {alliance.id!r}'s",
+                )
+            )
+        elif alliance != held:
             out.alliance = alliance
-            action = "added" if existing.alliance is None else "updated"
-            out.log.append(("alliance", alliance.id, action, alliance.name, source))
+            if held is None:
+                action, detail = "added", alliance.name
+            elif held.id != alliance.id:
+                action = "renamed"
+                detail = f"{held.id} ({held.name}) -> {alliance.id} ({alliance.name})"
+            else:
+                action, detail = "updated", f"name: {held.name!r} -> {alliance.name!r}"
+            out.log.append(("alliance", alliance.id, action, detail, source))
 
     # Members ----------------------------------------------------------------------------
     members = existing.member_index()

@@ -60,6 +60,9 @@ class DistributionReport:
     counted_in_force: int
     lines: tuple[DistributionLine, ...]
     members: tuple[MemberName, ...]
+    #: "superseded by a correction: ..." when a sales report the run was computed from has
+    #: been corrected since (and no later run of the period made); None otherwise
+    superseded: str | None = None
 
     def name_of(self, member_id: MemberId) -> str:
         return name_in(self.members, member_id)
@@ -77,9 +80,13 @@ def _floor(value: Fraction, currency: str) -> Decimal:
 
 
 def distribution_context(
-    distribution: Distribution, program: Program, register: Register
+    distribution: Distribution,
+    program: Program,
+    register: Register,
+    superseded: str | None = None,
 ) -> DistributionReport:
-    """The statement of ``distribution`` (a run of ``program`` on ``register``)."""
+    """The statement of ``distribution`` (a run of ``program`` on ``register``);
+    ``superseded`` says what correction superseded the run, if one did."""
     if distribution.program != program.id:
         raise InvalidInput(
             f"program: the run is of {distribution.program!r}, not of {program.id!r}"
@@ -121,6 +128,7 @@ def distribution_context(
         counted_in_force=len(inputs.patents),
         lines=tuple(lines),
         members=member_names(register),
+        superseded=superseded,
     )
 
 

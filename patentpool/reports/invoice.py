@@ -53,6 +53,10 @@ class InvoiceReport:
     due: Decimal
     terms: PaymentTerms
     due_date: dt.date
+    #: the licensee's corrected sales reports of the year so far, the figures above being
+    #: those of the current revisions ("sales report of 2026Q1: revision 2 of ... replaced
+    #: revision 1 of ...")
+    corrections: tuple[str, ...] = ()
 
 
 def invoice_context(
@@ -61,6 +65,7 @@ def invoice_context(
     licensee: Licensee,
     period: Period,
     terms: PaymentTerms,
+    corrections: tuple[str, ...] = (),
 ) -> InvoiceReport:
     """The invoice of ``licensee`` for ``period``; ``royalty`` is its part of the quarter's
     :class:`~patentpool.core.royalties.RoyaltyResult`."""
@@ -89,4 +94,5 @@ def invoice_context(
         due=royalty.due,
         terms=terms,
         due_date=terms.due_date,
+        corrections=corrections,
     )

@@ -13,7 +13,7 @@ that day and no longer on the as-of date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -147,6 +147,7 @@ class PeriodAmount:
     collected: Decimal
     admin_fee: Decimal
     distributable: Decimal
+    superseded: str | None = None  # "superseded by a correction: ..." when it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +268,9 @@ def _counts(register: Register, member_id: MemberId, as_of: dt.date) -> tuple[Me
 
 
 def _periods(
-    distributions: Sequence[Distribution], member_id: MemberId
+    distributions: Sequence[Distribution],
+    member_id: MemberId,
+    superseded: Mapping[tuple[str, Period], str],
 ) -> tuple[PeriodAmount, ...]:
     out = []
     for run in sorted(distributions, key=lambda d: (d.program, d.period)):
@@ -284,6 +287,7 @@ def _periods(
                 collected=run.collected,
                 admin_fee=run.admin_fee,
                 distributable=run.distributable,
+                superseded=superseded.get((run.program, run.period)),
             )
         )
     return tuple(out)
@@ -420,14 +424,16 @@ def member_context(
     distributions: Sequence[Distribution],
     previous_register: Register | None,
     as_of: dt.date,
+    superseded: Mapping[tuple[str, Period], str] | None = None,
 ) -> MemberReport:
     """The statement of ``member_id`` on ``as_of``; ``distributions`` are the runs to show
     (any programmes, one per period each), ``previous_register`` the register as it stood at
-    the run before the last one (None: read the register's own dates)."""
+    the run before the last one (None: read the register's own dates), ``superseded`` what
+    correction superseded a run, by (programme, period)."""
     require_member(register, member_id)
     with collector_paused():
         member = register.member_index()[member_id]
-        periods = _periods(distributions, member_id)
+        periods = _periods(distributions, member_id, superseded or {})
         runs = sorted({p.period for p in periods})
         since_day = runs[-2].last_day if len(runs) >= 2 else None
         return MemberReport(

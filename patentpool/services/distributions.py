@@ -21,16 +21,19 @@ from patentpool.core.allocation import (
     NO_SECTION,
     Distribution,
     NoSales,
+    NothingOwed,
     PolicyInput,
     distribute,
+    nothing_owed,
     policy_input,
 )
 from patentpool.core.licensing import counted_by_key
 from patentpool.core.model import Essentiality
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput, NotFound, PatentpoolError
+from patentpool.services.corrections import record_run_reports, superseded_runs
 from patentpool.services.quarters import canonical_json, quarter_totals
-from patentpool.services.royalties import ProgramContext, program_context
+from patentpool.services.royalties import ProgramContext, program_context, royalties
 from patentpool.storage import licensing_repo
 from patentpool.storage.models import DistributionRunRow
 
@@ -54,6 +57,9 @@ class Run:
     result: dict[str, Any]
     text: str  # the run's JSON exactly as stored
     reproduced: bool = False  # True when an identical earlier run was found, not made
+    #: "superseded by a correction: ..." when a sales report it was computed from has been
+    #: corrected since, and no later run of the period was made (services/corrections.py)
+    superseded: str | None = None
 
 
 def _share(value: Fraction) -> str:
@@ -185,11 +191,14 @@ def _make_run(
         amount = totals.total_due
     else:
         amount = licensing_repo.collected(licensing_repo.load_payments(session, program_id), period)
-        if amount == 0:
-            raise InvalidInput(
-                f"nothing was collected for {program_id} in {period}; record payments, "
-                "or distribute what is due with --basis due"
-            )
+    if amount == 0 and totals.total_due == 0:  # say why: the lines, gross, cap and discounts
+        result = royalties(session, program_id, period, context=ctx, detail=False)
+        raise NothingOwed(nothing_owed(result))
+    if amount == 0:
+        raise InvalidInput(
+            f"nothing was collected for {program_id} in {period}; record payments, "
+            "or distribute what is due with --basis due"
+        )
     inputs = policy_input(ctx.program, ctx.register, period, by_country, counted=counted)
     canonical = _inputs(ctx, period, name, params, basis, amount, by_country, reports, inputs)
     checksum = hashlib.sha256(canonical.encode()).hexdigest()
@@ -238,10 +247,13 @@ def _make_run(
             f"another distribution of {program_id} for {period} was stored at the same time; "
             "run it again to see the stored result"
         ) from exc
+    record_run_reports(session, row.id, program_id, period.year_to_date())
     return _run(row)
 
 
-def _run(row: DistributionRunRow, reproduced: bool = False) -> Run:
+def _run(
+    row: DistributionRunRow, reproduced: bool = False, superseded: str | None = None
+) -> Run:
     """A stored run; its JSON is rebuilt the same way every time, so it is byte-identical."""
     document = {"run_id": row.id, **json.loads(row.result)}
     return Run(
@@ -256,6 +268,7 @@ def _run(row: DistributionRunRow, reproduced: bool = False) -> Run:
         result=document,
         text=json.dumps(document, indent=2, ensure_ascii=False),
         reproduced=reproduced,
+        superseded=superseded,
     )
 
 
@@ -263,7 +276,7 @@ def get_run(session: Session, run_id: int) -> Run:
     row = session.get(DistributionRunRow, run_id)
     if row is None:
         raise NotFound("distribution run", str(run_id))
-    return _run(row)
+    return _run(row, superseded=superseded_runs(session, row.program_id).get(row.id))
 
 
 def list_runs(session: Session, program_id: str | None = None) -> list[Run]:
@@ -272,7 +285,8 @@ def list_runs(session: Session, program_id: str | None = None) -> list[Run]:
     )
     if program_id is not None:
         query = query.where(DistributionRunRow.program_id == program_id)
-    return [_run(r) for r in session.scalars(query)]
+    superseded = superseded_runs(session, program_id)
+    return [_run(r, superseded=superseded.get(r.id)) for r in session.scalars(query)]
 
 
 def stored_inputs(session: Session, run_id: int) -> dict[str, Any]:
@@ -386,3 +400,20 @@ def latest_distributions(session: Session, program_id: str) -> list[Distribution
     ):
         latest[Period.parse(period)] = result
     return [distribution_from(json.loads(latest[p])) for p in sorted(latest)]
+
+
+def latest_supersessions(session: Session, program_id: str) -> dict[Period, str]:
+    """For each period whose newest run is superseded by a correction, what superseded it."""
+    superseded = superseded_runs(session, program_id)
+    latest: dict[str, int] = {}
+    for run_id, period in session.execute(
+        select(DistributionRunRow.id, DistributionRunRow.period)
+        .where(DistributionRunRow.program_id == program_id)
+        .order_by(DistributionRunRow.period, DistributionRunRow.revision)
+    ):
+        latest[period] = run_id
+    return {
+        Period.parse(period): superseded[run_id]
+        for period, run_id in latest.items()
+        if run_id in superseded
+    }

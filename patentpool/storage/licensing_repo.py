@@ -76,7 +76,14 @@ def load_state(session: Session) -> LicensingState:
     return LicensingState(load_licensees(session), load_programs(session), reports, payments)
 
 
-def save_licensing(session: Session, changes: LicensingChanges) -> None:
+def save_licensing(
+    session: Session,
+    changes: LicensingChanges,
+    import_id: int | None = None,
+    by: str | None = None,
+) -> None:
+    """Write what an import changes; the new report revisions name ``import_id`` and who
+    imported them (``by``)."""
     # one query for the licensees that exist, one insert for the new ones
     existing: dict[str, LicenseeRow] = {}
     if changes.licensees:
@@ -113,7 +120,7 @@ def save_licensing(session: Session, changes: LicensingChanges) -> None:
         else:
             prow.standard_id, prow.currency, prow.spec = program.standard, program.currency, spec
     session.flush()
-    report_ids = _save_reports(session, changes)
+    report_ids = _save_reports(session, changes, import_id, by)
     if report_ids and changes.rules is not None:
         _write_lines(session, changes, report_ids)
     if isinstance(changes.stage, SqliteLineStage):
@@ -135,7 +142,12 @@ def save_licensing(session: Session, changes: LicensingChanges) -> None:
         )
 
 
-def _save_reports(session: Session, changes: LicensingChanges) -> dict[ReportKey, int]:
+def _save_reports(
+    session: Session,
+    changes: LicensingChanges,
+    import_id: int | None = None,
+    by: str | None = None,
+) -> dict[ReportKey, int]:
     """Add a revision of every changed report, the earlier ones no longer current, in a few
     statements whatever the number of reports; the new rows' ids by report."""
     if not changes.reports:
@@ -178,6 +190,8 @@ def _save_reports(session: Session, changes: LicensingChanges) -> dict[ReportKey
                 "checksum": report.digest(),
                 "lines": report.lines,
                 "units": report.units,
+                "import_id": import_id,
+                "imported_by": by,
             }
             for (program_id, licensee_id, period), report in sorted(changes.reports.items())
         ],
@@ -505,9 +519,15 @@ def load_sales(session: Session, program: str, periods: Sequence[Period]) -> lis
     return [SalesLine(*row) for row in load_sales_rows(session, program, periods)]
 
 
-def load_sales_rows(session: Session, program: str, periods: Sequence[Period]) -> list[SalesRow]:
-    """:func:`load_sales` as plain tuples (for pricing without a record per line)."""
-    return list(_sales_rows(session, program, periods, "r.period, r.licensee_id"))
+def load_sales_rows(
+    session: Session,
+    program: str,
+    periods: Sequence[Period],
+    licensees: Sequence[str] | None = None,
+) -> list[SalesRow]:
+    """:func:`load_sales` as plain tuples (for pricing without a record per line); only those
+    of ``licensees`` when given."""
+    return list(_sales_rows(session, program, periods, "r.period, r.licensee_id", licensees))
 
 
 def iter_sales_groups(
@@ -571,7 +591,11 @@ def _mark(connection: Connection) -> str:
 
 
 def _sales_rows(
-    session: Session, program: str, periods: Sequence[Period], order: str
+    session: Session,
+    program: str,
+    periods: Sequence[Period],
+    order: str,
+    licensees: Sequence[str] | None = None,
 ) -> Iterator[SalesRow]:
     """The current lines of the periods as plain tuples, in ``order`` (then by line).
 
@@ -589,7 +613,8 @@ def _sales_rows(
         "FROM sales_reports r JOIN sales_lines l ON l.report_id = r.id "
         f"WHERE r.program_id = {mark} AND r.current = {mark} "
         f"AND r.period IN ({', '.join([mark] * len(names))}) "
-        f"ORDER BY {order}, l.line, l.id"
+        + (f"AND r.licensee_id IN ({', '.join([mark] * len(licensees))}) " if licensees else "")
+        + f"ORDER BY {order}, l.line, l.id"
     )
     parsed: dict[str, Period] = {}
     # the few distinct licensees, countries and categories are kept once each, not per line
@@ -597,7 +622,7 @@ def _sales_rows(
     share = same.setdefault
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(sql, (program, True, *names))
+        cursor.execute(sql, (program, True, *names, *(licensees or ())))
         while rows := cursor.fetchmany(BATCH):
             for licensee, period_text, source, line, sale, made, category, units, net in rows:
                 period = parsed.get(period_text)

@@ -215,6 +215,10 @@ class SalesReportRow(Base):
     checksum: Mapped[str] = mapped_column(String(64))
     lines: Mapped[int] = mapped_column(BigInteger, server_default="0")  # its sales lines
     units: Mapped[int] = mapped_column(BigInteger, server_default="0")  # their units
+    # the import that brought this revision (when, which files) and who ran it (the OS
+    # user); None for the revisions imported before schema revision 0006
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+    imported_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class SalesLineRow(Base):
@@ -261,6 +265,17 @@ class DistributionRunRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     result: Mapped[str] = mapped_column(Text)
     inputs: Mapped[str] = mapped_column(Text)
+
+
+class DistributionRunReportRow(Base):
+    """A sales report revision a distribution run was computed from: once a correction
+    replaces it, the run is superseded by that correction (until a new run of the period)."""
+
+    __tablename__ = "distribution_run_reports"
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("distribution_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    report_id: Mapped[int] = mapped_column(ForeignKey("sales_reports.id"), primary_key=True)
 
 
 class QuarterTotalsRow(Base):

@@ -18,6 +18,7 @@ from patentpool.core import allocation
 from patentpool.core.allocation import (
     Claim,
     NoSales,
+    NothingOwed,
     NothingToShare,
     PolicyError,
     PolicyInput,
@@ -31,7 +32,7 @@ from patentpool.core.allocation import (
 from patentpool.core.licensing import Counts, PerUnitRate, Program, Schedule
 from patentpool.core.model import Declaration, Essentiality, Patent, Register
 from patentpool.core.periods import Period
-from patentpool.core.royalties import RoyaltyResult
+from patentpool.core.royalties import LicenseeRoyalty, RoyaltyResult
 from patentpool.errors import InvalidInput
 
 D = dt.date
@@ -500,6 +501,20 @@ def test_a_period_with_no_sales_is_refused() -> None:
     empty = RoyaltyResult("igrs-v1", Q1, "USD", D(2026, 1, 1), (), Decimal("0.00"))
     with pytest.raises(NoSales, match=r"^no sales reported for igrs-v1 in 2026Q1$"):
         distribute_royalties(program(), PROPORTIONAL, empty)
+
+
+def test_a_period_whose_sales_owe_nothing_says_so() -> None:
+    capped = LicenseeRoyalty(
+        "acme", "acme", 900, Decimal("450.00"), Decimal("400.00"), Decimal("50.00"),
+        Decimal("0.00"), (), line_count=3,
+    )  # fmt: skip
+    result = RoyaltyResult("igrs-v1", Q1, "USD", D(2026, 1, 1), (capped,), Decimal("0.00"))
+    with pytest.raises(
+        NothingOwed,
+        match=r"^sales reported, nothing owed: igrs-v1 2026Q1 has 3 sales lines from 1 "
+        r"licensee: gross 450.00, annual cap -400.00, discounts -50.00, due 0.00 USD$",
+    ):
+        distribute_royalties(program(), PROPORTIONAL, result)
 
 
 def test_fractions_of_a_cent_collected_are_refused() -> None:

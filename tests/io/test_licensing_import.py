@@ -70,7 +70,7 @@ def test_corrected_report_replaces_and_keeps_the_old_one(small_register: str, li
     )
     with session_for(small_register) as session:
         summary = import_paths(session, [lic])
-        assert dict(summary.changes) == {("sales report", "replaced"): 1}
+        assert dict(summary.changes) == {("sales report", "corrected"): 1}
         revisions = licensing_repo.report_revisions(
             session, "demo-v1", "acme", Period.parse("2025Q4")
         )

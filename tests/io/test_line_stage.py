@@ -21,19 +21,20 @@ from patentpool.storage.engine import dispose_all, session_for
 from patentpool.storage.migrate import upgrade
 
 
-def _rows(n: int, licensee: str = "acme", start: int = 1) -> str:
+def _rows(n: int, licensee: str = "acme", start: int = 1, period: str = "2025Q4") -> str:
     return "".join(
-        f"{licensee},2025Q4,{('US', 'BR', 'DE')[i % 3]},CN,{('tv', 'phone')[i % 2]},{i},"
+        f"{licensee},{period},{('US', 'BR', 'DE')[i % 3]},CN,{('tv', 'phone')[i % 2]},{i},"
         f"{'' if i % 2 == 0 else f'{i}.25'}\n"
         for i in range(start, start + n)
     )
 
 
-#: Three files: plain, not plain (a quoted cell), plain; acme's report spans all three.
+#: Three files: plain, not plain (a quoted cell), plain; one report of acme's in each (one
+#: import holds one report per licensee and quarter).
 FILES = {
     "a.csv": SALES_HEADER + _rows(40) + _rows(5, "beta"),
-    "b.csv": SALES_HEADER + '"acme",2025Q4,US,CN,tv,7,\n' + _rows(3, start=41),
-    "c.csv": SALES_HEADER + _rows(30, start=50),
+    "b.csv": SALES_HEADER + '"acme",2025Q3,US,CN,tv,7,\n' + _rows(3, start=41, period="2025Q3"),
+    "c.csv": SALES_HEADER + _rows(30, start=50, period="2025Q2"),
 }
 
 
@@ -107,7 +108,9 @@ def test_a_file_given_up_after_some_blocks_leaves_none_of_its_lines_staged(
 ) -> None:
     blocks = _small_blocks(monkeypatch)
     files = dict(FILES)
-    files["c.csv"] = SALES_HEADER + _rows(30, start=50) + "acme,2025Q4,US,CN,tv,1_000,\n"
+    files["c.csv"] = (
+        SALES_HEADER + _rows(30, start=50, period="2025Q2") + "acme,2025Q2,US,CN,tv,1_000,\n"
+    )
     used = _used_columns(monkeypatch)
     staged, lines = _both(tmp_path, monkeypatch, files)
     assert used == [True, False]  # c.csv gave up at its last line, after many blocks
