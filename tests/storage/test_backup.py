@@ -84,7 +84,7 @@ def build_igrs(url: str, tmp_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    assert "replaced       1" in ok(url, "import", corrected)
+    assert "corrected       1" in ok(url, "import", corrected)
     ok(url, "royalties", "--program", "igrs-v1", "--period", "2026Q1")
     ok(url, "distribute", "--program", "igrs-v1", "--period", "2026Q1")
     ok(url, "distribute", "--program", "igrs-v1", "--period", "2026Q2", "--policy", "per-family")
