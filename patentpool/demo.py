@@ -177,8 +177,8 @@ def step_reports(state: DemoState) -> list[str]:
     from patentpool.reports.member import member_context
     from patentpool.reports.pool import pool_context
     from patentpool.reports.render import render
-    from patentpool.services.distributions import latest_distributions
     from patentpool.services.royalties import royalties
+    from patentpool.services.stored_runs import stored_runs
     from patentpool.storage.licensing_repo import load_licensees, load_programs
     from patentpool.storage.repository import load_register
 
@@ -187,7 +187,7 @@ def step_reports(state: DemoState) -> list[str]:
         register = load_register(session)
         licensees = load_licensees(session)
         program = load_programs(session)["igrs-v1"][0]
-        runs = latest_distributions(session, "igrs-v1")
+        runs = stored_runs(session, "igrs-v1")
         due = royalties(session, "igrs-v1", period, "example-home").licensees[0]
     scenario = load_scenario(state.samples / "regimes" / "igrs.yaml", today=DEMO_DATE).scenario(
         register, {program.id: program}

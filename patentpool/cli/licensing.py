@@ -361,9 +361,11 @@ def distribute_cmd(
       patentpool distribute --program igrs-v1 --period 2026Q1 --policy hybrid --param alpha=0.2
     """
     from patentpool.services.distributions import run_distribution
+    from patentpool.services.stored_runs import run_degenerate
 
     with session_for(app.url, lock=f"distribute:{program}:{period}") as session:
         run = run_distribution(session, program, period, policy, params, basis)
+        degenerate = run_degenerate(session, run.id) if fmt == "table" else None
     if fmt == "json":
         click.echo(run.text)
         return
@@ -384,6 +386,8 @@ def distribute_cmd(
         f"distributable {doc['distributable']}\n"
     )
     click.echo(render_rows(rows, ["member", "basis", "share", "amount"], "table"))
+    if degenerate is not None:
+        click.echo(f"\nnote: {degenerate.sentence()}")
     click.echo(f"\nrounding: {doc['rounding']}; inputs sha256 {doc['inputs_sha256']}")
 
 
@@ -452,14 +456,22 @@ def runs_list(app: App, program: str | None, fmt: str) -> None:
 def runs_show(app: App, run_id: int) -> None:
     """Print a stored run's JSON exactly as it was made.
 
+    When its shares are degenerate (a veto player, one member taking everything, nobody
+    getting anything), a line on standard error says why.
+
     \b
     Example:
       patentpool runs show 1
     """
     from patentpool.services.distributions import get_run
+    from patentpool.services.stored_runs import run_degenerate
 
     with session_for(app.url) as session:
-        click.echo(get_run(session, run_id).text)
+        text = get_run(session, run_id).text
+        degenerate = run_degenerate(session, run_id)
+    click.echo(text)
+    if degenerate is not None:
+        click.echo(f"note: {degenerate.sentence()}", err=True)
 
 
 @runs.command("diff")

@@ -14,6 +14,7 @@ import click
 from patentpool.cli.common import App, pass_app, user_errors
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.periods import Period
+from patentpool.core.runs import StoredRun
 from patentpool.errors import NotFound
 from patentpool.reports.errors import ReportError
 from patentpool.reports.render import BINARY_FORMATS, FORMATS, PAPERS, render
@@ -123,6 +124,36 @@ def _licensing(
     return (licensees[licensee_id] if licensee_id is not None else None), programs[program_id]
 
 
+def _run_option(func: F) -> F:
+    return click.option(
+        "--run",
+        "run_id",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Show stored distribution run N (see `patentpool runs list`); default: the latest "
+        "revision of each period.",
+    )(func)
+
+
+def _stored_runs(app: App, program_ids: list[str], run_id: int | None) -> list[StoredRun]:
+    """The latest run of each period of each programme; ``run_id``'s period shows that run."""
+    from patentpool.services.stored_runs import run_of, stored_runs
+    from patentpool.storage.engine import session_for
+
+    with session_for(app.url) as session:
+        run_program = None
+        if run_id is not None:
+            try:
+                run_program, _ = run_of(session, run_id)
+            except NotFound:
+                raise ReportError(f"--run: there is no distribution run {run_id}") from None
+        runs: list[StoredRun] = []
+        for program_id in program_ids:
+            chosen = run_id if run_program == program_id else None
+            runs.extend(stored_runs(session, program_id, chosen))
+        return runs
+
+
 @click.group("report")
 def report() -> None:
     """Reports for people: HTML (one file, printable), Markdown, PDF, Word or JSON.
@@ -159,15 +190,22 @@ def pool(app: App, /, as_of: dt.datetime | None, **options: Any) -> None:
 @report.command("member")
 @click.option("--member", "member_id", required=True, help="The member's id.")
 @click.option("--as-of", type=_DATE, help="As of this day (YYYY-MM-DD; default today).")
+@_run_option
 @output_options
 @pass_app
-def member(app: App, /, member_id: str, as_of: dt.datetime | None, **options: Any) -> None:
+def member(
+    app: App, /, member_id: str, as_of: dt.datetime | None, run_id: int | None, **options: Any
+) -> None:
     """A member's own statement: its patents, counts, share and amount per run, and what
     changed; other members only as totals.
+
+    Each programme's periods show their latest run; --run N shows run N for its period instead.
+    The statement names the run, revision, date and inputs checksum of each run it shows.
 
     \b
     Example:
       patentpool report member --member acme --format pdf -o acme.pdf
+      patentpool report member --member acme --run 3 -o acme.html
     """
     from patentpool.reports.member import member_context
 
@@ -176,9 +214,7 @@ def member(app: App, /, member_id: str, as_of: dt.datetime | None, **options: An
         register = app.load_register()
         if member_id not in register.member_index():
             raise NotFound("member", member_id)
-        runs = []
-        for program_id in sorted(app.load_licensing()[1]):
-            runs.extend(app.distribution_runs(program_id))
+        runs = _stored_runs(app, sorted(app.load_licensing()[1]), run_id)
         emit("member", member_context(register, member_id, runs, None, _today(as_of)), options)
 
 
@@ -211,28 +247,52 @@ def license_(
 
 @report.command("distribution")
 @click.option("--program", "program_id", required=True, help="The programme's id.")
-@click.option("--period", required=True, help="The quarter, e.g. 2026Q1.")
+@click.option("--period", help="The quarter, e.g. 2026Q1 (default: the period of --run).")
+@_run_option
 @output_options
 @pass_app
-def distribution(app: App, /, program_id: str, period: str, **options: Any) -> None:
+def distribution(
+    app: App, /, program_id: str, period: str | None, run_id: int | None, **options: Any
+) -> None:
     """One distribution run: collected, fee, distributable, each member's basis, share and
     amount, and the rule written out.
+
+    The statement shows the period's latest run, or run N with --run N, and names its run,
+    revision, date and inputs checksum.
 
     \b
     Example:
       patentpool report distribution --program igx-1 --period 2026Q1 -o d.html
+      patentpool report distribution --program igx-1 --run 2 -o d.html
     """
     from patentpool.reports.distribution import distribution_context
 
     with user_errors():
         _prepare(options)
-        quarter = Period.parse(period, "--period")
+        if period is None and run_id is None:
+            raise ReportError("--period: give the quarter (e.g. --period 2026Q1) or --run N")
+        quarter = Period.parse(period, "--period") if period is not None else None
         _, program = _licensing(app, None, program_id)
-        runs = app.distribution_runs(program_id)
-        run = next((r for r in runs if r.period == quarter), None)
-        if run is None:
-            raise ReportError(f"--period: no distribution run of {program_id} for {quarter}")
+        run = _chosen_run(_stored_runs(app, [program_id], run_id), program_id, quarter, run_id)
         emit("distribution", distribution_context(run, program, app.load_register()), options)
+
+
+def _chosen_run(
+    runs: list[StoredRun], program_id: str, quarter: Period | None, run_id: int | None
+) -> StoredRun:
+    if run_id is not None:
+        run = next((r for r in runs if r.stamp.run == run_id), None)
+        if run is None:
+            raise ReportError(f"--run: run {run_id} is not a distribution run of {program_id}")
+        if quarter is not None and run.distribution.period != quarter:
+            raise ReportError(
+                f"--run: run {run_id} is of {run.distribution.period}, not of {quarter}"
+            )
+        return run
+    found = next((r for r in runs if r.distribution.period == quarter), None)
+    if found is None:
+        raise ReportError(f"--period: no distribution run of {program_id} for {quarter}")
+    return found
 
 
 @report.command("invoice")

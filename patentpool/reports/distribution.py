@@ -4,15 +4,18 @@ the rule written out so that any member can redo the sums."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from patentpool.core.allocation import Distribution, get_policy, policy_input
+from patentpool.core.degenerate import diagnose
 from patentpool.core.licensing import Counts, Program
 from patentpool.core.model import MemberId, PatentKey, Register, VersionId
 from patentpool.core.money import minor_unit
 from patentpool.core.periods import Period
+from patentpool.core.runs import RunStamp, StoredRun
 from patentpool.errors import InvalidInput
 from patentpool.reports.charts import Chart, Series
 from patentpool.reports.common import MemberName, member_names, name_in
@@ -39,7 +42,11 @@ class DistributionLine:
 
 @dataclass(frozen=True, slots=True)
 class DistributionReport:
-    """The distribution statement's context: ``admin_fee_rate`` is a fraction (0.1 is 10%)."""
+    """The distribution statement's context: ``admin_fee_rate`` is a fraction (0.1 is 10%).
+
+    ``run``: the stored run it shows (None: a distribution that was not stored);
+    ``degenerate``: why the shares are degenerate, in a sentence (None: they are not).
+    """
 
     alliance: str | None
     program: str
@@ -60,6 +67,8 @@ class DistributionReport:
     counted_in_force: int
     lines: tuple[DistributionLine, ...]
     members: tuple[MemberName, ...]
+    run: RunStamp | None = None
+    degenerate: str | None = None
 
     def name_of(self, member_id: MemberId) -> str:
         return name_in(self.members, member_id)
@@ -76,17 +85,29 @@ def _floor(value: Fraction, currency: str) -> Decimal:
     return Decimal(scaled.numerator // scaled.denominator).scaleb(-digits)
 
 
+#: Inline code in a policy's docstring (``alpha``), written as a plain word in reports.
+_CODE = re.compile(r"``?([^`]+)``?")
+
+
+def rule_of(policy: str) -> str:
+    """The first line of ``policy``'s docstring, in plain words."""
+    doc = (get_policy(policy).__doc__ or "").strip().splitlines()
+    return _CODE.sub(r"\1", doc[0]) if doc else policy
+
+
 def distribution_context(
-    distribution: Distribution, program: Program, register: Register
+    run: StoredRun | Distribution, program: Program, register: Register
 ) -> DistributionReport:
-    """The statement of ``distribution`` (a run of ``program`` on ``register``)."""
+    """The statement of ``run`` (a run of ``program`` on ``register``): a stored run, or a
+    distribution that was not stored."""
+    stored = run if isinstance(run, StoredRun) else None
+    distribution = run.distribution if isinstance(run, StoredRun) else run
     if distribution.program != program.id:
         raise InvalidInput(
             f"program: the run is of {distribution.program!r}, not of {program.id!r}"
         )
     inputs = policy_input(program, register, distribution.period)
     by_member = inputs.by_member()
-    doc = (get_policy(distribution.policy).__doc__ or "").strip().splitlines()
     lines = []
     for m in distribution.members:
         exact = Fraction(distribution.distributable) * m.share
@@ -111,7 +132,7 @@ def distribution_context(
         day=distribution.period.last_day,
         policy=distribution.policy,
         params=distribution.params,
-        rule=doc[0] if doc else distribution.policy,
+        rule=rule_of(distribution.policy),
         currency=distribution.currency,
         collected=distribution.collected,
         admin_fee_rate=program.admin_fee,
@@ -120,8 +141,25 @@ def distribution_context(
         rounding=distribution.rounding,
         counted_in_force=len(inputs.patents),
         lines=tuple(lines),
-        members=member_names(register),
+        members=(names := member_names(register)),
+        run=stored.stamp if stored else None,
+        degenerate=_degenerate(stored, distribution, names),
     )
+
+
+def _degenerate(
+    stored: StoredRun | None, distribution: Distribution, names: tuple[MemberName, ...]
+) -> str | None:
+    found = (
+        stored.degenerate
+        if stored is not None
+        else diagnose(
+            distribution.policy,
+            {m.member: m.share for m in distribution.members},
+            distribution.distributable,
+        )
+    )
+    return found.sentence(lambda m: name_in(names, m)) if found else None
 
 
 def distribution_charts(report: DistributionReport) -> dict[str, Chart]:
