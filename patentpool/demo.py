@@ -208,6 +208,7 @@ def step_reports(state: DemoState) -> list[str]:
         ),
         "compare-igrs": ("compare", compare_context(scenario, regimes.compare(scenario))),
     }
+    illustrative = bool(register.alliance and register.alliance.illustrative)  # the sample is
     folder = state.folder / "reports"
     folder.mkdir(exist_ok=True)
     lines = [f"Reports for the IGRS sample (illustrative), in {folder}:"]
@@ -216,7 +217,7 @@ def step_reports(state: DemoState) -> list[str]:
         written = []
         for fmt in formats:
             try:
-                result = render(kind, context, fmt)
+                result = render(kind, context, fmt, illustrative=illustrative)
             except MissingDependency as exc:
                 lines.append(f"  ({name}.{fmt} skipped: {exc})")
                 continue

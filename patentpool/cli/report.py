@@ -13,6 +13,7 @@ import click
 
 from patentpool.cli.common import App, pass_app, user_errors
 from patentpool.core.licensing import Licensee, Program
+from patentpool.core.model import Register
 from patentpool.core.periods import Period
 from patentpool.core.runs import StoredRun
 from patentpool.errors import NotFound
@@ -78,11 +79,20 @@ def check_output(output: Path | None) -> None:
         raise ReportError(f"-o: the folder {parent} does not exist")
 
 
-def emit(kind: str, context: Any, options: dict[str, Any]) -> None:
+def emit(kind: str, context: Any, options: dict[str, Any], register: Register | None) -> None:
+    """Render and write the report; ``register``: the register it was made from, whose
+    alliance says whether the figures are invented (every page then says so)."""
     fmt = options["fmt"]
     output: Path | None = options["output"]
+    illustrative = bool(register and register.alliance and register.alliance.illustrative)
     result = render(
-        kind, context, fmt, options["templates_dir"], options["locale"], paper=options["paper"]
+        kind,
+        context,
+        fmt,
+        options["templates_dir"],
+        options["locale"],
+        paper=options["paper"],
+        illustrative=illustrative,
     )
     if output is not None:
         if isinstance(result, bytes):
@@ -184,7 +194,7 @@ def pool(app: App, /, as_of: dt.datetime | None, **options: Any) -> None:
         _prepare(options)
         register = app.load_register()
         programs = list(app.load_licensing()[1].values())
-        emit("pool", pool_context(register, programs, _today(as_of)), options)
+        emit("pool", pool_context(register, programs, _today(as_of)), options, register)
 
 
 @report.command("member")
@@ -215,7 +225,8 @@ def member(
         if member_id not in register.member_index():
             raise NotFound("member", member_id)
         runs = _stored_runs(app, sorted(app.load_licensing()[1]), run_id)
-        emit("member", member_context(register, member_id, runs, None, _today(as_of)), options)
+        context = member_context(register, member_id, runs, None, _today(as_of))
+        emit("member", context, options, register)
 
 
 @report.command("license")
@@ -242,7 +253,7 @@ def license_(
         licensee, program = _licensing(app, licensee_id, program_id)
         assert licensee is not None
         context = license_context(register, program, licensee, register.alliance, _today(as_of))
-        emit("license", context, options)
+        emit("license", context, options, register)
 
 
 @report.command("distribution")
@@ -274,7 +285,8 @@ def distribution(
         quarter = Period.parse(period, "--period") if period is not None else None
         _, program = _licensing(app, None, program_id)
         run = _chosen_run(_stored_runs(app, [program_id], run_id), program_id, quarter, run_id)
-        emit("distribution", distribution_context(run, program, app.load_register()), options)
+        register = app.load_register()
+        emit("distribution", distribution_context(run, program, register), options, register)
 
 
 def _chosen_run(
@@ -345,7 +357,8 @@ def invoice(
             pay_to,
             register.alliance.name if register.alliance else None,
         )
-        emit("invoice", invoice_context(own, program, licensee, quarter, terms), options)
+        context = invoice_context(own, program, licensee, quarter, terms)
+        emit("invoice", context, options, register)
 
 
 @report.command("compare")
@@ -389,7 +402,8 @@ def compare(app: App, /, scenario_file: Path, sweep_spec: str | None, **options:
                     scenario.name, scenario.market, regimes.symmetric_holders(1), scenario.regimes
                 )
             sweep = (parameter, regimes.sweep(swept, parameter, values))
-        emit("compare", compare_context(scenario, regimes.compare(scenario), sweep), options)
+        context = compare_context(scenario, regimes.compare(scenario), sweep)
+        emit("compare", context, options, register)
 
 
 COMMANDS = [report]

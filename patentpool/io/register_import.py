@@ -86,7 +86,8 @@ def parse_register_yaml(
         return Source(file, line_in(data, loc, 1))
 
     if parsed.alliance is not None:
-        batch.alliance = (Alliance(parsed.alliance.id, parsed.alliance.name), src("alliance"))
+        alliance = Alliance(parsed.alliance.id, parsed.alliance.name, parsed.alliance.illustrative)
+        batch.alliance = (alliance, src("alliance"))
     for i, m in enumerate(parsed.members):
         member = Member(m.id, m.name, tuple(sorted(set(m.aliases))), m.joined)
         batch.members.append((member, src("members", i)))
