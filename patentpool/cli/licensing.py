@@ -601,10 +601,11 @@ def topdown(
         for h in holders
     ]
     rates = implied_rates(aggregate, holders)
+    counted = "declared_in_force" if by == "patents" else "declared_families_in_force"
     rows = [
         {
             "member": r.member,
-            by: r.declared,
+            counted: r.declared,
             "essential_ratio": f"{float(r.essential_share):.4f}",
             "share": f"{float(r.share):.6f}",
             "implied_rate": f"{float(r.rate) * 100:.4f}%",
@@ -621,7 +622,7 @@ def topdown(
     click.echo(
         render_rows(
             rows,
-            ["member", by, "essential_ratio", "share", "implied_rate"],
+            ["member", counted, "essential_ratio", "share", "implied_rate"],
             fmt,
             json_payload=payload,
         )

@@ -406,7 +406,8 @@ def per_patent_country(inputs: PolicyInput, params: Mapping[str, str]) -> Sequen
 
 @register_policy("hybrid")
 def hybrid(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
-    """``alpha`` split equally among members with a counted patent, the rest proportionally."""
+    """A part alpha of the money split equally among the members with a counted patent, the
+    rest in proportion to their counted patents."""
     _check_params(params, "hybrid", "it takes alpha, e.g. alpha=0.2", "alpha")
     alpha = _number(params, "alpha", Fraction(1, 2))
     if alpha > 1:

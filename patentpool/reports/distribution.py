@@ -90,9 +90,10 @@ _CODE = re.compile(r"``?([^`]+)``?")
 
 
 def rule_of(policy: str) -> str:
-    """The first line of ``policy``'s docstring, in plain words."""
-    doc = (get_policy(policy).__doc__ or "").strip().splitlines()
-    return _CODE.sub(r"\1", doc[0]) if doc else policy
+    """The first paragraph of ``policy``'s docstring, in plain words."""
+    first = (get_policy(policy).__doc__ or "").strip().split("\n\n")[0]
+    text = " ".join(line.strip() for line in first.splitlines())
+    return _CODE.sub(r"\1", text) if text else policy
 
 
 def distribution_context(
