@@ -190,3 +190,65 @@ def test_degenerate_shapley_run_says_why_in_the_reports(
     )
     notes = {p["period"]: p["degenerate"] for p in json.loads(out)["periods"]}
     assert notes == {"2026Q1": VETO.replace("hisense", "Hisense Group Co., Ltd."), "2026Q2": None}
+
+
+@pytest.fixture
+def pool(small_register: str, tmp_path: Path) -> str:
+    """The small register with its licensing files, on SQLite and PostgreSQL."""
+    from licensing_files import LICENSING, PAYMENTS, SALES, SALES_HEADER
+    from register_files import write
+
+    folder = tmp_path / "lic"
+    folder.mkdir()
+    write(folder, "licensing.yaml", LICENSING)
+    write(folder, "sales.csv", SALES_HEADER + SALES)
+    write(folder, "payments.csv", PAYMENTS)
+    code, _out, err = run(small_register, "import", str(folder))
+    assert code == 0, err
+    return small_register
+
+
+def test_runs_for_reports_on_both_databases(pool: str) -> None:
+    args = ("distribute", "--program", "demo-v1", "--period", "2025Q4", "--format", "json")
+    first = json.loads(run(pool, *args)[1])
+    second = json.loads(run(pool, *args, "--basis", "due")[1])
+    base = ("report", "distribution", "--program", "demo-v1", "--format", "json")
+    code, out, err = run(pool, *base, "--period", "2025Q4")
+    assert code == 0, err
+    assert json.loads(out)["run"] == {
+        "run": second["run_id"],
+        "revision": 2,
+        "revisions": 2,
+        "created_at": second["created_at"],
+        "inputs_sha256": second["inputs_sha256"],
+    }
+    code, out, err = run(pool, *base, "--run", str(first["run_id"]))
+    assert code == 0, err
+    doc = json.loads(out)
+    assert (doc["run"]["run"], doc["run"]["revision"], doc["collected"]) == (
+        first["run_id"],
+        1,
+        "675.00",
+    )
+    # lenovo holds the only counted patents: the one member taking everything says why
+    only = (
+        "Lenovo Group Ltd. gets everything: it is the only member with a counted patent that "
+        "earns a share under policy proportional."
+    )
+    assert doc["degenerate"] == only
+    code, out, err = run(
+        pool,
+        "report",
+        "member",
+        "--member",
+        "lenovo",
+        "--as-of",
+        "2025-12-31",
+        "--run",
+        str(first["run_id"]),
+        "--format",
+        "md",
+    )
+    assert code == 0, err
+    assert f"Distribution run {first['run_id']}: revision 1 of 2 for demo-v1 2025Q4" in out
+    assert f"demo-v1 2025Q4: {only}" in out
