@@ -178,8 +178,8 @@ def step_reports(state: DemoState) -> Iterator[str]:
     from patentpool.reports.member import member_context
     from patentpool.reports.pool import pool_context
     from patentpool.reports.render import render
-    from patentpool.services.distributions import latest_distributions
     from patentpool.services.royalties import royalties
+    from patentpool.services.stored_runs import stored_runs
     from patentpool.storage.licensing_repo import load_licensees, load_programs
     from patentpool.storage.repository import load_register
 
@@ -188,7 +188,7 @@ def step_reports(state: DemoState) -> Iterator[str]:
         register = load_register(session)
         licensees = load_licensees(session)
         program = load_programs(session)["igrs-v1"][0]
-        runs = latest_distributions(session, "igrs-v1")
+        runs = stored_runs(session, "igrs-v1")
         due = royalties(session, "igrs-v1", period, "example-home").licensees[0]
     scenario = load_scenario(state.samples / "regimes" / "igrs.yaml", today=DEMO_DATE).scenario(
         register, {program.id: program}
@@ -209,6 +209,7 @@ def step_reports(state: DemoState) -> Iterator[str]:
         ),
         "compare-igrs": ("compare", compare_context(scenario, regimes.compare(scenario))),
     }
+    illustrative = bool(register.alliance and register.alliance.illustrative)  # the sample is
     folder = state.folder / "reports"
     folder.mkdir(exist_ok=True)
     yield f"Reports for the IGRS sample (illustrative), in {folder}:"
@@ -217,7 +218,7 @@ def step_reports(state: DemoState) -> Iterator[str]:
         written = []
         for fmt in formats:
             try:
-                result = render(kind, context, fmt)
+                result = render(kind, context, fmt, illustrative=illustrative)
             except MissingDependency as exc:
                 yield f"  ({name}.{fmt} skipped: {exc})"
                 continue

@@ -1077,7 +1077,10 @@ def licensing_yaml() -> str:
 
 def alliance_yaml(sample: Sample, note: str) -> str:
     lines = [f"# {line}" for line in note.splitlines()]
-    lines.append(f"alliance: {{id: {sample.alliance_id}, name: {yaml_str(sample.alliance_name)}}}")
+    lines.append(
+        f"alliance: {{id: {sample.alliance_id}, name: {yaml_str(sample.alliance_name)}, "
+        "illustrative: true}"
+    )
     lines.append("members:")
     for m in sample.members:
         aliases = ", ".join(yaml_str(a) for a in m.aliases)

@@ -15,7 +15,7 @@ import click
 
 from patentpool.cli.common import App, pass_app, table, user_errors
 from patentpool.core import regimes
-from patentpool.core.holders import YearOutcome, project
+from patentpool.core.holders import HolderSource, YearOutcome, project
 from patentpool.core.regimes import (
     SWEEP_PARAMETERS,
     WHOLE_PARAMETERS,
@@ -95,7 +95,8 @@ def compare(
             click.echo(render_sweep(scenario, parameter, rows, fmt))
         else:
             scenario = _scenario(app, loaded, None)
-            click.echo(render_comparison(scenario, regimes.compare(scenario), fmt))
+            outcomes = regimes.compare(scenario)
+            click.echo(render_comparison(scenario, outcomes, fmt, _counted(loaded.source)))
 
 
 def _scenario(app: App, loaded: ScenarioFile, parameter: str | None) -> Scenario:
@@ -275,7 +276,15 @@ def _heading(scenario: Scenario) -> str:
     )
 
 
-def render_comparison(scenario: Scenario, outcomes: Sequence[Outcome], fmt: str) -> str:
+def _counted(source: HolderSource | None) -> str:
+    """The table column of the patents counted for each holder: what the register counts
+    (``declared in force``, ``essential in force``), or the scenario's own ``patents``."""
+    return "patents" if source is None else f"{source.counting.value} in force"
+
+
+def render_comparison(
+    scenario: Scenario, outcomes: Sequence[Outcome], fmt: str, counted: str = "patents"
+) -> str:
     if fmt == "json":
         m = scenario.market
         payload = {
@@ -296,7 +305,7 @@ def render_comparison(scenario: Scenario, outcomes: Sequence[Outcome], fmt: str)
     names = [o.regime.name for o in outcomes]
     labelled = any(h.member != h.id for h in scenario.holders)
     rates = [
-        {"holder": h.id, "patents": h.patents, "member": h.member or "(outsider)"}
+        {"holder": h.id, counted: h.patents, "member": h.member or "(outsider)"}
         | {o.regime.name: _cell(o.holder_rates[h.id]) for o in outcomes}
         for h in scenario.holders
     ]
@@ -309,7 +318,7 @@ def render_comparison(scenario: Scenario, outcomes: Sequence[Outcome], fmt: str)
         _heading(scenario),
         table([_summary_row(o) for o in outcomes], SUMMARY),
         "Rate per unit, by holder",
-        table(rates, ["holder", "patents", *(["member"] if labelled else []), *names]),
+        table(rates, ["holder", counted, *(["member"] if labelled else []), *names]),
     ]
     if members:
         parts += ["Income, by member", table(income, ["member", *names])]
@@ -358,13 +367,14 @@ def render_years(loaded: ScenarioFile, projection: Sequence[YearOutcome], fmt: s
         }
         return json.dumps(payload, indent=2, ensure_ascii=False)
     names = [r.name for r in loaded.regimes]
+    counted = _counted(source)
     summary = [
-        {"year": y.year, "holders": len(y.holders), "patents": y.patents} | _summary_row(o)
+        {"year": y.year, "holders": len(y.holders), counted: y.patents} | _summary_row(o)
         for y in projection
         for o in y.outcomes
     ]
     income = [
-        {"year": y.year, "member": h.member or h.id, "patents": h.patents}
+        {"year": y.year, "member": h.member or h.id, counted: h.patents}
         | {o.regime.name: _cell(o.holder_income[h.id]) for o in y.outcomes}
         for y in projection
         for h in y.holders
@@ -372,9 +382,9 @@ def render_years(loaded: ScenarioFile, projection: Sequence[YearOutcome], fmt: s
     return "\n\n".join(
         [
             f"{loaded.name}: holders of {source} in force on 1 January of each year",
-            table(summary, ["year", "holders", "patents", *SUMMARY]),
+            table(summary, ["year", "holders", counted, *SUMMARY]),
             "Income, by member",
-            table(income, ["year", "member", "patents", *names]),
+            table(income, ["year", "member", counted, *names]),
         ]
     )
 

@@ -371,9 +371,11 @@ def distribute_cmd(
       patentpool distribute --program igrs-v1 --period 2026Q1 --policy hybrid --param alpha=0.2
     """
     from patentpool.services.distributions import run_distribution
+    from patentpool.services.stored_runs import run_degenerate
 
     with session_for(app.url, lock=f"distribute:{program}:{period}") as session:
         run = run_distribution(session, program, period, policy, params, basis)
+        degenerate = run_degenerate(session, run.id) if fmt == "table" else None
     if fmt == "json":
         click.echo(run.text)
         return
@@ -394,6 +396,8 @@ def distribute_cmd(
         f"distributable {doc['distributable']}\n"
     )
     click.echo(render_rows(rows, ["member", "basis", "share", "amount"], "table"))
+    if degenerate is not None:
+        click.echo(f"\nnote: {degenerate.sentence()}")
     click.echo(f"\nrounding: {doc['rounding']}; inputs sha256 {doc['inputs_sha256']}")
 
 
@@ -468,16 +472,19 @@ def runs_show(app: App, run_id: int) -> None:
     """Print a stored run's JSON exactly as it was made.
 
     A run superseded by a correction of a sales report it was computed from says so on
-    standard error, the JSON staying as it was made.
+    standard error, the JSON staying as it was made; so does a run whose shares are
+    degenerate (a veto player, one member taking everything, nobody getting anything).
 
     \b
     Example:
       patentpool runs show 1
     """
     from patentpool.services.distributions import get_run
+    from patentpool.services.stored_runs import run_degenerate
 
     with session_for(app.url) as session:
         run = get_run(session, run_id)
+        degenerate = run_degenerate(session, run_id)
     click.echo(run.text)
     if run.superseded:
         click.echo(
@@ -485,6 +492,8 @@ def runs_show(app: App, run_id: int) -> None:
             f"with `patentpool distribute --program {run.program} --period {run.period}`",
             err=True,
         )
+    if degenerate is not None:
+        click.echo(f"note: {degenerate.sentence()}", err=True)
 
 
 @runs.command("diff")
@@ -610,10 +619,11 @@ def topdown(
         for h in holders
     ]
     rates = implied_rates(aggregate, holders)
+    counted = "declared_in_force" if by == "patents" else "declared_families_in_force"
     rows = [
         {
             "member": r.member,
-            by: r.declared,
+            counted: r.declared,
             "essential_ratio": f"{float(r.essential_share):.4f}",
             "share": f"{float(r.share):.6f}",
             "implied_rate": f"{float(r.rate) * 100:.4f}%",
@@ -630,7 +640,7 @@ def topdown(
     click.echo(
         render_rows(
             rows,
-            ["member", by, "essential_ratio", "share", "implied_rate"],
+            ["member", counted, "essential_ratio", "share", "implied_rate"],
             fmt,
             json_payload=payload,
         )

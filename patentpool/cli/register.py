@@ -36,7 +36,9 @@ def members() -> None:
 @format_option
 @pass_app
 def members_list(app: App, fmt: str) -> None:
-    """List members with their aliases and patent counts.
+    """List members with their aliases and the number of patents each has declared.
+
+    Aliases are separated by "; " in the table and CSV (a list in JSON).
 
     \b
     Example:
@@ -46,17 +48,20 @@ def members_list(app: App, fmt: str) -> None:
     owned: dict[str, int] = {}
     for p in register.patents:
         owned[p.owner] = owned.get(p.owner, 0) + 1
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": m.id,
             "name": m.name,
             "joined": m.joined.isoformat() if m.joined else None,
-            "patents": owned.get(m.id, 0),
+            "declared_patents": owned.get(m.id, 0),
             "aliases": list(m.aliases),
         }
         for m in register.members
     ]
-    click.echo(render_rows(rows, ["id", "name", "joined", "patents", "aliases"], fmt))
+    # an alias may hold spaces: joined by "; " so that each stays readable
+    shown = [{**row, "aliases": "; ".join(row["aliases"])} for row in rows]
+    columns = ["id", "name", "joined", "declared_patents", "aliases"]
+    click.echo(render_rows(shown, columns, fmt, json_payload=rows))
 
 
 @click.group("standards")

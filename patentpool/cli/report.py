@@ -13,7 +13,9 @@ import click
 
 from patentpool.cli.common import App, pass_app, resolve_licensee, resolve_member, user_errors
 from patentpool.core.licensing import Licensee, Program
+from patentpool.core.model import Register
 from patentpool.core.periods import Period
+from patentpool.core.runs import StoredRun
 from patentpool.errors import NotFound
 from patentpool.reports.errors import ReportError
 from patentpool.reports.render import BINARY_FORMATS, FORMATS, PAPERS, render
@@ -77,11 +79,20 @@ def check_output(output: Path | None) -> None:
         raise ReportError(f"-o: the folder {parent} does not exist")
 
 
-def emit(kind: str, context: Any, options: dict[str, Any]) -> None:
+def emit(kind: str, context: Any, options: dict[str, Any], register: Register | None) -> None:
+    """Render and write the report; ``register``: the register it was made from, whose
+    alliance says whether the figures are invented (every page then says so)."""
     fmt = options["fmt"]
     output: Path | None = options["output"]
+    illustrative = bool(register and register.alliance and register.alliance.illustrative)
     result = render(
-        kind, context, fmt, options["templates_dir"], options["locale"], paper=options["paper"]
+        kind,
+        context,
+        fmt,
+        options["templates_dir"],
+        options["locale"],
+        paper=options["paper"],
+        illustrative=illustrative,
     )
     if output is not None:
         if isinstance(result, bytes):
@@ -123,13 +134,34 @@ def _licensing(
     return (licensees[licensee_id] if licensee_id is not None else None), programs[program_id]
 
 
-def _superseded(app: App, /, program_id: str) -> dict[Period, str]:
-    """The periods whose newest run a correction superseded, with what superseded it."""
-    from patentpool.services.distributions import latest_supersessions
+def _run_option(func: F) -> F:
+    return click.option(
+        "--run",
+        "run_id",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Show stored distribution run N (see `patentpool runs list`); default: the latest "
+        "revision of each period.",
+    )(func)
+
+
+def _stored_runs(app: App, program_ids: list[str], run_id: int | None) -> list[StoredRun]:
+    """The latest run of each period of each programme; ``run_id``'s period shows that run."""
+    from patentpool.services.stored_runs import run_of, stored_runs
     from patentpool.storage.engine import session_for
 
     with session_for(app.url) as session:
-        return latest_supersessions(session, program_id)
+        run_program = None
+        if run_id is not None:
+            try:
+                run_program, _ = run_of(session, run_id)
+            except NotFound:
+                raise ReportError(f"--run: there is no distribution run {run_id}") from None
+        runs: list[StoredRun] = []
+        for program_id in program_ids:
+            chosen = run_id if run_program == program_id else None
+            runs.extend(stored_runs(session, program_id, chosen))
+        return runs
 
 
 @click.group("report")
@@ -162,21 +194,28 @@ def pool(app: App, /, as_of: dt.datetime | None, **options: Any) -> None:
         _prepare(options)
         register = app.load_register()
         programs = list(app.load_licensing()[1].values())
-        emit("pool", pool_context(register, programs, _today(as_of)), options)
+        emit("pool", pool_context(register, programs, _today(as_of)), options, register)
 
 
 @report.command("member")
 @click.option("--member", "member_id", required=True, help="The member's id, name or alias.")
 @click.option("--as-of", type=_DATE, help="As of this day (YYYY-MM-DD; default today).")
+@_run_option
 @output_options
 @pass_app
-def member(app: App, /, member_id: str, as_of: dt.datetime | None, **options: Any) -> None:
+def member(
+    app: App, /, member_id: str, as_of: dt.datetime | None, run_id: int | None, **options: Any
+) -> None:
     """A member's own statement: its patents, counts, share and amount per run, and what
     changed; other members only as totals.
+
+    Each programme's periods show their latest run; --run N shows run N for its period instead.
+    The statement names the run, revision, date and inputs checksum of each run it shows.
 
     \b
     Example:
       patentpool report member --member acme --format pdf -o acme.pdf
+      patentpool report member --member acme --run 3 -o acme.html
     """
     from patentpool.reports.member import member_context
 
@@ -184,14 +223,9 @@ def member(app: App, /, member_id: str, as_of: dt.datetime | None, **options: An
         _prepare(options)
         register = app.load_register()
         member_id = resolve_member(register, member_id)
-        runs = []
-        superseded: dict[tuple[str, Period], str] = {}
-        for program_id in sorted(app.load_licensing()[1]):
-            runs.extend(app.distribution_runs(program_id))
-            for quarter, why in _superseded(app, program_id).items():
-                superseded[(program_id, quarter)] = why
-        context = member_context(register, member_id, runs, None, _today(as_of), superseded)
-        emit("member", context, options)
+        runs = _stored_runs(app, sorted(app.load_licensing()[1]), run_id)
+        context = member_context(register, member_id, runs, None, _today(as_of))
+        emit("member", context, options, register)
 
 
 @report.command("license")
@@ -218,35 +252,58 @@ def license_(
         licensee, program = _licensing(app, licensee_id, program_id)
         assert licensee is not None
         context = license_context(register, program, licensee, register.alliance, _today(as_of))
-        emit("license", context, options)
+        emit("license", context, options, register)
 
 
 @report.command("distribution")
 @click.option("--program", "program_id", required=True, help="The programme's id.")
-@click.option("--period", required=True, help="The quarter, e.g. 2026Q1.")
+@click.option("--period", help="The quarter, e.g. 2026Q1 (default: the period of --run).")
+@_run_option
 @output_options
 @pass_app
-def distribution(app: App, /, program_id: str, period: str, **options: Any) -> None:
+def distribution(
+    app: App, /, program_id: str, period: str | None, run_id: int | None, **options: Any
+) -> None:
     """One distribution run: collected, fee, distributable, each member's basis, share and
     amount, and the rule written out.
+
+    The statement shows the period's latest run, or run N with --run N, and names its run,
+    revision, date and inputs checksum.
 
     \b
     Example:
       patentpool report distribution --program igx-1 --period 2026Q1 -o d.html
+      patentpool report distribution --program igx-1 --run 2 -o d.html
     """
     from patentpool.reports.distribution import distribution_context
 
     with user_errors():
         _prepare(options)
-        quarter = Period.parse(period, "--period")
+        if period is None and run_id is None:
+            raise ReportError("--period: give the quarter (e.g. --period 2026Q1) or --run N")
+        quarter = Period.parse(period, "--period") if period is not None else None
         _, program = _licensing(app, None, program_id)
-        runs = app.distribution_runs(program_id)
-        run = next((r for r in runs if r.period == quarter), None)
+        run = _chosen_run(_stored_runs(app, [program_id], run_id), program_id, quarter, run_id)
+        register = app.load_register()
+        emit("distribution", distribution_context(run, program, register), options, register)
+
+
+def _chosen_run(
+    runs: list[StoredRun], program_id: str, quarter: Period | None, run_id: int | None
+) -> StoredRun:
+    if run_id is not None:
+        run = next((r for r in runs if r.stamp.run == run_id), None)
         if run is None:
-            raise ReportError(f"--period: no distribution run of {program_id} for {quarter}")
-        why = _superseded(app, program_id).get(quarter)
-        context = distribution_context(run, program, app.load_register(), why)
-        emit("distribution", context, options)
+            raise ReportError(f"--run: run {run_id} is not a distribution run of {program_id}")
+        if quarter is not None and run.distribution.period != quarter:
+            raise ReportError(
+                f"--run: run {run_id} is of {run.distribution.period}, not of {quarter}"
+            )
+        return run
+    found = next((r for r in runs if r.distribution.period == quarter), None)
+    if found is None:
+        raise ReportError(f"--period: no distribution run of {program_id} for {quarter}")
+    return found
 
 
 @report.command("invoice")
@@ -308,7 +365,7 @@ def invoice(
                 session, program_id, licensee_id, quarter.year_to_date()
             )
         context = invoice_context(own, program, licensee, quarter, terms, corrected)
-        emit("invoice", context, options)
+        emit("invoice", context, options, register)
 
 
 @report.command("compare")
@@ -352,7 +409,8 @@ def compare(app: App, /, scenario_file: Path, sweep_spec: str | None, **options:
                     scenario.name, scenario.market, regimes.symmetric_holders(1), scenario.regimes
                 )
             sweep = (parameter, regimes.sweep(swept, parameter, values))
-        emit("compare", compare_context(scenario, regimes.compare(scenario), sweep), options)
+        context = compare_context(scenario, regimes.compare(scenario), sweep)
+        emit("compare", context, options, register)
 
 
 COMMANDS = [report]

@@ -438,7 +438,8 @@ HALF = Fraction(1, 2)
 
 @register_policy("hybrid")
 def hybrid(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
-    """``alpha`` split equally among members with a counted patent, the rest proportionally."""
+    """A part alpha of the money split equally among the members with a counted patent, the
+    rest in proportion to their counted patents."""
     _check_params(params, "hybrid", "it takes alpha, e.g. alpha=0.2", "alpha")
     alpha = Fraction(parse_rate(params["alpha"], "params: alpha")) if "alpha" in params else HALF
     members = inputs.by_member()

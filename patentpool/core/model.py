@@ -33,8 +33,12 @@ class Essentiality(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Alliance:
+    """The alliance; ``illustrative``: its register is a sample with invented figures, and
+    every report made from it says so on every page."""
+
     id: str
     name: str
+    illustrative: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,8 @@ def register_documents(register: Register) -> dict[str, Any]:
     doc: dict[str, Any] = {}
     if register.alliance is not None:
         doc["alliance"] = {"id": register.alliance.id, "name": register.alliance.name}
+        if register.alliance.illustrative:
+            doc["alliance"]["illustrative"] = True
     doc["members"] = [
         {
             k: v

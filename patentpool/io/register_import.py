@@ -87,7 +87,8 @@ def parse_register_yaml(
         return Source(file, line_in(data, loc, 1))
 
     if parsed.alliance is not None:
-        alliance, source = Alliance(parsed.alliance.id, parsed.alliance.name), src("alliance")
+        alliance = Alliance(parsed.alliance.id, parsed.alliance.name, parsed.alliance.illustrative)
+        source = src("alliance")
         if batch.alliance is not None and batch.alliance[0] != alliance:
             first, first_src = batch.alliance
             problems.append(

@@ -30,6 +30,7 @@ class Strict(BaseModel):
 class AllianceIn(Strict):
     id: Slug
     name: Text
+    illustrative: bool = False
 
 
 class MemberIn(Strict):

@@ -4,15 +4,18 @@ the rule written out so that any member can redo the sums."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from patentpool.core.allocation import Distribution, get_policy, policy_input
+from patentpool.core.degenerate import diagnose
 from patentpool.core.licensing import Counts, Program
 from patentpool.core.model import MemberId, PatentKey, Register, VersionId
 from patentpool.core.money import minor_unit
 from patentpool.core.periods import Period
+from patentpool.core.runs import RunStamp, StoredRun
 from patentpool.errors import InvalidInput
 from patentpool.reports.charts import Chart, Series
 from patentpool.reports.common import MemberName, member_names, name_in
@@ -39,7 +42,11 @@ class DistributionLine:
 
 @dataclass(frozen=True, slots=True)
 class DistributionReport:
-    """The distribution statement's context: ``admin_fee_rate`` is a fraction (0.1 is 10%)."""
+    """The distribution statement's context: ``admin_fee_rate`` is a fraction (0.1 is 10%).
+
+    ``run``: the stored run it shows (None: a distribution that was not stored);
+    ``degenerate``: why the shares are degenerate, in a sentence (None: they are not).
+    """
 
     alliance: str | None
     program: str
@@ -60,6 +67,8 @@ class DistributionReport:
     counted_in_force: int
     lines: tuple[DistributionLine, ...]
     members: tuple[MemberName, ...]
+    run: RunStamp | None = None
+    degenerate: str | None = None
     #: "superseded by a correction: ..." when a sales report the run was computed from has
     #: been corrected since (and no later run of the period made); None otherwise
     superseded: str | None = None
@@ -79,21 +88,30 @@ def _floor(value: Fraction, currency: str) -> Decimal:
     return Decimal(scaled.numerator // scaled.denominator).scaleb(-digits)
 
 
+#: Inline code in a policy's docstring (``alpha``), written as a plain word in reports.
+_CODE = re.compile(r"``?([^`]+)``?")
+
+
+def rule_of(policy: str) -> str:
+    """The first paragraph of ``policy``'s docstring, in plain words."""
+    first = (get_policy(policy).__doc__ or "").strip().split("\n\n")[0]
+    text = " ".join(line.strip() for line in first.splitlines())
+    return _CODE.sub(r"\1", text) if text else policy
+
+
 def distribution_context(
-    distribution: Distribution,
-    program: Program,
-    register: Register,
-    superseded: str | None = None,
+    run: StoredRun | Distribution, program: Program, register: Register
 ) -> DistributionReport:
-    """The statement of ``distribution`` (a run of ``program`` on ``register``);
-    ``superseded`` says what correction superseded the run, if one did."""
+    """The statement of ``run`` (a run of ``program`` on ``register``): a stored run (which
+    says what correction superseded it, if one did), or a distribution that was not stored."""
+    stored = run if isinstance(run, StoredRun) else None
+    distribution = run.distribution if isinstance(run, StoredRun) else run
     if distribution.program != program.id:
         raise InvalidInput(
             f"program: the run is of {distribution.program!r}, not of {program.id!r}"
         )
     inputs = policy_input(program, register, distribution.period)
     by_member = inputs.by_member()
-    doc = (get_policy(distribution.policy).__doc__ or "").strip().splitlines()
     lines = []
     for m in distribution.members:
         exact = Fraction(distribution.distributable) * m.share
@@ -118,7 +136,7 @@ def distribution_context(
         day=distribution.period.last_day,
         policy=distribution.policy,
         params=distribution.params,
-        rule=doc[0] if doc else distribution.policy,
+        rule=rule_of(distribution.policy),
         currency=distribution.currency,
         collected=distribution.collected,
         admin_fee_rate=program.admin_fee,
@@ -127,9 +145,26 @@ def distribution_context(
         rounding=distribution.rounding,
         counted_in_force=len(inputs.patents),
         lines=tuple(lines),
-        members=member_names(register),
-        superseded=superseded,
+        members=(names := member_names(register)),
+        run=stored.stamp if stored else None,
+        degenerate=_degenerate(stored, distribution, names),
+        superseded=stored.superseded if stored else None,
     )
+
+
+def _degenerate(
+    stored: StoredRun | None, distribution: Distribution, names: tuple[MemberName, ...]
+) -> str | None:
+    found = (
+        stored.degenerate
+        if stored is not None
+        else diagnose(
+            distribution.policy,
+            {m.member: m.share for m in distribution.members},
+            distribution.distributable,
+        )
+    )
+    return found.sentence(lambda m: name_in(names, m)) if found else None
 
 
 def distribution_charts(report: DistributionReport) -> dict[str, Chart]:

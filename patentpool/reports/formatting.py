@@ -116,6 +116,16 @@ def country(code: str | None) -> str:
     return str(_locale().territories.get(code.upper(), code))
 
 
+_REGION_WORD = re.compile(r"^region[\s_-]*", re.IGNORECASE)
+
+
+def region(region_id: str | None) -> str:
+    """A region as a reader names it: ``region-2`` is ``Region 2``, ``south`` ``Region south``."""
+    if not region_id:
+        return ""
+    return f"Region {_REGION_WORD.sub('', region_id) or region_id}"
+
+
 def fraction(value: Fraction | None) -> str:
     """An exact share as ``3/7`` (``1`` and ``0`` stay whole)."""
     if value is None:
@@ -130,4 +140,5 @@ FILTERS = {
     "date": date,
     "fraction": fraction,
     "country": country,
+    "region": region,
 }

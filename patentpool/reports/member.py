@@ -13,7 +13,7 @@ that day and no longer on the as-of date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from patentpool.collector import collector_paused
 from patentpool.core.allocation import Distribution
+from patentpool.core.degenerate import diagnose
 from patentpool.core.model import (
     Declaration,
     Essentiality,
@@ -33,6 +34,7 @@ from patentpool.core.model import (
 )
 from patentpool.core.periods import Period
 from patentpool.core.register import CountBy, CountRow, count_declarations
+from patentpool.core.runs import RunStamp, StoredRun
 from patentpool.core.terms import in_force
 from patentpool.reports.charts import Chart, Series
 from patentpool.reports.common import (
@@ -135,7 +137,11 @@ class MemberCounts:
 
 @dataclass(frozen=True, slots=True)
 class PeriodAmount:
-    """The member's part of one distribution run; the run's sums are totals of all members."""
+    """The member's part of one distribution run; the run's sums are totals of all members.
+
+    ``run``: the stored run (None: a distribution that was not stored); ``degenerate``: why the
+    run's shares are degenerate, naming no other member (None: they are not).
+    """
 
     program: str
     period: Period
@@ -147,6 +153,8 @@ class PeriodAmount:
     collected: Decimal
     admin_fee: Decimal
     distributable: Decimal
+    run: RunStamp | None = None
+    degenerate: str | None = None
     superseded: str | None = None  # "superseded by a correction: ..." when it is
 
 
@@ -268,13 +276,19 @@ def _counts(register: Register, member_id: MemberId, as_of: dt.date) -> tuple[Me
 
 
 def _periods(
-    distributions: Sequence[Distribution],
-    member_id: MemberId,
-    superseded: Mapping[tuple[str, Period], str],
+    distributions: Sequence[StoredRun | Distribution], member: MemberName
 ) -> tuple[PeriodAmount, ...]:
+    member_id = member.id
     out = []
-    for run in sorted(distributions, key=lambda d: (d.program, d.period)):
+    for item in distributions:
+        stored = item if isinstance(item, StoredRun) else None
+        run = item.distribution if isinstance(item, StoredRun) else item
         own = next((m for m in run.members if m.member == member_id), None)
+        found = (
+            stored.degenerate
+            if stored is not None
+            else diagnose(run.policy, {m.member: m.share for m in run.members}, run.distributable)
+        )
         out.append(
             PeriodAmount(
                 program=run.program,
@@ -287,10 +301,14 @@ def _periods(
                 collected=run.collected,
                 admin_fee=run.admin_fee,
                 distributable=run.distributable,
-                superseded=superseded.get((run.program, run.period)),
+                run=stored.stamp if stored else None,
+                degenerate=(
+                    found.sentence_for(member_id, lambda _: member.name) if found else None
+                ),
+                superseded=stored.superseded if stored else None,
             )
         )
-    return tuple(out)
+    return tuple(sorted(out, key=lambda p: (p.program, p.period)))
 
 
 def _year_to_date(periods: tuple[PeriodAmount, ...]) -> tuple[YearToDate, ...]:
@@ -421,19 +439,18 @@ def _count_shifts(
 def member_context(
     register: Register,
     member_id: MemberId,
-    distributions: Sequence[Distribution],
+    distributions: Sequence[StoredRun | Distribution],
     previous_register: Register | None,
     as_of: dt.date,
-    superseded: Mapping[tuple[str, Period], str] | None = None,
 ) -> MemberReport:
     """The statement of ``member_id`` on ``as_of``; ``distributions`` are the runs to show
-    (any programmes, one per period each), ``previous_register`` the register as it stood at
-    the run before the last one (None: read the register's own dates), ``superseded`` what
-    correction superseded a run, by (programme, period)."""
+    (any programmes, one per period each; stored runs say which run they are and what
+    correction superseded them, if one did), ``previous_register`` the register as it stood
+    at the run before the last one (None: read the register's own dates)."""
     require_member(register, member_id)
     with collector_paused():
         member = register.member_index()[member_id]
-        periods = _periods(distributions, member_id, superseded or {})
+        periods = _periods(distributions, MemberName(member.id, member.name))
         runs = sorted({p.period for p in periods})
         since_day = runs[-2].last_day if len(runs) >= 2 else None
         return MemberReport(

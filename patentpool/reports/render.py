@@ -8,6 +8,7 @@ python-docx; Markdown has its own templates; JSON is the context itself.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,12 +26,14 @@ from patentpool.reports import formatting
 from patentpool.reports.environment import check_templates_dir, environment
 from patentpool.reports.errors import ReportError
 from patentpool.reports.formatting import parse_locale, using_locale
-from patentpool.reports.jsonable import to_json
+from patentpool.reports.jsonable import jsonable, to_json
 from patentpool.reports.kinds import ReportKind, report_kind
 
 FORMATS = ("html", "md", "pdf", "docx", "json")
 PAPERS = ("a4", "letter")
 BINARY_FORMATS = frozenset({"pdf", "docx"})
+#: What every page of a report made from an illustrative register says.
+ILLUSTRATIVE = "Illustrative: made from a sample register; the figures are invented."
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,7 @@ class RenderInfo:
     paper: str  # ``a4`` or ``letter``
     generated: dt.datetime
     version: str
+    illustrative: str | None = None  # what every page says when the figures are invented
 
 
 class _Charts:
@@ -71,9 +75,12 @@ def render(
     locale: str = "en",
     *,
     paper: str = "a4",
+    illustrative: bool = False,
 ) -> bytes | str:
     """``context`` (the report ``kind``'s context) as ``fmt``: str for html, md and json,
-    bytes for pdf and docx. ``templates_dir`` is searched before the default templates."""
+    bytes for pdf and docx. ``templates_dir`` is searched before the default templates.
+    ``illustrative``: the report is made from an illustrative register (invented figures),
+    which every page (and the JSON) then says."""
     spec = report_kind(kind)
     if not isinstance(context, spec.context_type):
         raise TypeError(f"a {kind} report takes a {spec.context_type.__name__}")
@@ -82,7 +89,7 @@ def render(
     if paper not in PAPERS:
         raise ReportError(f"--paper: {paper!r} is not one of {', '.join(PAPERS)}")
     if fmt == "json":
-        return to_json(context)
+        return to_json(context) if not illustrative else _illustrative_json(context)
     user_dir = check_templates_dir(templates_dir.resolve()) if templates_dir else None
     parsed = parse_locale(locale)
     info = RenderInfo(
@@ -94,6 +101,7 @@ def render(
         paper=paper,
         generated=dt.datetime.now(dt.UTC).replace(microsecond=0),
         version=__version__,
+        illustrative=ILLUSTRATIVE if illustrative else None,
     )
     with collector_paused(), using_locale(parsed), _dates_written_in(str(parsed)):
         if fmt == "md":
@@ -110,7 +118,16 @@ def render(
         return html_to_pdf(html)
     from patentpool.reports.word import html_to_docx
 
-    return html_to_docx(html, chart.drawn, paper=paper)
+    return html_to_docx(html, chart.drawn, paper=paper, header=info.illustrative)
+
+
+def _illustrative_json(context: Any) -> str:
+    return (
+        json.dumps(
+            {"illustrative": ILLUSTRATIVE, **jsonable(context)}, indent=2, ensure_ascii=False
+        )
+        + "\n"
+    )
 
 
 def _template(user_dir: Path | None, name: str, markdown: bool, **values: Any) -> str:

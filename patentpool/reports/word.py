@@ -72,8 +72,14 @@ class _Run:
     line_break: bool = False
 
 
-def html_to_docx(html: str, drawn: Mapping[str, charting.Chart], paper: str = "a4") -> bytes:
-    """The Word document of a rendered report; ``drawn`` are its charts by name."""
+def html_to_docx(
+    html: str,
+    drawn: Mapping[str, charting.Chart],
+    paper: str = "a4",
+    header: str | None = None,
+) -> bytes:
+    """The Word document of a rendered report; ``drawn`` are its charts by name; ``header``:
+    a line at the top of every page."""
     tree = parse(html)
     document = Document()
     _page_setup(document, paper)
@@ -86,6 +92,9 @@ def html_to_docx(html: str, drawn: Mapping[str, charting.Chart], paper: str = "a
     body = tree.find("body") or tree
     _Writer(document, drawn).blocks(body)
     _page_numbers(document)
+    if header is not None:
+        for section in document.sections:
+            section.header.paragraphs[0].add_run(header).bold = True
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -400,20 +400,3 @@ def latest_distributions(session: Session, program_id: str) -> list[Distribution
     ):
         latest[Period.parse(period)] = result
     return [distribution_from(json.loads(latest[p])) for p in sorted(latest)]
-
-
-def latest_supersessions(session: Session, program_id: str) -> dict[Period, str]:
-    """For each period whose newest run is superseded by a correction, what superseded it."""
-    superseded = superseded_runs(session, program_id)
-    latest: dict[str, int] = {}
-    for run_id, period in session.execute(
-        select(DistributionRunRow.id, DistributionRunRow.period)
-        .where(DistributionRunRow.program_id == program_id)
-        .order_by(DistributionRunRow.period, DistributionRunRow.revision)
-    ):
-        latest[period] = run_id
-    return {
-        Period.parse(period): superseded[run_id]
-        for period, run_id in latest.items()
-        if run_id in superseded
-    }

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -40,6 +41,8 @@ class AllianceRow(Base):
     __tablename__ = "alliance"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
+    #: a sample register with invented figures: its reports say so on every page
+    illustrative: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class MemberRow(Base):

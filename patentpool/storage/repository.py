@@ -140,7 +140,11 @@ def _read_register(session: Session) -> Register:
         ),
         key=lambda d: d.key,
     )
-    alliance = Alliance(alliance_row.id, alliance_row.name) if alliance_row else None
+    alliance = (
+        Alliance(alliance_row.id, alliance_row.name, alliance_row.illustrative)
+        if alliance_row
+        else None
+    )
     return Register(alliance, members, standards, tuple(patents), tuple(declarations))
 
 
@@ -148,9 +152,12 @@ def save_alliance(session: Session, alliance: Alliance) -> None:
     existing = session.get(AllianceRow, alliance.id)
     if existing is None:
         session.execute(delete(AllianceRow))
-        session.add(AllianceRow(id=alliance.id, name=alliance.name))
+        session.add(
+            AllianceRow(id=alliance.id, name=alliance.name, illustrative=alliance.illustrative)
+        )
     else:
         existing.name = alliance.name
+        existing.illustrative = alliance.illustrative
 
 
 def save_members(session: Session, members: Iterable[Member]) -> None:

@@ -215,7 +215,7 @@ def test_years(tmp_path: Path) -> None:
     assert table.splitlines()[0] == (
         "IGRS open vs closed: holders of IGRS 1.0 in force on 1 January of each year"
     )
-    assert "year  member  patents  open (GSM-style)" in table
+    assert "year  member  declared in force  open (GSM-style)" in table
 
 
 def test_inline_members_are_checked_when_named(tmp_path: Path) -> None:

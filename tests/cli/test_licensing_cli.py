@@ -184,7 +184,7 @@ def test_topdown(pool: str) -> None:
     assert json.loads(out)["members"] == [
         {
             "member": "lenovo",
-            "patents": 2,
+            "declared_in_force": 2,
             "essential_ratio": "1.0000",
             "share": "1.000000",
             "implied_rate": "5.0000%",

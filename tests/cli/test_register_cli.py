@@ -103,14 +103,14 @@ def test_import_then_list(db_url: str, tmp_path: Path) -> None:
             "id": "lenovo",
             "name": "Lenovo Group Ltd.",
             "joined": "2003-07-01",
-            "patents": 2,
+            "declared_patents": 2,
             "aliases": ["Lenovo"],
         },
         {
             "id": "tcl",
             "name": "TCL Corporation",
             "joined": "2003-07-01",
-            "patents": 1,
+            "declared_patents": 1,
             "aliases": [],
         },
     ]
@@ -127,7 +127,7 @@ def test_import_problems_are_printed_then_exit_1(db_url: str, tmp_path: Path) ->
     assert lines[-1] == "Error: 1 problem in 1 file; nothing was imported"
     assert "Traceback" not in err
     _, out, _ = run(db_url, "members", "list", "--format", "csv")
-    assert out == "id,name,joined,patents,aliases\n"
+    assert out == "id,name,joined,declared_patents,aliases\n"
 
 
 def test_import_of_a_missing_path(db_url: str) -> None:

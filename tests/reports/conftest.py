@@ -101,7 +101,7 @@ def compare_report() -> CompareReport:
 
 def build_contexts() -> dict[str, Any]:
     """One context of each report kind, from the hand-built data of ``report_data``."""
-    q4, q1 = data.distributions()
+    q4, q1 = data.stored_runs()
     terms = PaymentTerms(data.D(2026, 4, 15), 30, "INV-2026Q1-007", "account 12-345",
                          data.ALLIANCE.name)
     return {

@@ -34,6 +34,7 @@ from patentpool.core.model import (
 )
 from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult, SalesLine, compute_royalties
+from patentpool.core.runs import RunStamp, StoredRun
 
 D = dt.date
 E = Essentiality
@@ -161,3 +162,13 @@ def distributions() -> tuple[Distribution, Distribution]:
     q4 = distribute_royalties(PROGRAM, PREVIOUS_REGISTER, royalties(Q4))
     q1 = distribute_royalties(PROGRAM, REGISTER, royalties(Q1))
     return q4, q1
+
+
+def stored_runs() -> tuple[StoredRun, StoredRun]:
+    """:func:`distributions` as stored runs: 2025Q4 is run 4 (its only revision), 2026Q1 run 7
+    (revision 2 of 3: a later revision exists)."""
+    q4, q1 = distributions()
+    return (
+        StoredRun(RunStamp(4, 1, 1, "2026-01-10T08:00:00+00:00", "a" * 64), q4),
+        StoredRun(RunStamp(7, 2, 3, "2026-04-02T09:30:00+00:00", "0123456789abcdef" * 4), q1),
+    )

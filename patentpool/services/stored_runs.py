@@ -1,0 +1,123 @@
+"""Stored distribution runs for reports: which run (the latest revision of each period, or the
+one asked for), with its stamp and what makes its shares degenerate."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from patentpool.core.allocation import Distribution
+from patentpool.core.degenerate import Degenerate, diagnose
+from patentpool.core.periods import Period
+from patentpool.core.runs import RunStamp, StoredRun
+from patentpool.errors import NotFound
+from patentpool.services.corrections import superseded_runs
+from patentpool.services.distributions import distribution_from
+from patentpool.storage.models import DistributionRunRow, ProgramRow
+
+#: The policies whose diagnosis needs the sections each member holds (read from the run's
+#: stored inputs, which are large: only for these).
+_NEEDS_HOLDINGS = frozenset({"shapley"})
+
+
+def holdings_of(inputs: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """The sections in which each member holds a counted patent, from a run's stored inputs."""
+    out: dict[str, set[str]] = {}
+    for patent in inputs["patents"]:
+        out.setdefault(patent["owner"], set()).update(patent["sections"])
+    return {m: frozenset(s) for m, s in sorted(out.items())}
+
+
+def degenerate_of(dist: Distribution, inputs_text: str | None) -> Degenerate | None:
+    """Why ``dist`` is degenerate; ``inputs_text``: its run's stored inputs (or None)."""
+    holdings = None
+    if inputs_text is not None and dist.policy in _NEEDS_HOLDINGS:
+        holdings = holdings_of(json.loads(inputs_text))
+    return diagnose(
+        dist.policy, {m.member: m.share for m in dist.members}, dist.distributable, holdings
+    )
+
+
+def run_degenerate(session: Session, run_id: int) -> Degenerate | None:
+    """Why stored run ``run_id``'s shares are degenerate, or None."""
+    row = session.get(DistributionRunRow, run_id)
+    if row is None:
+        raise NotFound("distribution run", str(run_id))
+    return degenerate_of(distribution_from(json.loads(row.result)), row.inputs)
+
+
+def _stored(
+    session: Session, run_id: int, revisions: int, superseded: str | None = None
+) -> StoredRun:
+    run_id_, revision, created, checksum, policy, result = session.execute(
+        select(
+            DistributionRunRow.id,
+            DistributionRunRow.revision,
+            DistributionRunRow.created_at,
+            DistributionRunRow.inputs_sha256,
+            DistributionRunRow.policy,
+            DistributionRunRow.result,
+        ).where(DistributionRunRow.id == run_id)
+    ).one()
+    document = json.loads(result)
+    dist = distribution_from(document)
+    inputs = None
+    if policy in _NEEDS_HOLDINGS:
+        inputs = session.scalar(
+            select(DistributionRunRow.inputs).where(DistributionRunRow.id == run_id)
+        )
+    made = document.get("created_at") or (created.isoformat() if created else "")
+    stamp = RunStamp(run_id_, revision, revisions, made, checksum)
+    return StoredRun(stamp, dist, degenerate_of(dist, inputs), superseded)
+
+
+def run_of(session: Session, run_id: int) -> tuple[str, Period]:
+    """The programme and period of stored run ``run_id``."""
+    found = session.execute(
+        select(DistributionRunRow.program_id, DistributionRunRow.period).where(
+            DistributionRunRow.id == run_id
+        )
+    ).first()
+    if found is None:
+        raise NotFound("distribution run", str(run_id))
+    return found[0], Period.parse(found[1])
+
+
+def stored_runs(session: Session, program_id: str, run_id: int | None = None) -> list[StoredRun]:
+    """The latest revision of each period's run of ``program_id``, ordered by period; the
+    period of ``run_id`` (a run of this programme) shows that run instead."""
+    if session.get(ProgramRow, program_id) is None:
+        raise NotFound("programme", program_id)
+    chosen: dict[str, tuple[int, int]] = {}  # period: (run id, revisions)
+    for period, latest, revisions in session.execute(
+        select(
+            DistributionRunRow.period,
+            func.max(DistributionRunRow.revision),
+            func.count(DistributionRunRow.id),
+        )
+        .where(DistributionRunRow.program_id == program_id)
+        .group_by(DistributionRunRow.period)
+    ):
+        found = session.scalar(
+            select(DistributionRunRow.id).where(
+                DistributionRunRow.program_id == program_id,
+                DistributionRunRow.period == period,
+                DistributionRunRow.revision == latest,
+            )
+        )
+        assert found is not None
+        chosen[period] = (found, revisions)
+    if run_id is not None:
+        program, of = run_of(session, run_id)
+        if program != program_id:
+            raise NotFound("distribution run", f"{run_id} of {program_id}")
+        chosen[str(of)] = (run_id, chosen[str(of)][1])
+    superseded = superseded_runs(session, program_id)
+    return [
+        _stored(session, run, revisions, superseded.get(run))
+        for _, (run, revisions) in sorted(chosen.items(), key=lambda kv: Period.parse(kv[0]))
+    ]
