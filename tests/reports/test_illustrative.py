@@ -83,7 +83,7 @@ def test_reports_from_the_igrs_sample_carry_the_mark(igrs: str, tmp_path: Path) 
 
 
 def test_the_flag_is_kept_and_exported(igrs: str, tmp_path: Path) -> None:
-    code, _, err = run(igrs, "export", str(tmp_path / "out"))
+    code, _, err = run(igrs, "export", "--register-only", str(tmp_path / "out"))
     assert code == 0, err
     alliance = yaml.safe_load((tmp_path / "out" / "alliance.yaml").read_text())["alliance"]
     assert alliance == {"id": "igrs", "name": "IGRS Industry Alliance", "illustrative": True}
