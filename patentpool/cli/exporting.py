@@ -20,7 +20,9 @@ def export(app: App, folder: Path) -> None:
 
     \b
     Example:
-      patentpool export backup/ && patentpool --db sqlite:///copy.db import backup/
+      patentpool export backup/
+      patentpool --db sqlite:///copy.db db upgrade
+      patentpool --db sqlite:///copy.db import backup/
     """
     from patentpool.io.exporter import export_register
 

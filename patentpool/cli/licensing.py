@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from patentpool.cli.common import App, format_option, pass_app, render_rows
+from patentpool.cli.dates import as_of_option
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
 from patentpool.storage.engine import session_for
@@ -205,7 +206,7 @@ def royalties_cmd(
     \b
     Example:
       patentpool royalties --program igrs-v1 --period 2026Q1
-      patentpool royalties --program igrs-v1 --period 2026Q3 --licensee acme --format json
+      patentpool royalties --program igrs-v1 --period 2026Q3 --licensee example-home --format json
     """
     from patentpool.services.quarters import remember
     from patentpool.services.royalties import program_context, royalties
@@ -285,7 +286,7 @@ def statement_cmd(app: App, licensee: str, fmt: str) -> None:
 
     \b
     Example:
-      patentpool statement --licensee acme
+      patentpool statement --licensee example-home
     """
     from patentpool.services.royalties import statement
 
@@ -531,11 +532,7 @@ def _ratio(
     callback=_ratio,
     help="member=e_i, the share of its patents found essential (repeatable).",
 )
-@click.option(
-    "--as-of",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Count patents in force on DATE (default today).",
-)
+@as_of_option("Count patents in force on this day (YYYY-MM-DD; default today).")
 @click.option(
     "--by", type=click.Choice(["patents", "families"]), default="patents", show_default=True
 )

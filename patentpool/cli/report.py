@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from patentpool.cli.common import App, pass_app, user_errors
+from patentpool.cli.dates import as_of_option
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.periods import Period
 from patentpool.errors import NotFound
@@ -136,7 +137,7 @@ def report() -> None:
 
 
 @report.command("pool")
-@click.option("--as-of", type=_DATE, help="Count as of this day (YYYY-MM-DD; default today).")
+@as_of_option("Count as of this day (YYYY-MM-DD; default today).")
 @output_options
 @pass_app
 def pool(app: App, /, as_of: dt.datetime | None, **options: Any) -> None:
@@ -158,7 +159,7 @@ def pool(app: App, /, as_of: dt.datetime | None, **options: Any) -> None:
 
 @report.command("member")
 @click.option("--member", "member_id", required=True, help="The member's id.")
-@click.option("--as-of", type=_DATE, help="As of this day (YYYY-MM-DD; default today).")
+@as_of_option("As of this day (YYYY-MM-DD; default today).")
 @output_options
 @pass_app
 def member(app: App, /, member_id: str, as_of: dt.datetime | None, **options: Any) -> None:
@@ -167,7 +168,7 @@ def member(app: App, /, member_id: str, as_of: dt.datetime | None, **options: An
 
     \b
     Example:
-      patentpool report member --member acme --format pdf -o acme.pdf
+      patentpool report member --member lenovo --format pdf -o lenovo.pdf
     """
     from patentpool.reports.member import member_context
 
@@ -185,7 +186,7 @@ def member(app: App, /, member_id: str, as_of: dt.datetime | None, **options: An
 @report.command("license")
 @click.option("--licensee", "licensee_id", required=True, help="The licensee's id.")
 @click.option("--program", "program_id", required=True, help="The programme's id.")
-@click.option("--as-of", type=_DATE, help="Patents in force on this day (default today).")
+@as_of_option("Patents in force on this day (YYYY-MM-DD; default today).")
 @output_options
 @pass_app
 def license_(
@@ -196,7 +197,7 @@ def license_(
 
     \b
     Example:
-      patentpool report license --licensee zeta --program igx-1 --format docx -o l.docx
+      patentpool report license --licensee example-home --program igrs-v1 --format docx -o l.docx
     """
     from patentpool.reports.license import license_context
 
@@ -220,7 +221,7 @@ def distribution(app: App, /, program_id: str, period: str, **options: Any) -> N
 
     \b
     Example:
-      patentpool report distribution --program igx-1 --period 2026Q1 -o d.html
+      patentpool report distribution --program igrs-v1 --period 2026Q1 -o d.html
     """
     from patentpool.reports.distribution import distribution_context
 
@@ -261,8 +262,9 @@ def invoice(
 ) -> None:
     """Royalties due from one licensee for one quarter, line by line, with payment terms.
 
+    \b
     Example:
-      patentpool report invoice --licensee zeta --program igx-1 --period 2026Q1 -o i.html
+      patentpool report invoice --licensee example-home --program igrs-v1 --period 2026Q1 -o i.html
     """
     from patentpool.reports.invoice import PaymentTerms, invoice_context
 
@@ -304,6 +306,7 @@ def compare(app: App, /, scenario_file: Path, sweep_spec: str | None, **options:
     """Licensing regimes compared: tables, charts (royalty stack, output, welfare; the sweep as
     lines) and a short reading.
 
+    \b
     Example:
       patentpool report compare samples/regimes/inline-demo.yaml --sweep makers=1:10
     """
