@@ -16,6 +16,7 @@ import itertools
 import re
 import shlex
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -25,6 +26,7 @@ from paths import ROOT
 from test_docs import command_id, walk
 
 from patentpool.cli import cli
+from patentpool.storage.engine import dispose_all
 
 COMMANDS = list(walk(cli))
 HELP_WIDTH = 100  # as docs/commands.md renders --help
@@ -118,7 +120,7 @@ def invocations(line: str) -> list[tuple[list[str], str | None]]:
 
 
 @pytest.fixture
-def work(demo_database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def work(demo_database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A folder with the demo's database as the default `patentpool.db`, the samples, and the
     files the examples read."""
     folder = tmp_path / "work"
@@ -132,7 +134,9 @@ def work(demo_database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     (folder / "my-templates").mkdir()
     monkeypatch.chdir(folder)
     monkeypatch.delenv("PATENTPOOL_DATABASE_URL", raising=False)
-    return folder
+    dispose_all()  # the relative `sqlite:///patentpool.db` must open this folder's file
+    yield folder
+    dispose_all()
 
 
 def test_every_example_runs_on_the_demo_database(work: Path) -> None:

@@ -149,6 +149,7 @@ def test_the_readme_tour_prints_what_readme_shows(
     monkeypatch.delenv("PATENTPOOL_DATABASE_URL", raising=False)
     failures = []
     commands = 0
+    dispose_all()  # a pooled connection of an earlier test's `sqlite:///patentpool.db` is another file
     try:
         for step in tour(read(README)):
             if isinstance(step, tuple):
