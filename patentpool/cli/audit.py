@@ -40,8 +40,8 @@ def audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: s
     --format csv` writes, or one number per line.
 
     Exit status 0 when they agree, 1 when they differ, 2 when nothing could be
-    audited (the file is unreadable, has no number column, or has bad rows; or the
-    member or the database is unknown).
+    audited: the file is unreadable, has no number column or has bad rows, the
+    member is unknown, or the database cannot be used.
 
     \b
     Example:
