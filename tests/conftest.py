@@ -84,3 +84,18 @@ def small_register(db_url: str, tmp_path: Path) -> str:
 def _mkdir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SQLite file `patentpool demo` builds (its register and licensing steps, without the
+    reports), made once; copy it before writing to it."""
+    from patentpool.demo import DemoState, step_licensing, step_register
+    from patentpool.resources import samples_dir
+
+    path = tmp_path_factory.mktemp("demo") / "patentpool.db"
+    state = DemoState(path.parent, f"sqlite:///{path}", samples_dir())
+    step_register(state)
+    step_licensing(state)
+    dispose_all()
+    return path

@@ -20,6 +20,10 @@ HEADER = """# Command reference
 Every `patentpool` command with its `--help`, exactly as the installed tool prints it (a test
 checks that this page matches the code). Global options (`--db URL`, `--version`) go before the
 command: `patentpool --db sqlite:///pool.db counts ...`.
+
+A command that looks at one day (which patents are in force, what is counted) takes it as
+`--as-of YYYY-MM-DD`; `--in-force-on YYYY-MM-DD` is accepted as the same option, and is not
+repeated in the help below.
 """
 
 

@@ -7,6 +7,16 @@ from pathlib import Path
 import click
 
 from patentpool.cli.common import App, format_option, pass_app, render_rows, resolve_member
+from patentpool.errors import PatentpoolError
+
+#: the exit status when the lists differ, and when nothing could be audited
+DIFFER, UNUSABLE = 1, 2
+
+
+class NotAudited(click.ClickException):
+    """Nothing was audited: ``Error: ...`` and exit status 2 (1 means the lists differ)."""
+
+    exit_code = UNUSABLE
 
 
 @click.command("audit")
@@ -16,7 +26,7 @@ from patentpool.cli.common import App, format_option, pass_app, render_rows, res
     "against",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The member's own list: a patents CSV, or one number per line.",
+    help="The member's own list: a patents CSV, the CSV of `patents list`, or one number per line.",
 )
 @click.option("--jurisdiction", help="Office for bare numbers such as 7123456 (e.g. US).")
 @format_option
@@ -25,13 +35,33 @@ def audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: s
     """Compare a member's own list of patents with the register.
 
     Reports each patent missing from the register, unknown to the member, or held
-    with different fields (owner, dates, status, version, essentiality). Exit status
-    0 when they agree, 1 when they differ.
+    with different fields (owner, dates, status, version, essentiality). The list is
+    a patents CSV (as imported), the CSV that `patentpool patents list --member ID
+    --format csv` writes, or one number per line.
+
+    Exit status 0 when they agree, 1 when they differ, 2 when nothing could be
+    audited: the file is unreadable, has no number column or has bad rows, the
+    member is unknown, or the database cannot be used.
 
     \b
     Example:
+      patentpool patents list --member lenovo --format csv > lenovo-patents.csv
       patentpool audit --member lenovo --against lenovo-patents.csv
     """
+    try:
+        findings = _audit(app, member, against, jurisdiction, fmt)
+    except NotAudited:
+        raise
+    except PatentpoolError as exc:
+        raise NotAudited(str(exc)) from exc
+    except click.ClickException as exc:
+        raise NotAudited(exc.format_message()) from exc
+    if findings:
+        raise SystemExit(DIFFER)
+
+
+def _audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: str) -> int:
+    """Print the audit; the number of findings."""
     from patentpool.core.audit import audit_member
     from patentpool.io.member_list import read_member_list
     from patentpool.io.problems import ImportFailed
@@ -45,9 +75,7 @@ def audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: s
     except ImportFailed as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        raise click.ClickException(
-            f"{against}: {len(exc.problems)} problem(s); nothing was audited"
-        ) from exc
+        raise NotAudited(f"{against}: {len(exc.problems)} problem(s); nothing was audited") from exc
     findings = audit_member(register, member, claimed)
     rows = [
         {
@@ -79,8 +107,7 @@ def audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: s
         click.echo(
             render_rows(rows, ["patent", "finding", "details", "source"], fmt, json_payload=payload)
         )
-    if findings:
-        raise SystemExit(1)
+    return len(findings)
 
 
 COMMANDS = [audit]

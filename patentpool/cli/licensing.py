@@ -16,6 +16,7 @@ from patentpool.cli.common import (
     resolve_licensee,
     resolve_member,
 )
+from patentpool.cli.dates import as_of_option
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
 from patentpool.storage.engine import session_for
@@ -207,7 +208,7 @@ def royalties_cmd(
     \b
     Example:
       patentpool royalties --program igrs-v1 --period 2026Q1
-      patentpool royalties --program igrs-v1 --period 2026Q3 --licensee acme --format json
+      patentpool royalties --program igrs-v1 --period 2026Q3 --licensee example-home --format json
     """
     from patentpool.services.quarters import remember
     from patentpool.services.royalties import program_context, royalties
@@ -291,7 +292,7 @@ def statement_cmd(app: App, licensee: str, fmt: str) -> None:
 
     \b
     Example:
-      patentpool statement --licensee acme
+      patentpool statement --licensee example-home
     """
     from patentpool.services.royalties import statement
     from patentpool.storage.licensing_repo import load_licensees
@@ -565,11 +566,7 @@ def _ratio(
     callback=_ratio,
     help="member=e_i, the share of its patents found essential: 0.6 or 60% (repeatable).",
 )
-@click.option(
-    "--as-of",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Count patents in force on DATE (default today).",
-)
+@as_of_option("Count patents in force on this day (YYYY-MM-DD; default today).")
 @click.option(
     "--by", type=click.Choice(["patents", "families"]), default="patents", show_default=True
 )

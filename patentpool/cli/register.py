@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from patentpool.cli.common import App, format_option, pass_app, render_rows, resolve_member
+from patentpool.cli.dates import as_of_option
 from patentpool.core.model import Essentiality, Register
 from patentpool.core.register import CountBy, PatentFilter, count_declarations, select_patents
 from patentpool.errors import InvalidInput, NotFound
@@ -111,7 +112,7 @@ def patents() -> None:
 
     \b
     Example:
-      patentpool patents list --member lenovo --in-force-on 2026-03-31
+      patentpool patents list --member lenovo --as-of 2026-03-31
     """
 
 
@@ -130,9 +131,7 @@ def _country(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 @click.option("--member", help="Only this member's patents (its id, name or alias).")
 @click.option("--standard", help="Only patents declared against this standard.")
 @click.option("--version", "version", help="... and this version of it (needs --standard).")
-@click.option(
-    "--in-force-on", type=click.DateTime(["%Y-%m-%d"]), help="Only patents in force on DATE."
-)
+@as_of_option("Only patents in force on this day (YYYY-MM-DD).")
 @click.option(
     "--country", callback=_country, help="Only patents that take effect in CC (ISO code)."
 )
@@ -148,7 +147,7 @@ def patents_list(
     member: str | None,
     standard: str | None,
     version: str | None,
-    in_force_on: dt.datetime | None,
+    as_of: dt.datetime | None,
     country: str | None,
     essentiality: str | None,
     fmt: str,
@@ -158,7 +157,7 @@ def patents_list(
     \b
     Example:
       patentpool patents list --standard IGRS --version 1.0 --essentiality essential
-      patentpool patents list --in-force-on 2026-03-31 --country DE --format csv
+      patentpool patents list --as-of 2026-03-31 --country DE --format csv
     """
     if version is not None and standard is None:
         raise click.UsageError("--version needs --standard")
@@ -171,7 +170,7 @@ def patents_list(
         member=member,
         standard=standard,
         version=version,
-        in_force_on=in_force_on.date() if in_force_on else None,
+        in_force_on=as_of.date() if as_of else None,
         country=country,
         essentiality=Essentiality(essentiality) if essentiality else None,
     )
@@ -215,11 +214,7 @@ def patents_list(
 @click.command("counts")
 @click.option("--standard", required=True, help="Standard id, e.g. IGRS.")
 @click.option("--version", "version", required=True, help="Version id, e.g. 1.0.")
-@click.option(
-    "--as-of",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Date for the in-force counts (default: today).",
-)
+@as_of_option("Date for the in-force counts (YYYY-MM-DD; default today).")
 @click.option(
     "--by", type=click.Choice([b.value for b in CountBy]), default="member", show_default=True
 )

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from patentpool.cli.common import App, pass_app, resolve_licensee, resolve_member, user_errors
+from patentpool.cli.dates import as_of_option
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.model import Register
 from patentpool.core.periods import Period
@@ -177,7 +178,7 @@ def report() -> None:
 
 
 @report.command("pool")
-@click.option("--as-of", type=_DATE, help="Count as of this day (YYYY-MM-DD; default today).")
+@as_of_option("Count as of this day (YYYY-MM-DD; default today).")
 @output_options
 @pass_app
 def pool(app: App, /, as_of: dt.datetime | None, **options: Any) -> None:
@@ -199,7 +200,7 @@ def pool(app: App, /, as_of: dt.datetime | None, **options: Any) -> None:
 
 @report.command("member")
 @click.option("--member", "member_id", required=True, help="The member's id, name or alias.")
-@click.option("--as-of", type=_DATE, help="As of this day (YYYY-MM-DD; default today).")
+@as_of_option("As of this day (YYYY-MM-DD; default today).")
 @_run_option
 @output_options
 @pass_app
@@ -214,8 +215,8 @@ def member(
 
     \b
     Example:
-      patentpool report member --member acme --format pdf -o acme.pdf
-      patentpool report member --member acme --run 3 -o acme.html
+      patentpool report member --member lenovo --format pdf -o lenovo.pdf
+      patentpool report member --member lenovo --run 1 -o lenovo.html
     """
     from patentpool.reports.member import member_context
 
@@ -231,7 +232,7 @@ def member(
 @report.command("license")
 @click.option("--licensee", "licensee_id", required=True, help="The licensee's id or name.")
 @click.option("--program", "program_id", required=True, help="The programme's id.")
-@click.option("--as-of", type=_DATE, help="Patents in force on this day (default today).")
+@as_of_option("Patents in force on this day (YYYY-MM-DD; default today).")
 @output_options
 @pass_app
 def license_(
@@ -242,7 +243,7 @@ def license_(
 
     \b
     Example:
-      patentpool report license --licensee zeta --program igx-1 --format docx -o l.docx
+      patentpool report license --licensee example-home --program igrs-v1 --format docx -o l.docx
     """
     from patentpool.reports.license import license_context
 
@@ -272,8 +273,8 @@ def distribution(
 
     \b
     Example:
-      patentpool report distribution --program igx-1 --period 2026Q1 -o d.html
-      patentpool report distribution --program igx-1 --run 2 -o d.html
+      patentpool report distribution --program igrs-v1 --period 2026Q1 -o d.html
+      patentpool report distribution --program igrs-v1 --run 1 -o d.html
     """
     from patentpool.reports.distribution import distribution_context
 
@@ -332,8 +333,9 @@ def invoice(
 ) -> None:
     """Royalties due from one licensee for one quarter, line by line, with payment terms.
 
+    \b
     Example:
-      patentpool report invoice --licensee zeta --program igx-1 --period 2026Q1 -o i.html
+      patentpool report invoice --licensee example-home --program igrs-v1 --period 2026Q1 -o i.html
     """
     from patentpool.reports.invoice import PaymentTerms, invoice_context
 
@@ -384,6 +386,7 @@ def compare(app: App, /, scenario_file: Path, sweep_spec: str | None, **options:
     """Licensing regimes compared: tables, charts (royalty stack, output, welfare; the sweep as
     lines) and a short reading.
 
+    \b
     Example:
       patentpool report compare samples/regimes/inline-demo.yaml --sweep makers=1:10
     """

@@ -8,12 +8,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from patentpool.core.model import Essentiality, MemberId, PatentKey, Register, Status
+from patentpool.core.terms import expiry_of
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimedPatent:
     """One patent as the member lists it. Fields left None were not given and are not compared.
 
+    ``expiry_date`` is an expiry date the member gives (a patents CSV's ``expiry_date``, compared
+    with the date the register was given); ``expiry`` is the date the patent expires (as
+    ``patentpool patents list`` shows it, compared with the date the register works out).
     ``declarations`` maps (standard, version) to the essentiality the member states (None when
     the member names the version but not the essentiality).
     """
@@ -24,6 +28,7 @@ class ClaimedPatent:
     filing_date: dt.date | None = None
     grant_date: dt.date | None = None
     expiry_date: dt.date | None = None
+    expiry: dt.date | None = None
     status: Status | None = None
     declarations: Mapping[tuple[str, str], Essentiality | None] = field(default_factory=dict)
 
@@ -76,6 +81,9 @@ def audit_member(
             held = getattr(patent, name)
             if mine is not None and mine != held:
                 details.append(f"{name}: member says {_show(mine)}, register says {_show(held)}")
+        expires = expiry_of(patent)
+        if item.expiry is not None and item.expiry != expires:
+            details.append(f"expiry: member says {_show(item.expiry)}, register says {expires}")
         held_decls = decls.get(item.key, {})
         for (std, ver), ess in sorted(item.declarations.items()):
             if (std, ver) not in held_decls:

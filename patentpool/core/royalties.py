@@ -649,6 +649,22 @@ def _zero_reason(item: _Priced) -> str | None:
     return "the rate is 0"
 
 
+def _due_reason(
+    due: Decimal, licensee: Licensee, schedule: Schedule, cut_rate: Fraction
+) -> str | None:
+    """Why a line with a gross owes nothing after the cap and the discounts (None if it owes)."""
+    if due:
+        return None
+    if cut_rate >= 1:
+        return f"annual cap {schedule.annual_cap} reached earlier in the year"
+    discounts = schedule.discounts
+    if licensee.member and discounts.member == 1:
+        return "member discount 100%"
+    if licensee.good_standing and discounts.good_standing == 1:
+        return "good-standing discount 100%"
+    return "less than one minor unit once the licensee's due is split among its lines"
+
+
 def _weights(quarter: _Quarter, items: list[_Priced]) -> tuple[list[int], int]:
     """The lines' grosses as integers over one common denominator, and that denominator."""
     keys = {i.tier for i in items if i.tier is not None}
@@ -737,7 +753,8 @@ def _licensee_result(
                 exact_gross=value,
                 gross=split.gross_parts[n],
                 due=split.due_parts[n],
-                reason=_zero_reason(i),
+                reason=_zero_reason(i)
+                or _due_reason(split.due_parts[n], licensee, schedule, cut_rate),
             )
         )
     return LicenseeRoyalty(

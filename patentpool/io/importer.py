@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,10 +76,17 @@ class ImportSummary:
         return out
 
 
-def collect_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Files named, and the import files found in folders (recursively, sorted)."""
+def collect_files(
+    paths: Sequence[str | Path], references: dict[Path, str] | None = None
+) -> tuple[list[Path], list[Problem]]:
+    """Files named, and the import files found in folders (recursively, sorted).
+
+    ``references``, when given, is told how each file is named where it is recorded: a file
+    found in a folder by its path inside that folder, a file named by its name.
+    """
     files: list[Path] = []
     problems: list[Problem] = []
+    refs: dict[Path, str] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -95,10 +102,15 @@ def collect_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Problem
                     Problem(str(path), 0, "path", "folder holds no .yaml, .json or .csv file")
                 )
             files.extend(found)
+            for p in found:
+                refs.setdefault(p, p.relative_to(path).as_posix())
         elif path.is_file():
             files.append(path)
+            refs.setdefault(path, path.name)
         else:
             problems.append(Problem(str(path), 0, "path", "does not exist"))
+    if references is not None:
+        references.update(refs)
     return list(dict.fromkeys(files)), problems
 
 
@@ -108,7 +120,9 @@ class Batch:
     licensing: LicensingBatch = field(default_factory=LicensingBatch)
 
 
-def read_batch(files: Iterable[Path]) -> tuple[Batch, list[Problem]]:
+def read_batch(
+    files: Iterable[Path], references: Mapping[Path, str] | None = None
+) -> tuple[Batch, list[Problem]]:
     batch = Batch()
     problems: list[Problem] = []
     for path in files:
@@ -117,6 +131,7 @@ def read_batch(files: Iterable[Path]) -> tuple[Batch, list[Problem]]:
             suffix = path.suffix.lower()
             if suffix in CSV_SUFFIXES and _is_sales_file(path, display):
                 batch.licensing.sales_files.append((path, display))
+                batch.licensing.references[display] = (references or {}).get(path, path.name)
                 continue
             text = read_text(path, display)
             if suffix in YAML_SUFFIXES:
@@ -254,8 +269,9 @@ def import_paths(
     ``rename_alliance`` lets an alliance file give the register another alliance id (refused
     otherwise: a register belongs to one alliance).
     """
-    files, problems = collect_files(paths)
-    batch, read_problems = read_batch(files)
+    references: dict[Path, str] = {}
+    files, problems = collect_files(paths, references)
+    batch, read_problems = read_batch(files, references)
     problems.extend(read_problems)
     with ExitStack() as stack:
         if progress is not None and batch.licensing.sales_files:

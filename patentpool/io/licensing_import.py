@@ -52,6 +52,8 @@ class LicensingBatch:
     # (ProgramIn, source, field prefix, the file's data to find a nested field's line)
     programs: list[tuple[Any, Source, str, Any]] = field(default_factory=list)
     sales_files: list[tuple[Path, str]] = field(default_factory=list)  # (path, display)
+    #: a sales file's display -> the name its reports are recorded under (see collect_files)
+    references: dict[str, str] = field(default_factory=dict)
     payments: list[tuple[PaymentRowIn, Source]] = field(default_factory=list)
     advance: Callable[[int], None] | None = None  # told of sales lines read, for progress
     stage: LineStage | None = None  # holds the checked lines of files read by columns
@@ -66,6 +68,7 @@ class LicensingChanges:
     programs: list[tuple[Program, str]] = field(default_factory=list)  # (program, spec JSON)
     reports: dict[ReportKey, ReportScan] = field(default_factory=dict)  # reports that changed
     sales_files: list[tuple[Path, str]] = field(default_factory=list)
+    references: dict[str, str] = field(default_factory=dict)  # as in LicensingBatch
     column_plans: dict[str, Plan] = field(default_factory=dict)  # files read by columns
     stage: LineStage | None = None  # holds the lines of the files it staged whole
     rules: SalesRules | None = None
@@ -265,6 +268,7 @@ def check_licensing(
                 continue
             scanned[report_key] = report
     out.sales_files = list(batch.sales_files)
+    out.references = dict(batch.references)
     out.rules = rules
     out.advance = batch.advance
     out.stage = batch.stage

@@ -185,7 +185,7 @@ def _save_reports(
                 "period": str(period),
                 "revision": last.get((program_id, licensee_id, str(period)), 0) + 1,
                 "current": True,
-                "source": report.file,
+                "source": changes.references.get(report.file, report.file),
                 "imported_at": now,
                 "checksum": report.digest(),
                 "lines": report.lines,
