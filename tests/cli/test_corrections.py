@@ -70,9 +70,10 @@ def test_a_correction_keeps_every_revision_and_says_what_changed(
             text("SELECT action, detail FROM changes WHERE entity = 'sales report' ORDER BY id")
         ).all()
     first = str(tmp_path / "lic" / "sales.csv")
+    # a report names its file as found in what was imported; the import keeps the paths
     assert [tuple(r[:5]) for r in revisions] == [
-        (1, False, 2, 2000, first),
-        (2, True, 2, 1400, str(corrected)),
+        (1, False, 2, 2000, "sales.csv"),
+        (2, True, 2, 1400, corrected.name),
     ]
     assert [r[5] for r in revisions] == [getpass.getuser()] * 2
     assert first in revisions[0][6].splitlines()
@@ -131,7 +132,7 @@ def test_an_invoice_names_the_correction_it_shows(pool: str, tmp_path: Path) -> 
     corrected, _ = correct(pool, tmp_path)
     code, out, _ = run(pool, *invoice, "--format", "json")
     said = (
-        f"sales report of 2025Q4: revision 2 of {TODAY} ({corrected}) replaced revision 1 "
+        f"sales report of 2025Q4: revision 2 of {TODAY} ({corrected.name}) replaced revision 1 "
         f"of {TODAY}"
     )
     assert (json.loads(out)["corrections"], json.loads(out)["due"]) == ([said], "405.00")
@@ -201,8 +202,8 @@ def test_sales_reports_lists_every_revision(pool: str, tmp_path: Path) -> None:
         (r["revision"], r["current"], r["lines"], r["units"], r["by"], r["source"])
         for r in found
     ] == [
-        (1, "no", 2, 2000, getpass.getuser(), str(tmp_path / "lic" / "sales.csv")),
-        (2, "yes", 2, 1400, getpass.getuser(), str(corrected)),
+        (1, "no", 2, 2000, getpass.getuser(), "sales.csv"),
+        (2, "yes", 2, 1400, getpass.getuser(), corrected.name),
     ]
     assert [r["import"] for r in found] == [2, 3]  # the register came with import 1
     assert all(r["imported_at"].startswith(TODAY) for r in found)
