@@ -21,6 +21,7 @@ from patentpool.core.licensing import (
     Licensee,
     LicenseeId,
     PercentRate,
+    Program,
     Schedule,
     TieredRate,
 )
@@ -40,10 +41,28 @@ from patentpool.errors import NotFound
 
 @dataclass(slots=True)
 class Year:
-    """What carries over from quarter to quarter for each licensee group."""
+    """What carries over from quarter to quarter for each licensee group.
+
+    Every royalty-bearing unit of the year climbs the tiers, whatever rate priced it: the units
+    of a category priced per unit or by percent in one quarter are counted when a schedule of
+    another quarter of the year prices the category by tiers (``tiered``).
+    """
 
     units: dict[tuple[str, Category], int]  # cumulative royalty-bearing units (for tiers)
     gross: dict[str, Fraction]  # cumulative gross (for the annual cap)
+    #: the categories some quarter of the year prices by tiers
+    tiered: frozenset[Category] = frozenset()
+
+    def counted(self, schedule: Schedule) -> frozenset[Category]:
+        """The categories ``schedule`` does not price by tiers whose units climb the tiers of
+        another quarter: they are counted apart, by :meth:`climb`."""
+        categories = schedule.categories
+        return frozenset(c for c in self.tiered if not isinstance(categories.get(c), TieredRate))
+
+    def climb(self, group: str, category: Category, units: int) -> None:
+        """Count ``units`` royalty-bearing units of ``category`` not priced by tiers."""
+        key = (group, category)
+        self.units[key] = self.units.get(key, 0) + units
 
 
 @dataclass(slots=True)
@@ -62,6 +81,18 @@ class Quarter:
         return self.pricing.scale * (self.tiers[item.tier].units or 1)
 
 
+def tiered_in_year(program: Program, period: Period) -> frozenset[Category]:
+    """The categories that some quarter of ``period``'s year, up to ``period``, prices by tiers
+    (:attr:`Year.tiered`)."""
+    tiered: set[Category] = set()
+    for quarter in period.year_to_date():
+        day = quarter.last_day
+        if program.schedules[0].effective_from <= day:
+            schedule = program.schedule_on(day)
+            tiered.update(c for c, r in schedule.categories.items() if isinstance(r, TieredRate))
+    return frozenset(tiered)
+
+
 def price_quarter(
     lines: list[SalesLine],
     schedule: Schedule,
@@ -77,6 +108,12 @@ def price_quarter(
     for item in priced:
         if item.tier is not None:
             tier_units[item.tier] += item.line.units
+    counted = year.counted(schedule)
+    if counted:
+        for item in priced:
+            category = item.line.category
+            if item.kind is not None and category in counted:
+                year.climb(groups[item.line.licensee], category, item.line.units)
     tiers = tier_keys(tier_units, schedule, pricing, year)
     # each group's gross: the per-unit and percent lines over ``scale``, and each tier key's
     # lines over ``scale x units``; a tiered line's gross is total x units x multiplier / ...
@@ -240,6 +277,11 @@ def price_rows(
         nums.append(num)
         tier_of.append(tier)
         where.append(rc)
+    counted = year.counted(schedule)
+    if counted:  # a second pass, only when a category changes how it is priced in the year
+        for (licensee, category, *_), rc, units in zip(order, where, units_of, strict=True):
+            if rc is not None and category in counted:
+                year.climb(groups[licensee], category, units)
     tiers = tier_keys(tier_units, schedule, pricing, year)
     tiered: dict[tuple[str, Category], int] = defaultdict(int)
     for i, tier in enumerate(tier_of):

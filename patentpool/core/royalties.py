@@ -62,6 +62,7 @@ from patentpool.core.quarter_pricing import (
     lines_by_quarter,
     price_quarter,
     price_rows,
+    tiered_in_year,
 )
 from patentpool.errors import NotFound
 
@@ -294,7 +295,7 @@ def compute_royalties(
     by_quarter = lines_by_quarter(sales, _LICENSEE_OF, _PERIOD_OF, index, quarters)
     groups = {lid: lic.group_key for lid, lic in index.items()}
     patents = counted_patents(register, program)
-    year = Year({}, {})
+    year = Year({}, {}, tiered_in_year(program, period))
     schedule = program.schedule_for(period)
     last: Quarter | None = None
     for quarter in quarters:
@@ -371,6 +372,7 @@ def summarize_groups(
     patents = counted_patents(register, program)
     schedule = program.schedule_for(period)
     quarters = period.year_to_date()
+    tiered = tiered_in_year(program, period)
     in_force: dict[Period, frozenset[CountryCode]] = {}
     currency = program.currency
     digits = minor_unit(currency)
@@ -378,7 +380,7 @@ def summarize_groups(
     country_units: dict[CountryCode, int] = defaultdict(int)
     for rows in groups:
         by_quarter = lines_by_quarter(rows, _ROW_LICENSEE, _ROW_PERIOD, index, quarters)
-        year = Year({}, {})
+        year = Year({}, {}, tiered)
         last: Rows | None = None
         for quarter, quarter_lines in by_quarter.items():
             if not quarter_lines:
