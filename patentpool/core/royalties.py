@@ -6,8 +6,9 @@ Order of operations (docs/royalties.md works every step by hand):
    country of sale or of manufacture; otherwise it owes nothing and says why.
 2. Gross per line: per-unit, percent of the clamped unit price, or the line's share (by units)
    of its group's tiered royalty for the quarter, which is the tier function of the group's
-   cumulative units in the category after the quarter minus before it; then times the region
-   multiplier of the country of sale.
+   cumulative units in the category after the quarter minus before it (every royalty-bearing
+   unit of the year counts, whatever rate priced it); then times the region multiplier of the
+   country of sale.
 3. Annual cap: a group's gross in the calendar year beyond ``annual_cap`` is taken off; the
    reduction in a quarter is shared among the group's licensees (and lines) by gross.
 4. Discounts on what remains: x (1 - good_standing) for licensees in good standing,
