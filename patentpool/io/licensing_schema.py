@@ -61,10 +61,12 @@ def parse_decimal(value: Any) -> Any:
         raise ValueError(
             f"{text} is too large (at most {MAX_WHOLE_DIGITS} digits before the decimal point)"
         )
-    kept = _at_most_decimals(number)
-    if kept is None:
-        raise ValueError(f"{text} has more than {MAX_DECIMALS} decimal places")
-    return kept
+    if number.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+        kept = _at_most_decimals(number)
+        if kept is None:
+            raise ValueError(f"{text} has more than {MAX_DECIMALS} decimal places")
+        number = kept
+    return number
 
 
 def _at_most_decimals(number: Decimal) -> Decimal | None:
