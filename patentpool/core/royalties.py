@@ -68,6 +68,7 @@ from patentpool.core.quarter_pricing import (
 from patentpool.errors import NotFound
 
 __all__ = [
+    "PRICING_RULES",
     "LicenseeRoyalty",
     "RateApplied",
     "RoyaltyLine",
@@ -78,6 +79,11 @@ __all__ = [
     "summarize_groups",
     "summarize_royalties",
 ]
+
+#: The edition of the pricing rules, raised whenever a change to them can change what a quarter
+#: owes, so that totals kept under an earlier edition are priced again (services/quarters.py).
+#: 2: every unit of the year climbs the tiers, whatever rate priced it.
+PRICING_RULES = 2
 
 
 @dataclass(frozen=True, slots=True)
