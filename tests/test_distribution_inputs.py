@@ -22,6 +22,7 @@ from patentpool.core.licensing import (
 )
 from patentpool.core.model import Declaration, Essentiality, Patent, Register, Status
 from patentpool.core.periods import Period
+from patentpool.core.royalties import PRICING_RULES
 from patentpool.services.distributions import _inputs
 from patentpool.services.quarters import canonical_json, pricing_inputs
 from patentpool.services.royalties import ProgramContext
@@ -126,6 +127,7 @@ def test_the_quarter_inputs_are_json_dumps_of_the_values() -> None:
             "licensees": licensees,
             "patents": patents,
             "sales_reports": REPORTS,
+            "rules": PRICING_RULES,
         }
         assert pricing_inputs(ctx, Q1, REPORTS) == json.dumps(plain, sort_keys=True)
         counted = counted_by_key(ctx.register, ctx.program)

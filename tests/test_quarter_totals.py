@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from licensing_files import LICENSING, PAYMENTS, SALES, SALES_HEADER
 from register_files import write
 
@@ -82,3 +83,23 @@ def test_royalties_command_keeps_the_totals_for_distributions(
         4,
         True,
     )
+
+
+def test_totals_kept_under_earlier_pricing_rules_are_priced_again(
+    small_register: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Totals kept by a version of patentpool whose rules priced the quarter otherwise are not
+    reused: the edition of the rules is one of the inputs."""
+    from patentpool.core.royalties import PRICING_RULES
+
+    folder = tmp_path / "lic"
+    folder.mkdir()
+    write(folder, "licensing.yaml", LICENSING)
+    write(folder, "sales.csv", SALES_HEADER + SALES)
+    with session_for(small_register) as session:
+        import_paths(session, [folder])
+    assert totals(small_register)[3] is False
+    assert totals(small_register)[3] is True
+    monkeypatch.setattr("patentpool.services.quarters.PRICING_RULES", PRICING_RULES + 1)
+    assert totals(small_register)[3] is False
+    assert totals(small_register)[3] is True

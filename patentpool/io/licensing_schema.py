@@ -64,10 +64,19 @@ def parse_decimal(value: Any) -> Any:
             f"{text} is too large (at most {MAX_WHOLE_DIGITS} digits before the decimal point)"
         )
     if number.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
-        rounded = number.quantize(Decimal(1).scaleb(-MAX_DECIMALS))
-        if rounded != number:
+        kept = _at_most_decimals(number)
+        if kept is None:
             raise ValueError(f"{text} has more than {MAX_DECIMALS} decimal places")
-        number = rounded  # only zeros were cut
+        number = kept
+    return number
+
+
+def _at_most_decimals(number: Decimal) -> Decimal | None:
+    """``number`` with at most :data:`MAX_DECIMALS` decimal places (trailing zeros cut), or
+    None when it needs more: what is stored must read back through :func:`parse_decimal`."""
+    if number.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+        rounded = number.quantize(Decimal(1).scaleb(-MAX_DECIMALS))
+        return rounded if rounded == number else None  # only zeros may be cut
     return number
 
 
@@ -81,7 +90,14 @@ def parse_fraction(value: Any) -> Any:
         number = parse_decimal(written[:-1])
         if number is None:
             raise ValueError(f"not a percentage: {written!r}")
-        number /= 100
+        # the fraction is what is stored and read back: it must fit the decimals allowed too
+        fraction = number / 100
+        number = _at_most_decimals(fraction)
+        if number is None:
+            raise ValueError(
+                f"{written} is the fraction {fraction:f}, "
+                f"which has more than {MAX_DECIMALS} decimal places"
+            )
     else:
         number = parse_decimal(value)
     if number < 0:

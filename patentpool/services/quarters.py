@@ -3,8 +3,8 @@
 Distributing a quarter needs only what is due in all and by country. Pricing a million sales
 lines takes a while, and a pool may try several policies on one quarter, so the totals are
 stored under a checksum of everything they depend on - the programme's terms, the licensees,
-the year's sales reports and the counted patents - and priced again only when one of those
-changes.
+the year's sales reports, the counted patents and the edition of the pricing rules - and
+priced again only when one of those changes.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from patentpool.core.licensing import counted_by_key
 from patentpool.core.model import Patent, PatentKey, Status
 from patentpool.core.periods import Period
-from patentpool.core.royalties import RoyaltyResult
+from patentpool.core.royalties import PRICING_RULES, RoyaltyResult
 from patentpool.services.royalties import ProgramContext, royalties
 from patentpool.storage import licensing_repo
 from patentpool.storage.models import QuarterTotalsRow
@@ -74,11 +74,11 @@ def pricing_inputs(
     reports: list[dict[str, object]],
     counted: Mapping[PatentKey, tuple[Patent, object]] | None = None,
 ) -> str:
-    """Everything a quarter's royalties depend on, as canonical JSON: the programme's terms,
-    the period, the licensees, the counted patents (key, kind, status, filing, grant and
-    expiry dates, validated states) and ``reports``, the year's current sales reports
-    (:func:`licensing_repo.report_checksums`). ``counted``: the programme's
-    :func:`counted_by_key` when the caller has it already.
+    """Everything a quarter's royalties depend on, as canonical JSON: the edition of the
+    pricing rules (:data:`PRICING_RULES`), the programme's terms, the period, the licensees,
+    the counted patents (key, kind, status, filing, grant and expiry dates, validated states)
+    and ``reports``, the year's current sales reports (:func:`licensing_repo.report_checksums`).
+    ``counted``: the programme's :func:`counted_by_key` when the caller has it already.
     """
     if counted is None:
         counted = counted_by_key(ctx.register, ctx.program)
@@ -104,6 +104,7 @@ def pricing_inputs(
         "period": str(period),
         "licensees": licensees,
         "sales_reports": reports,
+        "rules": PRICING_RULES,
     }
     return canonical_json(document, {"patents": "[" + ", ".join(patents) + "]"})
 

@@ -174,6 +174,12 @@ EXPECTED: dict[str, list[str]] = {
     "licensing-too-many-decimals.yaml": [
         "licensing-too-many-decimals.yaml:9: programs.0.schedules.0.categories.tv.per_unit: 0.0000000000001 has more than 12 decimal places",
     ],
+    "licensing-too-many-decimals-discount.yaml": [
+        "licensing-too-many-decimals-discount.yaml:10: programs.0.schedules.0.discounts.member: 0.00000000001% is the fraction 0.0000000000001, which has more than 12 decimal places",
+    ],
+    "licensing-too-many-decimals-fee.yaml": [
+        "licensing-too-many-decimals-fee.yaml:6: programs.0.admin_fee: 10.00000000001% is the fraction 0.1000000000001, which has more than 12 decimal places",
+    ],
     "licensing-two-rates.yaml": [
         "licensing-two-rates.yaml:9: programs.0.schedules.0.categories.tv: give exactly one of per_unit, percent or tiers (got per_unit, percent)",
     ],

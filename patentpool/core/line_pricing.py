@@ -1,0 +1,332 @@
+"""Line pricing for :mod:`patentpool.core.royalties`: a sales line, and the rates of one
+quarter's schedule as integers at one decimal scale, with which a line's gross is priced.
+
+Every per-unit and percent royalty of a quarter is a whole number of ``10^-digits``: rates,
+bounds, multipliers and net sales are decimals, so ``digits`` is chosen from their decimal
+places and the arithmetic is exact in integers. A tiered line's amount waits for its group's
+quarter (:mod:`patentpool.core.quarter_pricing`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import cast
+
+from patentpool.core.licensing import (
+    Category,
+    LicenseeId,
+    PercentRate,
+    PerUnitRate,
+    Schedule,
+    TieredRate,
+    TierSlice,
+    UnknownCategory,
+)
+from patentpool.core.model import CountryCode
+from patentpool.core.money import (
+    parse_amount,
+)
+from patentpool.core.periods import Period
+from patentpool.errors import InvalidInput
+
+
+@dataclass(frozen=True, slots=True)
+class SalesLine:
+    """One line of a licensee's quarterly sales report."""
+
+    licensee: LicenseeId
+    period: Period
+    country_of_sale: CountryCode
+    country_of_manufacture: CountryCode
+    category: Category
+    units: int
+    net_sales: Decimal | None = None  # required where a percent rate applies
+    source: str | None = None  # where the line came from, e.g. "sales-2026Q1.csv:12"
+
+    def __post_init__(self) -> None:
+        units_ = self.units
+        net = self.net_sales
+        if (
+            type(units_) is int
+            and units_ >= 0
+            and type(self.period) is Period
+            and (net is None or (type(net) is Decimal and net.is_finite() and net >= 0))
+        ):
+            return  # already what the fields hold: nothing to check or convert
+        where = f" ({self.source})" if self.source else ""
+        if isinstance(self.period, str):
+            object.__setattr__(self, "period", Period.parse(self.period))
+        units: object = self.units
+        if isinstance(units, Decimal) and units == units.to_integral_value():
+            units = int(units)
+        if isinstance(units, bool) or not isinstance(units, int):
+            raise InvalidInput(f"units: {self.units!r} is not a whole number of units{where}")
+        if units < 0:
+            raise InvalidInput(f"units: {units} is negative{where}")
+        object.__setattr__(self, "units", units)
+        if self.net_sales is not None:
+            object.__setattr__(self, "net_sales", parse_amount(self.net_sales, "net_sales"))
+
+    @property
+    def sort_key(self) -> tuple[str, str, str, str, int, Decimal, str]:
+        return (
+            self.licensee,
+            self.category,
+            self.country_of_sale,
+            self.country_of_manufacture,
+            self.units,
+            self.net_sales if self.net_sales is not None else Decimal(-1),
+            self.source or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RateApplied:
+    """How a line's gross was priced: enough to print it on an invoice."""
+
+    kind: str  # "per_unit", "percent" or "tiers"
+    per_unit: Decimal | None = None
+    percent: Decimal | None = None  # as a percent
+    unit_price: Fraction | None = None  # net_sales / units
+    base: Fraction | None = None  # the unit price clamped to [base_floor, base_cap]
+    clamped: str | None = None  # "floor", "cap" or None
+    tiers: tuple[TierSlice, ...] = ()  # the group's units of the quarter, tier by tier
+    tier_share: Fraction | None = None  # this line's units / the group's units
+
+
+#: A sales line as plain values, in the order of :class:`SalesLine`'s fields (licensee,
+#: period, country of sale, country of manufacture, category, units, net sales, source), as
+#: storage reads it: checked when it was imported, so not checked again.
+SalesRow = tuple[
+    LicenseeId, Period, CountryCode, CountryCode, Category, int, Decimal | None, str | None
+]
+
+
+@dataclass(slots=True)
+class Priced:
+    """One line priced. Its gross (after region) is ``num / (scale x units of its tier key)``:
+    ``tier`` is None for per-unit and percent lines, whose gross is ``num / scale``."""
+
+    line: SalesLine
+    kind: str | None  # "per_unit", "percent", "tiers"; None when no counted patent is in force
+    region: str | None
+    multiplier: Decimal
+    royalty_country: CountryCode | None
+    num: int  # the gross, scaled (see the class docstring)
+    tier: tuple[str, Category] | None
+    reason: str | None
+
+
+def _no_patent_reason(line: SalesLine, day: dt.date) -> str:
+    if line.country_of_sale == line.country_of_manufacture:
+        where = f"{line.country_of_sale} (sale and manufacture)"
+    else:
+        where = f"{line.country_of_sale} (sale) or {line.country_of_manufacture} (manufacture)"
+    return f"no counted patent in force in {where} on {day}"
+
+
+def _where(line: SalesLine) -> str:
+    where = f"on a sales line of {line.licensee} for {line.period}"
+    return f"{where} ({line.source})" if line.source else where
+
+
+def _digits(value: Decimal) -> int:
+    """Digits after the decimal point of ``value`` (0 for whole numbers)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _ten(digits: int) -> int:
+    return int(10**digits)
+
+
+def scaled(value: Decimal, digits: int) -> int:
+    """``value x 10^digits`` as an exact integer (``digits`` is at least ``_digits(value)``)."""
+    return int(value.scaleb(digits))
+
+
+@dataclass(frozen=True, slots=True)
+class _Percent:
+    """A percent rate in integers: amounts at ``10^sub`` times ``percent`` give the royalty at
+    the quarter's base scale."""
+
+    rate: PercentRate
+    sub: int  # digits of net sales and bounds
+    percent: int  # the percent x 10^(base - sub - 2)
+    floor: int | None  # base_floor x 10^sub
+    cap: int | None
+
+
+class QuarterPricing:
+    """Prices the lines of one quarter under one schedule, with what every line shares
+    (rates as integers at one decimal scale, the region of each country, the countries with a
+    patent in force) computed once.
+
+    Every per-unit and percent royalty of the quarter is a whole number of ``10^-digits``:
+    rates, bounds and net sales are decimals, so ``digits`` is chosen from their decimal
+    places, and the arithmetic is exact in integers.
+    """
+
+    def __init__(
+        self,
+        schedule: Schedule,
+        countries: frozenset[CountryCode],
+        day: dt.date,
+        net_digits: int,
+    ) -> None:
+        self.schedule = schedule
+        self.countries = countries
+        self.day = day
+        self.regions = {c: r for r in schedule.regions for c in r.countries}
+        self.mult_digits = max((_digits(r.multiplier) for r in schedule.regions), default=0)
+        base = 0
+        for rate in schedule.categories.values():
+            if isinstance(rate, PerUnitRate):
+                base = max(base, _digits(rate.per_unit))
+            elif isinstance(rate, TieredRate):
+                base = max(base, *(_digits(t.per_unit) for t in rate.tiers))
+            else:
+                bounds = [b for b in (rate.base_floor, rate.base_cap) if b is not None]
+                sub = max(net_digits, *(_digits(b) for b in bounds)) if bounds else net_digits
+                base = max(base, sub + _digits(rate.percent) + 2)
+        self.base_digits = base
+        #: the gross of a per-unit or percent line is ``num / scale``
+        self.scale = _ten(base + self.mult_digits)
+        self.multipliers = {r.id: scaled(r.multiplier, self.mult_digits) for r in schedule.regions}
+        self.one = _ten(self.mult_digits)
+        self.per_unit = {
+            c: scaled(r.per_unit, base)
+            for c, r in schedule.categories.items()
+            if isinstance(r, PerUnitRate)
+        }
+        self.percent: dict[Category, _Percent] = {}
+        self.applied_cache: dict[tuple[Category, object, int], RateApplied] = {}
+        self.fractions: dict[tuple[int, int], Fraction] = {}
+        for c, r in schedule.categories.items():
+            if isinstance(r, PercentRate):
+                sub = base - _digits(r.percent) - 2
+                self.percent[c] = _Percent(
+                    r,
+                    sub,
+                    scaled(r.percent, base - sub - 2),
+                    None if r.base_floor is None else scaled(r.base_floor, sub),
+                    None if r.base_cap is None else scaled(r.base_cap, sub),
+                )
+
+    def price(self, line: SalesLine, group: str) -> Priced:
+        category = line.category
+        rate = self.schedule.categories.get(category)
+        if rate is None:
+            raise UnknownCategory(category, sorted(self.schedule.categories), _where(line))
+        net = line.net_sales
+        if net is None and isinstance(rate, PercentRate):
+            raise InvalidInput(
+                f"net_sales: category {category!r} is charged a percent of the price, "
+                f"so net_sales is required {_where(line)}"
+            )
+        region = self.regions.get(line.country_of_sale)
+        if region is None:
+            multiplier, region_id, mult = _ONE, None, self.one
+        else:
+            multiplier, region_id = region.multiplier, region.id
+            mult = self.multipliers[region_id]
+        if line.country_of_sale in self.countries:
+            royalty_country: CountryCode | None = line.country_of_sale
+        elif line.country_of_manufacture in self.countries:
+            royalty_country = line.country_of_manufacture
+        else:
+            reason = _no_patent_reason(line, self.day)
+            return Priced(line, None, region_id, multiplier, None, 0, None, reason)
+        units = line.units
+        per_unit = self.per_unit.get(category)
+        if per_unit is not None:
+            return Priced(
+                line, "per_unit", region_id, multiplier, royalty_country,
+                units * per_unit * mult, None, None,
+            )  # fmt: skip
+        percent = self.percent.get(category)
+        if percent is not None:
+            assert net is not None
+            amount = 0
+            if units:
+                total = scaled(net, percent.sub)
+                if percent.floor is not None and total < percent.floor * units:
+                    total = percent.floor * units
+                elif percent.cap is not None and total > percent.cap * units:
+                    total = percent.cap * units
+                amount = total * percent.percent * mult
+            return Priced(
+                line, "percent", region_id, multiplier, royalty_country, amount, None, None
+            )
+        # tiers: the amount is known once the group's quarter is known
+        return Priced(
+            line, "tiers", region_id, multiplier, royalty_country, units * mult,
+            (group, category), None,
+        )  # fmt: skip
+
+    def applied(self, item: Priced, tiers: dict[tuple[str, Category], TierKey]) -> RateApplied:
+        """How ``item`` was priced, in the exact values an invoice prints (values that many
+        lines share are made once)."""
+        line = item.line
+        rate = self.schedule.categories[line.category]
+        if isinstance(rate, PercentRate) and line.units and line.net_sales is not None:
+            percent = self.percent[line.category]
+            total = scaled(line.net_sales, percent.sub)
+            price = Fraction(total, _ten(percent.sub) * line.units)
+            # the same clamp as PercentRate.base, compared in integers
+            if percent.floor is not None and total < percent.floor * line.units:
+                base, clamped = self._shared(percent.floor, percent.sub), "floor"
+            elif percent.cap is not None and total > percent.cap * line.units:
+                base, clamped = self._shared(percent.cap, percent.sub), "cap"
+            else:
+                base, clamped = price, None
+            return RateApplied(
+                "percent", percent=rate.percent, unit_price=price, base=base, clamped=clamped
+            )
+        key = (line.category, item.tier, line.units if item.tier is not None else 0)
+        found = self.applied_cache.get(key)
+        if found is not None:
+            return found
+        if isinstance(rate, PerUnitRate):
+            found = RateApplied("per_unit", per_unit=rate.per_unit)
+        elif isinstance(rate, PercentRate):
+            found = RateApplied("percent", percent=rate.percent)
+        else:
+            assert item.tier is not None
+            tier = tiers[item.tier]
+            share = Fraction(line.units, tier.units) if tier.units else Fraction(0)
+            found = RateApplied("tiers", tiers=tier.slices, tier_share=share)
+        self.applied_cache[key] = found
+        return found
+
+    def _shared(self, scaled: int, digits: int) -> Fraction:
+        key = (scaled, digits)
+        found = self.fractions.get(key)
+        if found is None:
+            found = self.fractions[key] = Fraction(scaled, _ten(digits))
+        return found
+
+
+_ONE = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class TierKey:
+    """One group's tiered category in one quarter."""
+
+    units: int  # the group's units of the quarter in the category
+    slices: tuple[TierSlice, ...]
+    total: int  # the royalty of those units before region, x 10^base
+
+
+def net_digits(nets: Iterable[Decimal | None]) -> int:
+    """The most digits after the decimal point of the lines' net sales."""
+    exponents = cast(
+        "Iterator[int]",  # net sales are finite: their exponents are whole numbers
+        (net.as_tuple().exponent for net in nets if net is not None),
+    )
+    return max(0, -min(exponents, default=0))

@@ -1,0 +1,325 @@
+"""One quarter priced for :mod:`patentpool.core.royalties`: what carries over the calendar year
+(each licensee group's cumulative units per category, which the tiers climb, and its gross,
+which the annual cap bounds), each group's tiered royalty for the quarter, and its cap cut.
+
+Two paths price a quarter with the same integers: :func:`price_quarter` keeps a record per line
+(for invoices and ``--lines``), :func:`price_rows` keeps plain lists (for totals).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import TypeVar
+
+from patentpool.core.licensing import (
+    Category,
+    Licensee,
+    LicenseeId,
+    PercentRate,
+    Program,
+    Schedule,
+    TieredRate,
+)
+from patentpool.core.line_pricing import (
+    Priced,
+    QuarterPricing,
+    SalesLine,
+    SalesRow,
+    TierKey,
+    net_digits,
+    scaled,
+)
+from patentpool.core.model import CountryCode
+from patentpool.core.periods import Period
+from patentpool.errors import NotFound
+
+
+@dataclass(slots=True)
+class Year:
+    """What carries over from quarter to quarter for each licensee group.
+
+    Every royalty-bearing unit of the year climbs the tiers, whatever rate priced it: the units
+    of a category priced per unit or by percent in one quarter are counted when a schedule of
+    another quarter of the year prices the category by tiers (``tiered``).
+    """
+
+    units: dict[tuple[str, Category], int]  # cumulative royalty-bearing units (for tiers)
+    gross: dict[str, Fraction]  # cumulative gross (for the annual cap)
+    #: the categories some quarter of the year prices by tiers
+    tiered: frozenset[Category] = frozenset()
+
+    def counted(self, schedule: Schedule) -> frozenset[Category]:
+        """The categories ``schedule`` does not price by tiers whose units climb the tiers of
+        another quarter: they are counted apart, by :meth:`climb`."""
+        categories = schedule.categories
+        return frozenset(c for c in self.tiered if not isinstance(categories.get(c), TieredRate))
+
+    def climb(self, group: str, category: Category, units: int) -> None:
+        """Count ``units`` royalty-bearing units of ``category`` not priced by tiers."""
+        key = (group, category)
+        self.units[key] = self.units.get(key, 0) + units
+
+
+@dataclass(slots=True)
+class Quarter:
+    """One quarter priced: the lines, the tier keys, and each group's cap cut rate."""
+
+    pricing: QuarterPricing
+    priced: list[Priced]
+    tiers: dict[tuple[str, Category], TierKey]
+    cut_rates: dict[str, Fraction]
+
+    def divisor(self, item: Priced) -> int:
+        """``item``'s gross is ``item.num / self.divisor(item)``."""
+        if item.tier is None:
+            return self.pricing.scale
+        return self.pricing.scale * (self.tiers[item.tier].units or 1)
+
+
+def tiered_in_year(program: Program, period: Period) -> frozenset[Category]:
+    """The categories that some quarter of ``period``'s year, up to ``period``, prices by tiers
+    (:attr:`Year.tiered`)."""
+    tiered: set[Category] = set()
+    for quarter in period.year_to_date():
+        day = quarter.last_day
+        if program.schedules[0].effective_from <= day:
+            schedule = program.schedule_on(day)
+            tiered.update(c for c, r in schedule.categories.items() if isinstance(r, TieredRate))
+    return frozenset(tiered)
+
+
+def price_quarter(
+    lines: list[SalesLine],
+    schedule: Schedule,
+    countries: frozenset[CountryCode],
+    day: dt.date,
+    groups: dict[LicenseeId, str],
+    year: Year,
+) -> Quarter:
+    """Price one quarter's lines; update ``year``."""
+    pricing = QuarterPricing(schedule, countries, day, net_digits(line.net_sales for line in lines))
+    priced = [pricing.price(line, groups[line.licensee]) for line in lines]
+    tier_units: dict[tuple[str, Category], int] = defaultdict(int)
+    for item in priced:
+        if item.tier is not None:
+            tier_units[item.tier] += item.line.units
+    counted = year.counted(schedule)
+    if counted:
+        for item in priced:
+            category = item.line.category
+            if item.kind is not None and category in counted:
+                year.climb(groups[item.line.licensee], category, item.line.units)
+    tiers = tier_keys(tier_units, schedule, pricing, year)
+    # each group's gross: the per-unit and percent lines over ``scale``, and each tier key's
+    # lines over ``scale x units``; a tiered line's gross is total x units x multiplier / ...
+    plain: dict[str, int] = defaultdict(int)
+    tiered: dict[tuple[str, Category], int] = defaultdict(int)
+    for item in priced:
+        if item.tier is None:
+            plain[groups[item.line.licensee]] += item.num
+        else:
+            item.num *= tiers[item.tier].total
+            tiered[item.tier] += item.num
+    present = {groups[item.line.licensee] for item in priced}
+    rates = cut_rates(plain, tiered, present, tiers, pricing, schedule, year)
+    return Quarter(pricing, priced, tiers, rates)
+
+
+def tier_keys(
+    tier_units: dict[tuple[str, Category], int],
+    schedule: Schedule,
+    pricing: QuarterPricing,
+    year: Year,
+) -> dict[tuple[str, Category], TierKey]:
+    """Each group's tiered categories of the quarter, on top of its units earlier in the year."""
+    tiers: dict[tuple[str, Category], TierKey] = {}
+    for key in sorted(tier_units):
+        rate = schedule.categories[key[1]]
+        assert isinstance(rate, TieredRate)
+        units = tier_units[key]
+        before = year.units.get(key, 0)
+        slices = rate.slices(before, units)
+        total = sum(s.units * scaled(s.per_unit, pricing.base_digits) for s in slices)
+        year.units[key] = before + units
+        tiers[key] = TierKey(units, slices, total)
+    return tiers
+
+
+def cut_rates(
+    plain: dict[str, int],
+    tiered: dict[tuple[str, Category], int],
+    present: set[str],
+    tiers: dict[tuple[str, Category], TierKey],
+    pricing: QuarterPricing,
+    schedule: Schedule,
+    year: Year,
+) -> dict[str, Fraction]:
+    """Each group's annual-cap cut as a fraction of its gross (the same for all its licensees
+    and lines); ``plain`` and ``tiered`` are the groups' scaled grosses. Updates ``year``."""
+    group_gross: dict[str, Fraction] = {g: Fraction(n, pricing.scale) for g, n in plain.items()}
+    for group in present:
+        group_gross.setdefault(group, Fraction(0))
+    for key, n in tiered.items():
+        group_gross[key[0]] += Fraction(n, pricing.scale * (tiers[key].units or 1))
+    cuts: dict[str, Fraction] = {}
+    for group, gross in group_gross.items():
+        earlier = year.gross.get(group, Fraction(0))
+        year.gross[group] = earlier + gross
+        cuts[group] = Fraction(0)
+        if schedule.annual_cap is not None:
+            room = max(Fraction(0), Fraction(schedule.annual_cap) - earlier)
+            cuts[group] = max(Fraction(0), gross - room)
+    return {g: (cuts[g] / group_gross[g] if group_gross[g] else Fraction(0)) for g in cuts}
+
+
+@dataclass(slots=True)
+class Rows:
+    """One quarter priced without a record per line (``detail=False``): the lines sorted as
+    :func:`price_quarter` sorts them, and per line its scaled gross, tier key and the country
+    where its royalty is earned, in plain lists."""
+
+    licensees: list[LicenseeId]
+    units: list[int]
+    nums: list[int]
+    tier_of: list[tuple[str, Category] | None]
+    countries: list[CountryCode | None]
+    tiers: dict[tuple[str, Category], TierKey]
+    cut_rates: dict[str, Fraction]
+    scale: int
+
+
+def price_rows(
+    lines: list[SalesRow],
+    schedule: Schedule,
+    countries: frozenset[CountryCode],
+    day: dt.date,
+    groups: dict[LicenseeId, str],
+    year: Year,
+) -> Rows:
+    """:func:`price_quarter` without a record per line: the same integers, in lists.
+
+    Lines are sorted as there, but for their source, which only orders lines that are alike
+    in every priced respect (and so have the same amounts). What a line's price depends on -
+    its category, country of sale and of manufacture - is worked out once per combination.
+    A line the schedule cannot price is handed to :meth:`QuarterPricing.price`, which raises
+    the same error as the detailed path.
+    """
+    pricing = QuarterPricing(schedule, countries, day, net_digits(row[6] for row in lines))
+    minus_one = Decimal(-1)
+    order = sorted(
+        (
+            (row[0], row[4], row[2], row[3], row[5], minus_one if row[6] is None else row[6], n)
+            for n, row in enumerate(lines)
+        )
+    )
+    per_unit, percent, regions = pricing.per_unit, pricing.percent, pricing.regions
+    categories, in_force = schedule.categories, pricing.countries
+    # (category, sale, made) -> (kind, factor, royalty country, needs net sales)
+    # kind: 0 no patent in force, 1 per unit, 2 percent, 3 tiers
+    known: dict[tuple[str, str, str], tuple[int, int, CountryCode | None, bool]] = {}
+    licensees: list[LicenseeId] = []
+    units_of: list[int] = []
+    nums: list[int] = []
+    tier_of: list[tuple[str, Category] | None] = []
+    where: list[CountryCode | None] = []
+    tier_units: dict[tuple[str, Category], int] = defaultdict(int)
+    plain: dict[str, int] = defaultdict(int)
+    for licensee, category, sale, made, units, _net, n in order:
+        how = known.get((category, sale, made))
+        if how is None:
+            rate = categories.get(category)
+            if rate is None:
+                pricing.price(SalesLine(*lines[n]), groups[licensee])  # raises UnknownCategory
+            region = regions.get(sale)
+            mult = pricing.one if region is None else pricing.multipliers[region.id]
+            needs_net = isinstance(rate, PercentRate)
+            rc = sale if sale in in_force else made if made in in_force else None
+            if rc is None:
+                how = (0, 0, None, needs_net)
+            elif category in per_unit:
+                how = (1, per_unit[category] * mult, rc, False)
+            elif category in percent:
+                how = (2, mult, rc, True)
+            else:
+                how = (3, mult, rc, False)
+            known[(category, sale, made)] = how
+        kind, factor, rc, needs_net = how
+        tier: tuple[str, Category] | None = None
+        if needs_net:
+            net = lines[n][6]
+            if net is None:
+                pricing.price(SalesLine(*lines[n]), groups[licensee])  # raises: net required
+        if kind == 1:
+            num = units * factor
+        elif kind == 2:
+            num = 0
+            if units:
+                p = percent[category]
+                total = scaled(net, p.sub)  # type: ignore[arg-type]
+                if p.floor is not None and total < p.floor * units:
+                    total = p.floor * units
+                elif p.cap is not None and total > p.cap * units:
+                    total = p.cap * units
+                num = total * p.percent * factor
+        elif kind == 3:
+            num = units * factor
+            tier = (groups[licensee], category)
+            tier_units[tier] += units
+        else:
+            num = 0
+        licensees.append(licensee)
+        units_of.append(units)
+        nums.append(num)
+        tier_of.append(tier)
+        where.append(rc)
+    counted = year.counted(schedule)
+    if counted:  # a second pass, only when a category changes how it is priced in the year
+        for (licensee, category, *_), rc, units in zip(order, where, units_of, strict=True):
+            if rc is not None and category in counted:
+                year.climb(groups[licensee], category, units)
+    tiers = tier_keys(tier_units, schedule, pricing, year)
+    tiered: dict[tuple[str, Category], int] = defaultdict(int)
+    for i, tier in enumerate(tier_of):
+        if tier is None:
+            plain[groups[licensees[i]]] += nums[i]
+        else:
+            nums[i] *= tiers[tier].total
+            tiered[tier] += nums[i]
+    present = {groups[lid] for lid in set(licensees)}
+    rates = cut_rates(plain, tiered, present, tiers, pricing, schedule, year)
+    return Rows(licensees, units_of, nums, tier_of, where, tiers, rates, pricing.scale)
+
+
+T = TypeVar("T")
+
+
+def lines_by_quarter(
+    lines: Iterable[T],
+    licensee_of: Callable[[T], LicenseeId],
+    period_of: Callable[[T], Period],
+    index: Mapping[LicenseeId, Licensee],
+    quarters: Iterable[Period],
+) -> dict[Period, list[T]]:
+    """The lines of each of ``quarters`` (others are left out); an unknown licensee raises."""
+    by_quarter: dict[Period, list[T]] = {q: [] for q in quarters}
+    # lines share their period objects: each is looked up once (by identity), not per line
+    buckets: dict[int, list[T] | None] = {}
+    held: list[Period] = []  # keeps every period looked up alive, so no id is reused
+    missing: list[T] = []
+    for line in lines:
+        licensee = licensee_of(line)
+        if licensee not in index:
+            raise NotFound("licensee", licensee)
+        period = period_of(line)
+        bucket = buckets.get(id(period), missing)
+        if bucket is missing:
+            held.append(period)
+            bucket = buckets[id(period)] = by_quarter.get(period)
+        if bucket is not None:
+            bucket.append(line)
+    return by_quarter
