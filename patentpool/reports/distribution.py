@@ -174,7 +174,7 @@ def distribution_charts(report: DistributionReport) -> dict[str, Chart]:
             f"Amount per member, {report.program} {report.period}",
             tuple(report.name_of(line.member) for line in report.lines),
             (Series(report.currency, tuple(float(line.amount) for line in report.lines)),),
-            x_label=report.currency,
             height=max(1.6, 0.8 + 0.35 * len(report.lines)),
+            money=report.currency,
         )
     }

@@ -102,6 +102,28 @@ def percent(value: Decimal | Fraction | int | str | None, places: int | None = 2
     return format_percent(_decimal(scaled, places) / 100, format=pattern, locale=locale)
 
 
+def locale_name() -> str:
+    """The locale of the render under way (``en`` outside one)."""
+    return str(_locale())
+
+
+def money_tick(value: float, currency: str) -> str:
+    """A chart axis tick as money: ``$50,000`` (``50.000 €`` in ``de``); cents only when the
+    tick has them."""
+    amount = Decimal(repr(float(value) + 0.0)).normalize()  # + 0.0: no "-0"
+    locale = _locale()
+    if amount == amount.to_integral_value():
+        pattern = re.sub(r"0\.0+", "0", locale.currency_formats["standard"].pattern)
+        return format_currency(amount, currency, format=pattern, locale=locale,
+                               currency_digits=False)
+    return format_currency(amount, currency, locale=locale)
+
+
+def number_tick(value: float) -> str:
+    """A chart axis tick with the locale's separators: ``1,500``, ``2.5``."""
+    return format_decimal(Decimal(repr(float(value) + 0.0)).normalize(), locale=_locale())
+
+
 def date(value: dt.date | None, style: str = "medium") -> str:
     """A date as the locale writes it: ``Mar 31, 2026`` (``31.03.2026`` in ``de``)."""
     if value is None:

@@ -36,6 +36,7 @@ from patentpool.core.periods import Period
 from patentpool.core.register import CountBy, CountRow, count_declarations
 from patentpool.core.runs import RunStamp, StoredRun
 from patentpool.core.terms import in_force
+from patentpool.reports import formatting
 from patentpool.reports.charts import Chart, Series
 from patentpool.reports.common import (
     MemberName,
@@ -479,15 +480,27 @@ def member_context(
 
 
 def member_charts(report: MemberReport) -> dict[str, Chart]:
+    """Per run, the member's amount beside what all the other members received together (its
+    share written on its bar); as money when every run is in one currency."""
     if not report.periods:
         return {}
     x = tuple(f"{p.program} {p.period}" for p in report.periods)
+    currencies = {p.currency for p in report.periods}
+    own = Series(
+        report.member.name,
+        tuple(float(p.amount) for p in report.periods),
+        tuple(formatting.percent(p.share) for p in report.periods),
+    )
+    others = Series(
+        "all other members", tuple(float(p.distributable - p.amount) for p in report.periods)
+    )
     return {
         "shares": Chart(
             "bar",
-            f"Share of {report.member.name} per run",
+            f"Amount of {report.member.name} per run, beside the other members'",
             x,
-            (Series("share (%)", tuple(float(p.share * 100) for p in report.periods)),),
-            y_label="share (%)",
+            (own, others),
+            y_label="amount" if len(currencies) > 1 else "",
+            money=currencies.pop() if len(currencies) == 1 else "",
         )
     }

@@ -25,7 +25,7 @@ from patentpool.core.model import (
 )
 from patentpool.core.register import CountBy, CountRow, count_versions
 from patentpool.core.terms import expiry_of, in_force
-from patentpool.reports.charts import Chart, Series, top_series
+from patentpool.reports.charts import Chart, Series
 from patentpool.reports.common import MemberName, member_names, name_in
 
 #: The timeline stops once nothing is in force, or after this many points.
@@ -270,20 +270,20 @@ def pool_context(
 
 
 def pool_charts(report: PoolReport) -> dict[str, Chart]:
+    """The expiry timeline as small multiples: one panel per member, on a shared scale, so
+    that every member can be read however many there are (an empty panel: none in force)."""
     points = report.timeline
     x = tuple(str(p.day.year) for p in points)
-    series = [
+    series = tuple(
         Series(report.name_of(m.id), tuple(float(p.by_member.get(m.id, 0)) for p in points))
         for m in report.members
-        if any(p.by_member.get(m.id) for p in points)
-    ]
+    )
     return {
         "expiry": Chart(
-            "stacked",
+            "panels",
             "Patents in force per year, per member",
             x,
-            top_series(series),
-            x_label="year",
+            series,
             y_label="patents in force",
             whole=True,
         )

@@ -52,7 +52,8 @@ class RenderInfo:
 
 
 class _Charts:
-    """The ``draw_chart(name)`` function of templates: draws each chart once, on demand."""
+    """The ``draw_chart(name)`` function of templates: draws each chart once, on demand, in a
+    wide and a narrow drawing (the stylesheet shows the one that fits the screen)."""
 
     def __init__(self, kind: ReportKind, context: Any) -> None:
         self._charts = kind.charts(context)
@@ -63,8 +64,14 @@ class _Charts:
             raise ReportError(
                 f"template: no chart named {name!r} (known: {', '.join(sorted(self._charts))})"
             )
-        self.drawn[name] = self._charts[name]
-        return Markup(charting.svg(self._charts[name], prefix=f"chart-{name}"))
+        self.drawn[name] = chart = self._charts[name]
+        wide = charting.svg(chart, prefix=f"chart-{name}")
+        narrow = charting.svg(chart, prefix=f"chart-{name}-narrow", narrow=True)
+        return Markup(
+            wide.replace("<svg ", '<svg class="chart-wide" ', 1)
+            + "\n"
+            + narrow.replace("<svg ", '<svg class="chart-narrow" ', 1)
+        )
 
 
 def render(
@@ -118,7 +125,8 @@ def render(
         return html_to_pdf(html)
     from patentpool.reports.word import html_to_docx
 
-    return html_to_docx(html, chart.drawn, paper=paper, header=info.illustrative)
+    with using_locale(parsed):  # the charts' axes are written in the locale
+        return html_to_docx(html, chart.drawn, paper=paper, header=info.illustrative)
 
 
 def _illustrative_json(context: Any) -> str:

@@ -105,7 +105,9 @@ def test_html_is_self_contained(kind: str, contexts: dict[str, Any]) -> None:
 
 def test_charts_are_inline_svg(contexts: dict[str, Any]) -> None:
     html = html_of("compare", contexts)
-    assert html.count("<svg ") == 5  # stack, output, welfare, and the sweep's two lines
+    # stack, output, welfare, and the sweep's two lines; each drawn wide and narrow
+    assert html.count('<svg class="chart-wide" ') == 5
+    assert html.count('<svg class="chart-narrow" ') == 5
     assert 'data-chart="sweep_welfare"' in html
 
 
