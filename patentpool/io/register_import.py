@@ -234,8 +234,8 @@ def check_register(
                     "alliance.id",
                     f"names alliance {alliance.id!r}; this register holds {held.id!r} "
                     f"({held.name}). A register belongs to one alliance: import these files "
-                    "into a database of their own (--db), or pass --rename-alliance to make "
-                    f"this register {alliance.id!r}'s",
+                    "into a database of their own (--db), or pass --rename-alliance to give "
+                    f"this register the alliance id {alliance.id!r}",
                 )
             )
         elif alliance != held:

@@ -40,8 +40,8 @@ def test_files_of_another_alliance_are_refused(db_url: str) -> None:
     assert err.splitlines() == [
         f"{alliance_file}:2: alliance.id: names alliance 'gsm-example'; this register holds "
         "'igrs' (IGRS Industry Alliance). A register belongs to one alliance: import these "
-        "files into a database of their own (--db), or pass --rename-alliance to make this "
-        "register 'gsm-example''s",
+        "files into a database of their own (--db), or pass --rename-alliance to give this "
+        "register the alliance id 'gsm-example'",
         "Error: 1 problem in 1 file; nothing was imported",
     ]
     assert register_of(db_url) == before
