@@ -7,7 +7,8 @@ as text in the page's font), so the same context always gives the same bytes.
 
 Each chart is drawn twice for HTML: a wide drawing (screens, print, Word) and a narrow one for
 phones, with larger type, fewer columns of panels and shorter labels, so that its text is still
-about 10 px high on a 390 px screen. The value axis is written in the locale of the render, as
+about 10 px high on a 390 px screen. A chart of a few bars (``one_drawing``) is drawn once, in
+the narrow drawing, which every screen shows at a width where it reads well. The value axis is written in the locale of the render, as
 money when the chart says which currency.
 """
 
@@ -76,6 +77,10 @@ class Chart:
     width: float = 7.0  # inches
     height: float = 3.4
     money: str = ""
+    #: One drawing for every screen: the narrow one, shown no wider than it reads well. For
+    #: charts of a few bars, whose layout is the same on a phone and a desk (a member's
+    #: statement, drawn once per member, then costs one drawing instead of two).
+    one_drawing: bool = False
 
 
 def top_series(series: Sequence[Series], limit: int = MAX_SERIES) -> tuple[Series, ...]:

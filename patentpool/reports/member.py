@@ -502,5 +502,6 @@ def member_charts(report: MemberReport) -> dict[str, Chart]:
             (own, others),
             y_label="amount" if len(currencies) > 1 else "",
             money=currencies.pop() if len(currencies) == 1 else "",
+            one_drawing=True,
         )
     }

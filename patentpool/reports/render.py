@@ -53,7 +53,8 @@ class RenderInfo:
 
 class _Charts:
     """The ``draw_chart(name)`` function of templates: draws each chart once, on demand, in a
-    wide and a narrow drawing (the stylesheet shows the one that fits the screen)."""
+    wide and a narrow drawing (the stylesheet shows the one that fits the screen), or in the
+    narrow drawing alone for a chart that says ``one_drawing``."""
 
     def __init__(self, kind: ReportKind, context: Any) -> None:
         self._charts = kind.charts(context)
@@ -65,8 +66,10 @@ class _Charts:
                 f"template: no chart named {name!r} (known: {', '.join(sorted(self._charts))})"
             )
         self.drawn[name] = chart = self._charts[name]
-        wide = charting.svg(chart, prefix=f"chart-{name}")
         narrow = charting.svg(chart, prefix=f"chart-{name}-narrow", narrow=True)
+        if chart.one_drawing:
+            return Markup(narrow.replace("<svg ", '<svg class="chart-one" ', 1))
+        wide = charting.svg(chart, prefix=f"chart-{name}")
         return Markup(
             wide.replace("<svg ", '<svg class="chart-wide" ', 1)
             + "\n"

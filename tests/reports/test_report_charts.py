@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from patentpool.reports.charts import svg
+from patentpool.reports.charts import NARROW_WIDTH, svg
 from patentpool.reports.distribution import distribution_charts
 from patentpool.reports.formatting import (
     money_tick,
@@ -93,3 +93,16 @@ def test_html_holds_a_wide_and_a_narrow_drawing(contexts: dict[str, Any]) -> Non
     assert float(narrow.group(1)) < float(wide.group(1))
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
+
+
+def test_a_chart_of_a_few_bars_is_drawn_once(contexts: dict[str, Any]) -> None:
+    """The member statement's chart (drawn once per member) is one narrow drawing that every
+    screen shows; charts of many panels or lines keep a wide and a narrow drawing."""
+    html = render("member", contexts["member"], "html")
+    assert html.count("<svg ") == 1
+    one = re.search(r'<svg class="chart-one"[^>]*viewBox="0 0 ([\d.]+) ', html)
+    assert one
+    assert float(one.group(1)) == pytest.approx(NARROW_WIDTH * 72)
+    distribution = render("distribution", contexts["distribution"], "html")
+    assert distribution.count('<svg class="chart-wide" ') == 1
+    assert distribution.count('<svg class="chart-narrow" ') == 1
