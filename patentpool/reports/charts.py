@@ -8,8 +8,8 @@ as text in the page's font), so the same context always gives the same bytes.
 Each chart is drawn twice for HTML: a wide drawing (screens, print, Word) and a narrow one for
 phones, with larger type, fewer columns of panels and shorter labels, so that its text is still
 about 10 px high on a 390 px screen. A chart of a few bars (``one_drawing``) is drawn once, in
-the narrow drawing, which every screen shows at a width where it reads well. The value axis is written in the locale of the render, as
-money when the chart says which currency.
+the narrow drawing, which every screen shows at a width where it reads well. The value axis is
+written in the locale of the render, as money when the chart says which currency.
 """
 
 from __future__ import annotations
