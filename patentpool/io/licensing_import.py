@@ -30,6 +30,7 @@ from patentpool.io.sales_stream import (
     SalesRules,
     scan_sales,
 )
+from patentpool.io.types import plain_digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +197,7 @@ def check_licensing(
             program = program_from(item)
         except InvalidInput as exc:
             name, message = _split_field(str(exc), "program")
-            path = tuple(int(p) if p.isdigit() else p for p in f"{prefix}.{name}".split("."))
+            path = tuple(int(p) if plain_digits(p) else p for p in f"{prefix}.{name}".split("."))
             where = Source(source.file, line_in(data, path, source.line))
             problems.append(Problem.at(where, f"{prefix}.{name}", message))
             continue

@@ -124,8 +124,6 @@ def parse_register_yaml(
         batch.standards.append((Standard(s.id, s.name, versions), src("standards", i)))
 
 
-
-
 @collector_paused()
 def parse_patents_csv(
     file: str,
@@ -207,8 +205,6 @@ def _columns(rows: list[list[str]], indexes: list[int]) -> list[tuple[str, ...]]
     if len(indexes) == 1:
         return [tuple(row[indexes[0]] for row in rows)]
     return list(zip(*map(itemgetter(*indexes), rows), strict=True))
-
-
 
 
 @collector_paused()
@@ -348,34 +344,17 @@ def check_register(
         except InvalidPatentNumber as exc:
             number, number_problem = None, str(exc)
         owner, owner_problem = owner_of[row.owner]
-        version, version_problems = version_of[row.standard, row.version, row.section]
+        _, version_problems = version_of[row.standard, row.version, row.section]
         states, states_problems = states_of[row.validated_states]
-        filed, granted, expiry = row.filing_date, row.grant_date, row.expiry_date
-        if (
-            number is None
-            or owner is None
-            or version is None
-            or version_problems
-            or states_problems
-            or (states and number.jurisdiction != "EP")
-            or (granted is not None and granted < filed)
-            or (
-                expiry is not None
-                and (expiry < filed or (granted is not None and expiry < granted))
-            )
-        ):
-            found = [("publication_number", number_problem), ("owner", owner_problem)]
-            found += version_problems + _date_problems(row) + states_problems
-            if states and number is not None and number.jurisdiction != "EP":
-                found.append(
-                    (
-                        "validated_states",
-                        "only European (EP) patents have validated states, "
-                        f"not {number.jurisdiction}",
-                    )
-                )
+        found = [("publication_number", number_problem), ("owner", owner_problem)]
+        found += version_problems + _date_problems(row) + states_problems
+        found += _states_problems(number, states)
+        if any(m is not None for _, m in found):
             problems.extend(Problem.at(source, f, m) for f, m in found if m is not None)
             continue
+        assert number is not None
+        assert owner is not None
+        filed, granted, expiry = row.filing_date, row.grant_date, row.expiry_date
         patent = Patent(
             jurisdiction=number.jurisdiction,
             number=number.number,
@@ -465,6 +444,16 @@ def _date_problems(row: PatentRecord) -> list[tuple[str, str | None]]:
     if row.grant_date and row.expiry_date and row.expiry_date < row.grant_date:
         found.append(("expiry_date", "is before the grant date"))
     return found
+
+
+def _states_problems(
+    number: PatentNumber | None, states: frozenset[str]
+) -> list[tuple[str, str | None]]:
+    """Validated states on a patent that is not European: (field, message)."""
+    if states and number is not None and number.jurisdiction != "EP":
+        message = f"only European (EP) patents have validated states, not {number.jurisdiction}"
+        return [("validated_states", message)]
+    return []
 
 
 def _resolve(owners: NameIndex, written: str) -> tuple[str | None, str | None]:

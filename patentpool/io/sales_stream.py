@@ -22,6 +22,7 @@ from patentpool.errors import InvalidInput
 from patentpool.io.licensing_schema import (
     SALES_COLUMNS,
     SALES_REQUIRED,
+    is_plain_units,
     parse_decimal,
     parse_units,
 )
@@ -116,7 +117,7 @@ class SalesRules:
 
 def _units(text: str) -> int:
     """Whole, non-negative, bounded units; plain digits take the fast path."""
-    if text.isdigit() and len(text) <= 15:
+    if is_plain_units(text):
         return int(text)
     units: int = parse_units(text)
     return units
@@ -280,9 +281,7 @@ def _lines(
                 and sale
                 and made
                 and cells[i_lic] in licensees
-                and units_text.isascii()
-                and units_text.isdigit()
-                and len(units_text) <= 15
+                and is_plain_units(units_text)
             ):
                 try:
                     amount = _money(cells[i_net]) if i_net is not None else None
@@ -444,9 +443,7 @@ def _scan_columns(
                 for key, sums in sales_columns.block_sums(block, hashed).items():
                     report = scan.reports.get(key)
                     if report is None:
-                        report = scan.reports[key] = ReportScan(
-                            file=plan.display, line=sums.line
-                        )
+                        report = scan.reports[key] = ReportScan(file=plan.display, line=sums.line)
                     report.add(sums.checksum, sums.lines, sums.units)
                     report.line = min(report.line, sums.line)
         if not scan.lines:
