@@ -35,8 +35,8 @@ from patentpool.io.problems import Problem, Source
 from patentpool.io.readers import FileUnreadable, _unguard
 
 #: Bytes of the file read per block (about 25,000 sales lines). Arrow's reader reads ahead of
-#: the block being checked, by up to 32 blocks, so this also bounds what a file holds in memory
-#: (measured: Arrow's memory stays near 40 MB for 1,000,000 lines and for 2,000,000).
+#: the block being checked, by up to 32 blocks, so this also bounds what a file holds in memory,
+#: whatever the file's length (measured in benchmarks/README.md).
 BLOCK_BYTES = 1 << 20
 
 #: Net sales exactly as the stored value is written (``format(Decimal(text), "f") == text``).
