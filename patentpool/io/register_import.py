@@ -13,13 +13,13 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
 
-from patentpool.collector import collector_paused
 from patentpool.core.countries import normalize_country
 from patentpool.core.model import Alliance, Declaration, Member, Patent, Register, Standard
 from patentpool.core.model import StandardVersion as Version
 from patentpool.core.names import NameIndex, member_names, name_key
 from patentpool.core.numbers import InvalidPatentNumber, PatentNumber, normalize
 from patentpool.errors import PatentpoolError
+from patentpool.gcpause import collector_paused
 from patentpool.io.problems import Problem, Source
 from patentpool.io.register_parse import REGISTER_KEYS as REGISTER_KEYS
 from patentpool.io.register_parse import UNKNOWN_COLUMN as UNKNOWN_COLUMN

@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from patentpool.collector import collector_paused
 from patentpool.core.model import Alliance, Member, Standard
 from patentpool.core.model import StandardVersion as Version
+from patentpool.gcpause import collector_paused
 from patentpool.io.problems import Problem, Source, pydantic_problems
 from patentpool.io.readers import check_header, line_in
 from patentpool.io.register_schema import (

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from patentpool.collector import collector_paused
 from patentpool.core.allocation import Distribution
 from patentpool.core.degenerate import diagnose
 from patentpool.core.model import (
@@ -33,6 +32,7 @@ from patentpool.core.periods import Period
 from patentpool.core.register import CountBy, CountRow, count_declarations
 from patentpool.core.runs import RunStamp, StoredRun
 from patentpool.core.terms import in_force
+from patentpool.gcpause import collector_paused
 from patentpool.reports import formatting
 from patentpool.reports.charts import Chart, Series
 from patentpool.reports.common import (

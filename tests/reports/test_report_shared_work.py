@@ -15,10 +15,10 @@ import re
 import pytest
 import report_data as data
 
-from patentpool.collector import collector_paused
 from patentpool.core.model import Declaration, Essentiality, Patent, Register
 from patentpool.core.register import CountBy, count_declarations, count_versions
 from patentpool.core.terms import in_force
+from patentpool.gcpause import collector_paused
 from patentpool.reports import member_holdings
 from patentpool.reports.charts import Chart, Series, svg
 from patentpool.reports.jsonable import to_json
