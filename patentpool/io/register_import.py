@@ -236,33 +236,41 @@ def _patent_rows(
         owner, owner_problem = owner_of[row.owner]
         _, version_problems = version_of[row.standard, row.version, row.section]
         states, states_problems = states_of[row.validated_states]
-        found = [("publication_number", number_problem), ("owner", owner_problem)]
-        found += version_problems + _date_problems(row) + states_problems
-        found += _states_problems(number, states)
-        if any(m is not None for _, m in found):
+        found: list[tuple[str, str | None]] = []
+        if number_problem is not None:
+            found.append(("publication_number", number_problem))
+        if owner_problem is not None:
+            found.append(("owner", owner_problem))
+        found += version_problems
+        found += _date_problems(row)
+        found += states_problems
+        if states:
+            found += _states_problems(number, states)
+        if found:
             problems.extend(Problem.at(source, f, m) for f, m in found if m is not None)
             continue
         assert number is not None
         assert owner is not None
+        key = number.key
         patent = _patent(row, number, owner, states)
-        seen = new_patents.get(number.key)
+        seen = new_patents.get(key)
         if seen is None:
-            new_patents[number.key] = (patent, source)
+            new_patents[key] = (patent, source)
         elif seen[0] != patent:
             problems.extend(_disagreements(*seen, patent, source))
-        declaration = _declaration(row, number.key)
-        first = new_decls.get(declaration.key)
+        declaration_key = (key, row.standard, row.version)
+        first = new_decls.get(declaration_key)
         if first is not None:
             problems.append(
                 Problem.at(
                     source,
                     "version",
-                    f"duplicate declaration of {number.key} for {row.standard} {row.version} "
+                    f"duplicate declaration of {key} for {row.standard} {row.version} "
                     f"(first on {first[1]})",
                 )
             )
             continue
-        new_decls[declaration.key] = (declaration, source)
+        new_decls[declaration_key] = (_declaration(row, key), source)
     return new_patents, new_decls
 
 
@@ -338,16 +346,17 @@ class _Lookup(dict[K, V]):
 
 def _date_problems(row: PatentRecord) -> list[tuple[str, str | None]]:
     """Dates of a row out of order: (field, message) each."""
+    filed, granted, expiry = row.filing_date, row.grant_date, row.expiry_date
     found: list[tuple[str, str | None]] = []
-    for name, value in (("grant_date", row.grant_date), ("expiry_date", row.expiry_date)):
-        if value is not None and value < row.filing_date:
-            found.append(
-                (
-                    name,
-                    f"{value.isoformat()} is before the filing date {row.filing_date.isoformat()}",
-                )
-            )
-    if row.grant_date and row.expiry_date and row.expiry_date < row.grant_date:
+    if granted is not None and granted < filed:
+        found.append(
+            ("grant_date", f"{granted.isoformat()} is before the filing date {filed.isoformat()}")
+        )
+    if expiry is not None and expiry < filed:
+        found.append(
+            ("expiry_date", f"{expiry.isoformat()} is before the filing date {filed.isoformat()}")
+        )
+    if granted and expiry and expiry < granted:
         found.append(("expiry_date", "is before the grant date"))
     return found
 
