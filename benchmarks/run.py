@@ -367,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.step is not None:  # a child process: one step
         _preload()
-        from patentpool.collector import settle_imports
+        from patentpool.gcpause import settle_imports
 
         settle_imports()  # as the patentpool command does once its modules are imported
         print(json.dumps(run_step(args.step, args.db, args.data, args.profile)))

@@ -13,8 +13,8 @@ import click
 
 from patentpool import __version__
 from patentpool.cli.common import App
-from patentpool.collector import settle_imports
 from patentpool.errors import PatentpoolError
+from patentpool.gcpause import settle_imports
 
 
 class PoolGroup(click.Group):

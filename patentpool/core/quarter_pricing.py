@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar
@@ -217,8 +217,7 @@ def price_rows(
             for n, row in enumerate(lines)
         )
     )
-    per_unit, percent, regions = pricing.per_unit, pricing.percent, pricing.regions
-    categories, in_force = schedule.categories, pricing.countries
+    percent, categories = pricing.percent, schedule.categories
     # (category, sale, made) -> (kind, factor, royalty country, needs net sales)
     # kind: 0 no patent in force, 1 per unit, 2 percent, 3 tiers
     known: dict[tuple[str, str, str], tuple[int, int, CountryCode | None, bool]] = {}
@@ -228,26 +227,12 @@ def price_rows(
     tier_of: list[tuple[str, Category] | None] = []
     where: list[CountryCode | None] = []
     tier_units: dict[tuple[str, Category], int] = defaultdict(int)
-    plain: dict[str, int] = defaultdict(int)
     for licensee, category, sale, made, units, _net, n in order:
         how = known.get((category, sale, made))
         if how is None:
-            rate = categories.get(category)
-            if rate is None:
+            if category not in categories:
                 pricing.price(SalesLine(*lines[n]), groups[licensee])  # raises UnknownCategory
-            region = regions.get(sale)
-            mult = pricing.one if region is None else pricing.multipliers[region.id]
-            needs_net = isinstance(rate, PercentRate)
-            rc = sale if sale in in_force else made if made in in_force else None
-            if rc is None:
-                how = (0, 0, None, needs_net)
-            elif category in per_unit:
-                how = (1, per_unit[category] * mult, rc, False)
-            elif category in percent:
-                how = (2, mult, rc, True)
-            else:
-                how = (3, mult, rc, False)
-            known[(category, sale, made)] = how
+            how = known[(category, sale, made)] = _how(pricing, category, sale, made)
         kind, factor, rc, needs_net = how
         tier: tuple[str, Category] | None = None
         if needs_net:
@@ -282,17 +267,51 @@ def price_rows(
         for (licensee, category, *_), rc, units in zip(order, where, units_of, strict=True):
             if rc is not None and category in counted:
                 year.climb(groups[licensee], category, units)
+    rows = Rows(licensees, units_of, nums, tier_of, where, {}, {}, pricing.scale)
+    return _tiered(rows, tier_units, schedule, pricing, groups, year)
+
+
+def _how(
+    pricing: QuarterPricing, category: str, sale: CountryCode, made: CountryCode
+) -> tuple[int, int, CountryCode | None, bool]:
+    """How :func:`price_rows` prices a line of ``category`` sold in ``sale``, made in
+    ``made``: (kind, factor, royalty country, needs net sales); kind is 0 when no patent is in
+    force, 1 per unit, 2 percent, 3 tiers."""
+    region = pricing.regions.get(sale)
+    mult = pricing.one if region is None else pricing.multipliers[region.id]
+    in_force = pricing.countries
+    rc = sale if sale in in_force else made if made in in_force else None
+    if rc is None:
+        return (0, 0, None, isinstance(pricing.schedule.categories.get(category), PercentRate))
+    if category in pricing.per_unit:
+        return (1, pricing.per_unit[category] * mult, rc, False)
+    if category in pricing.percent:
+        return (2, mult, rc, True)
+    return (3, mult, rc, False)
+
+
+def _tiered(
+    rows: Rows,
+    tier_units: dict[tuple[str, Category], int],
+    schedule: Schedule,
+    pricing: QuarterPricing,
+    groups: dict[LicenseeId, str],
+    year: Year,
+) -> Rows:
+    """``rows`` with the tiers' totals applied to their lines and the quarter's rates cut."""
     tiers = tier_keys(tier_units, schedule, pricing, year)
+    plain: dict[str, int] = defaultdict(int)
     tiered: dict[tuple[str, Category], int] = defaultdict(int)
-    for i, tier in enumerate(tier_of):
+    nums = rows.nums
+    for i, tier in enumerate(rows.tier_of):
         if tier is None:
-            plain[groups[licensees[i]]] += nums[i]
+            plain[groups[rows.licensees[i]]] += nums[i]
         else:
             nums[i] *= tiers[tier].total
             tiered[tier] += nums[i]
-    present = {groups[lid] for lid in set(licensees)}
+    present = {groups[lid] for lid in set(rows.licensees)}
     rates = cut_rates(plain, tiered, present, tiers, pricing, schedule, year)
-    return Rows(licensees, units_of, nums, tier_of, where, tiers, rates, pricing.scale)
+    return replace(rows, tiers=tiers, cut_rates=rates)
 
 
 T = TypeVar("T")

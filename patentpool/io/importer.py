@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from patentpool.collector import collector_paused
 from patentpool.core.model import Register
+from patentpool.gcpause import collector_paused
 from patentpool.io.backup import FORMAT as BACKUP_FORMAT
 from patentpool.io.licensing_import import (
     LicensingBatch,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from patentpool.core.licensing import Licensee, Program
-from patentpool.core.model import Register
+from patentpool.core.model import Register, Standard
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
 from patentpool.io.licensing_convert import licensee_from, program_from, program_spec
@@ -30,6 +30,7 @@ from patentpool.io.sales_stream import (
     SalesRules,
     scan_sales,
 )
+from patentpool.io.types import plain_digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +135,25 @@ def check_licensing(
 ) -> tuple[LicensingChanges, list[Problem]]:
     problems: list[Problem] = []
     out = LicensingChanges()
-    standards = register.standard_index()
+    licensees = _merge_licensees(state, batch, out, problems)
+    programs = _merge_programs(register, state, batch, out, problems)
+    rules = SalesRules({k: v[0] for k, v in programs.items()}, frozenset(licensees))
+    scanned = _scan_sales_files(batch, rules, out, problems)
+    out.sales_files = list(batch.sales_files)
+    out.references = dict(batch.references)
+    out.rules = rules
+    out.advance = batch.advance
+    out.stage = batch.stage
+    _log_reports(state, scanned, out)
+    reported = set(state.reports) | set(scanned)
+    _check_payments(state, batch, licensees, programs, reported, out, problems)
+    return out, problems
 
+
+def _merge_licensees(
+    state: LicensingState, batch: LicensingBatch, out: LicensingChanges, problems: list[Problem]
+) -> dict[str, Licensee]:
+    """The licensees with the batch's merged in; each listed once."""
     licensees = dict(state.licensees)
     seen_l: dict[str, Source] = {}
     for licensee, source in batch.licensees:
@@ -162,7 +180,21 @@ def check_licensing(
                     source,
                 )
             )
+    return licensees
 
+
+_Programs = dict[str, tuple[Program, str]]  # id -> (programme, spec JSON)
+
+
+def _merge_programs(
+    register: Register,
+    state: LicensingState,
+    batch: LicensingBatch,
+    out: LicensingChanges,
+    problems: list[Problem],
+) -> _Programs:
+    """The programmes with the batch's merged in; each listed once, on a known standard."""
+    standards = register.standard_index()
     programs = dict(state.programs)
     seen_p: dict[str, Source] = {}
     for item, source, prefix, data in batch.programs:
@@ -176,29 +208,8 @@ def check_licensing(
             )
             continue
         seen_p[item.id] = source
-        standard = standards.get(item.standard)
-        if standard is None:
-            problems.append(
-                Problem.at(source, f"{prefix}.standard", f"unknown standard {item.standard!r}")
-            )
-            continue
-        bad_versions = [v for v in item.versions if standard.version(v) is None]
-        if bad_versions:
-            problems.append(
-                Problem.at(
-                    source,
-                    f"{prefix}.versions",
-                    f"{item.standard} has no version {', '.join(map(repr, bad_versions))}",
-                )
-            )
-            continue
-        try:
-            program = program_from(item)
-        except InvalidInput as exc:
-            name, message = _split_field(str(exc), "program")
-            path = tuple(int(p) if p.isdigit() else p for p in f"{prefix}.{name}".split("."))
-            where = Source(source.file, line_in(data, path, source.line))
-            problems.append(Problem.at(where, f"{prefix}.{name}", message))
+        program = _program(item, source, prefix, data, standards, problems)
+        if program is None:
             continue
         spec = program_spec(item)
         before_p = programs.get(item.id)
@@ -214,37 +225,49 @@ def check_licensing(
                     source,
                 )
             )
+    return programs
 
-    def resolve_program(written: str | None, source: Source) -> Program | None:
-        if written:
-            found = programs.get(written)
-            if found is None:
-                problems.append(Problem.at(source, "program", f"unknown programme {written!r}"))
-                return None
-            return found[0]
-        if len(programs) == 1:
-            return next(iter(programs.values()))[0]
-        if not programs:
-            problems.append(
-                Problem.at(
-                    source,
-                    "program",
-                    "no licensing programme exists yet; "
-                    "import one (licensing YAML) first or with this file",
-                )
+
+def _program(
+    item: Any,
+    source: Source,
+    prefix: str,
+    data: Any,
+    standards: Mapping[str, Standard],
+    problems: list[Problem],
+) -> Program | None:
+    """The programme an entry of the file describes, or None with its problem added."""
+    standard = standards.get(item.standard)
+    if standard is None:
+        problems.append(
+            Problem.at(source, f"{prefix}.standard", f"unknown standard {item.standard!r}")
+        )
+        return None
+    bad_versions = [v for v in item.versions if standard.version(v) is None]
+    if bad_versions:
+        problems.append(
+            Problem.at(
+                source,
+                f"{prefix}.versions",
+                f"{item.standard} has no version {', '.join(map(repr, bad_versions))}",
             )
-        else:
-            problems.append(
-                Problem.at(
-                    source,
-                    "program",
-                    f"several programmes exist ({', '.join(sorted(programs))}); "
-                    "add a program column",
-                )
-            )
+        )
+        return None
+    try:
+        return program_from(item)
+    except InvalidInput as exc:
+        name, message = _split_field(str(exc), "program")
+        path = tuple(int(p) if plain_digits(p) else p for p in f"{prefix}.{name}".split("."))
+        where = Source(source.file, line_in(data, path, source.line))
+        problems.append(Problem.at(where, f"{prefix}.{name}", message))
         return None
 
-    rules = SalesRules({k: v[0] for k, v in programs.items()}, frozenset(licensees))
+
+def _scan_sales_files(
+    batch: LicensingBatch, rules: SalesRules, out: LicensingChanges, problems: list[Problem]
+) -> dict[ReportKey, ReportScan]:
+    """Every sales file checked line by line (first pass); one report per licensee,
+    programme and quarter in the whole import."""
     scanned: dict[ReportKey, ReportScan] = {}
     for sales_path, sales_display in batch.sales_files:
         scan = scan_sales(sales_path, sales_display, rules, problems, batch.advance, batch.stage)
@@ -267,12 +290,13 @@ def check_licensing(
                 )
                 continue
             scanned[report_key] = report
-    out.sales_files = list(batch.sales_files)
-    out.references = dict(batch.references)
-    out.rules = rules
-    out.advance = batch.advance
-    out.stage = batch.stage
-    reported = set(state.reports) | set(scanned)
+    return scanned
+
+
+def _log_reports(
+    state: LicensingState, scanned: Mapping[ReportKey, ReportScan], out: LicensingChanges
+) -> None:
+    """The reports that are new, or differ from the stored ones (a correction)."""
     for report_key, report in sorted(scanned.items()):
         before_sum = state.reports.get(report_key)
         if before_sum != report.digest():
@@ -289,13 +313,40 @@ def check_licensing(
                 )
             )
 
+
+def _paid_under(written: str | None, source: Source, programs: _Programs) -> Program | str:
+    """The programme a payment row names (or the only one), or the problem."""
+    if written:
+        found = programs.get(written)
+        return f"unknown programme {written!r}" if found is None else found[0]
+    if len(programs) == 1:
+        return next(iter(programs.values()))[0]
+    if not programs:
+        return (
+            "no licensing programme exists yet; import one (licensing YAML) first or with this file"
+        )
+    return f"several programmes exist ({', '.join(sorted(programs))}); add a program column"
+
+
+def _check_payments(
+    state: LicensingState,
+    batch: LicensingBatch,
+    licensees: Mapping[str, Licensee],
+    programs: _Programs,
+    reported: set[ReportKey],
+    out: LicensingChanges,
+    problems: list[Problem],
+) -> None:
+    """Each payment: a known licensee and programme, not negative, for a reported period."""
     added: set[tuple[str, str, Period, Any, Any]] = set()
     for prow, source in batch.payments:
-        paid_under = resolve_program(prow.program, source)
+        paid_under = _paid_under(prow.program, source, programs)
+        if isinstance(paid_under, str):
+            problems.append(Problem.at(source, "program", paid_under))
         if prow.licensee not in licensees:
             problems.append(Problem.at(source, "licensee", f"unknown licensee {prow.licensee!r}"))
             continue
-        if paid_under is None:
+        if isinstance(paid_under, str):
             continue
         if prow.amount < 0:
             problems.append(Problem.at(source, "amount", f"must not be negative ({prow.amount})"))
@@ -310,13 +361,19 @@ def check_licensing(
                 )
             )
             continue
-        payment = Payment(
-            paid_under.id, prow.licensee, prow.period, prow.amount, prow.received, str(source)
-        )
         key = (paid_under.id, prow.licensee, prow.period, prow.amount, prow.received)
         if key not in state.payments and key not in added:
             added.add(key)
-            out.payments.append(payment)
+            out.payments.append(
+                Payment(
+                    paid_under.id,
+                    prow.licensee,
+                    prow.period,
+                    prow.amount,
+                    prow.received,
+                    str(source),
+                )
+            )
             out.log.append(
                 (
                     "payment",
@@ -326,4 +383,3 @@ def check_licensing(
                     source,
                 )
             )
-    return out, problems

@@ -19,6 +19,7 @@ from patentpool.io.types import (
     Slug,
     Text,
     empty_to_none,
+    plain_digits,
 )
 
 #: Bounds of money and rates in files: far beyond any real amount, within what is stored.
@@ -26,6 +27,16 @@ MAX_WHOLE_DIGITS = 15
 MAX_DECIMALS = 12
 #: Units on one sales line: far beyond any real report, within a 64-bit integer.
 MAX_UNITS = 10**15
+#: Units written in at most this many plain digits (so below MAX_UNITS) are read as they are;
+#: any other text is read by :func:`parse_units`, which names what is wrong with it.
+PLAIN_UNITS_DIGITS = 15
+#: :func:`is_plain_units` as a regular expression, for the column reader's Arrow checks.
+PLAIN_UNITS_PATTERN = rf"^[0-9]{{1,{PLAIN_UNITS_DIGITS}}}$"
+
+
+def is_plain_units(text: str) -> bool:
+    """Units that need no checking but ``int()``: plain digits, at most 15 of them."""
+    return plain_digits(text) and len(text) <= PLAIN_UNITS_DIGITS
 
 
 _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")

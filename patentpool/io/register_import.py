@@ -1,56 +1,35 @@
-"""Parse and check the register's files (alliance YAML, patents CSV) against the register.
+"""Check the register's files (alliance YAML, patents CSV) against the register.
 
-The result is a :class:`RegisterChanges` of plain core values, or problems; nothing is written
+The files are read into a :class:`~patentpool.io.register_parse.RegisterBatch` by
+:mod:`patentpool.io.register_parse` (whose names are importable from here too); the result of
+the check is a :class:`RegisterChanges` of plain core values, or problems. Nothing is written
 here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import repeat
-from operator import itemgetter
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
-
-from patentpool.collector import collector_paused
 from patentpool.core.countries import normalize_country
 from patentpool.core.model import Alliance, Declaration, Member, Patent, Register, Standard
 from patentpool.core.model import StandardVersion as Version
 from patentpool.core.names import NameIndex, member_names, name_key
 from patentpool.core.numbers import InvalidPatentNumber, PatentNumber, normalize
 from patentpool.errors import PatentpoolError
-from patentpool.io.problems import Problem, Source, pydantic_problems
-from patentpool.io.readers import check_header, line_in
-from patentpool.io.register_schema import (
-    CELL_READERS,
-    PATENT_COLUMNS,
-    PATENT_REQUIRED,
-    PatentRecord,
-    PatentRowIn,
-    RegisterFileIn,
-)
+from patentpool.gcpause import collector_paused
+from patentpool.io.problems import Problem, Source
+from patentpool.io.register_parse import REGISTER_KEYS as REGISTER_KEYS
+from patentpool.io.register_parse import UNKNOWN_COLUMN as UNKNOWN_COLUMN
+from patentpool.io.register_parse import RegisterBatch as RegisterBatch
+from patentpool.io.register_parse import parse_patents_csv as parse_patents_csv
+from patentpool.io.register_parse import parse_register_yaml as parse_register_yaml
+from patentpool.io.register_schema import PatentRecord
 
-REGISTER_KEYS = frozenset(RegisterFileIn.model_fields)
-UNKNOWN_COLUMN = "unknown column (see docs/formats.md for the columns)"
-_EXTRA = "__extra__"  # what read_csv names the cells a row has beyond the header
 K = TypeVar("K")
 V = TypeVar("V")
-
-
-@dataclass
-class RegisterBatch:
-    """Everything the register files of one import hold, each with where it came from."""
-
-    alliance: tuple[Alliance, Source] | None = None
-    members: list[tuple[Member, Source]] = field(default_factory=list)
-    standards: list[tuple[Standard, Source]] = field(default_factory=list)
-    patent_rows: list[tuple[PatentRecord, Source]] = field(default_factory=list)
-
-    def is_empty(self) -> bool:
-        return not (self.alliance or self.members or self.standards or self.patent_rows)
 
 
 @dataclass
@@ -70,147 +49,6 @@ class RegisterChanges:
         return not self.log
 
 
-def parse_register_yaml(
-    data: Mapping[str, Any], file: str, batch: RegisterBatch, problems: list[Problem]
-) -> None:
-    try:
-        parsed = RegisterFileIn.model_validate(
-            {k: v for k, v in data.items() if k in REGISTER_KEYS}
-        )
-    except ValidationError as exc:
-        problems.extend(
-            pydantic_problems(exc, Source(file, 1), line_of=lambda loc: line_in(data, loc, 1))
-        )
-        return
-
-    def src(*loc: Any) -> Source:
-        return Source(file, line_in(data, loc, 1))
-
-    if parsed.alliance is not None:
-        alliance = Alliance(parsed.alliance.id, parsed.alliance.name, parsed.alliance.illustrative)
-        source = src("alliance")
-        if batch.alliance is not None and batch.alliance[0] != alliance:
-            first, first_src = batch.alliance
-            problems.append(
-                Problem.at(
-                    source,
-                    "alliance",
-                    f"names alliance {alliance.id!r} ({alliance.name!r}), but {first_src} names "
-                    f"{first.id!r} ({first.name!r}); the files of one import must give one "
-                    "alliance",
-                )
-            )
-        elif batch.alliance is None:
-            batch.alliance = (alliance, source)
-    for i, m in enumerate(parsed.members):
-        member = Member(m.id, m.name, tuple(sorted(set(m.aliases))), m.joined)
-        batch.members.append((member, src("members", i)))
-    for i, s in enumerate(parsed.standards):
-        versions = tuple(
-            Version(v.id, v.published, v.supersedes, tuple(dict.fromkeys(v.sections)))
-            for v in s.versions
-        )
-        seen: dict[str, int] = {}
-        for j, v in enumerate(s.versions):
-            if v.id in seen:
-                problems.append(
-                    Problem.at(
-                        src("standards", i, "versions", j),
-                        f"standards.{i}.versions.{j}.id",
-                        f"version {v.id!r} of {s.id} is listed twice",
-                    )
-                )
-            seen[v.id] = j
-        batch.standards.append((Standard(s.id, s.name, versions), src("standards", i)))
-
-
-
-
-@collector_paused()
-def parse_patents_csv(
-    file: str,
-    header_line: int,
-    header: Sequence[str],
-    rows: Sequence[tuple[int, list[str]]],
-    batch: RegisterBatch,
-    problems: list[Problem],
-) -> None:
-    """Each row of a patents CSV as :class:`PatentRowIn` reads it, with where it came from.
-
-    ``header`` holds the normalized column names and ``rows`` (line, cells) of the rest, as
-    :func:`~patentpool.io.readers.iter_csv` gives them. A column is read once per distinct cell
-    (a register repeats its owners, dates, standards and titles) by :data:`CELL_READERS`; a
-    row with a cell they refuse is validated by :class:`PatentRowIn`, whose problems are the
-    ones users see.
-    """
-    header_src = Source(file, header_line)
-    if not check_header(
-        header, PATENT_COLUMNS, PATENT_REQUIRED, header_src, problems, UNKNOWN_COLUMN
-    ):
-        return
-    if not rows:
-        problems.append(Problem.at(header_src, "file", "has a header but no rows"))
-    width = len(header)
-    # a column named like read_csv's marker of extra cells makes every row one with extra cells
-    marked = _EXTRA in header
-    sources: list[Source] = []
-    kept: list[list[str]] = []
-    for line, cells in rows:
-        if len(cells) != width or marked:
-            if marked or any(cells[width:]):
-                problems.append(Problem(file, line, "row", "has more cells than the header"))
-                continue
-            cells = (cells + [""] * width)[:width]
-        sources.append(Source(file, line))
-        kept.append(cells)
-    present = [name for name in PATENT_COLUMNS if name in header]
-    cells_of = dict(zip(present, _columns(kept, [header.index(n) for n in present]), strict=True))
-    columns: list[Iterable[Any]] = []
-    refused: set[int] = set()  # rows with a cell the readers refuse
-    for name, read in CELL_READERS.items():
-        column = cells_of.get(name)
-        if column is None:
-            columns.append(repeat(PatentRecord._field_defaults.get(name), len(kept)))
-            continue
-        values: dict[str, Any] = {}
-        bad: set[str] = set()
-        for cell in dict.fromkeys(column):
-            try:
-                values[cell] = read(cell)
-            except (ValueError, KeyError):
-                values[cell] = None
-                bad.add(cell)
-        if bad:
-            refused.update(i for i, cell in enumerate(column) if cell in bad)
-        columns.append(map(values.__getitem__, column))
-    records = map(partial(tuple.__new__, PatentRecord), zip(*columns, strict=True))
-    if not refused:
-        batch.patent_rows.extend(zip(records, sources, strict=True))
-        return
-    for i, (record, source) in enumerate(zip(records, sources, strict=True)):
-        if i not in refused:
-            batch.patent_rows.append((record, source))
-            continue
-        written = {h: cell for h, cell in zip(header, kept[i], strict=True) if h in PATENT_COLUMNS}
-        try:
-            row = PatentRowIn.model_validate(written)
-        except ValidationError as exc:
-            problems.extend(pydantic_problems(exc, source))
-            continue
-        batch.patent_rows.append((PatentRecord.of(row), source))
-
-
-def _columns(rows: list[list[str]], indexes: list[int]) -> list[tuple[str, ...]]:
-    """The cells at each of ``indexes``, a tuple per index, in the order of the rows."""
-    if not rows or not indexes:
-        return [() for _ in indexes]
-    if len(indexes) == 1:
-        return [tuple(row[indexes[0]] for row in rows)]
-    return list(zip(*map(itemgetter(*indexes), rows), strict=True))
-
-
-
-
 @collector_paused()
 def check_register(
     existing: Register, batch: RegisterBatch, rename_alliance: bool = False
@@ -222,34 +60,56 @@ def check_register(
     """
     problems: list[Problem] = []
     out = RegisterChanges()
+    _check_alliance(existing, batch, rename_alliance, out, problems)
+    members = _merge_members(existing, batch, out, problems)
+    standards = _merge_standards(existing, batch, out, problems)
+    patents, declarations = _patent_rows(batch, members, standards, problems)
+    _log_patents(existing, patents, declarations, out)
+    return out, problems
 
-    # Alliance ---------------------------------------------------------------------------
-    if batch.alliance is not None:
-        alliance, source = batch.alliance
-        held = existing.alliance
-        if held is not None and held.id != alliance.id and not rename_alliance:
-            problems.append(
-                Problem.at(
-                    source,
-                    "alliance.id",
-                    f"names alliance {alliance.id!r}; this register holds {held.id!r} "
-                    f"({held.name}). A register belongs to one alliance: import these files "
-                    "into a database of their own (--db), or pass --rename-alliance to give "
-                    f"this register the alliance id {alliance.id!r}",
-                )
+
+def _check_alliance(
+    existing: Register,
+    batch: RegisterBatch,
+    rename_alliance: bool,
+    out: RegisterChanges,
+    problems: list[Problem],
+) -> None:
+    """The files' alliance: the register's own, a new name for it, or (renamed) another."""
+    if batch.alliance is None:
+        return
+    alliance, source = batch.alliance
+    held = existing.alliance
+    if held is not None and held.id != alliance.id and not rename_alliance:
+        problems.append(
+            Problem.at(
+                source,
+                "alliance.id",
+                f"names alliance {alliance.id!r}; this register holds {held.id!r} "
+                f"({held.name}). A register belongs to one alliance: import these files "
+                "into a database of their own (--db), or pass --rename-alliance to give "
+                f"this register the alliance id {alliance.id!r}",
             )
-        elif alliance != held:
-            out.alliance = alliance
-            if held is None:
-                action, detail = "added", alliance.name
-            elif held.id != alliance.id:
-                action = "renamed"
-                detail = f"{held.id} ({held.name}) -> {alliance.id} ({alliance.name})"
-            else:
-                action, detail = "updated", f"name: {held.name!r} -> {alliance.name!r}"
-            out.log.append(("alliance", alliance.id, action, detail, source))
+        )
+    elif alliance != held:
+        out.alliance = alliance
+        if held is None:
+            action, detail = "added", alliance.name
+        elif held.id != alliance.id:
+            action = "renamed"
+            detail = f"{held.id} ({held.name}) -> {alliance.id} ({alliance.name})"
+        elif held.name != alliance.name:
+            action, detail = "updated", f"name: {held.name!r} -> {alliance.name!r}"
+        else:
+            action = "updated"
+            detail = f"illustrative: {held.illustrative} -> {alliance.illustrative}"
+        out.log.append(("alliance", alliance.id, action, detail, source))
 
-    # Members ----------------------------------------------------------------------------
+
+def _merge_members(
+    existing: Register, batch: RegisterBatch, out: RegisterChanges, problems: list[Problem]
+) -> dict[str, Member]:
+    """The register's members with the batch's merged in (one id, one name; aliases join)."""
     members = existing.member_index()
     batch_members: dict[str, tuple[Member, Source]] = {}
     for member, source in batch.members:
@@ -276,6 +136,16 @@ def check_register(
             out.members.append(member)
             out.sources[f"member:{member.id}"] = source
             out.log.append(("member", member.id, action, _diff(before, member), source))
+    _check_names(members, batch_members, problems)
+    return members
+
+
+def _check_names(
+    members: Mapping[str, Member],
+    batch_members: Mapping[str, tuple[Member, Source]],
+    problems: list[Problem],
+) -> None:
+    """Every name and alias names one member."""
     name_owner: dict[str, tuple[str, str]] = {}
     for m in members.values():
         for n in (m.name, *m.aliases):
@@ -295,7 +165,11 @@ def check_register(
                 )
             name_owner.setdefault(k, (m.id, n))
 
-    # Standards --------------------------------------------------------------------------
+
+def _merge_standards(
+    existing: Register, batch: RegisterBatch, out: RegisterChanges, problems: list[Problem]
+) -> dict[str, Standard]:
+    """The register's standards with the batch's versions merged in."""
     standards = existing.standard_index()
     for standard, source in batch.standards:
         before_s = standards.get(standard.id)
@@ -319,24 +193,39 @@ def check_register(
                     source,
                 )
             )
-        ids = {v.id for v in merged.versions}
-        for v in standard.versions:
-            if v.supersedes is not None and v.supersedes not in ids:
-                problems.append(
-                    Problem.at(
-                        source,
-                        "versions.supersedes",
-                        f"version {v.id!r} of {standard.id} supersedes {v.supersedes!r}, "
-                        f"which is not a version of {standard.id}",
-                    )
-                )
+        problems.extend(_supersedes_problems(standard, merged, source))
+    return standards
 
-    # Patents and declarations -----------------------------------------------------------
+
+def _supersedes_problems(standard: Standard, merged: Standard, source: Source) -> list[Problem]:
+    """A version of the batch superseding one the standard does not have."""
+    ids = {v.id for v in merged.versions}
+    return [
+        Problem.at(
+            source,
+            "versions.supersedes",
+            f"version {v.id!r} of {standard.id} supersedes {v.supersedes!r}, "
+            f"which is not a version of {standard.id}",
+        )
+        for v in standard.versions
+        if v.supersedes is not None and v.supersedes not in ids
+    ]
+
+
+_PatentsFound = dict[str, tuple[Patent, Source]]
+_DeclarationsFound = dict[tuple[str, str, str], tuple[Declaration, Source]]
+
+
+def _patent_rows(
+    batch: RegisterBatch,
+    members: Mapping[str, Member],
+    standards: Mapping[str, Standard],
+    problems: list[Problem],
+) -> tuple[_PatentsFound, _DeclarationsFound]:
+    """The patents and declarations of the batch's rows, each with the row it is first on."""
     owners = member_names((m.id, m.name, m.aliases) for m in members.values())
-    patents_before = existing.patent_index()
-    declarations_before = {d.key: d for d in existing.declarations}
-    new_patents: dict[str, tuple[Patent, Source]] = {}
-    new_decls: dict[tuple[str, str, str], tuple[Declaration, Source]] = {}
+    new_patents: _PatentsFound = {}
+    new_decls: _DeclarationsFound = {}
     # owners, versions and states repeat from row to row: each is looked up once
     owner_of = _Lookup(partial(_resolve, owners))
     version_of = _Lookup(partial(_version_of, standards))
@@ -348,76 +237,84 @@ def check_register(
         except InvalidPatentNumber as exc:
             number, number_problem = None, str(exc)
         owner, owner_problem = owner_of[row.owner]
-        version, version_problems = version_of[row.standard, row.version, row.section]
+        _, version_problems = version_of[row.standard, row.version, row.section]
         states, states_problems = states_of[row.validated_states]
-        filed, granted, expiry = row.filing_date, row.grant_date, row.expiry_date
-        if (
-            number is None
-            or owner is None
-            or version is None
-            or version_problems
-            or states_problems
-            or (states and number.jurisdiction != "EP")
-            or (granted is not None and granted < filed)
-            or (
-                expiry is not None
-                and (expiry < filed or (granted is not None and expiry < granted))
-            )
-        ):
-            found = [("publication_number", number_problem), ("owner", owner_problem)]
-            found += version_problems + _date_problems(row) + states_problems
-            if states and number is not None and number.jurisdiction != "EP":
-                found.append(
-                    (
-                        "validated_states",
-                        "only European (EP) patents have validated states, "
-                        f"not {number.jurisdiction}",
-                    )
-                )
+        found: list[tuple[str, str | None]] = []
+        if number_problem is not None:
+            found.append(("publication_number", number_problem))
+        if owner_problem is not None:
+            found.append(("owner", owner_problem))
+        found += version_problems
+        found += _date_problems(row)
+        found += states_problems
+        if states:
+            found += _states_problems(number, states)
+        if found:
             problems.extend(Problem.at(source, f, m) for f, m in found if m is not None)
             continue
-        patent = Patent(
-            jurisdiction=number.jurisdiction,
-            number=number.number,
-            owner=owner,
-            filing_date=filed,
-            kind=number.kind,
-            family=row.family,
-            grant_date=granted,
-            expiry_date=expiry,
-            status=row.status,
-            validated_states=states,
-            title=row.title,
-        )
+        assert number is not None
+        assert owner is not None
         key = number.key
+        patent = _patent(row, number, owner, states)
         seen = new_patents.get(key)
         if seen is None:
             new_patents[key] = (patent, source)
         elif seen[0] != patent:
             problems.extend(_disagreements(*seen, patent, source))
         declaration_key = (key, row.standard, row.version)
-        if declaration_key in new_decls:
+        first = new_decls.get(declaration_key)
+        if first is not None:
             problems.append(
                 Problem.at(
                     source,
                     "version",
                     f"duplicate declaration of {key} for {row.standard} {row.version} "
-                    f"(first on {new_decls[declaration_key][1]})",
+                    f"(first on {first[1]})",
                 )
             )
             continue
-        declaration = Declaration(
-            patent=key,
-            standard=row.standard,
-            version=row.version,
-            section=row.section,
-            essentiality=row.essentiality,
-            evaluator=row.evaluator,
-            evaluated_on=row.evaluated_on,
-            declared_on=row.declared_on,
-        )
-        new_decls[declaration_key] = (declaration, source)
+        new_decls[declaration_key] = (_declaration(row, key), source)
+    return new_patents, new_decls
 
+
+def _patent(row: PatentRecord, number: PatentNumber, owner: str, states: frozenset[str]) -> Patent:
+    return Patent(
+        jurisdiction=number.jurisdiction,
+        number=number.number,
+        owner=owner,
+        filing_date=row.filing_date,
+        kind=number.kind,
+        family=row.family,
+        grant_date=row.grant_date,
+        expiry_date=row.expiry_date,
+        status=row.status,
+        validated_states=states,
+        title=row.title,
+    )
+
+
+def _declaration(row: PatentRecord, key: str) -> Declaration:
+    return Declaration(
+        patent=key,
+        standard=row.standard,
+        version=row.version,
+        section=row.section,
+        essentiality=row.essentiality,
+        evaluator=row.evaluator,
+        evaluated_on=row.evaluated_on,
+        declared_on=row.declared_on,
+    )
+
+
+def _log_patents(
+    existing: Register,
+    new_patents: _PatentsFound,
+    new_decls: _DeclarationsFound,
+    out: RegisterChanges,
+) -> None:
+    """The patents and declarations that are new or changed, logged."""
+    patents_before = existing.patent_index()
+    declarations_before = {d.key: d for d in existing.declarations}
     for key, (patent, source) in new_patents.items():
         before_p = patents_before.get(key)
         if before_p is None:
@@ -436,7 +333,6 @@ def check_register(
             continue
         out.declarations.append(declaration)
         out.log.append(("declaration", f"{dkey[0]} {dkey[1]} {dkey[2]}", *change, source))
-    return out, problems
 
 
 class _Lookup(dict[K, V]):
@@ -453,18 +349,29 @@ class _Lookup(dict[K, V]):
 
 def _date_problems(row: PatentRecord) -> list[tuple[str, str | None]]:
     """Dates of a row out of order: (field, message) each."""
+    filed, granted, expiry = row.filing_date, row.grant_date, row.expiry_date
     found: list[tuple[str, str | None]] = []
-    for name, value in (("grant_date", row.grant_date), ("expiry_date", row.expiry_date)):
-        if value is not None and value < row.filing_date:
-            found.append(
-                (
-                    name,
-                    f"{value.isoformat()} is before the filing date {row.filing_date.isoformat()}",
-                )
-            )
-    if row.grant_date and row.expiry_date and row.expiry_date < row.grant_date:
+    if granted is not None and granted < filed:
+        found.append(
+            ("grant_date", f"{granted.isoformat()} is before the filing date {filed.isoformat()}")
+        )
+    if expiry is not None and expiry < filed:
+        found.append(
+            ("expiry_date", f"{expiry.isoformat()} is before the filing date {filed.isoformat()}")
+        )
+    if granted and expiry and expiry < granted:
         found.append(("expiry_date", "is before the grant date"))
     return found
+
+
+def _states_problems(
+    number: PatentNumber | None, states: frozenset[str]
+) -> list[tuple[str, str | None]]:
+    """Validated states on a patent that is not European: (field, message)."""
+    if states and number is not None and number.jurisdiction != "EP":
+        message = f"only European (EP) patents have validated states, not {number.jurisdiction}"
+        return [("validated_states", message)]
+    return []
 
 
 def _resolve(owners: NameIndex, written: str) -> tuple[str | None, str | None]:

@@ -9,35 +9,27 @@ whole import is clean, writes the lines of the reports that changed, in batches.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from patentpool.core.countries import normalize_country
-from patentpool.core.licensing import PercentRate, Program, Rate
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
-from patentpool.io.licensing_schema import (
-    SALES_COLUMNS,
-    SALES_REQUIRED,
-    parse_decimal,
-    parse_units,
-)
+from patentpool.io.licensing_schema import is_plain_units
 from patentpool.io.problems import Problem, Source
 from patentpool.io.readers import (
     FileUnreadable,
-    check_header,
-    header_names,
     iter_csv_lines,
     read_text,
 )
+from patentpool.io.sales_lines import Columns, LineChecker, LineRecord, read_header, read_money
+from patentpool.io.sales_lines import ReportKey as ReportKey
+from patentpool.io.sales_lines import SalesRules as SalesRules
 
 if TYPE_CHECKING:
     from patentpool.io import sales_columns
 
-ReportKey = tuple[str, str, Period]  # (programme, licensee, period)
 _MOD = 1 << 256
 
 
@@ -106,112 +98,7 @@ class LineStage(Protocol):
     def discard(self) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class SalesRules:
-    """What a sales line is checked against."""
-
-    programs: Mapping[str, Program]
-    licensees: frozenset[str]
-
-
-def _units(text: str) -> int:
-    """Whole, non-negative, bounded units; plain digits take the fast path."""
-    if text.isdigit() and len(text) <= 15:
-        return int(text)
-    units: int = parse_units(text)
-    return units
-
-
-def _money(text: str) -> Decimal | None:
-    """Net sales: the same number rules as every money field, and never negative."""
-    number: Decimal | None = parse_decimal(text)
-    if number is not None and number < 0:
-        raise ValueError(f"must not be negative ({number})")
-    return number
-
-
-@dataclass(frozen=True, slots=True)
-class _Header:
-    index: Mapping[str, int]
-    width: int
-
-
-def _header(cells: list[str], source: Source, problems: list[Problem]) -> _Header | None:
-    try:
-        names = list(header_names(cells, source.file, source.line))
-    except FileUnreadable as exc:
-        problems.append(exc.problem)
-        return None
-    unknown = "unknown column (see docs/royalties.md)"
-    if not check_header(names, SALES_COLUMNS, SALES_REQUIRED, source, problems, unknown):
-        return None
-    return _Header({n: i for i, n in enumerate(names) if n}, len(names))
-
-
-class _LineChecker:
-    """Checks one line; caches what repeats (periods, countries, schedules)."""
-
-    def __init__(self, rules: SalesRules) -> None:
-        self.rules = rules
-        self.periods: dict[str, Period | str] = {}
-        self.countries: dict[str, str | None] = {}
-        self.rates: dict[tuple[str, Period], Mapping[str, Rate] | str] = {}
-        self.only = next(iter(rules.programs)) if len(rules.programs) == 1 else None
-
-    def period(self, text: str) -> Period:
-        found = self.periods.get(text)
-        if found is None:
-            try:
-                found = Period.parse(text)
-            except InvalidInput:
-                found = f"not a period in YYYYQn form (e.g. 2026Q1): {text!r}"
-            self.periods[text] = found
-        if isinstance(found, str):
-            raise ValueError(found)
-        return found
-
-    def country(self, text: str) -> str:
-        if text not in self.countries:
-            try:
-                self.countries[text] = normalize_country(text)
-            except ValueError:
-                self.countries[text] = None
-        code = self.countries[text]
-        if code is None:
-            raise ValueError(f"unknown country code {text.strip()!r}")
-        return code
-
-    def program(self, written: str) -> str:
-        if written:
-            if written not in self.rules.programs:
-                raise ValueError(f"unknown programme {written!r}")
-            return written
-        if self.only is not None:
-            return self.only
-        if not self.rules.programs:
-            raise ValueError(
-                "no licensing programme exists yet; "
-                "import one (licensing YAML) first or with this file"
-            )
-        raise ValueError(
-            f"several programmes exist ({', '.join(sorted(self.rules.programs))}); "
-            "add a program column"
-        )
-
-    def rates_for(self, program: str, period: Period) -> Mapping[str, Rate]:
-        key = (program, period)
-        if key not in self.rates:
-            try:
-                self.rates[key] = self.rules.programs[program].schedule_for(period).categories
-            except InvalidInput as exc:
-                self.rates[key] = str(exc).partition(": ")[2] or str(exc)
-        found = self.rates[key]
-        if isinstance(found, str):
-            raise ValueError(found)
-        return found
-
-
-LineSink = Callable[[ReportKey, int, tuple[str, str, str, int, Decimal | None]], None]
+LineSink = Callable[[ReportKey, int, LineRecord], None]
 
 
 #: Lines between two progress reports.
@@ -238,24 +125,18 @@ def _lines(
     advance: Advance | None = None,
 ) -> SalesScan:
     scan = SalesScan(display, path)
-    check = _LineChecker(rules)
+    check = LineChecker(rules)
     rows = stream_rows(path, display)
     first = next(rows, None)
     if first is None:
         problems.append(Problem(display, 1, "file", "is empty (a header line is required)"))
         return scan
-    header = _header(first[1], Source(display, first[0]), problems)
+    header = read_header(first[1], Source(display, first[0]), problems)
     if header is None:
         return scan
-    ix = header.index
-    i_lic, i_per, i_sale, i_made = (
-        ix["licensee"],
-        ix["period"],
-        ix["country_of_sale"],
-        ix["country_of_manufacture"],
-    )
-    i_cat, i_units = ix["category"], ix["units"]
-    i_net, i_prog = ix.get("net_sales"), ix.get("program")
+    cols = Columns.of(header)
+    i_lic, i_per, i_sale, i_made = cols.licensee, cols.period, cols.sale, cols.made
+    i_cat, i_units, i_net, i_prog = cols.category, cols.units, cols.net, cols.program
     width = header.width
     countries = check.countries
     licensees = rules.licensees
@@ -280,12 +161,10 @@ def _lines(
                 and sale
                 and made
                 and cells[i_lic] in licensees
-                and units_text.isascii()
-                and units_text.isdigit()
-                and len(units_text) <= 15
+                and is_plain_units(units_text)
             ):
                 try:
-                    amount = _money(cells[i_net]) if i_net is not None else None
+                    amount = read_money(cells[i_net]) if i_net is not None else None
                 except ValueError:
                     amount, context = None, None
                 if context is not None and (amount is not None or not context[2]):
@@ -297,78 +176,15 @@ def _lines(
         if len(cells) > width and any(cells[width:]):
             problems.append(Problem(display, line, "row", "has more cells than the header"))
             continue
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        bad: list[tuple[str, str]] = []
-        licensee = cells[i_lic]
-        if not licensee:
-            bad.append(("licensee", "must not be empty"))
-        elif licensee not in rules.licensees:
-            bad.append(("licensee", f"unknown licensee {licensee!r}"))
-        try:
-            period: Period | None = check.period(cells[i_per])
-        except ValueError as exc:
-            bad.append(("period", str(exc)))
-            period = None
-        values: list[Any] = []
-        for name, i in (("country_of_sale", i_sale), ("country_of_manufacture", i_made)):
-            try:
-                values.append(check.country(cells[i]))
-            except ValueError as exc:
-                bad.append((name, str(exc)))
-        category = cells[i_cat]
-        if not category:
-            bad.append(("category", "must not be empty"))
-        try:
-            units = _units(cells[i_units])
-        except ValueError as exc:
-            bad.append(("units", str(exc)))
-            units = 0
-        net: Decimal | None = None
-        if i_net is not None:
-            try:
-                net = _money(cells[i_net])
-            except ValueError as exc:
-                bad.append(("net_sales", str(exc)))
-        program = None
-        try:
-            program = check.program(cells[i_prog] if i_prog is not None else "")
-        except ValueError as exc:
-            bad.append(("program", str(exc)))
-        if program is not None and period is not None and category:
-            try:
-                rate = check.rates_for(program, period).get(category)
-            except ValueError as exc:
-                bad.append(("period", str(exc)))
-            else:
-                if rate is None:
-                    known = ", ".join(sorted(check.rates_for(program, period)))
-                    bad.append(
-                        ("category", f"unknown category {category!r} in {program} (known: {known})")
-                    )
-                elif (
-                    isinstance(rate, PercentRate)
-                    and net is None
-                    and not (i_net is not None and cells[i_net])
-                ):
-                    message = (
-                        f"is required: {category} is charged a percent of the net selling price"
-                    )
-                    bad.append(("net_sales", message))
-        if bad:
-            problems.extend(Problem(display, line, f, m) for f, m in bad)
+        checked = check.line(cells + [""] * (width - len(cells)), cols)
+        if isinstance(checked, list):
+            problems.extend(Problem(display, line, f, m) for f, m in checked)
             continue
-        assert program is not None
-        assert period is not None
-        good[(cells[i_prog] if i_prog is not None else "", cells[i_per], category)] = (
-            program,
-            period,
-            isinstance(rate, PercentRate),
-        )
-        _count(
-            scan, (program, licensee, period), (values[0], values[1], category, units, net),
-            display, line, sink,
+        key, record, percent = checked
+        good[(cells[i_prog] if i_prog is not None else "", cells[i_per], record[2])] = (
+            key[0], key[2], percent,
         )  # fmt: skip
+        _count(scan, key, record, display, line, sink)
     if advance is not None:
         advance(scan.lines % PROGRESS_EVERY)
     if not scan.lines:
@@ -379,7 +195,7 @@ def _lines(
 def _count(
     scan: SalesScan,
     key: ReportKey,
-    record: tuple[str, str, str, int, Decimal | None],
+    record: LineRecord,
     display: str,
     line: int,
     sink: LineSink | None,
@@ -401,14 +217,14 @@ def column_plan(path: Path, display: str) -> sales_columns.Plan | None:
     """How to read ``path`` by columns, or None when only line by line will do."""
     from patentpool.io import sales_columns  # Arrow is loaded only for a sales import
 
-    return sales_columns.plan(path, display, _header)
+    return sales_columns.plan(path, display, read_header)
 
 
 def column_blocks(plan: sales_columns.Plan, rules: SalesRules) -> Iterator[sales_columns.Block]:
     """The good lines of a plain file, a block at a time (NotPlain if it is not plain)."""
     from patentpool.io import sales_columns
 
-    return sales_columns.blocks(plan, _LineChecker(rules))
+    return sales_columns.blocks(plan, LineChecker(rules))
 
 
 #: A plain file at least this large shares the hashing of its lines with a helper process.
@@ -444,9 +260,7 @@ def _scan_columns(
                 for key, sums in sales_columns.block_sums(block, hashed).items():
                     report = scan.reports.get(key)
                     if report is None:
-                        report = scan.reports[key] = ReportScan(
-                            file=plan.display, line=sums.line
-                        )
+                        report = scan.reports[key] = ReportScan(file=plan.display, line=sums.line)
                     report.add(sums.checksum, sums.lines, sums.units)
                     report.line = min(report.line, sums.line)
         if not scan.lines:

@@ -13,6 +13,14 @@ from patentpool.core.countries import normalize_country
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
+def plain_digits(text: str) -> bool:
+    """ASCII digits 0 to 9 and nothing else: the one test of "plain digits" every reader makes.
+
+    ``str.isdigit`` alone is not it: it takes ``²`` and other characters ``int()`` refuses.
+    """
+    return text.isascii() and text.isdigit()
+
+
 def empty_to_none(value: Any) -> Any:
     if isinstance(value, str) and not value.strip():
         return None

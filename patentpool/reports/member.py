@@ -13,21 +13,17 @@ that day and no longer on the as-of date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypeVar
 
-from patentpool.collector import collector_paused
 from patentpool.core.allocation import Distribution
 from patentpool.core.degenerate import diagnose
 from patentpool.core.model import (
     Declaration,
     Essentiality,
     MemberId,
-    Patent,
-    PatentKey,
     Register,
     StandardId,
     VersionId,
@@ -36,6 +32,7 @@ from patentpool.core.periods import Period
 from patentpool.core.register import CountBy, CountRow, count_declarations
 from patentpool.core.runs import RunStamp, StoredRun
 from patentpool.core.terms import in_force
+from patentpool.gcpause import collector_paused
 from patentpool.reports import formatting
 from patentpool.reports.charts import Chart, Series
 from patentpool.reports.common import (
@@ -44,60 +41,9 @@ from patentpool.reports.common import (
     patent_row,
     require_member,
 )
-from patentpool.reports.pool import VersionCounts
-from patentpool.reports.pool import version_counts as _version_counts
-
-T = TypeVar("T")
-
-#: Counts depend on the register and the day only, not on the member, and every statement
-#: looks its member's patents up in the same arrangement of the register: statements for every
-#: member of one register compute them once. Keyed by the register's identity; the register
-#: itself is kept beside its results so that identity cannot be reused while cached.
-_MEMO: dict[tuple[object, ...], tuple[Register, object]] = {}
-
-
-def _memo(register: Register, key: tuple[object, ...], compute: Callable[[], T]) -> T:
-    full = (id(register), *key)
-    hit = _MEMO.get(full)
-    if hit is not None and hit[0] is register:
-        return hit[1]  # type: ignore[return-value]
-    if len(_MEMO) > 16:
-        _MEMO.clear()
-    value = compute()
-    _MEMO[full] = (register, value)
-    return value
-
-
-def version_counts(register: Register, as_of: dt.date) -> tuple[VersionCounts, ...]:
-    return _memo(register, ("versions", as_of), lambda: _version_counts(register, as_of))
-
-
-@dataclass(frozen=True, slots=True)
-class _Holdings:
-    """The register arranged for statements: each member's patents (ordered by key) and each
-    patent's declarations (in the register's order). Built once per register."""
-
-    patents: dict[MemberId, list[Patent]]
-    declarations: dict[PatentKey, list[Declaration]]
-
-    def owned(self, member_id: MemberId) -> list[Patent]:
-        return self.patents.get(member_id, [])
-
-    def declared(self, patent: PatentKey) -> list[Declaration]:
-        return self.declarations.get(patent, [])
-
-
-def _holdings(register: Register) -> _Holdings:
-    def build() -> _Holdings:
-        patents: dict[MemberId, list[Patent]] = {}
-        for p in sorted(register.patents, key=lambda p: p.key):
-            patents.setdefault(p.owner, []).append(p)
-        declarations: dict[PatentKey, list[Declaration]] = {}
-        for d in register.declarations:
-            declarations.setdefault(d.patent, []).append(d)
-        return _Holdings(patents, declarations)
-
-    return _memo(register, ("holdings",), build)
+from patentpool.reports.member_holdings import holdings as _holdings
+from patentpool.reports.member_holdings import memo as _memo
+from patentpool.reports.member_holdings import version_counts
 
 
 @dataclass(frozen=True, slots=True)

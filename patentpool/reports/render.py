@@ -20,7 +20,7 @@ from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, Undefin
 from markupsafe import Markup
 
 from patentpool import __version__
-from patentpool.collector import collector_paused
+from patentpool.gcpause import collector_paused
 from patentpool.reports import charts as charting
 from patentpool.reports import formatting
 from patentpool.reports.environment import check_templates_dir, environment

@@ -17,9 +17,9 @@ from decimal import Decimal
 from sqlalchemy import and_, insert, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from patentpool.collector import collector_paused
 from patentpool.core.periods import Period
 from patentpool.core.royalties import summarize_royalties
+from patentpool.gcpause import collector_paused
 from patentpool.services.royalties import ProgramContext, program_context
 from patentpool.storage import licensing_repo
 from patentpool.storage.models import (

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from patentpool.collector import collector_paused
 from patentpool.core.allocation import (
     NO_SECTION,
     Distribution,
@@ -31,6 +30,7 @@ from patentpool.core.licensing import counted_by_key
 from patentpool.core.model import Essentiality
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput, NotFound, PatentpoolError
+from patentpool.gcpause import collector_paused
 from patentpool.services.corrections import record_run_reports, superseded_runs
 from patentpool.services.quarters import canonical_json, quarter_totals
 from patentpool.services.royalties import ProgramContext, program_context, royalties

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from patentpool.collector import collector_paused
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.model import Register
 from patentpool.core.money import quantum
 from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult, compute_royalties, summarize_groups
 from patentpool.errors import InvalidInput, NotFound
+from patentpool.gcpause import collector_paused
 from patentpool.storage import licensing_repo
 from patentpool.storage.repository import load_register
 

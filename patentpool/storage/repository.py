@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
-from patentpool.collector import collector_paused
 from patentpool.core.model import (
     Alliance,
     Declaration,
@@ -23,6 +22,7 @@ from patentpool.core.model import (
     StandardVersion,
     Status,
 )
+from patentpool.gcpause import collector_paused
 from patentpool.storage.models import (
     AllianceRow,
     ChangeRow,

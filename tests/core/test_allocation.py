@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from patentpool.core import allocation
+from patentpool.core import allocation, builtin_policies
 from patentpool.core.allocation import (
     Claim,
     NoSales,
@@ -295,7 +295,7 @@ def _weight_patent_by_patent(
     patent: Patent, inputs: PolicyInput, params: Mapping[str, str]
 ) -> Fraction:
     """The weighted policy's weight of one patent, read straight from its definition."""
-    number = allocation._number
+    number = builtin_policies._number
     declarations = inputs.declarations[patent.key]
     evaluated = any(d.essentiality == E.ESSENTIAL for d in declarations)
     weight = number(params, f"essentiality.{'essential' if evaluated else 'declared'}", Fraction(1))
@@ -356,13 +356,13 @@ def test_weights_are_those_of_the_patents_one_by_one() -> None:
             ]
         )
         by_member = inputs.by_member()
-        weighted = {c.member: c.weight for c in allocation.weighted(inputs, params)}
+        weighted = {c.member: c.weight for c in builtin_policies.weighted(inputs, params)}
         assert weighted == {
             m: sum((_weight_patent_by_patent(p, inputs, params) for p in ps), Fraction(0))
             for m, ps in by_member.items()
         }
         try:
-            per_country = allocation.per_patent_country(inputs, {})
+            per_country = builtin_policies.per_patent_country(inputs, {})
         except NothingToShare:  # no patent in force in CN or none in DE
             continue
         assert {c.member: c.weight for c in per_country} == _per_country_patent_by_patent(inputs)

@@ -9,24 +9,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from patentpool.core.regimes import (
-    Holder,
+from patentpool.core.market import (
     Market,
     ParameterError,
-    Pricing,
-    Regime,
-    Scenario,
     benchmark_welfare,
     capped_equilibrium,
-    compare,
     consumer_surplus,
-    holder_caps,
     independent_stack,
     makers_margin,
     pool_stack,
     price,
     quantity,
     show,
+)
+from patentpool.core.regimes import (
+    Holder,
+    Pricing,
+    Regime,
+    Scenario,
+    compare,
+    holder_caps,
     solve,
     sweep,
     symmetric_holders,

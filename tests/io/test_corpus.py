@@ -369,6 +369,9 @@ EXPECTED: dict[str, list[str]] = {
     "sales-semicolon-delimited.csv": [
         "sales-semicolon-delimited.csv:1: header: this file is separated by ';'; patentpool reads comma-separated files only: save it as CSV with commas (its header names the columns of a sales report)",
     ],
+    "sales-superscript-units.csv": [
+        "sales-superscript-units.csv:2: units: not a whole number of units: '²'",
+    ],
     "sales-unknown-category.csv": [
         "sales-unknown-category.csv:2: category: unknown category 'fridge' in demo-v1 (known: phone, tv)",
     ],

@@ -57,6 +57,9 @@ NOT_PLAIN = {
     "net-with-exponent": SALES_HEADER + SALES.replace("1000.00", "1E3"),
     "short-row": SALES_HEADER + SALES.replace("VN,VN,tv,500,", "VN,VN,tv,500"),
     "formula-guard": SALES_HEADER + SALES.replace("1000.00", "'+1000.00"),
+    # digits of another script are a number (Decimal reads them), but not plain digits
+    "units-in-arabic-indic-digits": SALES_HEADER
+    + SALES.replace("tv,1000,\nacme", "tv,\u0661\u0660\u0660\u0660,\nacme"),
 }
 
 
@@ -242,6 +245,30 @@ def test_progress_counts_each_line_once_when_the_columns_give_up(
     total, *steps = told
     assert total == 2 * 100  # each physical line, read twice
     assert sum(steps) == 2 * 99  # the rows: checked, then written; none counted twice
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("0", True),
+        ("01000", True),
+        ("9" * 15, True),
+        ("9" * 16, False),  # beyond MAX_UNITS' digits: parse_units bounds it
+        ("", False),
+        ("\u00b2", False),  # a superscript two: str.isdigit takes it, int() does not
+        ("\u0661\u0660", False),  # Arabic-Indic digits
+        ("1_000", False),
+        ("-5", False),
+        ("2.5", False),
+    ],
+)
+def test_one_rule_of_plain_units_for_both_readers(text: str, plain: bool) -> None:
+    import re
+
+    from patentpool.io.licensing_schema import PLAIN_UNITS_PATTERN, is_plain_units
+
+    assert is_plain_units(text) is plain
+    assert bool(re.search(PLAIN_UNITS_PATTERN, text, re.ASCII)) is plain
 
 
 def test_plain_bytes(tmp_path: Path) -> None:

@@ -15,11 +15,11 @@ import re
 import pytest
 import report_data as data
 
-from patentpool.collector import collector_paused
 from patentpool.core.model import Declaration, Essentiality, Patent, Register
 from patentpool.core.register import CountBy, count_declarations, count_versions
 from patentpool.core.terms import in_force
-from patentpool.reports import member as member_module
+from patentpool.gcpause import collector_paused
+from patentpool.reports import member_holdings
 from patentpool.reports.charts import Chart, Series, svg
 from patentpool.reports.jsonable import to_json
 from patentpool.reports.member import member_context
@@ -93,7 +93,7 @@ def test_statements_are_the_same_however_often_the_register_is_shared() -> None:
         ]
         afresh = []
         for m in data.MEMBERS:
-            member_module._MEMO.clear()
+            member_holdings.MEMO.clear()
             afresh.append(to_json(member_context(data.REGISTER, m.id, runs, previous, data.AS_OF)))
         assert shared == afresh
 

@@ -3,13 +3,13 @@
 Importing a register, pricing a quarter, loading a register or rendering a member's statement
 each make hundreds of thousands of small objects (rows, sales lines, patents, declarations)
 that hold no reference cycles. While they are made, the collector keeps moving them to its
-oldest generation, and each full collection that follows walks all of them again: on the L
-benchmark that took as long as the work itself. Reference counting frees them all the same;
-any cycle made meanwhile (a chart's figure) is collected once the collector runs again.
+oldest generation, and each full collection that follows walks all of them again (what that
+costs: benchmarks/README.md). Reference counting frees them all the same; any cycle made
+meanwhile (a chart's figure) is collected once the collector runs again.
 
-What a command imports (SQLAlchemy, pydantic, jinja, the models: about 120,000 objects) lives
-as long as the process, yet every full collection walks it: :func:`settle_imports` moves it
-out of the collector's sight once, at start-up (``gc.freeze``).
+What a command imports (SQLAlchemy, pydantic, jinja, the models) lives as long as the process,
+yet every full collection walks it: :func:`settle_imports` moves it out of the collector's
+sight once, at start-up (``gc.freeze``).
 """
 
 from __future__ import annotations

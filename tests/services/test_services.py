@@ -1,0 +1,118 @@
+"""The use cases called directly with a session, not through the CLI, on each backend.
+
+The figures are the hand-worked ones of tests/cli/test_licensing_cli.py (the small register
+and tests/licensing_files.py): 2025Q4 due 675.00 from acme and 5.00 from beta, 680.00 in all;
+acme paid 675.00; the admin fee is 10%; Lenovo holds every counted patent in force.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from licensing_files import LICENSING, PAYMENTS, SALES, SALES_HEADER
+from register_files import write
+
+from patentpool.core.periods import Period
+from patentpool.errors import InvalidInput, NotFound
+from patentpool.io.importer import import_paths
+from patentpool.services.distributions import diff_runs, list_runs, run_distribution
+from patentpool.services.quarters import quarter_totals
+from patentpool.services.royalties import program_context, royalties, statement
+from patentpool.storage.engine import session_for
+
+Q4 = Period(2025, 4)
+
+
+@pytest.fixture
+def pool(small_register: str, tmp_path: Path) -> str:
+    folder = tmp_path / "lic"
+    folder.mkdir()
+    write(folder, "licensing.yaml", LICENSING)
+    write(folder, "sales.csv", SALES_HEADER + SALES)
+    write(folder, "payments.csv", PAYMENTS)
+    with session_for(small_register) as session:
+        import_paths(session, [folder])
+    return small_register
+
+
+def test_royalties_of_a_quarter(pool: str) -> None:
+    with session_for(pool) as session:
+        result = royalties(session, "demo-v1", Q4)
+        summary = royalties(session, "demo-v1", Q4, detail=False)
+        acme = royalties(session, "demo-v1", Q4, licensee="acme")
+    assert result.total_due == Decimal("680.00")
+    assert {i.licensee: i.due for i in result.licensees} == {
+        "acme": Decimal("675.00"),
+        "beta": Decimal("5.00"),
+    }
+    assert result.royalties_by_country() == summary.royalties_by_country()
+    assert summary.total_due == result.total_due
+    assert [i.licensee for i in acme.licensees] == ["acme"]
+    assert acme.total_due == Decimal("675.00")
+
+
+def test_royalties_refuse_an_unknown_programme_or_licensee(pool: str) -> None:
+    with session_for(pool) as session:
+        with pytest.raises(NotFound):
+            royalties(session, "demo-v9", Q4)
+        with pytest.raises(NotFound):
+            royalties(session, "demo-v1", Q4, licensee="zeta")
+        with pytest.raises(InvalidInput, match="acme reported no sales for demo-v1 in 2026Q1"):
+            royalties(session, "demo-v1", Period(2026, 1), licensee="acme")
+
+
+def test_a_licensee_statement(pool: str) -> None:
+    with session_for(pool) as session:
+        rows = statement(session, "acme")
+    assert [(str(r.period), r.due, r.paid, r.outstanding) for r in rows] == [
+        ("2025Q4", Decimal("675.00"), Decimal("675.00"), Decimal("0.00"))
+    ]
+
+
+def test_quarter_totals_are_priced_once_then_read_back(pool: str) -> None:
+    with session_for(pool) as session:
+        first = quarter_totals(session, program_context(session, "demo-v1"), Q4)
+    with session_for(pool) as session:
+        again = quarter_totals(session, program_context(session, "demo-v1"), Q4)
+    assert (first.reused, again.reused) == (False, True)
+    assert (again.total_due, again.by_country, again.priced_lines) == (
+        first.total_due,
+        first.by_country,
+        first.priced_lines,
+    )
+    assert first.total_due == Decimal("680.00")
+
+
+def test_distributions_stored_reproduced_and_compared(pool: str) -> None:
+    with session_for(pool) as session:
+        collected = run_distribution(session, "demo-v1", Q4)
+    with session_for(pool) as session:
+        reproduced = run_distribution(session, "demo-v1", Q4)
+        due = run_distribution(session, "demo-v1", Q4, basis="due")
+    result = collected.result
+    assert (result["collected"], result["admin_fee"], result["distributable"]) == (
+        "675.00",
+        "67.50",
+        "607.50",
+    )
+    assert [(m["member"], m["amount"]) for m in result["members"]] == [("lenovo", "607.50")]
+    assert (reproduced.reproduced, reproduced.id) == (True, collected.id)
+    assert (due.revision, due.result["collected"], due.result["admin_fee"]) == (
+        2,
+        "680.00",
+        "68.00",
+    )
+    with session_for(pool) as session:
+        assert [r.id for r in list_runs(session, "demo-v1")] == sorted([collected.id, due.id])
+        _, _, changes, general = diff_runs(session, collected.id, due.id)
+    assert general == ["basis: collected -> due", "collected: 675.00 -> 680.00"]
+    assert [(c.member, c.before, c.after) for c in changes] == [
+        ("lenovo", Decimal("607.50"), Decimal("612.00"))
+    ]
+
+
+def test_a_distribution_refuses_an_unknown_basis(pool: str) -> None:
+    with session_for(pool) as session, pytest.raises(InvalidInput, match="basis: must be one of"):
+        run_distribution(session, "demo-v1", Q4, basis="hoped")
