@@ -9,7 +9,10 @@ meanwhile (a chart's figure) is collected once the collector runs again.
 
 What a command imports (SQLAlchemy, pydantic, jinja, the models) lives as long as the process,
 yet every full collection walks it: :func:`settle_imports` moves it out of the collector's
-sight once, at start-up (``gc.freeze``).
+sight (``gc.freeze``). The command imports those libraries inside the command that needs them
+(``--help`` loads none of them), so it calls :func:`settle_imports_at_work` at start-up: the
+first :func:`collector_paused` block, where the work begins and the command's modules are all
+imported, settles them.
 """
 
 from __future__ import annotations
@@ -18,11 +21,18 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+_settle_at_work = False
+
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection inside the block (or the decorated function); the
-    collector is enabled again afterwards if it was, also when the block raises."""
+    collector is enabled again afterwards if it was, also when the block raises. The first
+    block after :func:`settle_imports_at_work` settles what exists, as :func:`settle_imports`."""
+    global _settle_at_work
+    if _settle_at_work:
+        _settle_at_work = False
+        gc.freeze()
     if not gc.isenabled():
         yield
         return
@@ -39,3 +49,12 @@ def settle_imports() -> None:
     reference counting; only a reference cycle among them would stay until the process ends,
     and modules, classes and functions stay anyway."""
     gc.freeze()
+
+
+def settle_imports_at_work() -> None:
+    """Settle what exists now, and once more at the start of the first :func:`collector_paused`
+    block: for a program that imports its libraries only once it knows what it will do. Call
+    once per run, before the work (a long-lived process that runs many things should not)."""
+    global _settle_at_work
+    gc.freeze()
+    _settle_at_work = True

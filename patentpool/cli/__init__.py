@@ -13,6 +13,7 @@ import click
 
 from patentpool import __version__
 from patentpool.cli.common import App
+from patentpool.gcpause import settle_imports_at_work
 from patentpool.errors import PatentpoolError
 from patentpool.gcpause import settle_imports
 
@@ -94,7 +95,7 @@ def main() -> None:
 
     Set PATENTPOOL_DEBUG=1 to see the traceback of an unexpected failure.
     """
-    settle_imports()
+    settle_imports_at_work()
     try:
         cli(prog_name="patentpool", standalone_mode=True)
     except Exception as exc:

@@ -9,16 +9,16 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from patentpool.core.allocation import Distribution
-from patentpool.core.licensing import Licensee, Program
-from patentpool.core.model import Register
-from patentpool.core.periods import Period
-from patentpool.core.royalties import RoyaltyResult
-from patentpool.io.exporter import neutralise
+if TYPE_CHECKING:  # imported by the commands that work, not by ``--help``
+    from patentpool.core.allocation import Distribution
+    from patentpool.core.licensing import Licensee, Program
+    from patentpool.core.model import Register
+    from patentpool.core.periods import Period
+    from patentpool.core.royalties import RoyaltyResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -107,6 +107,8 @@ def render_rows(
         payload = json_payload if json_payload is not None else list(rows)
         return json.dumps(payload, indent=2, default=str, ensure_ascii=False)
     if fmt == "csv":
+        from patentpool.io.exporter import neutralise
+
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -28,7 +28,9 @@ from patentpool.core.regimes import (
     show,
 )
 from patentpool.errors import InvalidInput
-from patentpool.io.scenario import ScenarioFile, load_scenario
+
+if TYPE_CHECKING:  # pydantic, for the command that reads a scenario, not for --help
+    from patentpool.io.scenario import ScenarioFile
 
 #: The longest sweep or projection the command accepts.
 MAX_VALUES = 1000
@@ -77,6 +79,8 @@ def compare(
       patentpool compare samples/regimes/inline-demo.yaml --sweep holders=1:30
       patentpool compare samples/regimes/igrs.yaml --years 2026:2040 --format json
     """
+    from patentpool.io.scenario import load_scenario
+
     with user_errors():
         loaded = load_scenario(scenario_file, today=dt.date.today())
         if sweep_spec is not None and years_spec is not None:

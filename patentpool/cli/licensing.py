@@ -19,7 +19,6 @@ from patentpool.cli.common import (
 from patentpool.cli.dates import as_of_option
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
-from patentpool.storage.engine import session_for
 
 
 def _period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
@@ -50,6 +49,7 @@ def licensees_list(app: App, fmt: str) -> None:
     Example:
       patentpool licensees list --format csv
     """
+    from patentpool.storage.engine import session_for
     from patentpool.storage.licensing_repo import load_licensees
 
     with session_for(app.url) as session:
@@ -93,6 +93,7 @@ def programs_list(app: App, fmt: str) -> None:
     Example:
       patentpool programs list --format json
     """
+    from patentpool.storage.engine import session_for
     from patentpool.storage.licensing_repo import load_programs
 
     with session_for(app.url) as session:
@@ -212,6 +213,7 @@ def royalties_cmd(
     """
     from patentpool.services.quarters import remember
     from patentpool.services.royalties import program_context, royalties
+    from patentpool.storage.engine import session_for
 
     detail = lines or fmt != "table"  # the table alone needs no record per sales line
     with session_for(app.url, lock=f"distribute:{program}:{period}") as session:
@@ -295,6 +297,7 @@ def statement_cmd(app: App, licensee: str, fmt: str) -> None:
       patentpool statement --licensee example-home
     """
     from patentpool.services.royalties import statement
+    from patentpool.storage.engine import session_for
     from patentpool.storage.licensing_repo import load_licensees
 
     with session_for(app.url) as session:
@@ -373,6 +376,7 @@ def distribute_cmd(
     """
     from patentpool.services.distributions import run_distribution
     from patentpool.services.stored_runs import run_degenerate
+    from patentpool.storage.engine import session_for
 
     with session_for(app.url, lock=f"distribute:{program}:{period}") as session:
         run = run_distribution(session, program, period, policy, params, basis)
@@ -428,6 +432,7 @@ def runs_list(app: App, program: str | None, fmt: str) -> None:
       patentpool runs list --program igrs-v1
     """
     from patentpool.services.distributions import list_runs
+    from patentpool.storage.engine import session_for
 
     with session_for(app.url) as session:
         found = list_runs(session, program)
@@ -482,6 +487,7 @@ def runs_show(app: App, run_id: int) -> None:
     """
     from patentpool.services.distributions import get_run
     from patentpool.services.stored_runs import run_degenerate
+    from patentpool.storage.engine import session_for
 
     with session_for(app.url) as session:
         run = get_run(session, run_id)
@@ -510,6 +516,7 @@ def runs_diff(app: App, a: int, b: int, fmt: str) -> None:
       patentpool runs diff 1 2
     """
     from patentpool.services.distributions import diff_runs
+    from patentpool.storage.engine import session_for
 
     with session_for(app.url) as session:
         run_a, run_b, changes, general = diff_runs(session, a, b)
@@ -597,6 +604,7 @@ def topdown(
     from patentpool.core.money import parse_rate
     from patentpool.core.topdown import CountBy, holders_from_register, implied_rates
     from patentpool.services.royalties import program_context
+    from patentpool.storage.engine import session_for
 
     aggregate = parse_rate(aggregate_rate, "--aggregate-rate")
     day = as_of.date() if as_of else dt.date.today()

@@ -7,19 +7,21 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from patentpool.cli.common import App, pass_app, resolve_licensee, resolve_member, user_errors
 from patentpool.cli.dates import as_of_option
-from patentpool.core.licensing import Licensee, Program
-from patentpool.core.model import Register
 from patentpool.core.periods import Period
-from patentpool.core.runs import StoredRun
 from patentpool.errors import NotFound
 from patentpool.reports.errors import ReportError
-from patentpool.reports.render import BINARY_FORMATS, FORMATS, PAPERS, render
+from patentpool.reports.formats import BINARY_FORMATS, FORMATS, PAPERS
+
+if TYPE_CHECKING:  # the renderers are imported by the command that renders, not by --help
+    from patentpool.core.licensing import Licensee, Program
+    from patentpool.core.model import Register
+    from patentpool.core.runs import StoredRun
 
 F = TypeVar("F", bound=Callable[..., Any])
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -85,6 +87,8 @@ def emit(kind: str, context: Any, options: dict[str, Any], register: Register | 
     alliance says whether the figures are invented (every page then says so)."""
     fmt = options["fmt"]
     output: Path | None = options["output"]
+    from patentpool.reports.render import render
+
     illustrative = bool(register and register.alliance and register.alliance.illustrative)
     result = render(
         kind,

@@ -25,13 +25,13 @@ from patentpool.reports import charts as charting
 from patentpool.reports import formatting
 from patentpool.reports.environment import check_templates_dir, environment
 from patentpool.reports.errors import ReportError
+from patentpool.reports.formats import BINARY_FORMATS as BINARY_FORMATS  # also named here
+from patentpool.reports.formats import FORMATS as FORMATS
+from patentpool.reports.formats import PAPERS as PAPERS
 from patentpool.reports.formatting import parse_locale, using_locale
 from patentpool.reports.jsonable import jsonable, to_json
 from patentpool.reports.kinds import ReportKind, report_kind
 
-FORMATS = ("html", "md", "pdf", "docx", "json")
-PAPERS = ("a4", "letter")
-BINARY_FORMATS = frozenset({"pdf", "docx"})
 #: What every page of a report made from an illustrative register says.
 ILLUSTRATIVE = "Illustrative: made from a sample register; the figures are invented."
 
