@@ -13,9 +13,8 @@ import click
 
 from patentpool import __version__
 from patentpool.cli.common import App
-from patentpool.gcpause import settle_imports_at_work
 from patentpool.errors import PatentpoolError
-from patentpool.gcpause import settle_imports
+from patentpool.gcpause import settle_imports_at_work
 
 
 class PoolGroup(click.Group):
