@@ -69,12 +69,12 @@ def restore(app: App, folder: Path) -> None:
       patentpool --db sqlite:///restored.db restore backup-2026-04-01/
     """
     from patentpool.services.backup import restore_backup
-    from patentpool.storage.engine import safe_url
+    from patentpool.services.commands import shown_url
 
     manifest = restore_backup(app.url, folder)
     click.echo(
         f"restored {len(manifest.tables)} tables, {_rows(manifest.total_rows)}, "
-        f"from {folder} into {safe_url(app.url)} (schema revision {manifest.schema_revision}, "
+        f"from {folder} into {shown_url(app.url)} (schema revision {manifest.schema_revision}, "
         f"backed up {manifest.created_at})"
     )
 

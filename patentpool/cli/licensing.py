@@ -19,7 +19,6 @@ from patentpool.cli.common import (
 from patentpool.cli.dates import as_of_option
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
-from patentpool.storage.engine import session_for
 
 
 def _period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
@@ -50,10 +49,9 @@ def licensees_list(app: App, fmt: str) -> None:
     Example:
       patentpool licensees list --format csv
     """
-    from patentpool.storage.licensing_repo import load_licensees
+    from patentpool.services import commands
 
-    with session_for(app.url) as session:
-        found = load_licensees(session)
+    found = commands.licensees(app.url)
     rows = [
         {
             "id": lic.id,
@@ -93,10 +91,9 @@ def programs_list(app: App, fmt: str) -> None:
     Example:
       patentpool programs list --format json
     """
-    from patentpool.storage.licensing_repo import load_programs
+    from patentpool.services import commands
 
-    with session_for(app.url) as session:
-        found = load_programs(session)
+    found = commands.programs(app.url)
     rows = []
     specs = []
     for program, spec in found.values():
@@ -210,17 +207,12 @@ def royalties_cmd(
       patentpool royalties --program igrs-v1 --period 2026Q1
       patentpool royalties --program igrs-v1 --period 2026Q3 --licensee example-home --format json
     """
-    from patentpool.services.quarters import remember
-    from patentpool.services.royalties import program_context, royalties
+    from patentpool.services import commands
 
     detail = lines or fmt != "table"  # the table alone needs no record per sales line
-    with session_for(app.url, lock=f"distribute:{program}:{period}") as session:
-        ctx = program_context(session, program)
-        if licensee is not None:
-            licensee = resolve_licensee(ctx.licensees.values(), licensee)
-        result = royalties(session, program, period, licensee, context=ctx, detail=detail)
-        if licensee is None:  # the whole quarter: keep its totals for distributions
-            remember(session, ctx, period, result)
+    result = commands.quarter_royalties(
+        app.url, program, period, licensee, resolve_licensee, detail=detail
+    )
     if not result.licensees:  # said on stderr: the output stays an empty table or document
         click.echo(f"no sales reported for {program} in {period}", err=True)
     document = royalty_document(result)
@@ -294,12 +286,9 @@ def statement_cmd(app: App, licensee: str, fmt: str) -> None:
     Example:
       patentpool statement --licensee example-home
     """
-    from patentpool.services.royalties import statement
-    from patentpool.storage.licensing_repo import load_licensees
+    from patentpool.services import commands
 
-    with session_for(app.url) as session:
-        licensee = resolve_licensee(load_licensees(session).values(), licensee)
-        rows = statement(session, licensee)
+    licensee, rows = commands.statement(app.url, licensee, resolve_licensee)
     if not rows:
         click.echo(f"no sales or payments recorded for {licensee}", err=True)
     out = [
@@ -371,12 +360,11 @@ def distribute_cmd(
       patentpool distribute --program igrs-v1 --period 2026Q1
       patentpool distribute --program igrs-v1 --period 2026Q1 --policy hybrid --param alpha=0.2
     """
-    from patentpool.services.distributions import run_distribution
-    from patentpool.services.stored_runs import run_degenerate
+    from patentpool.services import commands
 
-    with session_for(app.url, lock=f"distribute:{program}:{period}") as session:
-        run = run_distribution(session, program, period, policy, params, basis)
-        degenerate = run_degenerate(session, run.id) if fmt == "table" else None
+    run, degenerate = commands.distribute(
+        app.url, program, period, policy, params, basis, note=fmt == "table"
+    )
     if fmt == "json":
         click.echo(run.text)
         return
@@ -427,10 +415,9 @@ def runs_list(app: App, program: str | None, fmt: str) -> None:
     Example:
       patentpool runs list --program igrs-v1
     """
-    from patentpool.services.distributions import list_runs
+    from patentpool.services import commands
 
-    with session_for(app.url) as session:
-        found = list_runs(session, program)
+    found = commands.runs(app.url, program)
     rows = [
         {
             "run": r.id,
@@ -480,12 +467,9 @@ def runs_show(app: App, run_id: int) -> None:
     Example:
       patentpool runs show 1
     """
-    from patentpool.services.distributions import get_run
-    from patentpool.services.stored_runs import run_degenerate
+    from patentpool.services import commands
 
-    with session_for(app.url) as session:
-        run = get_run(session, run_id)
-        degenerate = run_degenerate(session, run_id)
+    run, degenerate = commands.run(app.url, run_id)
     click.echo(run.text)
     if run.superseded:
         click.echo(
@@ -509,10 +493,9 @@ def runs_diff(app: App, a: int, b: int, fmt: str) -> None:
     Example:
       patentpool runs diff 1 2
     """
-    from patentpool.services.distributions import diff_runs
+    from patentpool.services import commands
 
-    with session_for(app.url) as session:
-        run_a, run_b, changes, general = diff_runs(session, a, b)
+    run_a, run_b, changes, general = commands.diff_runs(app.url, a, b)
     rows = [
         {
             "member": c.member,
@@ -596,12 +579,11 @@ def topdown(
 
     from patentpool.core.money import parse_rate
     from patentpool.core.topdown import CountBy, holders_from_register, implied_rates
-    from patentpool.services.royalties import program_context
+    from patentpool.services import commands
 
     aggregate = parse_rate(aggregate_rate, "--aggregate-rate")
     day = as_of.date() if as_of else dt.date.today()
-    with session_for(app.url) as session:
-        ctx = program_context(session, program)
+    ctx = commands.program_context(app.url, program)
     ratios = {resolve_member(ctx.register, k): v for k, v in ratios.items()}
     holders = holders_from_register(ctx.register, ctx.program, day, CountBy(by))
     known = {h.member for h in holders}

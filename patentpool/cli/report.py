@@ -148,21 +148,12 @@ def _run_option(func: F) -> F:
 
 def _stored_runs(app: App, program_ids: list[str], run_id: int | None) -> list[StoredRun]:
     """The latest run of each period of each programme; ``run_id``'s period shows that run."""
-    from patentpool.services.stored_runs import run_of, stored_runs
-    from patentpool.storage.engine import session_for
+    from patentpool.services.commands import NoSuchRun, report_runs
 
-    with session_for(app.url) as session:
-        run_program = None
-        if run_id is not None:
-            try:
-                run_program, _ = run_of(session, run_id)
-            except NotFound:
-                raise ReportError(f"--run: there is no distribution run {run_id}") from None
-        runs: list[StoredRun] = []
-        for program_id in program_ids:
-            chosen = run_id if run_program == program_id else None
-            runs.extend(stored_runs(session, program_id, chosen))
-        return runs
+    try:
+        return report_runs(app.url, program_ids, run_id)
+    except NoSuchRun:
+        raise ReportError(f"--run: there is no distribution run {run_id}") from None
 
 
 @click.group("report")
@@ -359,13 +350,9 @@ def invoice(
             pay_to,
             register.alliance.name if register.alliance else None,
         )
-        from patentpool.services.corrections import report_corrections
-        from patentpool.storage.engine import session_for
+        from patentpool.services.commands import report_corrections
 
-        with session_for(app.url) as session:
-            corrected = report_corrections(
-                session, program_id, licensee_id, quarter.year_to_date()
-            )
+        corrected = report_corrections(app.url, program_id, licensee_id, quarter.year_to_date())
         context = invoice_context(own, program, licensee, quarter, terms, corrected)
         emit("invoice", context, options, register)
 
