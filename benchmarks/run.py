@@ -105,7 +105,7 @@ def fresh_database(url: str | None, workdir: Path) -> str:
 
 
 def _import(url: str, data: Path, names: Sequence[str]) -> None:
-    from patentpool.io.importer import import_paths
+    from patentpool.services.imports import import_paths
     from patentpool.storage.engine import session_for
 
     with session_for(url, lock="import") as session:
@@ -282,11 +282,11 @@ def _cpu() -> float:
 
 def _preload() -> None:
     """Import what the steps use before the clock starts: imports are start-up, not work."""
-    import patentpool.io.importer
     import patentpool.io.sales_columns
     import patentpool.reports.member
     import patentpool.reports.render
     import patentpool.services.distributions
+    import patentpool.services.imports
     import patentpool.services.quarters
     import patentpool.services.royalties
     import patentpool.storage.migrate  # noqa: F401

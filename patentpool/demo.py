@@ -59,7 +59,7 @@ def prepare_folder(folder: Path) -> None:
 
 
 def step_register(state: DemoState) -> list[str]:
-    from patentpool.io.importer import import_paths
+    from patentpool.services.imports import import_paths
     from patentpool.storage.repository import load_register
 
     upgrade(state.url)
@@ -93,8 +93,8 @@ def step_register(state: DemoState) -> list[str]:
 def step_licensing(state: DemoState) -> list[str]:
     """Licensees, the programme, a year of sales and payments; Q1's royalties and split."""
     from patentpool.core.periods import Period
-    from patentpool.io.importer import import_paths
     from patentpool.services.distributions import run_distribution
+    from patentpool.services.imports import import_paths
     from patentpool.services.royalties import royalties
 
     folder = state.samples / "igrs-v1"

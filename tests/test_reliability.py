@@ -16,7 +16,7 @@ from register_files import write, write_register
 from sqlalchemy import text
 
 from patentpool.core.periods import Period
-from patentpool.io.importer import import_paths
+from patentpool.services.imports import import_paths
 from patentpool.storage import licensing_repo
 from patentpool.storage.engine import make_engine, session_for
 from patentpool.storage.repository import load_register

@@ -8,7 +8,7 @@ import pytest
 from paths import SAMPLES
 
 from patentpool.core.register import CountBy, count_declarations
-from patentpool.io.importer import import_paths
+from patentpool.services.imports import import_paths
 from patentpool.storage.engine import session_for
 from patentpool.storage.repository import load_register
 

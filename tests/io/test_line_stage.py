@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from test_sales_columns import _lines_only, _small_blocks, _used_columns
 
 import patentpool.storage.licensing_repo as licensing_repo
-from patentpool.io.importer import import_paths
 from patentpool.io.problems import ImportFailed
+from patentpool.services.imports import import_paths
 from patentpool.storage.engine import dispose_all, session_for
 from patentpool.storage.migrate import upgrade
 

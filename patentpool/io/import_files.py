@@ -1,0 +1,219 @@
+"""The files of an import read into a batch: plain values and problems, nothing written.
+
+Which file is which (by suffix and header), each read by the module of its kind; a sales
+file is only recognised here (its lines are read while it is checked). The import itself,
+checking the batch against the register and writing it, is
+:mod:`patentpool.services.imports`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from patentpool.io.backup import FORMAT as BACKUP_FORMAT
+from patentpool.io.licensing_import import (
+    LicensingBatch,
+    parse_licensing_yaml,
+    parse_payments_csv,
+)
+from patentpool.io.licensing_schema import LICENSING_KEYS
+from patentpool.io.problems import Problem
+from patentpool.io.readers import (
+    FileUnreadable,
+    LineDict,
+    header_names,
+    iter_csv,
+    load_yaml,
+    normalize_header,
+    other_separator,
+    read_csv,
+    read_text,
+)
+from patentpool.io.register_import import (
+    REGISTER_KEYS,
+    RegisterBatch,
+    parse_patents_csv,
+    parse_register_yaml,
+)
+from patentpool.io.sales_stream import stream_rows
+
+YAML_SUFFIXES = (".yaml", ".yml", ".json")
+CSV_SUFFIXES = (".csv",)
+SCENARIO_KEYS = frozenset({"scenario", "regimes"})
+
+
+def collect_files(
+    paths: Sequence[str | Path], references: dict[Path, str] | None = None
+) -> tuple[list[Path], list[Problem]]:
+    """Files named, and the import files found in folders (recursively, sorted).
+
+    ``references``, when given, is told how each file is named where it is recorded: a file
+    found in a folder by its path inside that folder, a file named by its name.
+    """
+    files: list[Path] = []
+    problems: list[Problem] = []
+    refs: dict[Path, str] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in YAML_SUFFIXES + CSV_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                problems.append(
+                    Problem(str(path), 0, "path", "folder holds no .yaml, .json or .csv file")
+                )
+            files.extend(found)
+            for p in found:
+                refs.setdefault(p, p.relative_to(path).as_posix())
+        elif path.is_file():
+            files.append(path)
+            refs.setdefault(path, path.name)
+        else:
+            problems.append(Problem(str(path), 0, "path", "does not exist"))
+    if references is not None:
+        references.update(refs)
+    return list(dict.fromkeys(files)), problems
+
+
+@dataclass
+class Batch:
+    register: RegisterBatch = field(default_factory=RegisterBatch)
+    licensing: LicensingBatch = field(default_factory=LicensingBatch)
+
+
+def read_batch(
+    files: Iterable[Path], references: Mapping[Path, str] | None = None
+) -> tuple[Batch, list[Problem]]:
+    batch = Batch()
+    problems: list[Problem] = []
+    for path in files:
+        display = str(path)
+        try:
+            suffix = path.suffix.lower()
+            if suffix in CSV_SUFFIXES and _is_sales_file(path, display):
+                batch.licensing.sales_files.append((path, display))
+                batch.licensing.references[display] = (references or {}).get(path, path.name)
+                continue
+            text = read_text(path, display)
+            if suffix in YAML_SUFFIXES:
+                _read_yaml(text, display, batch, problems)
+            elif suffix in CSV_SUFFIXES:
+                _read_csv(text, display, batch, problems)
+            else:
+                problems.append(Problem(display, 0, "file", "is neither YAML/JSON nor CSV"))
+        except FileUnreadable as exc:
+            problems.append(exc.problem)
+    return batch, problems
+
+
+def _read_yaml(text: str, display: str, batch: Batch, problems: list[Problem]) -> None:
+    data = load_yaml(text, display)
+    if data is None:
+        problems.append(Problem(display, 1, "file", "is empty"))
+        return
+    if not isinstance(data, LineDict):
+        problems.append(
+            Problem(
+                display,
+                1,
+                "file",
+                "must be a mapping of sections (alliance, members, standards, licensees, "
+                f"programs), not a {_kind(data)}",
+            )
+        )
+        return
+    if SCENARIO_KEYS & set(data):
+        problems.append(
+            Problem(
+                display, 1, "file", "is a regime scenario; run it with `patentpool compare FILE`"
+            )
+        )
+        return
+    if data.get("format") == BACKUP_FORMAT:
+        problems.append(
+            Problem(
+                display,
+                1,
+                "file",
+                "is the manifest of a backup; restore its folder into an empty database with "
+                "`patentpool restore FOLDER`",
+            )
+        )
+        return
+    known = REGISTER_KEYS | LICENSING_KEYS
+    for key in data:
+        if key not in known:
+            problems.append(
+                Problem(
+                    display,
+                    data.key_lines.get(key, 1),
+                    key,
+                    f"unknown section (expected one of: {', '.join(sorted(known))})",
+                )
+            )
+    if REGISTER_KEYS & set(data):
+        parse_register_yaml(data, display, batch.register, problems)
+    if LICENSING_KEYS & set(data):
+        parse_licensing_yaml(data, display, batch.licensing, problems)
+
+
+def _is_sales_file(path: Path, display: str) -> bool:
+    """Does the CSV's header make it a sales report? (Read without loading the file.)"""
+    first = next(stream_rows(path, display), None)
+    if first is None:
+        return False
+    header = {normalize_header(h) for h in first[1]}
+    return "publication_number" not in header and bool({"units", "category"} & header)
+
+
+def _kind(value: object) -> str:
+    return {list: "list", str: "text", int: "number", float: "number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) -> None:
+    rows = iter_csv(text, display)
+    first = next(rows, None)
+    if first is not None:
+        header_line, cells = first
+        names = header_names(cells, display, header_line)
+        if "publication_number" in names:  # read as lists of cells: tens of thousands of rows
+            parse_patents_csv(display, header_line, names, list(rows), batch.register, problems)
+            return
+    table = read_csv(text, display)
+    header = set(table.header)
+    if {"amount", "received"} & header:
+        parse_payments_csv(table, batch.licensing, problems)
+    else:
+        message = (
+            "is not a file patentpool imports: a patents CSV has publication_number, a sales "
+            "report units and category, a payments file amount and received "
+            "(see docs/formats.md)"
+        )
+        split = other_separator(first[1]) if first is not None else None
+        kind = _kind_of(split[1]) if split is not None else None
+        if split is not None and kind is not None:
+            message = (
+                f"this file is separated by {split[0]}; patentpool reads comma-separated files "
+                f"only: save it as CSV with commas (its header names the columns of {kind})"
+            )
+        problems.append(Problem(display, table.header_line, "header", message))
+
+
+def _kind_of(columns: frozenset[str]) -> str | None:
+    """Which file the columns make, by the rules of read_batch and _read_csv."""
+    if "publication_number" in columns:
+        return "a patents CSV"
+    if {"units", "category"} & columns:
+        return "a sales report"
+    if {"amount", "received"} & columns:
+        return "a payments file"
+    return None
