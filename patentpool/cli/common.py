@@ -18,7 +18,6 @@ from patentpool.core.licensing import Licensee, Program
 from patentpool.core.model import Register
 from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult
-from patentpool.io.exporter import neutralise
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,6 +97,8 @@ def render_rows(
         payload = json_payload if json_payload is not None else list(rows)
         return json.dumps(payload, indent=2, default=str, ensure_ascii=False)
     if fmt == "csv":
+        from patentpool.services.files import neutralise
+
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -28,7 +28,10 @@ from patentpool.core.regimes import (
     show,
 )
 from patentpool.errors import InvalidInput
-from patentpool.io.scenario import ScenarioFile, load_scenario
+from patentpool.services.files import read_scenario
+
+if TYPE_CHECKING:
+    from patentpool.services.files import ScenarioFile
 
 #: The longest sweep or projection the command accepts.
 MAX_VALUES = 1000
@@ -78,7 +81,7 @@ def compare(
       patentpool compare samples/regimes/igrs.yaml --years 2026:2040 --format json
     """
     with user_errors():
-        loaded = load_scenario(scenario_file, today=dt.date.today())
+        loaded = read_scenario(scenario_file, dt.date.today())
         if sweep_spec is not None and years_spec is not None:
             raise InvalidInput("--sweep and --years cannot be used together")
         if years_spec is not None:

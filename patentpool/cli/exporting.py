@@ -36,11 +36,9 @@ def export(app: App, folder: Path, register_only: bool) -> None:
       patentpool export --register-only register/
     """
     if register_only:
-        from patentpool.io.exporter import export_register
+        from patentpool.services.files import export_register
 
-        register = app.load_register()
-        folder.mkdir(parents=True, exist_ok=True)
-        for path in export_register(register, folder):
+        for path in export_register(app.url, folder):
             click.echo(f"wrote {path}")
         return
     from patentpool.services.backup import export_backup

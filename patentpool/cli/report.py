@@ -379,12 +379,12 @@ def compare(app: App, /, scenario_file: Path, sweep_spec: str | None, **options:
     """
     from patentpool.cli.compare import parse_sweep
     from patentpool.core import regimes
-    from patentpool.io.scenario import load_scenario
     from patentpool.reports.compare import compare_context
+    from patentpool.services.files import read_scenario
 
     with user_errors():
         _prepare(options)
-        loaded = load_scenario(scenario_file, today=dt.date.today())
+        loaded = read_scenario(scenario_file, dt.date.today())
         register = app.load_register() if loaded.needs_register else None
         programs = app.load_licensing()[1] if loaded.needs_programs else None
         if loaded.needs_programs and register is None:
