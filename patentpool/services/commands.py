@@ -24,6 +24,7 @@ from patentpool.services import stored_runs as runs_service
 from patentpool.services.corrections import Revision
 from patentpool.services.distributions import MemberChange, Run
 from patentpool.services.history import Change
+from patentpool.services.licensing import load_programs
 from patentpool.services.royalties import ProgramContext, StatementRow
 from patentpool.storage import engine, licensing_repo, repository
 
@@ -59,13 +60,13 @@ def licensees(url: str) -> dict[str, Licensee]:
 def programs(url: str) -> dict[str, tuple[Program, str]]:
     """Every programme by id, with the JSON text of its definition."""
     with engine.session_for(url) as session:
-        return licensing_repo.load_programs(session)
+        return load_programs(session)
 
 
 def licensing(url: str) -> tuple[dict[str, Licensee], dict[str, Program]]:
     """Licensees and programmes by id."""
     with engine.session_for(url) as session:
-        found = {k: v[0] for k, v in licensing_repo.load_programs(session).items()}
+        found = {k: v[0] for k, v in load_programs(session).items()}
         return licensing_repo.load_licensees(session), found
 
 

@@ -25,6 +25,7 @@ from patentpool.io.problems import ImportFailed, Problem, Source
 from patentpool.io.register_import import RegisterChanges, check_register
 from patentpool.io.sales_stream import ReportKey, count_lines
 from patentpool.services import corrections
+from patentpool.services.licensing import licensing_state
 from patentpool.storage import engine, licensing_repo, repository
 from patentpool.storage.models import ImportRow
 
@@ -105,7 +106,7 @@ def _import_batch(
         standards.update({s.id: s for s in changes.standards})
         if batch.licensing.sales_files:
             batch.licensing.stage = licensing_repo.line_stage(session)
-        state = licensing_repo.load_state(session)
+        state = licensing_state(session)
         reported = frozenset(state.reports)
         licensing, lic_problems = check_licensing(
             Register(standards=tuple(standards.values())), state, batch.licensing

@@ -12,11 +12,11 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from patentpool.core.licensing import Licensee, Program
+from patentpool.core.licensing_records import LicensingState, Payment
 from patentpool.core.periods import Period
 from patentpool.core.royalties import SalesLine, SalesRow
 from patentpool.errors import InvalidInput, NotFound
-from patentpool.io.licensing_convert import program_from_spec
-from patentpool.io.licensing_import import LicensingChanges, LicensingState, Payment
+from patentpool.io.licensing_import import LicensingChanges
 from patentpool.io.sales_stream import ReportKey, column_blocks, write_sales
 from patentpool.storage.models import (
     LicenseeRow,
@@ -57,14 +57,15 @@ def load_licensees(session: Session) -> dict[str, Licensee]:
     }
 
 
-def load_programs(session: Session) -> dict[str, tuple[Program, str]]:
-    return {
-        r.id: (program_from_spec(r.spec), r.spec)
-        for r in session.scalars(select(ProgramRow).order_by(ProgramRow.id))
-    }
+def load_program_specs(session: Session) -> dict[str, str]:
+    """Every programme's stored definition (JSON) by id; decoded in
+    :func:`patentpool.services.licensing.load_programs`."""
+    rows = session.execute(select(ProgramRow.id, ProgramRow.spec).order_by(ProgramRow.id))
+    return dict(rows.tuples().all())
 
 
-def load_state(session: Session) -> LicensingState:
+def load_state(session: Session, programs: Mapping[str, tuple[Program, str]]) -> LicensingState:
+    """What the database holds, for checking an import; ``programs`` decoded by the caller."""
     reports = {
         (r.program_id, r.licensee_id, Period.parse(r.period)): r.checksum
         for r in session.scalars(select(SalesReportRow).where(SalesReportRow.current.is_(True)))
@@ -73,7 +74,7 @@ def load_state(session: Session) -> LicensingState:
         (p.program_id, p.licensee_id, Period.parse(p.period), p.amount, p.received)
         for p in session.scalars(select(PaymentRow))
     )
-    return LicensingState(load_licensees(session), load_programs(session), reports, payments)
+    return LicensingState(load_licensees(session), programs, reports, payments)
 
 
 def save_licensing(
