@@ -57,6 +57,8 @@ def test_every_contract_names_the_package_and_is_checked() -> None:
         ("reports/_probe.py", "from patentpool.storage import models\n", "reports never"),
         ("cli/_probe.py", "from patentpool.storage import engine\n", "cli reaches storage"),
         ("cli/_probe.py", "from patentpool.io import readers\n", "cli reaches storage"),
+        # readers imports problems: problems importing readers makes a cycle
+        ("io/problems.py", "from patentpool.io import readers\n", "no import cycles"),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(
@@ -69,9 +71,10 @@ def test_a_forbidden_import_breaks_its_contract(
         tmp_path / "patentpool",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
-    (tmp_path / "patentpool" / module).write_text(source)
+    probe = tmp_path / "patentpool" / module
+    probe.write_text((probe.read_text() if probe.exists() else "") + source)
     result = lint_imports(tmp_path)
     assert result.returncode != 0, result.stdout
     broken = [line for line in result.stdout.splitlines() if " BROKEN" in line]
     assert any(line.startswith(contract) for line in broken), result.stdout
-    assert f"patentpool.{module[:-3].replace('/', '.')}" in result.stdout
+    assert f".{Path(module).stem}" in result.stdout  # the report names the module

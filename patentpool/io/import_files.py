@@ -30,6 +30,7 @@ from patentpool.io.readers import (
     other_separator,
     read_csv,
     read_text,
+    stream_rows,
 )
 from patentpool.io.register_import import (
     REGISTER_KEYS,
@@ -37,7 +38,6 @@ from patentpool.io.register_import import (
     parse_patents_csv,
     parse_register_yaml,
 )
-from patentpool.io.sales_stream import stream_rows
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIXES = (".csv",)

@@ -9,7 +9,7 @@ whole import is clean, writes the lines of the reports that changed, in batches.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,8 +30,7 @@ from patentpool.io.readers import (
     FileUnreadable,
     check_header,
     header_names,
-    iter_csv_lines,
-    read_text,
+    stream_rows,
 )
 
 if TYPE_CHECKING:
@@ -39,24 +38,6 @@ if TYPE_CHECKING:
 
 ReportKey = tuple[str, str, Period]  # (programme, licensee, period)
 _MOD = 1 << 256
-
-
-def stream_rows(path: Path, display: str) -> Generator[tuple[int, list[str]], None, None]:
-    """(line, stripped cells) of each non-blank CSV row, read as a stream.
-
-    The same rules as every other CSV file: an unclosed quote or a NUL byte is refused with
-    its line (see :func:`patentpool.io.readers.iter_csv_lines`).
-    """
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            yield from iter_csv_lines(fh, display)
-    except UnicodeDecodeError:
-        read_text(path, display)  # raises FileUnreadable with the exact line
-        raise
-    except OSError as exc:
-        raise FileUnreadable(
-            Problem(display, 0, "file", f"cannot be read: {exc.strerror}")
-        ) from exc
 
 
 @dataclass
