@@ -212,7 +212,7 @@ def step_shapley(url: str, data: Path) -> int:
 
 
 def step_statements(url: str, data: Path) -> int:
-    from patentpool.reports.member import member_context
+    from patentpool.reports.member import member_context, shared_statements
     from patentpool.reports.render import render
     from patentpool.services.distributions import latest_distributions
     from patentpool.storage.engine import session_for
@@ -222,10 +222,12 @@ def step_statements(url: str, data: Path) -> int:
         register = load_register(session)
         runs = latest_distributions(session, PROGRAM)
     as_of = dt.date(2026, 3, 31)
-    for member in register.members:
-        html = render("member", member_context(register, member.id, runs, None, as_of), "html")
-        assert isinstance(html, str)
-        assert html
+    with shared_statements():  # what every statement of the register shares, computed once
+        for member in register.members:
+            context = member_context(register, member.id, runs, None, as_of)
+            html = render("member", context, "html")
+            assert isinstance(html, str)
+            assert html
     return len(register.members)
 
 

@@ -13,7 +13,9 @@ that day and no longer on the as-of date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -49,22 +51,40 @@ from patentpool.reports.pool import version_counts as _version_counts
 
 T = TypeVar("T")
 
-#: Counts depend on the register and the day only, not on the member, and every statement
-#: looks its member's patents up in the same arrangement of the register: statements for every
-#: member of one register compute them once. Keyed by the register's identity; the register
-#: itself is kept beside its results so that identity cannot be reused while cached.
-_MEMO: dict[tuple[object, ...], tuple[Register, object]] = {}
+#: What the statements made inside one :func:`shared_statements` block share: counts depend
+#: on the register and the day only, not on the member, and every statement looks its member's
+#: patents up in the same arrangement of the register. Keyed by the register's identity, the
+#: register itself kept beside its results (so that its identity cannot be reused while the
+#: block lasts); nothing is kept once the block ends.
+_SHARED: ContextVar[dict[tuple[object, ...], tuple[Register, object]] | None] = ContextVar(
+    "shared_statements", default=None
+)
+
+
+@contextmanager
+def shared_statements() -> Iterator[None]:
+    """Statements of one register made inside this block compute what they share once (the
+    block of an enclosing call is reused)."""
+    if _SHARED.get() is not None:
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
 
 
 def _memo(register: Register, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    store = _SHARED.get()
+    if store is None:
+        return compute()
     full = (id(register), *key)
-    hit = _MEMO.get(full)
+    hit = store.get(full)
     if hit is not None and hit[0] is register:
         return hit[1]  # type: ignore[return-value]
-    if len(_MEMO) > 16:
-        _MEMO.clear()
     value = compute()
-    _MEMO[full] = (register, value)
+    store[full] = (register, value)
     return value
 
 
@@ -449,7 +469,7 @@ def member_context(
     correction superseded them, if one did), ``previous_register`` the register as it stood
     at the run before the last one (None: read the register's own dates)."""
     require_member(register, member_id)
-    with collector_paused():
+    with shared_statements(), collector_paused():
         member = register.member_index()[member_id]
         periods = _periods(distributions, MemberName(member.id, member.name))
         runs = sorted({p.period for p in periods})
