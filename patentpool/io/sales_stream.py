@@ -72,7 +72,7 @@ class SalesScan:
 class LineStage(Protocol):
     """Where a file read by columns leaves its checked lines during the first pass, so that
     the second pass need not read the file again (see
-    :class:`patentpool.storage.licensing_repo.SqliteLineStage`).
+    :class:`patentpool.storage.sales_lines.SqliteLineStage`).
 
     ``begin`` starts a file, ``add`` holds a block of its lines, ``end`` closes the file, and
     ``discard`` drops what was held of it when the file turns out to need the line reader.
@@ -493,5 +493,5 @@ def write_sales(
     """Second pass over a file the first pass found clean: hand every line to ``sink``."""
     problems: list[Problem] = []
     _lines(path, display, rules, problems, sink, advance)
-    if problems:  # pragma: no cover - the file changed between the two passes
+    if problems:  # the file changed between the two passes
         raise InvalidInput(f"{display} changed while it was being imported; import it again")

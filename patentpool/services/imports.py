@@ -26,7 +26,7 @@ from patentpool.io.register_import import RegisterChanges, check_register
 from patentpool.io.sales_stream import ReportKey, count_lines
 from patentpool.services import corrections
 from patentpool.services.licensing import licensing_state
-from patentpool.storage import engine, licensing_repo, repository
+from patentpool.storage import engine, licensing_repo, repository, sales_lines
 from patentpool.storage.models import ImportRow
 
 __all__ = ["ImportFailed", "ImportSummary", "import_files", "import_paths"]
@@ -105,7 +105,7 @@ def _import_batch(
         standards = existing.standard_index()
         standards.update({s.id: s for s in changes.standards})
         if batch.licensing.sales_files:
-            batch.licensing.stage = licensing_repo.line_stage(session)
+            batch.licensing.stage = sales_lines.line_stage(session)
         state = licensing_state(session)
         reported = frozenset(state.reports)
         licensing, lic_problems = check_licensing(
@@ -159,7 +159,7 @@ def _user() -> str | None:
     """Who runs the import: the OS user, when the system knows one."""
     try:
         return getpass.getuser()
-    except (OSError, KeyError):  # pragma: no cover - no user name in the environment
+    except (OSError, KeyError):  # no user name in the environment
         return None
 
 

@@ -43,6 +43,11 @@ def safe_url(url: str) -> str:
         return "<unparseable database URL>"
 
 
+def param_mark(connection: Connection) -> str:
+    """The driver's placeholder in SQL written by hand: ``?`` (SQLite) or ``%s`` (psycopg)."""
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
 def _sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
     if not parsed.drivername.startswith("sqlite"):

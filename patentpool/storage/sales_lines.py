@@ -1,0 +1,327 @@
+"""The lines of the sales reports an import changed, written into ``sales_lines``.
+
+Three ways in, by database and by how the file was read:
+
+- SQLite, a file read by columns: its checked blocks wait in a temporary table of the
+  import's own connection (:class:`SqliteLineStage`) while the first pass reads the file,
+  and are copied into ``sales_lines`` inside SQLite once the import knows which reports
+  changed; the file is read once.
+- PostgreSQL, a file read by columns: its checked blocks are read again and sent by ``COPY``
+  (:func:`_copy_lines`), built column by column.
+- Any other file: read again line by line and inserted in batches of :data:`BATCH`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from patentpool.core.licensing_records import ReportKey
+from patentpool.errors import InvalidInput
+from patentpool.io.licensing_import import LicensingChanges
+from patentpool.io.sales_stream import column_blocks, write_sales
+from patentpool.storage.engine import param_mark
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from patentpool.io import sales_columns
+
+#: Sales lines written per round trip to the database.
+BATCH = 20_000
+
+
+def write_lines(
+    session: Session, changes: LicensingChanges, report_ids: dict[ReportKey, int]
+) -> None:
+    """Second pass over the sales files: insert the changed reports' lines in batches."""
+    connection = session.connection()
+    mark = param_mark(connection)
+    sql = (
+        f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) VALUES ({', '.join([mark] * 7)})"
+    )
+    buffer: list[tuple[object, ...]] = []
+
+    def sink(key: ReportKey, line: int, record: tuple[str, str, str, int, Decimal | None]) -> None:
+        report_id = report_ids.get(key)
+        if report_id is None:
+            return
+        sale, made, category, units, net = record
+        buffer.append(
+            (
+                report_id,
+                line,
+                sale,
+                made,
+                category,
+                units,
+                None if net is None else format(net, "f"),
+            )
+        )
+        if len(buffer) >= BATCH:
+            connection.exec_driver_sql(sql, buffer)
+            buffer.clear()
+
+    assert changes.rules is not None
+    stage = changes.stage if isinstance(changes.stage, SqliteLineStage) else None
+    for path, display in changes.sales_files:
+        if stage is not None and display in stage.files:
+            if buffer:  # lines are written in the files' order
+                connection.exec_driver_sql(sql, buffer)
+                buffer.clear()
+            lines = stage.copy(display, report_ids)
+            if changes.advance is not None:
+                changes.advance(lines)
+            continue
+        plan = changes.column_plans.get(display)
+        if plan is not None:
+            _copy_blocks(connection, plan, changes, report_ids)
+            continue
+        write_sales(path, display, changes.rules, sink, changes.advance)
+    if buffer:
+        connection.exec_driver_sql(sql, buffer)
+
+
+_LINE_COLUMNS = (
+    "report_id",
+    "line",
+    "country_of_sale",
+    "country_of_manufacture",
+    "category",
+    "units",
+    "net_sales",
+)
+#: Rows per INSERT statement when a block of lines goes into SQLite.
+_ROWS_PER_INSERT = 200
+
+
+def _copy_blocks(
+    connection: Connection,
+    plan: sales_columns.Plan,
+    changes: LicensingChanges,
+    report_ids: dict[ReportKey, int],
+) -> None:
+    """COPY the lines of a file read by columns, a block at a time (PostgreSQL: on SQLite such
+    a file's lines were staged by the first pass)."""
+    import pyarrow.compute as pc
+
+    from patentpool.io import sales_columns
+
+    assert changes.rules is not None
+    try:
+        for block in column_blocks(plan, changes.rules):
+            ids = sales_columns.report_ids(block, report_ids)
+            keep = pc.is_valid(ids)
+            columns = [
+                pc.filter(column, keep)
+                for column in (
+                    ids, block.line, block.sale, block.made, block.category, block.units, block.net
+                )
+            ]  # fmt: skip
+            if len(columns[0]):
+                _copy_lines(connection, columns)
+            if changes.advance is not None:
+                changes.advance(len(block))
+    except sales_columns.NotPlain:  # the file changed between the passes
+        raise InvalidInput(
+            f"{plan.display} changed while it was being imported; import it again"
+        ) from None
+
+
+def _insert_lines(
+    connection: Connection,
+    columns: list[pa.Array],
+    table: str = "sales_lines",
+    names: Sequence[str] = _LINE_COLUMNS,
+) -> None:
+    """Many rows per INSERT statement: far fewer round trips through the driver."""
+    width = len(columns)
+    rows = len(columns[0])
+    flat: list[object] = [None] * (rows * width)
+    for i, column in enumerate(columns):
+        flat[i::width] = column.to_pylist()
+    cursor = connection.connection.cursor()
+    try:
+        step = _ROWS_PER_INSERT * width
+        full = rows // _ROWS_PER_INSERT * _ROWS_PER_INSERT * width
+        values = ", ".join(["(" + ", ".join("?" * width) + ")"] * _ROWS_PER_INSERT)
+        head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+        if full:
+            cursor.executemany(head + values, [flat[i : i + step] for i in range(0, full, step)])
+        if full < len(flat):
+            rest = (len(flat) - full) // width
+            values = ", ".join(["(" + ", ".join("?" * width) + ")"] * rest)
+            cursor.execute(head + values, flat[full:])
+    finally:
+        cursor.close()
+
+
+#: A staged line's report and (sale, made, category) share one integer: report << _PLACE_BITS
+#: | place. A file with more distinct places or reports than fit is written the other way.
+_PLACE_BITS = 24
+_MAX_KEYS = 1 << (62 - _PLACE_BITS)
+
+
+class SqliteLineStage:
+    """Checked sales lines held in a temporary table of the import's own SQLite connection.
+
+    The first pass over a file read by columns hands each checked block here. A line is held
+    as three values: one integer for its report (by number: the report has no id yet) and
+    its countries and category (by number, in a small table of their own), its units and its
+    net sales; its line in the file follows from its place in the table. Once the import
+    knows which reports changed, :meth:`copy` moves their lines into ``sales_lines`` with one
+    ``INSERT ... SELECT`` that runs inside SQLite. The file is read once instead of twice,
+    and three values per line are bound from Python instead of seven. The tables are
+    temporary and created inside the import's transaction: a failed or killed import leaves
+    nothing of them.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.keys: dict[ReportKey, int] = {}
+        self.places: dict[tuple[str, str, str], int] = {}
+        # display -> (first rowid, last rowid, line of the first rowid)
+        self.files: dict[str, tuple[int, int, int]] = {}
+        self._rows = 0  # the rowid of the last line staged: lines take rowids 1, 2, 3, ...
+        self._file: tuple[str, int] | None = None  # the file being staged, its first rowid
+        self._first_line = 0  # and the line in it of that first rowid
+        self._copying = False
+        self._drop()
+        connection.exec_driver_sql(
+            "CREATE TEMP TABLE stage_lines (code INTEGER, units INTEGER, net_sales TEXT)"
+        )
+
+    def _drop(self) -> None:
+        for table in ("stage_lines", "stage_reports", "stage_places"):
+            self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{table}")
+
+    def begin(self, display: str) -> None:
+        self._file = (display, self._rows + 1)
+        self._first_line = 0
+
+    def add(self, block: sales_columns.Block) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from patentpool.io.sales_columns import NotPlain
+
+        assert self._file is not None
+        if not len(block):
+            return
+        first_line = block.line[0].as_py()
+        if not self._first_line:
+            self._first_line = first_line
+        expected = self._first_line + self._rows + 1 - self._file[1]
+        assert first_line == expected, "a staged file's lines must follow each other"
+        keys = [self.keys.setdefault(key, len(self.keys)) for key in block.keys]
+        places = [self.places.setdefault(place, len(self.places)) for place in block.places]
+        if len(self.keys) > _MAX_KEYS or len(self.places) > 1 << _PLACE_BITS:
+            raise NotPlain("too many reports or places to stage")
+        code = pc.add(
+            pc.shift_left(pc.take(pa.array(keys, pa.int64()), block.key), _PLACE_BITS),
+            pc.take(pa.array(places, pa.int64()), block.place),
+        )
+        _insert_lines(
+            self.connection,
+            [code, block.units, block.net],
+            "temp.stage_lines",
+            ("code", "units", "net_sales"),
+        )
+        self._rows += len(block)
+
+    def end(self) -> None:
+        assert self._file is not None
+        display, first = self._file
+        self.files[display] = (first, self._rows, self._first_line)
+        self._file = None
+
+    def discard(self) -> None:
+        if self._file is not None:
+            first = self._file[1]
+            self.connection.exec_driver_sql(
+                "DELETE FROM temp.stage_lines WHERE rowid >= ?", (first,)
+            )
+            self._rows = first - 1  # the next line takes the first freed rowid
+            self._file = None
+
+    def _tables(self, report_ids: Mapping[ReportKey, int]) -> None:
+        """The reports that changed (with their new ids) and the places, by number."""
+        run = self.connection.exec_driver_sql
+        run("CREATE TEMP TABLE stage_reports (key INTEGER PRIMARY KEY, report_id INTEGER)")
+        run(
+            "CREATE TEMP TABLE stage_places (code INTEGER PRIMARY KEY, country_of_sale TEXT, "
+            "country_of_manufacture TEXT, category TEXT)"
+        )
+        reports = [(n, report_ids[k]) for k, n in self.keys.items() if k in report_ids]
+        if reports:
+            run("INSERT INTO temp.stage_reports VALUES (?, ?)", reports)
+        if self.places:
+            run(
+                "INSERT INTO temp.stage_places VALUES (?, ?, ?, ?)",
+                [(n, *place) for place, n in self.places.items()],
+            )
+
+    def copy(self, display: str, report_ids: Mapping[ReportKey, int]) -> int:
+        """Write the lines ``display`` left here whose report is in ``report_ids``; the number
+        of lines the file had."""
+        if not self._copying:
+            self._tables(report_ids)
+            self._copying = True
+        first, last, first_line = self.files[display]
+        self.connection.exec_driver_sql(
+            f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) "
+            "SELECT r.report_id, s.rowid + ?, p.country_of_sale, p.country_of_manufacture, "
+            "p.category, s.units, s.net_sales FROM temp.stage_lines AS s "
+            "CROSS JOIN temp.stage_reports AS r CROSS JOIN temp.stage_places AS p "
+            f"ON r.key = s.code >> {_PLACE_BITS} AND p.code = s.code & {(1 << _PLACE_BITS) - 1} "
+            "WHERE s.rowid BETWEEN ? AND ? ORDER BY s.rowid",
+            (first_line - first, first, last),
+        )
+        return last - first + 1
+
+    def close(self) -> None:
+        """Drop the temporary tables (their pages go back at once)."""
+        self._drop()
+
+
+def line_stage(session: Session) -> SqliteLineStage | None:
+    """A stage for the import's sales lines on SQLite; None elsewhere (PostgreSQL's COPY
+    writes the second pass's blocks fast enough, and its server holds no temporary table
+    for a second connection)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return None
+    return SqliteLineStage(connection)
+
+
+def _copy_lines(connection: Connection, columns: list[pa.Array]) -> None:
+    """PostgreSQL's COPY, fed the block as text built column by column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = [
+        column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
+        for column in columns
+    ]
+    needs_escape = any(
+        pc.any(pc.match_substring_regex(text, r"[\t\n\r\\]")).as_py() for text in texts
+    )
+    cursor = connection.connection.cursor()
+    try:
+        with cursor.copy(
+            f"COPY sales_lines ({', '.join(_LINE_COLUMNS)}) FROM STDIN"
+        ) as copy:
+            if needs_escape:
+                for row in zip(*(column.to_pylist() for column in columns), strict=True):
+                    copy.write_row(row)
+            else:
+                rows = pc.binary_join_element_wise(
+                    *(pc.fill_null(text, "\\N") for text in texts), "\t"
+                )
+                copy.write("\n".join(rows.to_pylist()) + "\n")
+    finally:
+        cursor.close()
