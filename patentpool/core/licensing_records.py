@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from patentpool.core.licensing import Licensee, Program
@@ -43,3 +43,26 @@ class LicensingState:
     programs: Mapping[str, tuple[Program, str]]  # (programme, the JSON of its definition)
     reports: Mapping[ReportKey, str]  # the current reports' checksums
     payments: frozenset[PaymentKey]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFigures:
+    """A sales report's revision as it is recorded: where it came from, the checksum of its
+    lines (which does not depend on their order), how many lines and units."""
+
+    source: str
+    checksum: str
+    lines: int
+    units: int
+
+
+@dataclass(frozen=True, slots=True)
+class LicensingUpdate:
+    """What an import changes of licensing: licensees and programmes added or changed, the
+    new revisions of the reports that changed, the payments added. (The reports' lines are
+    written from the files' blocks, apart.)"""
+
+    licensees: tuple[Licensee, ...] = ()
+    programs: tuple[tuple[Program, str], ...] = ()  # (programme, the JSON of its definition)
+    reports: Mapping[ReportKey, ReportFigures] = field(default_factory=dict)
+    payments: tuple[Payment, ...] = ()

@@ -18,15 +18,16 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from patentpool.collector import collector_paused
+from patentpool.core.licensing_records import LicensingUpdate, ReportFigures
 from patentpool.core.model import Register
 from patentpool.io.import_files import Batch, collect_files, read_batch
-from patentpool.io.licensing_import import check_licensing
+from patentpool.io.licensing_import import LicensingChanges, check_licensing
 from patentpool.io.problems import ImportFailed, Problem, Source
 from patentpool.io.register_import import RegisterChanges, check_register
 from patentpool.io.sales_stream import ReportKey, count_lines
-from patentpool.services import corrections
+from patentpool.services import corrections, sales_lines
 from patentpool.services.licensing import licensing_state
-from patentpool.storage import engine, licensing_repo, repository, sales_lines
+from patentpool.storage import engine, licensing_repo, repository
 from patentpool.storage.models import ImportRow
 
 __all__ = ["ImportFailed", "ImportSummary", "import_files", "import_paths"]
@@ -143,7 +144,7 @@ def _import_batch(
         patent_ids = repository.save_patents(session, changes.patents)
         repository.save_declarations(session, changes.declarations, patent_ids)
     if licensing is not None:
-        licensing_repo.save_licensing(session, licensing, summary.import_id, _user())
+        _save_licensing(session, licensing, summary.import_id)
     if corrected:
         session.flush()
         log = _corrections(session, summary, before, superseded, log)
@@ -153,6 +154,31 @@ def _import_batch(
                 session, row.id, ((e, k, a, d, str(s)) for e, k, a, d, s in log)
             )
     return summary
+
+
+def _save_licensing(session: Session, changes: LicensingChanges, import_id: int | None) -> None:
+    """The licensing an import changes: licensees, programmes and report revisions, the
+    changed reports' lines, then the payments."""
+    update = LicensingUpdate(
+        licensees=tuple(changes.licensees),
+        programs=tuple(changes.programs),
+        reports={
+            key: ReportFigures(
+                source=changes.references.get(report.file, report.file),
+                checksum=report.digest(),
+                lines=report.lines,
+                units=report.units,
+            )
+            for key, report in changes.reports.items()
+        },
+        payments=tuple(changes.payments),
+    )
+    report_ids = licensing_repo.save_licensing(session, update, import_id, _user())
+    if report_ids and changes.rules is not None:
+        sales_lines.write_lines(session, changes, report_ids)
+    if isinstance(changes.stage, sales_lines.Stage):
+        changes.stage.close()
+    licensing_repo.save_payments(session, update.payments)
 
 
 def _user() -> str | None:

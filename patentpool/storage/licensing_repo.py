@@ -11,12 +11,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from patentpool.core.licensing import Licensee, Program
-from patentpool.core.licensing_records import LicensingState, Payment, ReportKey
+from patentpool.core.licensing_records import LicensingState, LicensingUpdate, Payment, ReportKey
 from patentpool.core.periods import Period
 from patentpool.core.royalties import SalesLine, SalesRow
 from patentpool.errors import NotFound
-from patentpool.io.licensing_import import LicensingChanges
-from patentpool.storage import sales_lines
 from patentpool.storage.engine import param_mark
 from patentpool.storage.models import (
     LicenseeRow,
@@ -75,12 +73,14 @@ def load_state(session: Session, programs: Mapping[str, tuple[Program, str]]) ->
 
 def save_licensing(
     session: Session,
-    changes: LicensingChanges,
+    changes: LicensingUpdate,
     import_id: int | None = None,
     by: str | None = None,
-) -> None:
-    """Write what an import changes; the new report revisions name ``import_id`` and who
-    imported them (``by``)."""
+) -> dict[ReportKey, int]:
+    """Write the licensees, programmes and report revisions an import changes; the new
+    revisions name ``import_id`` and who imported them (``by``). Their ids by report, for
+    their lines (:mod:`patentpool.storage.sales_lines`); the payments go in after those
+    (:func:`save_payments`)."""
     # one query for the licensees that exist, one insert for the new ones
     existing: dict[str, LicenseeRow] = {}
     if changes.licensees:
@@ -117,12 +117,12 @@ def save_licensing(
         else:
             prow.standard_id, prow.currency, prow.spec = program.standard, program.currency, spec
     session.flush()
-    report_ids = _save_reports(session, changes, import_id, by)
-    if report_ids and changes.rules is not None:
-        sales_lines.write_lines(session, changes, report_ids)
-    if isinstance(changes.stage, sales_lines.SqliteLineStage):
-        changes.stage.close()
-    if changes.payments:
+    return _save_reports(session, changes, import_id, by)
+
+
+def save_payments(session: Session, payments: Sequence[Payment]) -> None:
+    """Add the payments an import found new."""
+    if payments:
         session.execute(
             insert(PaymentRow),
             [
@@ -134,14 +134,14 @@ def save_licensing(
                     "received": p.received,
                     "source": p.source,
                 }
-                for p in changes.payments
+                for p in payments
             ],
         )
 
 
 def _save_reports(
     session: Session,
-    changes: LicensingChanges,
+    changes: LicensingUpdate,
     import_id: int | None = None,
     by: str | None = None,
 ) -> dict[ReportKey, int]:
@@ -182,9 +182,9 @@ def _save_reports(
                 "period": str(period),
                 "revision": last.get((program_id, licensee_id, str(period)), 0) + 1,
                 "current": True,
-                "source": changes.references.get(report.file, report.file),
+                "source": report.source,
                 "imported_at": now,
-                "checksum": report.digest(),
+                "checksum": report.checksum,
                 "lines": report.lines,
                 "units": report.units,
                 "import_id": import_id,

@@ -1,89 +1,70 @@
-"""The lines of the sales reports an import changed, written into ``sales_lines``.
+"""The sales lines of the changed reports, written into ``sales_lines`` a block at a time.
 
-Three ways in, by database and by how the file was read:
+Storage reads no file: the import (:mod:`patentpool.services.sales_lines`) hands over what
+io's readers checked, and each database takes it its own way:
 
-- SQLite, a file read by columns: its checked blocks wait in a temporary table of the
-  import's own connection (:class:`SqliteLineStage`) while the first pass reads the file,
-  and are copied into ``sales_lines`` inside SQLite once the import knows which reports
-  changed; the file is read once.
-- PostgreSQL, a file read by columns: its checked blocks are read again and sent by ``COPY``
-  (:func:`_copy_lines`), built column by column.
-- Any other file: read again line by line and inserted in batches of :data:`BATCH`.
+- SQLite: the blocks of a file read by columns wait in a temporary table of the import's own
+  connection (:class:`SqliteLineStage`) while the file is checked, and are copied into
+  ``sales_lines`` inside SQLite once the import knows which reports changed.
+- PostgreSQL: the blocks of a file read by columns go in by ``COPY`` (:func:`copy_block`),
+  the text built column by column.
+- Lines read one by one (a file that is not plain): batches of rows (:func:`insert_rows`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from patentpool.core.licensing_records import ReportKey
-from patentpool.errors import InvalidInput
-from patentpool.io.licensing_import import LicensingChanges
-from patentpool.io.sales_stream import column_blocks, write_sales
 from patentpool.storage.engine import param_mark
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from patentpool.io import sales_columns
 
-#: Sales lines written per round trip to the database.
-BATCH = 20_000
+class LineBlock(Protocol):
+    """A block of checked sales lines, by columns (what io's column reader gives); the
+    columns are Arrow arrays, one value per line."""
+
+    @property
+    def keys(self) -> list[ReportKey]: ...  # the block's distinct reports
+
+    @property
+    def key(self) -> Any: ...  # per line: its report's index in ``keys``
+
+    @property
+    def line(self) -> Any: ...  # per line: its line in the file
+
+    @property
+    def units(self) -> Any: ...
+
+    @property
+    def net(self) -> Any: ...  # text as stored, or null
+
+    @property
+    def places(self) -> list[tuple[str, str, str]]: ...  # the distinct (sale, made, category)
+
+    @property
+    def place(self) -> Any: ...  # per line: its place's index in ``places``
+
+    @property
+    def sale(self) -> Any: ...
+
+    @property
+    def made(self) -> Any: ...
+
+    @property
+    def category(self) -> Any: ...
+
+    def __len__(self) -> int: ...
 
 
-def write_lines(
-    session: Session, changes: LicensingChanges, report_ids: dict[ReportKey, int]
-) -> None:
-    """Second pass over the sales files: insert the changed reports' lines in batches."""
-    connection = session.connection()
-    mark = param_mark(connection)
-    sql = (
-        f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) VALUES ({', '.join([mark] * 7)})"
-    )
-    buffer: list[tuple[object, ...]] = []
-
-    def sink(key: ReportKey, line: int, record: tuple[str, str, str, int, Decimal | None]) -> None:
-        report_id = report_ids.get(key)
-        if report_id is None:
-            return
-        sale, made, category, units, net = record
-        buffer.append(
-            (
-                report_id,
-                line,
-                sale,
-                made,
-                category,
-                units,
-                None if net is None else format(net, "f"),
-            )
-        )
-        if len(buffer) >= BATCH:
-            connection.exec_driver_sql(sql, buffer)
-            buffer.clear()
-
-    assert changes.rules is not None
-    stage = changes.stage if isinstance(changes.stage, SqliteLineStage) else None
-    for path, display in changes.sales_files:
-        if stage is not None and display in stage.files:
-            if buffer:  # lines are written in the files' order
-                connection.exec_driver_sql(sql, buffer)
-                buffer.clear()
-            lines = stage.copy(display, report_ids)
-            if changes.advance is not None:
-                changes.advance(lines)
-            continue
-        plan = changes.column_plans.get(display)
-        if plan is not None:
-            _copy_blocks(connection, plan, changes, report_ids)
-            continue
-        write_sales(path, display, changes.rules, sink, changes.advance)
-    if buffer:
-        connection.exec_driver_sql(sql, buffer)
+class StageFull(Exception):
+    """A file has more distinct reports or places than the stage can number."""
 
 
 _LINE_COLUMNS = (
@@ -99,37 +80,29 @@ _LINE_COLUMNS = (
 _ROWS_PER_INSERT = 200
 
 
-def _copy_blocks(
-    connection: Connection,
-    plan: sales_columns.Plan,
-    changes: LicensingChanges,
-    report_ids: dict[ReportKey, int],
-) -> None:
-    """COPY the lines of a file read by columns, a block at a time (PostgreSQL: on SQLite such
-    a file's lines were staged by the first pass)."""
+def insert_rows(connection: Connection, rows: Sequence[tuple[object, ...]]) -> None:
+    """Insert lines given as rows (report id, line, sale, made, category, units, net sales)."""
+    mark = param_mark(connection)
+    connection.exec_driver_sql(
+        f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) VALUES ({', '.join([mark] * 7)})",
+        list(rows),
+    )
+
+
+def copy_block(connection: Connection, block: LineBlock, ids: pa.Array) -> None:
+    """PostgreSQL: COPY the lines of ``block`` whose report has an id in ``ids`` (per line, the
+    id of its report, or null when the report is not written)."""
     import pyarrow.compute as pc
 
-    from patentpool.io import sales_columns
-
-    assert changes.rules is not None
-    try:
-        for block in column_blocks(plan, changes.rules):
-            ids = sales_columns.report_ids(block, report_ids)
-            keep = pc.is_valid(ids)
-            columns = [
-                pc.filter(column, keep)
-                for column in (
-                    ids, block.line, block.sale, block.made, block.category, block.units, block.net
-                )
-            ]  # fmt: skip
-            if len(columns[0]):
-                _copy_lines(connection, columns)
-            if changes.advance is not None:
-                changes.advance(len(block))
-    except sales_columns.NotPlain:  # the file changed between the passes
-        raise InvalidInput(
-            f"{plan.display} changed while it was being imported; import it again"
-        ) from None
+    keep = pc.is_valid(ids)
+    columns = [
+        pc.filter(column, keep)
+        for column in (
+            ids, block.line, block.sale, block.made, block.category, block.units, block.net
+        )
+    ]  # fmt: skip
+    if len(columns[0]):
+        _copy_lines(connection, columns)
 
 
 def _insert_lines(
@@ -203,11 +176,9 @@ class SqliteLineStage:
         self._file = (display, self._rows + 1)
         self._first_line = 0
 
-    def add(self, block: sales_columns.Block) -> None:
+    def add(self, block: LineBlock) -> None:
         import pyarrow as pa
         import pyarrow.compute as pc
-
-        from patentpool.io.sales_columns import NotPlain
 
         assert self._file is not None
         if not len(block):
@@ -220,7 +191,7 @@ class SqliteLineStage:
         keys = [self.keys.setdefault(key, len(self.keys)) for key in block.keys]
         places = [self.places.setdefault(place, len(self.places)) for place in block.places]
         if len(self.keys) > _MAX_KEYS or len(self.places) > 1 << _PLACE_BITS:
-            raise NotPlain("too many reports or places to stage")
+            raise StageFull("too many reports or places to stage")
         code = pc.add(
             pc.shift_left(pc.take(pa.array(keys, pa.int64()), block.key), _PLACE_BITS),
             pc.take(pa.array(places, pa.int64()), block.place),

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from test_sales_columns import _lines_only, _small_blocks, _used_columns
 
-import patentpool.storage.sales_lines as sales_lines
+import patentpool.services.sales_lines as sales_lines
 from patentpool.io.problems import ImportFailed
 from patentpool.services.imports import import_paths
 from patentpool.storage.engine import dispose_all, session_for
