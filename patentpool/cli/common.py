@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import click
@@ -68,6 +69,18 @@ class App:
 
 
 pass_app = click.make_pass_decorator(App, ensure=True)
+
+
+def period_callback(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> Period | None:
+    """A ``--period`` option's quarter (2026Q1)."""
+    return None if value is None else Period.parse(value, "--period")
+
+
+def money(value: Decimal) -> str:
+    """An amount as a plain decimal string."""
+    return format(value, "f")
 
 
 def format_option(func: F) -> F:
