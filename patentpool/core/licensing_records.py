@@ -46,7 +46,7 @@ class LicensingState:
 
 
 @dataclass(frozen=True, slots=True)
-class ReportFigures:
+class ReportRecord:
     """A sales report's revision as it is recorded: where it came from, the checksum of its
     lines (which does not depend on their order), how many lines and units."""
 
@@ -64,5 +64,5 @@ class LicensingUpdate:
 
     licensees: tuple[Licensee, ...] = ()
     programs: tuple[tuple[Program, str], ...] = ()  # (programme, the JSON of its definition)
-    reports: Mapping[ReportKey, ReportFigures] = field(default_factory=dict)
+    reports: Mapping[ReportKey, ReportRecord] = field(default_factory=dict)
     payments: tuple[Payment, ...] = ()

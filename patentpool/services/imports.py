@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from patentpool.collector import collector_paused
-from patentpool.core.licensing_records import LicensingUpdate, ReportFigures
+from patentpool.core.licensing_records import LicensingUpdate, ReportRecord
 from patentpool.core.model import Register
 from patentpool.io.import_files import Batch, collect_files, read_batch
 from patentpool.io.licensing_import import LicensingChanges, check_licensing
@@ -163,7 +163,7 @@ def _save_licensing(session: Session, changes: LicensingChanges, import_id: int 
         licensees=tuple(changes.licensees),
         programs=tuple(changes.programs),
         reports={
-            key: ReportFigures(
+            key: ReportRecord(
                 source=changes.references.get(report.file, report.file),
                 checksum=report.digest(),
                 lines=report.lines,
