@@ -176,7 +176,7 @@ def _save_licensing(session: Session, changes: LicensingChanges, import_id: int 
     report_ids = licensing_repo.save_licensing(session, update, import_id, _user())
     if report_ids and changes.rules is not None:
         sales_lines.write_lines(session, changes, report_ids)
-    if isinstance(changes.stage, sales_lines.Stage):
+    if isinstance(changes.stage, sales_lines.LineStages):
         changes.stage.close()
     licensing_repo.save_payments(session, update.payments)
 

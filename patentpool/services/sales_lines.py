@@ -2,33 +2,33 @@
 
 io checks a sales file and gives its good lines, by columns (blocks) when the file is plain,
 one by one otherwise; storage writes blocks or rows and never reads a file
-(:mod:`patentpool.storage.sales_lines`). On SQLite the blocks of the checking pass are kept
-in the stage and copied once the changed reports are known; on PostgreSQL, and for files
-read line by line, the file is read again for its lines.
+(:mod:`patentpool.storage.sales_lines`). The blocks of the checking pass are kept in the
+database's stage and copied once the changed reports are known; a file read line by line is
+read again for its lines.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from patentpool.core.licensing_records import ReportKey
-from patentpool.errors import InvalidInput
 from patentpool.io.licensing_import import LicensingChanges
-from patentpool.io.sales_stream import column_blocks, write_sales
+from patentpool.io.sales_stream import write_sales
 from patentpool.storage import sales_lines
-from patentpool.storage.sales_lines import LineBlock, SqliteLineStage, StageFull
-
-if TYPE_CHECKING:
-    from patentpool.io import sales_columns
+from patentpool.storage.sales_lines import (
+    LineBlock,
+    PostgresLineStage,
+    SqliteLineStage,
+    StageFull,
+)
 
 #: Lines read one by one, written per round trip to the database.
 BATCH = 20_000
 
 
-class Stage(SqliteLineStage):
+class SqliteStage(SqliteLineStage):
     """The SQLite stage as io's column reader uses it: a file it cannot stage is one the
     column reader gives up (the line reader then reads it)."""
 
@@ -41,14 +41,16 @@ class Stage(SqliteLineStage):
             raise sales_columns.NotPlain(str(exc)) from exc
 
 
-def line_stage(session: Session) -> Stage | None:
-    """A stage for the import's sales lines on SQLite; None elsewhere (PostgreSQL's COPY
-    writes the second pass's blocks fast enough, and its server holds no temporary table
-    for a second connection)."""
+#: The stages of the databases patentpool runs on.
+LineStages = SqliteStage | PostgresLineStage
+
+
+def line_stage(session: Session) -> LineStages:
+    """The stage of the import's own connection for the checked blocks of its sales files."""
     connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return None
-    return Stage(connection)
+    if connection.dialect.name == "sqlite":
+        return SqliteStage(connection)
+    return PostgresLineStage(connection)
 
 
 def write_lines(
@@ -80,7 +82,7 @@ def write_lines(
             buffer.clear()
 
     assert changes.rules is not None
-    stage = changes.stage if isinstance(changes.stage, SqliteLineStage) else None
+    stage = changes.stage if isinstance(changes.stage, LineStages) else None
     for path, display in changes.sales_files:
         if stage is not None and display in stage.files:
             if buffer:  # lines are written in the files' order
@@ -90,33 +92,6 @@ def write_lines(
             if changes.advance is not None:
                 changes.advance(lines)
             continue
-        plan = changes.column_plans.get(display)
-        if plan is not None:
-            _copy_blocks(session, plan, changes, report_ids)
-            continue
         write_sales(path, display, changes.rules, sink, changes.advance)
     if buffer:
         sales_lines.insert_rows(connection, buffer)
-
-
-def _copy_blocks(
-    session: Session,
-    plan: sales_columns.Plan,
-    changes: LicensingChanges,
-    report_ids: dict[ReportKey, int],
-) -> None:
-    """A file read by columns, read again on PostgreSQL: each block COPYed as it comes (on
-    SQLite such a file's lines were staged by the first pass)."""
-    from patentpool.io import sales_columns  # Arrow is loaded only for a sales import
-
-    assert changes.rules is not None
-    connection = session.connection()
-    try:
-        for block in column_blocks(plan, changes.rules):
-            sales_lines.copy_block(connection, block, sales_columns.report_ids(block, report_ids))
-            if changes.advance is not None:
-                changes.advance(len(block))
-    except sales_columns.NotPlain:  # the file changed between the passes
-        raise InvalidInput(
-            f"{plan.display} changed while it was being imported; import it again"
-        ) from None

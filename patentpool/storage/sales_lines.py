@@ -3,12 +3,12 @@
 Storage reads no file: the import (:mod:`patentpool.services.sales_lines`) hands over what
 io's readers checked, and each database takes it its own way:
 
-- SQLite: the blocks of a file read by columns wait in a temporary table of the import's own
-  connection (:class:`SqliteLineStage`) while the file is checked, and are copied into
-  ``sales_lines`` inside SQLite once the import knows which reports changed.
-- PostgreSQL: the blocks of a file read by columns go in by ``COPY`` (:func:`copy_block`),
-  the text built column by column.
-- Lines read one by one (a file that is not plain): batches of rows (:func:`insert_rows`).
+- a file read by columns: its checked blocks wait in a temporary table of the import's own
+  connection while the file is checked - SQLite: :class:`SqliteLineStage`, three integers
+  and a text per line; PostgreSQL: :class:`PostgresLineStage`, by ``COPY``, the text built
+  column by column - and are copied into ``sales_lines`` inside the database once the import
+  knows which reports changed. The file is read once.
+- lines read one by one (a file that is not plain): batches of rows (:func:`insert_rows`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection
-from sqlalchemy.orm import Session
 
 from patentpool.core.licensing_records import ReportKey
 from patentpool.storage.engine import param_mark
@@ -87,22 +86,6 @@ def insert_rows(connection: Connection, rows: Sequence[tuple[object, ...]]) -> N
         f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) VALUES ({', '.join([mark] * 7)})",
         list(rows),
     )
-
-
-def copy_block(connection: Connection, block: LineBlock, ids: pa.Array) -> None:
-    """PostgreSQL: COPY the lines of ``block`` whose report has an id in ``ids`` (per line, the
-    id of its report, or null when the report is not written)."""
-    import pyarrow.compute as pc
-
-    keep = pc.is_valid(ids)
-    columns = [
-        pc.filter(column, keep)
-        for column in (
-            ids, block.line, block.sale, block.made, block.category, block.units, block.net
-        )
-    ]  # fmt: skip
-    if len(columns[0]):
-        _copy_lines(connection, columns)
 
 
 def _insert_lines(
@@ -259,17 +242,101 @@ class SqliteLineStage:
         self._drop()
 
 
-def line_stage(session: Session) -> SqliteLineStage | None:
-    """A stage for the import's sales lines on SQLite; None elsewhere (PostgreSQL's COPY
-    writes the second pass's blocks fast enough, and its server holds no temporary table
-    for a second connection)."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return None
-    return SqliteLineStage(connection)
+class PostgresLineStage:
+    """Checked sales lines held in a temporary table of the import's own PostgreSQL
+    connection, as :class:`SqliteLineStage` holds them on SQLite.
+
+    The first pass hands each checked block here, and it goes in by ``COPY`` with its report
+    by number (the report has no id yet); once the import knows which reports changed,
+    :meth:`copy` moves their lines into ``sales_lines`` with one ``INSERT ... SELECT`` that
+    runs in the server. The file is read once. The tables are temporary, created in the
+    import's transaction and dropped when it ends (``ON COMMIT DROP``; a failed import rolls
+    their creation back).
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.keys: dict[ReportKey, int] = {}
+        self.files: dict[str, tuple[int, int]] = {}  # display -> (file number, lines)
+        self._file: tuple[str, int] | None = None  # the file being staged, its number
+        self._lines = 0
+        self._copying = False
+        self.close()
+        connection.exec_driver_sql(
+            "CREATE TEMP TABLE stage_lines (file INTEGER, key INTEGER, line BIGINT, "
+            "country_of_sale TEXT, country_of_manufacture TEXT, category TEXT, units BIGINT, "
+            "net_sales TEXT) ON COMMIT DROP"
+        )
+
+    def begin(self, display: str) -> None:
+        self._file = (display, len(self.files) + 1)
+        self._lines = 0
+
+    def add(self, block: LineBlock) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        assert self._file is not None
+        if not len(block):
+            return
+        keys = [self.keys.setdefault(key, len(self.keys)) for key in block.keys]
+        file = pa.array([self._file[1]] * len(block), pa.int32())
+        key = pc.take(pa.array(keys, pa.int32()), block.key)
+        columns = [file, key, block.line, block.sale, block.made, block.category]
+        _copy_lines(
+            self.connection,
+            [*columns, block.units, block.net],
+            "stage_lines",
+            ("file", "key", "line", *_LINE_COLUMNS[2:]),
+        )
+        self._lines += len(block)
+
+    def end(self) -> None:
+        assert self._file is not None
+        display, number = self._file
+        self.files[display] = (number, self._lines)
+        self._file = None
+
+    def discard(self) -> None:
+        if self._file is not None:
+            self.connection.exec_driver_sql(
+                "DELETE FROM stage_lines WHERE file = %s", (self._file[1],)
+            )
+            self._file = None
+
+    def copy(self, display: str, report_ids: Mapping[ReportKey, int]) -> int:
+        """Write the lines ``display`` left here whose report is in ``report_ids``; the number
+        of lines the file had."""
+        run = self.connection.exec_driver_sql
+        if not self._copying:
+            run("CREATE TEMP TABLE stage_reports (key INTEGER PRIMARY KEY, report_id BIGINT) "
+                "ON COMMIT DROP")  # fmt: skip
+            reports = [(n, report_ids[k]) for k, n in self.keys.items() if k in report_ids]
+            if reports:
+                run("INSERT INTO stage_reports VALUES (%s, %s)", reports)
+            self._copying = True
+        number, lines = self.files[display]
+        run(
+            f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) "
+            "SELECT r.report_id, s.line, s.country_of_sale, s.country_of_manufacture, "
+            "s.category, s.units, s.net_sales FROM stage_lines AS s "
+            "JOIN stage_reports AS r ON r.key = s.key WHERE s.file = %s ORDER BY s.line",
+            (number,),
+        )
+        return lines
+
+    def close(self) -> None:
+        """Drop the temporary tables (as the transaction's end would)."""
+        for table in ("stage_lines", "stage_reports"):
+            self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS pg_temp.{table}")
 
 
-def _copy_lines(connection: Connection, columns: list[pa.Array]) -> None:
+def _copy_lines(
+    connection: Connection,
+    columns: list[pa.Array],
+    table: str = "sales_lines",
+    names: Sequence[str] = _LINE_COLUMNS,
+) -> None:
     """PostgreSQL's COPY, fed the block as text built column by column."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -284,7 +351,7 @@ def _copy_lines(connection: Connection, columns: list[pa.Array]) -> None:
     cursor = connection.connection.cursor()
     try:
         with cursor.copy(
-            f"COPY sales_lines ({', '.join(_LINE_COLUMNS)}) FROM STDIN"
+            f"COPY {table} ({', '.join(names)}) FROM STDIN"
         ) as copy:
             if needs_escape:
                 for row in zip(*(column.to_pylist() for column in columns), strict=True):
