@@ -176,7 +176,7 @@ def _reason(exc: OperationalError) -> str:
 
 def require_schema(engine: Engine) -> None:
     """Raise a clear error when the schema is missing or behind the code."""
-    from patentpool.storage.migrate import head_revision
+    from patentpool.storage.revisions import head_revision
 
     current = schema_revision(engine)
     where = safe_url(str(engine.url))
