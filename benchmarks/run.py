@@ -105,7 +105,7 @@ def fresh_database(url: str | None, workdir: Path) -> str:
 
 
 def _import(url: str, data: Path, names: Sequence[str]) -> None:
-    from patentpool.io.importer import import_paths
+    from patentpool.services.imports import import_paths
     from patentpool.storage.engine import session_for
 
     with session_for(url, lock="import") as session:
@@ -212,7 +212,7 @@ def step_shapley(url: str, data: Path) -> int:
 
 
 def step_statements(url: str, data: Path) -> int:
-    from patentpool.reports.member import member_context
+    from patentpool.reports.member import member_context, shared_statements
     from patentpool.reports.render import render
     from patentpool.services.distributions import latest_distributions
     from patentpool.storage.engine import session_for
@@ -222,10 +222,12 @@ def step_statements(url: str, data: Path) -> int:
         register = load_register(session)
         runs = latest_distributions(session, PROGRAM)
     as_of = dt.date(2026, 3, 31)
-    for member in register.members:
-        html = render("member", member_context(register, member.id, runs, None, as_of), "html")
-        assert isinstance(html, str)
-        assert html
+    with shared_statements():  # what every statement of the register shares, computed once
+        for member in register.members:
+            context = member_context(register, member.id, runs, None, as_of)
+            html = render("member", context, "html")
+            assert isinstance(html, str)
+            assert html
     return len(register.members)
 
 
@@ -282,11 +284,11 @@ def _cpu() -> float:
 
 def _preload() -> None:
     """Import what the steps use before the clock starts: imports are start-up, not work."""
-    import patentpool.io.importer
     import patentpool.io.sales_columns
     import patentpool.reports.member
     import patentpool.reports.render
     import patentpool.services.distributions
+    import patentpool.services.imports
     import patentpool.services.quarters
     import patentpool.services.royalties
     import patentpool.storage.migrate  # noqa: F401

@@ -59,7 +59,7 @@ def prepare_folder(folder: Path) -> None:
 
 
 def step_register(state: DemoState) -> list[str]:
-    from patentpool.io.importer import import_paths
+    from patentpool.services.imports import import_paths
     from patentpool.storage.repository import load_register
 
     upgrade(state.url)
@@ -93,8 +93,8 @@ def step_register(state: DemoState) -> list[str]:
 def step_licensing(state: DemoState) -> list[str]:
     """Licensees, the programme, a year of sales and payments; Q1's royalties and split."""
     from patentpool.core.periods import Period
-    from patentpool.io.importer import import_paths
     from patentpool.services.distributions import run_distribution
+    from patentpool.services.imports import import_paths
     from patentpool.services.royalties import royalties
 
     folder = state.samples / "igrs-v1"
@@ -147,7 +147,7 @@ def step_regimes(state: DemoState) -> list[str]:
     from patentpool.cli.compare import render_comparison
     from patentpool.core import regimes
     from patentpool.io.scenario import load_scenario
-    from patentpool.storage.licensing_repo import load_programs
+    from patentpool.services.licensing import load_programs
     from patentpool.storage.repository import load_register
 
     path = state.samples / "regimes" / "igrs.yaml"
@@ -178,9 +178,10 @@ def step_reports(state: DemoState) -> Iterator[str]:
     from patentpool.reports.member import member_context
     from patentpool.reports.pool import pool_context
     from patentpool.reports.render import render
+    from patentpool.services.licensing import load_programs
     from patentpool.services.royalties import royalties
     from patentpool.services.stored_runs import stored_runs
-    from patentpool.storage.licensing_repo import load_licensees, load_programs
+    from patentpool.storage.licensing_repo import load_licensees
     from patentpool.storage.repository import load_register
 
     period = Period.parse("2026Q1")

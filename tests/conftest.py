@@ -72,7 +72,7 @@ def small_register(db_url: str, tmp_path: Path) -> str:
     """A database holding the small register of ``register_files``, on each backend."""
     from register_files import write_register
 
-    from patentpool.io.importer import import_paths
+    from patentpool.services.imports import import_paths
     from patentpool.storage.engine import session_for
 
     folder = write_register(_mkdir(tmp_path / "small"))

@@ -19,9 +19,9 @@ from paths import ROOT
 from patentpool.core.countries import is_country
 from patentpool.core.numbers import normalize
 from patentpool.core.periods import Period
-from patentpool.io.importer import import_paths
 from patentpool.io.licensing_schema import PAYMENT_COLUMNS, SALES_COLUMNS
 from patentpool.io.register_schema import PATENT_COLUMNS
+from patentpool.services.imports import import_paths
 from patentpool.services.royalties import royalties
 from patentpool.storage.engine import session_for
 from patentpool.storage.repository import load_register

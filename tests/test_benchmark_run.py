@@ -16,7 +16,7 @@ from paths import ROOT
 from patentpool.cli.progress import progress, shown
 from patentpool.core.money import largest_remainder
 from patentpool.core.periods import Period
-from patentpool.io.importer import import_paths
+from patentpool.services.imports import import_paths
 from patentpool.services.royalties import royalties
 from patentpool.storage.engine import session_for
 from patentpool.storage.migrate import upgrade

@@ -10,7 +10,7 @@ from licensing_files import LICENSING, PAYMENTS, SALES, SALES_HEADER
 from register_files import write
 
 from patentpool.core.periods import Period
-from patentpool.io.importer import import_paths
+from patentpool.services.imports import import_paths
 from patentpool.services.quarters import quarter_totals
 from patentpool.services.royalties import program_context, royalties
 from patentpool.storage.engine import session_for

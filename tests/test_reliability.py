@@ -16,7 +16,8 @@ from register_files import write, write_register
 from sqlalchemy import text
 
 from patentpool.core.periods import Period
-from patentpool.io.importer import import_paths
+from patentpool.services.imports import import_paths
+from patentpool.services.licensing import licensing_state
 from patentpool.storage import licensing_repo
 from patentpool.storage.engine import make_engine, session_for
 from patentpool.storage.repository import load_register
@@ -34,7 +35,7 @@ def cli(url: str, *args: str) -> subprocess.Popen[str]:
 
 def snapshot(url: str) -> tuple[object, ...]:
     with session_for(url) as session:
-        state = licensing_repo.load_state(session)
+        state = licensing_state(session)
         lines = licensing_repo.load_sales(session, "demo-v1", [Period.parse("2025Q4")])
         return (load_register(session), dict(state.licensees), sorted(state.programs),
                 dict(state.reports), state.payments, len(lines))

@@ -8,7 +8,7 @@ import pytest
 from paths import SAMPLES
 
 from patentpool.core.register import CountBy, count_declarations
-from patentpool.io.importer import import_paths
+from patentpool.services.imports import import_paths
 from patentpool.storage.engine import session_for
 from patentpool.storage.repository import load_register
 
@@ -115,7 +115,7 @@ def test_igrs_scenario_splits_pool_income_by_the_programme_policy(sqlite_url: st
 
     from patentpool.cli import cli
     from patentpool.core.allocation import policy_shares
-    from patentpool.storage.licensing_repo import load_programs
+    from patentpool.services.licensing import load_programs
 
     with session_for(sqlite_url) as session:
         import_paths(session, [SAMPLES / "igrs-v1"])

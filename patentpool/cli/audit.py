@@ -63,13 +63,12 @@ def audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: s
 def _audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: str) -> int:
     """Print the audit; the number of findings."""
     from patentpool.core.audit import audit_member
-    from patentpool.io.member_list import read_member_list
-    from patentpool.io.problems import ImportFailed
+    from patentpool.services.files import ImportFailed, member_list
 
     register = app.load_register()
     member = resolve_member(register, member)
     try:
-        claimed = read_member_list(
+        claimed = member_list(
             against, register, jurisdiction.upper() if jurisdiction else None
         )
     except ImportFailed as exc:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:  # imported by the commands that work, not by ``--help``
+    from decimal import Decimal
+
     from patentpool.core.allocation import Distribution
     from patentpool.core.licensing import Licensee, Program
     from patentpool.core.model import Register
@@ -43,41 +45,44 @@ class App:
 
     def load_register(self) -> Register:
         """The whole register as plain core values (raises a ClickException if unusable)."""
-        from patentpool.storage.engine import session_for
-        from patentpool.storage.repository import load_register
+        from patentpool.services import commands
 
-        with session_for(self.url) as session:
-            return load_register(session)
+        return commands.register(self.url)
 
     def load_licensing(self) -> tuple[dict[str, Licensee], dict[str, Program]]:
         """Licensees and programmes by id."""
-        from patentpool.storage.engine import session_for
-        from patentpool.storage.licensing_repo import load_licensees, load_programs
+        from patentpool.services import commands
 
-        with session_for(self.url) as session:
-            programs = {k: v[0] for k, v in load_programs(session).items()}
-            return load_licensees(session), programs
+        return commands.licensing(self.url)
 
     def royalties(
         self, program_id: str, period: Period, licensee_id: str | None = None
     ) -> RoyaltyResult:
         """What is due for a quarter (see :func:`patentpool.services.royalties.royalties`)."""
-        from patentpool.services.royalties import royalties
-        from patentpool.storage.engine import session_for
+        from patentpool.services import commands
 
-        with session_for(self.url) as session:
-            return royalties(session, program_id, period, licensee_id)
+        return commands.royalties(self.url, program_id, period, licensee_id)
 
     def distribution_runs(self, program_id: str) -> list[Distribution]:
         """The latest stored run of each period of a programme, ordered by period."""
-        from patentpool.services.distributions import latest_distributions
-        from patentpool.storage.engine import session_for
+        from patentpool.services import commands
 
-        with session_for(self.url) as session:
-            return latest_distributions(session, program_id)
+        return commands.latest_distributions(self.url, program_id)
 
 
 pass_app = click.make_pass_decorator(App, ensure=True)
+
+
+def period_callback(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> Period | None:
+    """A ``--period`` option's quarter (2026Q1)."""
+    return None if value is None else Period.parse(value, "--period")
+
+
+def money(value: Decimal) -> str:
+    """An amount as a plain decimal string."""
+    return format(value, "f")
 
 
 def format_option(func: F) -> F:
@@ -107,7 +112,7 @@ def render_rows(
         payload = json_payload if json_payload is not None else list(rows)
         return json.dumps(payload, indent=2, default=str, ensure_ascii=False)
     if fmt == "csv":
-        from patentpool.io.exporter import neutralise
+        from patentpool.services.files import neutralise
 
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

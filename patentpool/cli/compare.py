@@ -30,7 +30,7 @@ from patentpool.core.regimes import (
 from patentpool.errors import InvalidInput
 
 if TYPE_CHECKING:  # pydantic, for the command that reads a scenario, not for --help
-    from patentpool.io.scenario import ScenarioFile
+    from patentpool.services.files import ScenarioFile
 
 #: The longest sweep or projection the command accepts.
 MAX_VALUES = 1000
@@ -79,10 +79,10 @@ def compare(
       patentpool compare samples/regimes/inline-demo.yaml --sweep holders=1:30
       patentpool compare samples/regimes/igrs.yaml --years 2026:2040 --format json
     """
-    from patentpool.io.scenario import load_scenario
+    from patentpool.services.files import read_scenario
 
     with user_errors():
-        loaded = load_scenario(scenario_file, today=dt.date.today())
+        loaded = read_scenario(scenario_file, dt.date.today())
         if sweep_spec is not None and years_spec is not None:
             raise InvalidInput("--sweep and --years cannot be used together")
         if years_spec is not None:

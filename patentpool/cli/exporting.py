@@ -36,11 +36,9 @@ def export(app: App, folder: Path, register_only: bool) -> None:
       patentpool export --register-only register/
     """
     if register_only:
-        from patentpool.io.exporter import export_register
+        from patentpool.services.files import export_register
 
-        register = app.load_register()
-        folder.mkdir(parents=True, exist_ok=True)
-        for path in export_register(register, folder):
+        for path in export_register(app.url, folder):
             click.echo(f"wrote {path}")
         return
     from patentpool.services.backup import export_backup
@@ -69,12 +67,12 @@ def restore(app: App, folder: Path) -> None:
       patentpool --db sqlite:///restored.db restore backup-2026-04-01/
     """
     from patentpool.services.backup import restore_backup
-    from patentpool.storage.engine import safe_url
+    from patentpool.services.commands import shown_url
 
     manifest = restore_backup(app.url, folder)
     click.echo(
         f"restored {len(manifest.tables)} tables, {_rows(manifest.total_rows)}, "
-        f"from {folder} into {safe_url(app.url)} (schema revision {manifest.schema_revision}, "
+        f"from {folder} into {shown_url(app.url)} (schema revision {manifest.schema_revision}, "
         f"backed up {manifest.created_at})"
     )
 

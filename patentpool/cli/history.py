@@ -24,11 +24,9 @@ def history(app: App, patent: str, fmt: str) -> None:
     Example:
       patentpool history "CN 101183215 B"
     """
-    from patentpool.services.history import patent_history
-    from patentpool.storage.engine import session_for
+    from patentpool.services import commands
 
-    with session_for(app.url) as session:
-        key, changes = patent_history(session, patent)
+    key, changes = commands.patent_history(app.url, patent)
     if not changes:
         raise InvalidInput(f"no recorded change for {key}: it was never imported")
     rows = [
@@ -71,12 +69,10 @@ def sales_reports(
       patentpool sales-reports --licensee acme --period 2026Q1
     """
     from patentpool.core.periods import Period
-    from patentpool.services.corrections import revisions
-    from patentpool.storage.engine import session_for
+    from patentpool.services import commands
 
     quarter = Period.parse(period.strip(), "--period") if period is not None else None
-    with session_for(app.url) as session:
-        found = revisions(session, program, licensee, quarter)
+    found = commands.report_revisions(app.url, program, licensee, quarter)
     rows = [
         {
             "program": r.program,

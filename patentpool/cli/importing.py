@@ -33,15 +33,10 @@ def import_(app: App, paths: tuple[str, ...], rename_alliance: bool) -> None:
       patentpool import samples/igrs-v1/
       patentpool import alliance.yaml patents.csv
     """
-    from patentpool.io.importer import import_paths
-    from patentpool.io.problems import ImportFailed
-    from patentpool.storage.engine import session_for
+    from patentpool.services.imports import ImportFailed, import_files
 
     try:
-        with session_for(app.url, lock="import") as session:
-            summary = import_paths(
-                session, paths, progress=app.progress, rename_alliance=rename_alliance
-            )
+        summary = import_files(app.url, paths, app.progress, rename_alliance=rename_alliance)
     except ImportFailed as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)

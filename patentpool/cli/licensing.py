@@ -1,4 +1,4 @@
-"""Licensees, programmes, royalties, statements, distributions and the top-down check."""
+"""Licensees, programmes, royalties, statements and the top-down check."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import click
 from patentpool.cli.common import (
     App,
     format_option,
+    money,
     pass_app,
+    period_callback,
     render_rows,
     resolve_licensee,
     resolve_member,
@@ -19,14 +21,6 @@ from patentpool.cli.common import (
 from patentpool.cli.dates import as_of_option
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
-
-
-def _period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
-    return None if value is None else Period.parse(value, "--period")
-
-
-def money(value: Decimal) -> str:
-    return format(value, "f")
 
 
 @click.group("licensees")
@@ -49,11 +43,9 @@ def licensees_list(app: App, fmt: str) -> None:
     Example:
       patentpool licensees list --format csv
     """
-    from patentpool.storage.engine import session_for
-    from patentpool.storage.licensing_repo import load_licensees
+    from patentpool.services import commands
 
-    with session_for(app.url) as session:
-        found = load_licensees(session)
+    found = commands.licensees(app.url)
     rows = [
         {
             "id": lic.id,
@@ -93,11 +85,9 @@ def programs_list(app: App, fmt: str) -> None:
     Example:
       patentpool programs list --format json
     """
-    from patentpool.storage.engine import session_for
-    from patentpool.storage.licensing_repo import load_programs
+    from patentpool.services import commands
 
-    with session_for(app.url) as session:
-        found = load_programs(session)
+    found = commands.programs(app.url)
     rows = []
     specs = []
     for program, spec in found.values():
@@ -193,7 +183,7 @@ def _line_document(ln: Any) -> dict[str, Any]:
 
 @click.command("royalties")
 @click.option("--program", required=True, help="Programme id, e.g. igrs-v1.")
-@click.option("--period", required=True, callback=_period, help="Quarter, e.g. 2026Q1.")
+@click.option("--period", required=True, callback=period_callback, help="Quarter, e.g. 2026Q1.")
 @click.option("--licensee", help="Only this licensee (its id or name).")
 @click.option("--lines", is_flag=True, help="Table format: show every sales line too.")
 @format_option
@@ -211,18 +201,12 @@ def royalties_cmd(
       patentpool royalties --program igrs-v1 --period 2026Q1
       patentpool royalties --program igrs-v1 --period 2026Q3 --licensee example-home --format json
     """
-    from patentpool.services.quarters import remember
-    from patentpool.services.royalties import program_context, royalties
-    from patentpool.storage.engine import session_for
+    from patentpool.services import commands
 
     detail = lines or fmt != "table"  # the table alone needs no record per sales line
-    with session_for(app.url, lock=f"distribute:{program}:{period}") as session:
-        ctx = program_context(session, program)
-        if licensee is not None:
-            licensee = resolve_licensee(ctx.licensees.values(), licensee)
-        result = royalties(session, program, period, licensee, context=ctx, detail=detail)
-        if licensee is None:  # the whole quarter: keep its totals for distributions
-            remember(session, ctx, period, result)
+    result = commands.quarter_royalties(
+        app.url, program, period, licensee, resolve_licensee, detail=detail
+    )
     if not result.licensees:  # said on stderr: the output stays an empty table or document
         click.echo(f"no sales reported for {program} in {period}", err=True)
     document = royalty_document(result)
@@ -296,13 +280,9 @@ def statement_cmd(app: App, licensee: str, fmt: str) -> None:
     Example:
       patentpool statement --licensee example-home
     """
-    from patentpool.services.royalties import statement
-    from patentpool.storage.engine import session_for
-    from patentpool.storage.licensing_repo import load_licensees
+    from patentpool.services import commands
 
-    with session_for(app.url) as session:
-        licensee = resolve_licensee(load_licensees(session).values(), licensee)
-        rows = statement(session, licensee)
+    licensee, rows = commands.statement(app.url, licensee, resolve_licensee)
     if not rows:
         click.echo(f"no sales or payments recorded for {licensee}", err=True)
     out = [
@@ -321,230 +301,6 @@ def statement_cmd(app: App, licensee: str, fmt: str) -> None:
         total = sum((r.outstanding for r in rows), Decimal(0))
         out.append({"program": "total", "outstanding": money(total)})
     click.echo(render_rows(out, columns, fmt, json_payload={"licensee": licensee, "periods": out}))
-
-
-def _params(
-    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
-) -> dict[str, str]:
-    out = {}
-    for value in values:
-        key, sep, val = value.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{value!r} is not key=value")
-        out[key.strip()] = val.strip()
-    return out
-
-
-@click.command("distribute")
-@click.option("--program", required=True, help="Programme id.")
-@click.option("--period", required=True, callback=_period, help="Quarter, e.g. 2026Q1.")
-@click.option("--policy", help="Distribution policy (default: the programme's).")
-@click.option(
-    "--param",
-    "params",
-    multiple=True,
-    callback=_params,
-    help="Policy parameter key=value (repeatable).",
-)
-@click.option(
-    "--basis",
-    type=click.Choice(["collected", "due"]),
-    default="collected",
-    show_default=True,
-    help="Split what was paid, or what is due.",
-)
-@format_option
-@pass_app
-def distribute_cmd(
-    app: App,
-    program: str,
-    period: Period,
-    policy: str | None,
-    params: dict[str, str],
-    basis: str,
-    fmt: str,
-) -> None:
-    """Split a quarter's royalties: the pool's fee, then each member's share and amount.
-
-    The run is stored with its inputs' checksum. Running it again on unchanged inputs
-    reproduces the same run (and says so); changed inputs make a new revision.
-
-    \b
-    Example:
-      patentpool distribute --program igrs-v1 --period 2026Q1
-      patentpool distribute --program igrs-v1 --period 2026Q1 --policy hybrid --param alpha=0.2
-    """
-    from patentpool.services.distributions import run_distribution
-    from patentpool.services.stored_runs import run_degenerate
-    from patentpool.storage.engine import session_for
-
-    with session_for(app.url, lock=f"distribute:{program}:{period}") as session:
-        run = run_distribution(session, program, period, policy, params, basis)
-        degenerate = run_degenerate(session, run.id) if fmt == "table" else None
-    if fmt == "json":
-        click.echo(run.text)
-        return
-    doc = run.result
-    rows = [{k: m[k] for k in ("member", "basis", "share", "amount")} for m in doc["members"]]
-    if fmt == "csv":
-        click.echo(render_rows(rows, ["member", "basis", "share", "amount"], "csv"))
-        return
-    state = (
-        "reproduced the stored run (inputs unchanged)" if run.reproduced else "stored as a new run"
-    )
-    click.echo(
-        f"{doc['program']} {doc['period']}: run {doc['run_id']} "
-        f"(revision {doc['revision']}), {state}\n"
-        f"policy {doc['policy']}{' ' + json.dumps(doc['params']) if doc['params'] else ''}, "
-        f"basis {doc['basis']}\n"
-        f"collected {doc['collected']} {doc['currency']}, admin fee {doc['admin_fee']}, "
-        f"distributable {doc['distributable']}\n"
-    )
-    click.echo(render_rows(rows, ["member", "basis", "share", "amount"], "table"))
-    if degenerate is not None:
-        click.echo(f"\nnote: {degenerate.sentence()}")
-    click.echo(f"\nrounding: {doc['rounding']}; inputs sha256 {doc['inputs_sha256']}")
-
-
-@click.group("runs")
-def runs() -> None:
-    """Stored distribution runs.
-
-    \b
-    Example:
-      patentpool runs list
-      patentpool runs diff 1 2
-    """
-
-
-@runs.command("list")
-@click.option("--program", help="Only this programme's runs.")
-@format_option
-@pass_app
-def runs_list(app: App, program: str | None, fmt: str) -> None:
-    """List stored distribution runs.
-
-    A run computed from a sales report that was corrected since is marked "superseded by a
-    correction" (which report, which revisions) until a new run of its period is made.
-
-    \b
-    Example:
-      patentpool runs list --program igrs-v1
-    """
-    from patentpool.services.distributions import list_runs
-    from patentpool.storage.engine import session_for
-
-    with session_for(app.url) as session:
-        found = list_runs(session, program)
-    rows = [
-        {
-            "run": r.id,
-            "program": r.program,
-            "period": str(r.period),
-            "revision": r.revision,
-            "policy": r.policy,
-            "basis": r.basis,
-            "distributable": r.result["distributable"],
-            "created_at": r.created_at,
-            "inputs_sha256": r.inputs_sha256[:12],
-            "superseded": r.superseded or "",
-        }
-        for r in found
-    ]
-    click.echo(
-        render_rows(
-            rows,
-            [
-                "run",
-                "program",
-                "period",
-                "revision",
-                "policy",
-                "basis",
-                "distributable",
-                "created_at",
-                "inputs_sha256",
-                "superseded",
-            ],
-            fmt,
-        )
-    )
-
-
-@runs.command("show")
-@click.argument("run_id", type=int)
-@pass_app
-def runs_show(app: App, run_id: int) -> None:
-    """Print a stored run's JSON exactly as it was made.
-
-    A run superseded by a correction of a sales report it was computed from says so on
-    standard error, the JSON staying as it was made; so does a run whose shares are
-    degenerate (a veto player, one member taking everything, nobody getting anything).
-
-    \b
-    Example:
-      patentpool runs show 1
-    """
-    from patentpool.services.distributions import get_run
-    from patentpool.services.stored_runs import run_degenerate
-    from patentpool.storage.engine import session_for
-
-    with session_for(app.url) as session:
-        run = get_run(session, run_id)
-        degenerate = run_degenerate(session, run_id)
-    click.echo(run.text)
-    if run.superseded:
-        click.echo(
-            f"run {run.id} ({run.program} {run.period}) is {run.superseded}; make a new run "
-            f"with `patentpool distribute --program {run.program} --period {run.period}`",
-            err=True,
-        )
-    if degenerate is not None:
-        click.echo(f"note: {degenerate.sentence()}", err=True)
-
-
-@runs.command("diff")
-@click.argument("a", type=int)
-@click.argument("b", type=int)
-@format_option
-@pass_app
-def runs_diff(app: App, a: int, b: int, fmt: str) -> None:
-    """Who gained or lost what between two runs, and why (patents, sales reports).
-
-    \b
-    Example:
-      patentpool runs diff 1 2
-    """
-    from patentpool.services.distributions import diff_runs
-    from patentpool.storage.engine import session_for
-
-    with session_for(app.url) as session:
-        run_a, run_b, changes, general = diff_runs(session, a, b)
-    rows = [
-        {
-            "member": c.member,
-            "before": money(c.before),
-            "after": money(c.after),
-            "change": f"{c.change:+f}",
-            "why": "; ".join(c.reasons),
-        }
-        for c in changes
-    ]
-    payload = {"a": a, "b": b, "changes": rows, "inputs": general}
-    if fmt == "table":
-        click.echo(
-            f"run {a} ({run_a.program} {run_a.period} rev {run_a.revision}) -> "
-            f"run {b} ({run_b.program} {run_b.period} rev {run_b.revision})"
-        )
-        for line in general:
-            click.echo(f"  {line}")
-        click.echo("")
-        if not rows:
-            click.echo("no member's amount changed")
-            return
-    click.echo(
-        render_rows(rows, ["member", "before", "after", "change", "why"], fmt, json_payload=payload)
-    )
 
 
 def _ratio(
@@ -603,13 +359,11 @@ def topdown(
 
     from patentpool.core.money import parse_rate
     from patentpool.core.topdown import CountBy, holders_from_register, implied_rates
-    from patentpool.services.royalties import program_context
-    from patentpool.storage.engine import session_for
+    from patentpool.services import commands
 
     aggregate = parse_rate(aggregate_rate, "--aggregate-rate")
     day = as_of.date() if as_of else dt.date.today()
-    with session_for(app.url) as session:
-        ctx = program_context(session, program)
+    ctx = commands.program_context(app.url, program)
     ratios = {resolve_member(ctx.register, k): v for k, v in ratios.items()}
     holders = holders_from_register(ctx.register, ctx.program, day, CountBy(by))
     known = {h.member for h in holders}
@@ -652,4 +406,4 @@ def topdown(
     )
 
 
-COMMANDS = [licensees, programs, royalties_cmd, statement_cmd, distribute_cmd, runs, topdown]
+COMMANDS = [licensees, programs, royalties_cmd, statement_cmd, topdown]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -12,31 +11,14 @@ from patentpool.cli.common import format_option, render_rows
 
 def _lines(path: str, column: str | None) -> tuple[list[int], list[str]]:
     """(line numbers, raw values) from a plain list or one CSV column."""
-    from patentpool.io.readers import FileUnreadable, iter_csv, normalize_header, read_text
+    from patentpool.errors import InvalidInput
+    from patentpool.services.files import number_lines, read_input
 
     try:
-        text = sys.stdin.read() if path == "-" else read_text(Path(path), path)
-    except FileUnreadable as exc:
-        raise click.ClickException(str(exc.problem)) from exc
-    if column is None:
-        raw = text.splitlines()
-        return list(range(1, len(raw) + 1)), raw
-    try:
-        rows = list(iter_csv(text, path))
-    except FileUnreadable as exc:
-        raise click.ClickException(str(exc.problem)) from exc
-    if not rows:
-        raise click.ClickException(f"{path} is empty")
-    header = [normalize_header(h) for h in rows[0][1]]
-    wanted = normalize_header(column)
-    if wanted not in header:
-        raise click.ClickException(
-            f"{path} has no column {column!r} (columns: {', '.join(h for h in header if h)})"
-        )
-    index = header.index(wanted)
-    lines = [line for line, _ in rows[1:]]
-    values = [cells[index] if index < len(cells) else "" for _, cells in rows[1:]]
-    return lines, values
+        text = sys.stdin.read() if path == "-" else read_input(path)
+        return number_lines(text, path, column)
+    except InvalidInput as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.command("normalize")

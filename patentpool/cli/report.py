@@ -152,21 +152,12 @@ def _run_option(func: F) -> F:
 
 def _stored_runs(app: App, program_ids: list[str], run_id: int | None) -> list[StoredRun]:
     """The latest run of each period of each programme; ``run_id``'s period shows that run."""
-    from patentpool.services.stored_runs import run_of, stored_runs
-    from patentpool.storage.engine import session_for
+    from patentpool.services.commands import NoSuchRun, report_runs
 
-    with session_for(app.url) as session:
-        run_program = None
-        if run_id is not None:
-            try:
-                run_program, _ = run_of(session, run_id)
-            except NotFound:
-                raise ReportError(f"--run: there is no distribution run {run_id}") from None
-        runs: list[StoredRun] = []
-        for program_id in program_ids:
-            chosen = run_id if run_program == program_id else None
-            runs.extend(stored_runs(session, program_id, chosen))
-        return runs
+    try:
+        return report_runs(app.url, program_ids, run_id)
+    except NoSuchRun:
+        raise ReportError(f"--run: there is no distribution run {run_id}") from None
 
 
 @click.group("report")
@@ -363,13 +354,9 @@ def invoice(
             pay_to,
             register.alliance.name if register.alliance else None,
         )
-        from patentpool.services.corrections import report_corrections
-        from patentpool.storage.engine import session_for
+        from patentpool.services.commands import report_corrections
 
-        with session_for(app.url) as session:
-            corrected = report_corrections(
-                session, program_id, licensee_id, quarter.year_to_date()
-            )
+        corrected = report_corrections(app.url, program_id, licensee_id, quarter.year_to_date())
         context = invoice_context(own, program, licensee, quarter, terms, corrected)
         emit("invoice", context, options, register)
 
@@ -396,12 +383,12 @@ def compare(app: App, /, scenario_file: Path, sweep_spec: str | None, **options:
     """
     from patentpool.cli.compare import parse_sweep
     from patentpool.core import regimes
-    from patentpool.io.scenario import load_scenario
     from patentpool.reports.compare import compare_context
+    from patentpool.services.files import read_scenario
 
     with user_errors():
         _prepare(options)
-        loaded = load_scenario(scenario_file, today=dt.date.today())
+        loaded = read_scenario(scenario_file, dt.date.today())
         register = app.load_register() if loaded.needs_register else None
         programs = app.load_licensing()[1] if loaded.needs_programs else None
         if loaded.needs_programs and register is None:

@@ -12,20 +12,20 @@ through the entry-point group ``patentpool.policies`` (entry point name = policy
 the policy function). docs/policies.md works an example of each by hand.
 
 The built-in policies are in :mod:`patentpool.core.builtin_policies`, the Shapley value they
-use in :mod:`patentpool.core.shapley`; both are imported here, so that importing this module
-registers the built-ins.
+use in :mod:`patentpool.core.shapley`, what a policy is given and gives back in
+:mod:`patentpool.core.policy_types`; importing this module registers the built-ins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from importlib import metadata
 
+from patentpool.core.builtin_policies import BUILTIN_POLICIES
 from patentpool.core.licensing import Program, counted_by_key
 from patentpool.core.model import (
     CountryCode,
@@ -37,6 +37,11 @@ from patentpool.core.model import (
 )
 from patentpool.core.money import SPLITTING_RULE, is_whole_minor, largest_remainder, round_money
 from patentpool.core.periods import Period
+from patentpool.core.policy_types import NO_SECTION as NO_SECTION
+from patentpool.core.policy_types import Claim as Claim
+from patentpool.core.policy_types import NothingToShare as NothingToShare
+from patentpool.core.policy_types import Policy as Policy
+from patentpool.core.policy_types import PolicyInput as PolicyInput
 from patentpool.core.royalties import RoyaltyResult
 from patentpool.core.shapley import ShapleyResult as ShapleyResult
 from patentpool.core.shapley import shapley_shares as shapley_shares
@@ -44,8 +49,6 @@ from patentpool.core.terms import in_force
 from patentpool.errors import InvalidInput, NotFound, PatentpoolError
 
 ENTRY_POINT_GROUP = "patentpool.policies"
-#: Section name given to counted patents declared without a section.
-NO_SECTION = "(no section)"
 
 
 class UnknownPolicy(NotFound):
@@ -85,49 +88,6 @@ def nothing_owed(result: RoyaltyResult) -> str:
     )
 
 
-class NothingToShare(InvalidInput):
-    """No member holds a counted patent (or a weight) to share the money by."""
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyInput:
-    """Everything a policy may look at, computed once by :func:`distribute`."""
-
-    program: Program
-    register: Register
-    period: Period
-    #: counted patents of the programme in force (somewhere) on the period's last day, by key
-    patents: tuple[Patent, ...]
-    #: their declarations that count in the programme
-    declarations: Mapping[PatentKey, tuple[Declaration, ...]]
-    #: royalties by country where earned (from :meth:`RoyaltyResult.royalties_by_country`)
-    royalties_by_country: Mapping[CountryCode, Decimal]
-
-    @property
-    def day(self) -> dt.date:
-        return self.period.last_day
-
-    def by_member(self) -> dict[MemberId, list[Patent]]:
-        out: dict[MemberId, list[Patent]] = defaultdict(list)
-        for patent in self.patents:
-            out[patent.owner].append(patent)
-        return dict(sorted(out.items()))
-
-    def sections(self, patent: Patent) -> frozenset[str]:
-        """The sections ``patent`` is counted in (``NO_SECTION`` when declared without one)."""
-        return frozenset(d.section or NO_SECTION for d in self.declarations[patent.key])
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """What a policy gives one member: a non-negative weight and what it counted."""
-
-    member: MemberId
-    weight: Fraction
-    basis: str
-
-
-Policy = Callable[[PolicyInput, Mapping[str, str]], Sequence[Claim]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,5 +315,6 @@ def policy_shares(
     return {c.member: Fraction(c.weight) / total for c in sorted(claims, key=lambda c: c.member)}
 
 
-# The built-in policies register themselves with the registry above once it exists.
-from patentpool.core import builtin_policies  # noqa: E402, F401
+# The built-in policies come in by the door a third-party policy uses.
+for _name, _policy in BUILTIN_POLICIES.items():
+    register_policy(_name)(_policy)

@@ -1,8 +1,9 @@
 """The built-in distribution policies: proportional, per-family, per-patent-country, hybrid,
 weighted and shapley (docs/policies.md works an example of each by hand).
 
-Each registers itself with :func:`patentpool.core.allocation.register_policy`, as a third-party
-package's policy would; :mod:`patentpool.core.allocation` imports this module.
+Each is listed in :data:`BUILTIN_POLICIES` by its name; :mod:`patentpool.core.allocation`
+registers them with :func:`~patentpool.core.allocation.register_policy`, the door a
+third-party package's policy comes in by.
 """
 
 from __future__ import annotations
@@ -12,12 +13,24 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from patentpool.core.allocation import Claim, NothingToShare, PolicyInput, register_policy
 from patentpool.core.model import CountryCode, Essentiality, MemberId
 from patentpool.core.money import parse_rate
+from patentpool.core.policy_types import Claim, NothingToShare, Policy, PolicyInput
 from patentpool.core.shapley import shapley_shares
 from patentpool.core.terms import territories_in_force
 from patentpool.errors import InvalidInput
+
+#: The built-in policies by name, in the order they are written here.
+BUILTIN_POLICIES: dict[str, Policy] = {}
+
+
+def _builtin(name: str) -> Callable[[Policy], Policy]:
+    def add(fn: Policy) -> Policy:
+        BUILTIN_POLICIES[name] = fn
+        return fn
+
+    return add
+
 
 # --------------------------------------------------------------------------- parameters
 
@@ -56,7 +69,7 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
 
-@register_policy("proportional")
+@_builtin("proportional")
 def proportional(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
     """Each member's counted patents in force at period end, over all of them."""
     _check_params(params, "proportional", "it takes none")
@@ -66,7 +79,7 @@ def proportional(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Cla
     ]
 
 
-@register_policy("per-family")
+@_builtin("per-family")
 def per_family(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
     """Each member's counted families (a family counts once however many patents it has)."""
     _check_params(params, "per-family", "it takes none")
@@ -77,7 +90,7 @@ def per_family(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim
     return claims
 
 
-@register_policy("per-patent-country")
+@_builtin("per-patent-country")
 def per_patent_country(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
     """Each country's royalties split equally among the counted patents in force there."""
     _check_params(params, "per-patent-country", "it takes none")
@@ -120,7 +133,7 @@ def per_patent_country(inputs: PolicyInput, params: Mapping[str, str]) -> Sequen
 HALF = Fraction(1, 2)
 
 
-@register_policy("hybrid")
+@_builtin("hybrid")
 def hybrid(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
     """A part alpha of the money split equally among the members with a counted patent, the
     rest in proportion to their counted patents."""
@@ -163,7 +176,7 @@ def _patent_weight(
     return weight * max(Fraction(0), 1 - per_year * years)
 
 
-@register_policy("weighted")
+@_builtin("weighted")
 def weighted(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
     """Each counted patent weighs the product of its essentiality, section and age factors."""
     for key in params:
@@ -206,7 +219,7 @@ def weighted(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
     return claims
 
 
-@register_policy("shapley")
+@_builtin("shapley")
 def shapley(inputs: PolicyInput, params: Mapping[str, str]) -> Sequence[Claim]:
     """The Shapley value of the game won by holding a counted patent in every section."""
     _check_params(

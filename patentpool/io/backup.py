@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from patentpool.core.tables import Column as Column
 from patentpool.errors import PatentpoolError
 
 FORMAT = "patentpool-backup"
@@ -40,16 +41,6 @@ KINDS: dict[type, str] = {
 
 class BackupRefused(PatentpoolError):
     """A backup folder that cannot be restored, or a database it cannot be restored into."""
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """A column of a table: its name, the Python kind of its values, and whether a datetime
-    keeps its offset (such values are written in UTC; a value without one is taken as UTC)."""
-
-    name: str
-    kind: type
-    aware: bool = False
 
 
 @dataclass(frozen=True, slots=True)

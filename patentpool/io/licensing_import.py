@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from patentpool.core.licensing import Licensee, Program
+from patentpool.core.licensing_records import LicensingState, Payment
 from patentpool.core.model import Register, Standard
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
@@ -31,17 +32,6 @@ from patentpool.io.sales_stream import (
     scan_sales,
 )
 from patentpool.io.types import plain_digits
-
-
-@dataclass(frozen=True, slots=True)
-class Payment:
-    program: str
-    licensee: str
-    period: Period
-    amount: Any  # Decimal
-    received: Any  # date
-    source: str
-
 
 if TYPE_CHECKING:
     from patentpool.io.sales_columns import Plan
@@ -76,16 +66,6 @@ class LicensingChanges:
     advance: Callable[[int], None] | None = None
     payments: list[Payment] = field(default_factory=list)
     log: list[tuple[str, str, str, str, Source]] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class LicensingState:
-    """What the database already holds, for checking a batch against it."""
-
-    licensees: Mapping[str, Licensee]
-    programs: Mapping[str, tuple[Program, str]]
-    reports: Mapping[tuple[str, str, Period], str]  # (program, licensee, period) -> checksum
-    payments: frozenset[tuple[str, str, Period, Any, Any]]
 
 
 def parse_licensing_yaml(

@@ -7,7 +7,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -358,3 +358,21 @@ def parse_records(
         except ValidationError as exc:
             problems.extend(pydantic_problems(exc, record.source))
     return out
+
+
+def stream_rows(path: Path, display: str) -> Generator[tuple[int, list[str]], None, None]:
+    """(line, stripped cells) of each non-blank CSV row, read as a stream.
+
+    The same rules as every other CSV file: an unclosed quote or a NUL byte is refused with
+    its line (see :func:`patentpool.io.readers.iter_csv_lines`).
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            yield from iter_csv_lines(fh, display)
+    except UnicodeDecodeError:
+        read_text(path, display)  # raises FileUnreadable with the exact line
+        raise
+    except OSError as exc:
+        raise FileUnreadable(
+            Problem(display, 0, "file", f"cannot be read: {exc.strerror}")
+        ) from exc

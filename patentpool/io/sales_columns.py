@@ -32,7 +32,7 @@ from patentpool.core.licensing import PercentRate
 from patentpool.core.periods import Period
 from patentpool.io.licensing_schema import MAX_DECIMALS, MAX_WHOLE_DIGITS, PLAIN_UNITS_PATTERN
 from patentpool.io.problems import Problem, Source
-from patentpool.io.readers import FileUnreadable, _unguard
+from patentpool.io.readers import FileUnreadable, _unguard, stream_rows
 
 #: Bytes of the file read per block (about 25,000 sales lines). Arrow's reader reads ahead of
 #: the block being checked, by up to 32 blocks, so this also bounds what a file holds in memory,
@@ -63,8 +63,6 @@ def plan(path: Path, display: str, header: Callable[..., Any]) -> Plan | None:
     ``header`` checks the header cells exactly as the line-by-line reader does (it is that
     reader's own function); any problem with the header leaves the file to that reader.
     """
-    from patentpool.io.sales_stream import stream_rows
-
     try:
         if not _plain_bytes(path):
             return None

@@ -9,7 +9,7 @@ whole import is clean, writes the lines of the reports that changed, in batches.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -20,8 +20,7 @@ from patentpool.io.licensing_schema import is_plain_units
 from patentpool.io.problems import Problem, Source
 from patentpool.io.readers import (
     FileUnreadable,
-    iter_csv_lines,
-    read_text,
+    stream_rows,
 )
 from patentpool.io.sales_lines import Columns, LineChecker, LineRecord, read_header, read_money
 from patentpool.io.sales_lines import ReportKey as ReportKey
@@ -31,24 +30,6 @@ if TYPE_CHECKING:
     from patentpool.io import sales_columns
 
 _MOD = 1 << 256
-
-
-def stream_rows(path: Path, display: str) -> Generator[tuple[int, list[str]], None, None]:
-    """(line, stripped cells) of each non-blank CSV row, read as a stream.
-
-    The same rules as every other CSV file: an unclosed quote or a NUL byte is refused with
-    its line (see :func:`patentpool.io.readers.iter_csv_lines`).
-    """
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            yield from iter_csv_lines(fh, display)
-    except UnicodeDecodeError:
-        read_text(path, display)  # raises FileUnreadable with the exact line
-        raise
-    except OSError as exc:
-        raise FileUnreadable(
-            Problem(display, 0, "file", f"cannot be read: {exc.strerror}")
-        ) from exc
 
 
 @dataclass
@@ -83,7 +64,7 @@ class SalesScan:
 class LineStage(Protocol):
     """Where a file read by columns leaves its checked lines during the first pass, so that
     the second pass need not read the file again (see
-    :class:`patentpool.storage.licensing_repo.SqliteLineStage`).
+    :class:`patentpool.storage.sales_lines.SqliteLineStage`).
 
     ``begin`` starts a file, ``add`` holds a block of its lines, ``end`` closes the file, and
     ``discard`` drops what was held of it when the file turns out to need the line reader.
@@ -326,5 +307,5 @@ def write_sales(
     """Second pass over a file the first pass found clean: hand every line to ``sink``."""
     problems: list[Problem] = []
     _lines(path, display, rules, problems, sink, advance)
-    if problems:  # pragma: no cover - the file changed between the two passes
+    if problems:  # the file changed between the two passes
         raise InvalidInput(f"{display} changed while it was being imported; import it again")

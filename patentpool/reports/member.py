@@ -43,6 +43,7 @@ from patentpool.reports.common import (
 )
 from patentpool.reports.member_holdings import holdings as _holdings
 from patentpool.reports.member_holdings import memo as _memo
+from patentpool.reports.member_holdings import shared_statements as shared_statements
 from patentpool.reports.member_holdings import version_counts
 
 
@@ -395,7 +396,7 @@ def member_context(
     correction superseded them, if one did), ``previous_register`` the register as it stood
     at the run before the last one (None: read the register's own dates)."""
     require_member(register, member_id)
-    with collector_paused():
+    with shared_statements(), collector_paused():
         member = register.member_index()[member_id]
         periods = _periods(distributions, MemberName(member.id, member.name))
         runs = sorted({p.period for p in periods})

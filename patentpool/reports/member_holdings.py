@@ -1,14 +1,17 @@
 """The register as member statements read it, built once per register and day.
 
 Counts depend on the register and the day only, not on the member, and every statement looks
-its member's patents up in the same arrangement of the register: statements for every member
-of one register share them (see :func:`memo`).
+its member's patents up in the same arrangement of the register: the statements made inside
+one :func:`shared_statements` block share them; outside a block each statement works them out
+afresh, and nothing is kept once a block ends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -18,22 +21,38 @@ from patentpool.reports.pool import version_counts as _version_counts
 
 T = TypeVar("T")
 
-#: Counts depend on the register and the day only, not on the member, and every statement
-#: looks its member's patents up in the same arrangement of the register: statements for every
-#: member of one register compute them once. Keyed by the register's identity; the register
-#: itself is kept beside its results so that identity cannot be reused while cached.
-MEMO: dict[tuple[object, ...], tuple[Register, object]] = {}
+#: What the statements made inside one :func:`shared_statements` block share, keyed by the
+#: register's identity, the register itself kept beside its results (so that its identity
+#: cannot be reused while the block lasts).
+_SHARED: ContextVar[dict[tuple[object, ...], tuple[Register, object]] | None] = ContextVar(
+    "shared_statements", default=None
+)
+
+
+@contextmanager
+def shared_statements() -> Iterator[None]:
+    """Statements of one register made inside this block compute what they share once (the
+    block of an enclosing call is reused)."""
+    if _SHARED.get() is not None:
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
 
 
 def memo(register: Register, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    store = _SHARED.get()
+    if store is None:
+        return compute()
     full = (id(register), *key)
-    hit = MEMO.get(full)
+    hit = store.get(full)
     if hit is not None and hit[0] is register:
         return hit[1]  # type: ignore[return-value]
-    if len(MEMO) > 16:
-        MEMO.clear()
     value = compute()
-    MEMO[full] = (register, value)
+    store[full] = (register, value)
     return value
 
 

@@ -14,6 +14,7 @@ from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult, compute_royalties, summarize_groups
 from patentpool.errors import InvalidInput, NotFound
 from patentpool.gcpause import collector_paused
+from patentpool.services.licensing import load_programs
 from patentpool.storage import licensing_repo
 from patentpool.storage.repository import load_register
 
@@ -29,7 +30,7 @@ class ProgramContext:
 
 
 def program_context(session: Session, program_id: str) -> ProgramContext:
-    programs = licensing_repo.load_programs(session)
+    programs = load_programs(session)
     if program_id not in programs:
         raise NotFound("programme", program_id)
     program, spec = programs[program_id]
@@ -100,7 +101,7 @@ def statement(session: Session, licensee: str) -> list[StatementRow]:
     if licensee not in licensees:
         raise NotFound("licensee", licensee)
     rows = []
-    programs = licensing_repo.load_programs(session)
+    programs = load_programs(session)
     payments = licensing_repo.load_payments(session, licensee=licensee)
     for program_id in sorted(programs):
         periods = sorted(

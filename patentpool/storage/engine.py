@@ -43,6 +43,11 @@ def safe_url(url: str) -> str:
         return "<unparseable database URL>"
 
 
+def param_mark(connection: Connection) -> str:
+    """The driver's placeholder in SQL written by hand: ``?`` (SQLite) or ``%s`` (psycopg)."""
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
 def _sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
     if not parsed.drivername.startswith("sqlite"):
@@ -171,7 +176,7 @@ def _reason(exc: OperationalError) -> str:
 
 def require_schema(engine: Engine) -> None:
     """Raise a clear error when the schema is missing or behind the code."""
-    from patentpool.storage.migrate import head_revision
+    from patentpool.storage.revisions import head_revision
 
     current = schema_revision(engine)
     where = safe_url(str(engine.url))

@@ -6,18 +6,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from patentpool.core.licensing import Licensee, Program
+from patentpool.core.licensing_records import LicensingState, LicensingUpdate, Payment, ReportKey
 from patentpool.core.periods import Period
 from patentpool.core.royalties import SalesLine, SalesRow
-from patentpool.errors import InvalidInput, NotFound
-from patentpool.io.licensing_convert import program_from_spec
-from patentpool.io.licensing_import import LicensingChanges, LicensingState, Payment
-from patentpool.io.sales_stream import ReportKey, column_blocks, write_sales
+from patentpool.errors import NotFound
+from patentpool.storage.engine import param_mark
 from patentpool.storage.models import (
     LicenseeRow,
     PaymentRow,
@@ -25,10 +23,6 @@ from patentpool.storage.models import (
     SalesReportRow,
 )
 
-if TYPE_CHECKING:
-    import pyarrow as pa
-
-    from patentpool.io import sales_columns
 
 def load_licensees(session: Session) -> dict[str, Licensee]:
     """Every licensee by id, read as column tuples: a pool can license thousands."""
@@ -57,14 +51,15 @@ def load_licensees(session: Session) -> dict[str, Licensee]:
     }
 
 
-def load_programs(session: Session) -> dict[str, tuple[Program, str]]:
-    return {
-        r.id: (program_from_spec(r.spec), r.spec)
-        for r in session.scalars(select(ProgramRow).order_by(ProgramRow.id))
-    }
+def load_program_specs(session: Session) -> dict[str, str]:
+    """Every programme's stored definition (JSON) by id; decoded in
+    :func:`patentpool.services.licensing.load_programs`."""
+    rows = session.execute(select(ProgramRow.id, ProgramRow.spec).order_by(ProgramRow.id))
+    return dict(rows.all())
 
 
-def load_state(session: Session) -> LicensingState:
+def load_state(session: Session, programs: Mapping[str, tuple[Program, str]]) -> LicensingState:
+    """What the database holds, for checking an import; ``programs`` decoded by the caller."""
     reports = {
         (r.program_id, r.licensee_id, Period.parse(r.period)): r.checksum
         for r in session.scalars(select(SalesReportRow).where(SalesReportRow.current.is_(True)))
@@ -73,17 +68,19 @@ def load_state(session: Session) -> LicensingState:
         (p.program_id, p.licensee_id, Period.parse(p.period), p.amount, p.received)
         for p in session.scalars(select(PaymentRow))
     )
-    return LicensingState(load_licensees(session), load_programs(session), reports, payments)
+    return LicensingState(load_licensees(session), programs, reports, payments)
 
 
 def save_licensing(
     session: Session,
-    changes: LicensingChanges,
+    changes: LicensingUpdate,
     import_id: int | None = None,
     by: str | None = None,
-) -> None:
-    """Write what an import changes; the new report revisions name ``import_id`` and who
-    imported them (``by``)."""
+) -> dict[ReportKey, int]:
+    """Write the licensees, programmes and report revisions an import changes; the new
+    revisions name ``import_id`` and who imported them (``by``). Their ids by report, for
+    their lines (:mod:`patentpool.storage.sales_lines`); the payments go in after those
+    (:func:`save_payments`)."""
     # one query for the licensees that exist, one insert for the new ones
     existing: dict[str, LicenseeRow] = {}
     if changes.licensees:
@@ -120,12 +117,12 @@ def save_licensing(
         else:
             prow.standard_id, prow.currency, prow.spec = program.standard, program.currency, spec
     session.flush()
-    report_ids = _save_reports(session, changes, import_id, by)
-    if report_ids and changes.rules is not None:
-        _write_lines(session, changes, report_ids)
-    if isinstance(changes.stage, SqliteLineStage):
-        changes.stage.close()
-    if changes.payments:
+    return _save_reports(session, changes, import_id, by)
+
+
+def save_payments(session: Session, payments: Sequence[Payment]) -> None:
+    """Add the payments an import found new."""
+    if payments:
         session.execute(
             insert(PaymentRow),
             [
@@ -137,14 +134,14 @@ def save_licensing(
                     "received": p.received,
                     "source": p.source,
                 }
-                for p in changes.payments
+                for p in payments
             ],
         )
 
 
 def _save_reports(
     session: Session,
-    changes: LicensingChanges,
+    changes: LicensingUpdate,
     import_id: int | None = None,
     by: str | None = None,
 ) -> dict[ReportKey, int]:
@@ -185,9 +182,9 @@ def _save_reports(
                 "period": str(period),
                 "revision": last.get((program_id, licensee_id, str(period)), 0) + 1,
                 "current": True,
-                "source": changes.references.get(report.file, report.file),
+                "source": report.source,
                 "imported_at": now,
-                "checksum": report.digest(),
+                "checksum": report.checksum,
                 "lines": report.lines,
                 "units": report.units,
                 "import_id": import_id,
@@ -216,302 +213,8 @@ def _id_chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
         yield items[i : i + size]
 
 
-#: Sales lines written per round trip to the database.
+#: Sales lines read per round trip from the database.
 BATCH = 20_000
-
-
-def _write_lines(
-    session: Session, changes: LicensingChanges, report_ids: dict[ReportKey, int]
-) -> None:
-    """Second pass over the sales files: insert the changed reports' lines in batches."""
-    connection = session.connection()
-    mark = _mark(connection)
-    sql = (
-        f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) VALUES ({', '.join([mark] * 7)})"
-    )
-    buffer: list[tuple[object, ...]] = []
-
-    def sink(key: ReportKey, line: int, record: tuple[str, str, str, int, Decimal | None]) -> None:
-        report_id = report_ids.get(key)
-        if report_id is None:
-            return
-        sale, made, category, units, net = record
-        buffer.append(
-            (
-                report_id,
-                line,
-                sale,
-                made,
-                category,
-                units,
-                None if net is None else format(net, "f"),
-            )
-        )
-        if len(buffer) >= BATCH:
-            connection.exec_driver_sql(sql, buffer)
-            buffer.clear()
-
-    assert changes.rules is not None
-    stage = changes.stage if isinstance(changes.stage, SqliteLineStage) else None
-    for path, display in changes.sales_files:
-        if stage is not None and display in stage.files:
-            if buffer:  # lines are written in the files' order
-                connection.exec_driver_sql(sql, buffer)
-                buffer.clear()
-            lines = stage.copy(display, report_ids)
-            if changes.advance is not None:
-                changes.advance(lines)
-            continue
-        plan = changes.column_plans.get(display)
-        if plan is not None:
-            _write_blocks(connection, plan, changes, report_ids)
-            continue
-        write_sales(path, display, changes.rules, sink, changes.advance)
-    if buffer:
-        connection.exec_driver_sql(sql, buffer)
-
-
-_LINE_COLUMNS = (
-    "report_id",
-    "line",
-    "country_of_sale",
-    "country_of_manufacture",
-    "category",
-    "units",
-    "net_sales",
-)
-#: Rows per INSERT statement when a block of lines goes into SQLite.
-_ROWS_PER_INSERT = 200
-
-
-def _write_blocks(
-    connection: Connection,
-    plan: sales_columns.Plan,
-    changes: LicensingChanges,
-    report_ids: dict[ReportKey, int],
-) -> None:
-    """Insert the lines of a file read by columns, a block at a time."""
-    import pyarrow.compute as pc
-
-    from patentpool.io import sales_columns
-
-    assert changes.rules is not None
-    try:
-        for block in column_blocks(plan, changes.rules):
-            ids = sales_columns.report_ids(block, report_ids)
-            keep = pc.is_valid(ids)
-            columns = [
-                pc.filter(column, keep)
-                for column in (
-                    ids, block.line, block.sale, block.made, block.category, block.units, block.net
-                )
-            ]  # fmt: skip
-            if len(columns[0]):
-                if connection.dialect.name == "postgresql":
-                    _copy_lines(connection, columns)
-                else:
-                    _insert_lines(connection, columns)
-            if changes.advance is not None:
-                changes.advance(len(block))
-    except sales_columns.NotPlain:  # pragma: no cover - the file changed between the passes
-        raise InvalidInput(
-            f"{plan.display} changed while it was being imported; import it again"
-        ) from None
-
-
-def _insert_lines(
-    connection: Connection,
-    columns: list[pa.Array],
-    table: str = "sales_lines",
-    names: Sequence[str] = _LINE_COLUMNS,
-) -> None:
-    """Many rows per INSERT statement: far fewer round trips through the driver."""
-    width = len(columns)
-    rows = len(columns[0])
-    flat: list[object] = [None] * (rows * width)
-    for i, column in enumerate(columns):
-        flat[i::width] = column.to_pylist()
-    cursor = connection.connection.cursor()
-    try:
-        step = _ROWS_PER_INSERT * width
-        full = rows // _ROWS_PER_INSERT * _ROWS_PER_INSERT * width
-        values = ", ".join(["(" + ", ".join("?" * width) + ")"] * _ROWS_PER_INSERT)
-        head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
-        if full:
-            cursor.executemany(head + values, [flat[i : i + step] for i in range(0, full, step)])
-        if full < len(flat):
-            rest = (len(flat) - full) // width
-            values = ", ".join(["(" + ", ".join("?" * width) + ")"] * rest)
-            cursor.execute(head + values, flat[full:])
-    finally:
-        cursor.close()
-
-
-#: A staged line's report and (sale, made, category) share one integer: report << _PLACE_BITS
-#: | place. A file with more distinct places or reports than fit is written the other way.
-_PLACE_BITS = 24
-_MAX_KEYS = 1 << (62 - _PLACE_BITS)
-
-
-class SqliteLineStage:
-    """Checked sales lines held in a temporary table of the import's own SQLite connection.
-
-    The first pass over a file read by columns hands each checked block here. A line is held
-    as three values: one integer for its report (by number: the report has no id yet) and
-    its countries and category (by number, in a small table of their own), its units and its
-    net sales; its line in the file follows from its place in the table. Once the import
-    knows which reports changed, :meth:`copy` moves their lines into ``sales_lines`` with one
-    ``INSERT ... SELECT`` that runs inside SQLite. The file is read once instead of twice,
-    and three values per line are bound from Python instead of seven. The tables are
-    temporary and created inside the import's transaction: a failed or killed import leaves
-    nothing of them.
-    """
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-        self.keys: dict[ReportKey, int] = {}
-        self.places: dict[tuple[str, str, str], int] = {}
-        # display -> (first rowid, last rowid, line of the first rowid)
-        self.files: dict[str, tuple[int, int, int]] = {}
-        self._rows = 0  # the rowid of the last line staged: lines take rowids 1, 2, 3, ...
-        self._file: tuple[str, int] | None = None  # the file being staged, its first rowid
-        self._first_line = 0  # and the line in it of that first rowid
-        self._copying = False
-        self._drop()
-        connection.exec_driver_sql(
-            "CREATE TEMP TABLE stage_lines (code INTEGER, units INTEGER, net_sales TEXT)"
-        )
-
-    def _drop(self) -> None:
-        for table in ("stage_lines", "stage_reports", "stage_places"):
-            self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{table}")
-
-    def begin(self, display: str) -> None:
-        self._file = (display, self._rows + 1)
-        self._first_line = 0
-
-    def add(self, block: sales_columns.Block) -> None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        from patentpool.io.sales_columns import NotPlain
-
-        assert self._file is not None
-        if not len(block):
-            return
-        first_line = block.line[0].as_py()
-        if not self._first_line:
-            self._first_line = first_line
-        elif first_line != self._first_line + self._rows + 1 - self._file[1]:  # pragma: no cover
-            raise AssertionError("a staged file's lines must follow each other")
-        keys = [self.keys.setdefault(key, len(self.keys)) for key in block.keys]
-        places = [self.places.setdefault(place, len(self.places)) for place in block.places]
-        if len(self.keys) > _MAX_KEYS or len(self.places) > 1 << _PLACE_BITS:
-            raise NotPlain("too many reports or places to stage")  # pragma: no cover
-        code = pc.add(
-            pc.shift_left(pc.take(pa.array(keys, pa.int64()), block.key), _PLACE_BITS),
-            pc.take(pa.array(places, pa.int64()), block.place),
-        )
-        _insert_lines(
-            self.connection,
-            [code, block.units, block.net],
-            "temp.stage_lines",
-            ("code", "units", "net_sales"),
-        )
-        self._rows += len(block)
-
-    def end(self) -> None:
-        assert self._file is not None
-        display, first = self._file
-        self.files[display] = (first, self._rows, self._first_line)
-        self._file = None
-
-    def discard(self) -> None:
-        if self._file is not None:
-            first = self._file[1]
-            self.connection.exec_driver_sql(
-                "DELETE FROM temp.stage_lines WHERE rowid >= ?", (first,)
-            )
-            self._rows = first - 1  # the next line takes the first freed rowid
-            self._file = None
-
-    def _tables(self, report_ids: Mapping[ReportKey, int]) -> None:
-        """The reports that changed (with their new ids) and the places, by number."""
-        run = self.connection.exec_driver_sql
-        run("CREATE TEMP TABLE stage_reports (key INTEGER PRIMARY KEY, report_id INTEGER)")
-        run(
-            "CREATE TEMP TABLE stage_places (code INTEGER PRIMARY KEY, country_of_sale TEXT, "
-            "country_of_manufacture TEXT, category TEXT)"
-        )
-        reports = [(n, report_ids[k]) for k, n in self.keys.items() if k in report_ids]
-        if reports:
-            run("INSERT INTO temp.stage_reports VALUES (?, ?)", reports)
-        if self.places:
-            run(
-                "INSERT INTO temp.stage_places VALUES (?, ?, ?, ?)",
-                [(n, *place) for place, n in self.places.items()],
-            )
-
-    def copy(self, display: str, report_ids: Mapping[ReportKey, int]) -> int:
-        """Write the lines ``display`` left here whose report is in ``report_ids``; the number
-        of lines the file had."""
-        if not self._copying:
-            self._tables(report_ids)
-            self._copying = True
-        first, last, first_line = self.files[display]
-        self.connection.exec_driver_sql(
-            f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) "
-            "SELECT r.report_id, s.rowid + ?, p.country_of_sale, p.country_of_manufacture, "
-            "p.category, s.units, s.net_sales FROM temp.stage_lines AS s "
-            "CROSS JOIN temp.stage_reports AS r CROSS JOIN temp.stage_places AS p "
-            f"ON r.key = s.code >> {_PLACE_BITS} AND p.code = s.code & {(1 << _PLACE_BITS) - 1} "
-            "WHERE s.rowid BETWEEN ? AND ? ORDER BY s.rowid",
-            (first_line - first, first, last),
-        )
-        return last - first + 1
-
-    def close(self) -> None:
-        """Drop the temporary tables (their pages go back at once)."""
-        self._drop()
-
-
-def line_stage(session: Session) -> SqliteLineStage | None:
-    """A stage for the import's sales lines on SQLite; None elsewhere (PostgreSQL's COPY
-    writes the second pass's blocks fast enough, and its server holds no temporary table
-    for a second connection)."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return None
-    return SqliteLineStage(connection)
-
-
-def _copy_lines(connection: Connection, columns: list[pa.Array]) -> None:
-    """PostgreSQL's COPY, fed the block as text built column by column."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    texts = [
-        column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
-        for column in columns
-    ]
-    needs_escape = any(
-        pc.any(pc.match_substring_regex(text, r"[\t\n\r\\]")).as_py() for text in texts
-    )
-    cursor = connection.connection.cursor()
-    try:
-        with cursor.copy(
-            f"COPY sales_lines ({', '.join(_LINE_COLUMNS)}) FROM STDIN"
-        ) as copy:
-            if needs_escape:
-                for row in zip(*(column.to_pylist() for column in columns), strict=True):
-                    copy.write_row(row)
-            else:
-                rows = pc.binary_join_element_wise(
-                    *(pc.fill_null(text, "\\N") for text in texts), "\t"
-                )
-                copy.write("\n".join(rows.to_pylist()) + "\n")
-    finally:
-        cursor.close()
 
 
 def load_sales(session: Session, program: str, periods: Sequence[Period]) -> list[SalesLine]:
@@ -543,7 +246,7 @@ def iter_sales_groups(
     if not names:
         return
     connection = session.connection()
-    mark = _mark(connection)
+    mark = param_mark(connection)
     reporting = connection.exec_driver_sql(
         "SELECT DISTINCT licensee_id FROM sales_reports "
         f"WHERE program_id = {mark} AND current = {mark} "
@@ -586,10 +289,6 @@ def _read_all_of(
     return held.pop(group)
 
 
-def _mark(connection: Connection) -> str:
-    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
-
-
 def _sales_rows(
     session: Session,
     program: str,
@@ -606,7 +305,7 @@ def _sales_rows(
     if not names:
         return
     connection = session.connection()
-    mark = _mark(connection)
+    mark = param_mark(connection)
     sql = (
         "SELECT r.licensee_id, r.period, r.source, l.line, l.country_of_sale, "
         "l.country_of_manufacture, l.category, l.units, l.net_sales "

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, DateTime, Table, func, select, text
 from sqlalchemy.orm import Session
 
-from patentpool.io.backup import Column
+from patentpool.core.tables import Column
 from patentpool.storage.models import Base, DecimalText
 
 BATCH = 5000

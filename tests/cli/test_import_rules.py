@@ -13,7 +13,7 @@ from register_files import write
 
 from patentpool.cli import cli
 from patentpool.core.periods import Period
-from patentpool.storage import licensing_repo
+from patentpool.services.licensing import licensing_state
 from patentpool.storage.engine import session_for
 from patentpool.storage.repository import load_register
 
@@ -103,7 +103,7 @@ def lic(small_register: str, tmp_path: Path) -> Path:
 
 def reports_of(url: str) -> dict[tuple[str, str, Period], str]:
     with session_for(url) as session:
-        return dict(licensing_repo.load_state(session).reports)
+        return dict(licensing_state(session).reports)
 
 
 def test_two_files_of_one_import_for_one_quarter_are_refused(

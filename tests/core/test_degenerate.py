@@ -106,9 +106,9 @@ def test_igrs_sample_shapley_gives_everything_to_its_veto_player(sqlite_url: str
 
     from patentpool.core.allocation import get_policy, policy_input
     from patentpool.core.periods import Period
-    from patentpool.io.importer import import_paths
+    from patentpool.services.imports import import_paths
+    from patentpool.services.licensing import load_programs
     from patentpool.storage.engine import session_for
-    from patentpool.storage.licensing_repo import load_programs
     from patentpool.storage.repository import load_register
 
     with session_for(sqlite_url) as session:

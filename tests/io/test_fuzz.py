@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 from licensing_files import LICENSING, PAYMENTS, SALES, SALES_HEADER
 from register_files import ALLIANCE, HEADER, ROWS, write
 
-from patentpool.io.importer import import_paths
 from patentpool.io.problems import ImportFailed
+from patentpool.services.imports import import_paths
 from patentpool.storage.engine import dispose_all, session_for
 from patentpool.storage.migrate import upgrade
 

@@ -9,8 +9,9 @@ from licensing_files import LICENSING, PAYMENTS, SALES, SALES_HEADER
 from register_files import write
 
 from patentpool.core.periods import Period
-from patentpool.io.importer import import_paths
 from patentpool.io.problems import ImportFailed
+from patentpool.services.imports import import_paths
+from patentpool.services.licensing import licensing_state
 from patentpool.storage import licensing_repo
 from patentpool.storage.engine import session_for
 
@@ -27,7 +28,7 @@ def lic(small_register: str, tmp_path: Path) -> Path:
 
 def state(url: str) -> tuple[object, ...]:
     with session_for(url) as session:
-        st = licensing_repo.load_state(session)
+        st = licensing_state(session)
         sales = (
             licensing_repo.load_sales(session, "demo-v1", [Period.parse("2025Q4")])
             if st.programs

@@ -33,8 +33,8 @@ from hypothesis import strategies as st
 from register_files import write_register
 
 from patentpool.cli import cli
-from patentpool.io.importer import import_paths
 from patentpool.io.licensing_schema import MAX_DECIMALS
+from patentpool.services.imports import import_paths
 from patentpool.storage.engine import dispose_all, session_for
 from patentpool.storage.migrate import upgrade
 

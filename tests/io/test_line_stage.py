@@ -14,9 +14,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from test_sales_columns import _lines_only, _small_blocks, _used_columns
 
-import patentpool.storage.licensing_repo as licensing_repo
-from patentpool.io.importer import import_paths
+import patentpool.services.sales_lines as sales_lines
 from patentpool.io.problems import ImportFailed
+from patentpool.services.imports import import_paths
 from patentpool.storage.engine import dispose_all, session_for
 from patentpool.storage.migrate import upgrade
 
@@ -148,7 +148,7 @@ def test_a_failed_import_leaves_no_temporary_table(
     write(tmp_path, "sales.csv", SALES_HEADER + _rows(40))
     write(tmp_path, "payments.csv", "licensee,period,amount,received\nnobody,2025Q4,1,2026-01-20\n")
     raw: list[Any] = []  # the import's own database connection
-    real = licensing_repo.line_stage
+    real = sales_lines.line_stage
 
     def spy(session: Session) -> Any:
         stage = real(session)
@@ -156,7 +156,7 @@ def test_a_failed_import_leaves_no_temporary_table(
         return stage
 
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(licensing_repo, "line_stage", spy)
+        m.setattr(sales_lines, "line_stage", spy)
         with pytest.raises(ImportFailed), session_for(url) as session:
             import_paths(session, [write_register(tmp_path / "register"), tmp_path])
     assert len(raw) == 1

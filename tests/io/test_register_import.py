@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from register_files import ALLIANCE, HEADER, ROWS, write
 
 from patentpool.core.model import Register
-from patentpool.io.importer import import_paths
 from patentpool.io.problems import ImportFailed, Problem
 from patentpool.io.readers import FileUnreadable, header_names, iter_csv, parse_records, read_csv
 from patentpool.io.register_import import UNKNOWN_COLUMN, RegisterBatch, parse_patents_csv
@@ -23,6 +22,7 @@ from patentpool.io.register_schema import (
     PatentRecord,
     PatentRowIn,
 )
+from patentpool.services.imports import import_paths
 from patentpool.storage.engine import session_for
 from patentpool.storage.repository import load_register
 

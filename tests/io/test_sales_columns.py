@@ -13,8 +13,8 @@ from sqlalchemy import text
 
 import patentpool.io.sales_columns as sales_columns
 import patentpool.io.sales_stream as sales_stream
-from patentpool.io.importer import import_paths
 from patentpool.io.problems import ImportFailed
+from patentpool.services.imports import import_paths
 from patentpool.storage.engine import dispose_all, session_for
 from patentpool.storage.migrate import upgrade
 

@@ -11,8 +11,8 @@ from licensing_files import LICENSING, PAYMENTS, SALES, SALES_HEADER
 from register_files import write
 
 from patentpool.core.periods import Period
-from patentpool.io.importer import import_paths
 from patentpool.io.problems import ImportFailed
+from patentpool.services.imports import import_paths
 from patentpool.storage import licensing_repo
 from patentpool.storage.engine import session_for
 

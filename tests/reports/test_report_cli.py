@@ -19,7 +19,7 @@ from register_files import write, write_register
 from patentpool.cli import cli
 from patentpool.cli.common import App
 from patentpool.cli.report import report
-from patentpool.io.importer import import_paths
+from patentpool.services.imports import import_paths
 from patentpool.storage.engine import dispose_all, session_for
 from patentpool.storage.migrate import upgrade
 

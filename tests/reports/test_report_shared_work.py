@@ -22,7 +22,7 @@ from patentpool.gcpause import collector_paused
 from patentpool.reports import member_holdings
 from patentpool.reports.charts import Chart, Series, svg
 from patentpool.reports.jsonable import to_json
-from patentpool.reports.member import member_context
+from patentpool.reports.member import member_context, shared_statements
 from patentpool.reports.render import render
 
 D = data.D
@@ -87,15 +87,40 @@ def test_all_versions_counted_at_once_as_one_by_one(by: CountBy, register: Regis
 def test_statements_are_the_same_however_often_the_register_is_shared() -> None:
     runs = list(data.distributions())
     for previous in (data.PREVIOUS_REGISTER, None):
-        shared = [
+        with shared_statements():
+            shared = [
+                to_json(member_context(data.REGISTER, m.id, runs, previous, data.AS_OF))
+                for m in data.MEMBERS
+            ]
+        afresh = [
             to_json(member_context(data.REGISTER, m.id, runs, previous, data.AS_OF))
             for m in data.MEMBERS
         ]
-        afresh = []
-        for m in data.MEMBERS:
-            member_holdings.MEMO.clear()
-            afresh.append(to_json(member_context(data.REGISTER, m.id, runs, previous, data.AS_OF)))
         assert shared == afresh
+
+
+def test_what_statements_share_is_kept_only_inside_a_shared_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Counts of the register are worked out once for all the statements of a block, afresh
+    for each statement made outside one: nothing outlives the block that made it."""
+    counted: list[Register] = []
+    real = member_holdings._version_counts
+
+    def spy(register: Register, as_of: object) -> object:
+        counted.append(register)
+        return real(register, as_of)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(member_holdings, "_version_counts", spy)
+    runs = list(data.distributions())
+    with shared_statements():
+        for m in data.MEMBERS:
+            member_context(data.REGISTER, m.id, runs, None, data.AS_OF)
+    assert counted == [data.REGISTER]
+    counted.clear()
+    for m in data.MEMBERS[:2]:
+        member_context(data.REGISTER, m.id, runs, None, data.AS_OF)
+    assert counted == [data.REGISTER, data.REGISTER]
 
 
 def test_a_changed_register_is_not_mistaken_for_the_one_before() -> None:

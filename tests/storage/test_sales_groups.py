@@ -8,7 +8,7 @@ from licensing_files import LICENSING, SALES_HEADER
 from register_files import write
 
 from patentpool.core.periods import Period
-from patentpool.io.importer import import_paths
+from patentpool.services.imports import import_paths
 from patentpool.services.royalties import royalties
 from patentpool.storage import licensing_repo
 from patentpool.storage.engine import session_for

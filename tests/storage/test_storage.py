@@ -11,7 +11,7 @@ from register_files import write_register
 from sqlalchemy import text
 
 from patentpool.cli import cli
-from patentpool.io.importer import import_paths
+from patentpool.services.imports import import_paths
 from patentpool.storage.engine import make_engine, safe_url, schema_revision, session_for
 from patentpool.storage.migrate import head_revision, upgrade
 from patentpool.storage.repository import load_register

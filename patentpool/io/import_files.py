@@ -1,28 +1,25 @@
-"""``patentpool import``: read every file, check everything, then write all or nothing."""
+"""The files of an import read into a batch: plain values and problems, nothing written.
+
+Which file is which (by suffix and header), each read by the module of its kind; a sales
+file is only recognised here (its lines are read while it is checked). The import itself,
+checking the batch against the register and writing it, is
+:mod:`patentpool.services.imports`.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager, ExitStack
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
-from patentpool.core.model import Register
-from patentpool.gcpause import collector_paused
 from patentpool.io.backup import FORMAT as BACKUP_FORMAT
 from patentpool.io.licensing_import import (
     LicensingBatch,
-    check_licensing,
     parse_licensing_yaml,
     parse_payments_csv,
 )
 from patentpool.io.licensing_schema import LICENSING_KEYS
-from patentpool.io.problems import ImportFailed, Problem, Source
+from patentpool.io.problems import Problem
 from patentpool.io.readers import (
     FileUnreadable,
     LineDict,
@@ -33,47 +30,18 @@ from patentpool.io.readers import (
     other_separator,
     read_csv,
     read_text,
+    stream_rows,
 )
 from patentpool.io.register_import import (
     REGISTER_KEYS,
     RegisterBatch,
-    RegisterChanges,
-    check_register,
     parse_patents_csv,
     parse_register_yaml,
 )
-from patentpool.io.sales_stream import ReportKey, count_lines, stream_rows
-from patentpool.services import corrections
-from patentpool.storage import licensing_repo, repository
-from patentpool.storage.models import ImportRow
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIXES = (".csv",)
 SCENARIO_KEYS = frozenset({"scenario", "regimes"})
-
-
-@dataclass
-class ImportSummary:
-    files: list[str]
-    changes: Counter[tuple[str, str]] = field(default_factory=Counter)
-    import_id: int | None = None
-    notes: list[str] = field(default_factory=list)  # said after the counts
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
-
-    def lines(self) -> list[str]:
-        if not self.changes:
-            return [
-                f"{len(self.files)} file(s) read; "
-                "the register already held all of it: nothing changed"
-            ]
-        out = [f"{len(self.files)} file(s) imported:"]
-        for (entity, action), n in sorted(self.changes.items()):
-            out.append(f"  {entity + 's':<15} {action:<8} {n:>7,}")
-        out.extend(self.notes)
-        return out
 
 
 def collect_files(
@@ -249,134 +217,3 @@ def _kind_of(columns: frozenset[str]) -> str | None:
     if {"amount", "received"} & columns:
         return "a payments file"
     return None
-
-
-#: Opens a progress report of ``total`` items and yields the callback that advances it.
-ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
-
-
-def import_paths(
-    session: Session,
-    paths: Sequence[str | Path],
-    progress: ProgressFactory | None = None,
-    *,
-    rename_alliance: bool = False,
-) -> ImportSummary:
-    """Import files and folders in the session's transaction; raise ImportFailed on any problem.
-
-    The caller commits; on ImportFailed nothing has been written. ``progress``, when given,
-    is told of the sales lines read (each is read twice: checked, then written).
-    ``rename_alliance`` lets an alliance file give the register another alliance id (refused
-    otherwise: a register belongs to one alliance).
-    """
-    references: dict[Path, str] = {}
-    files, problems = collect_files(paths, references)
-    batch, read_problems = read_batch(files, references)
-    problems.extend(read_problems)
-    with ExitStack() as stack:
-        if progress is not None and batch.licensing.sales_files:
-            total = 2 * sum(count_lines(path) for path, _ in batch.licensing.sales_files)
-            batch.licensing.advance = stack.enter_context(progress("sales lines", total))
-        return _import_batch(session, files, batch, problems, rename_alliance)
-
-
-def _import_batch(
-    session: Session,
-    files: list[Path],
-    batch: Batch,
-    problems: list[Problem],
-    rename_alliance: bool = False,
-) -> ImportSummary:
-    if batch.register.is_empty():  # licensing files only: the standards are all they need
-        existing = Register(standards=repository.load_standards(session))
-        changes = RegisterChanges()
-    else:
-        existing = repository.load_register(session)
-        changes, check_problems = check_register(existing, batch.register, rename_alliance)
-        problems.extend(check_problems)
-    licensing = None
-    reported: frozenset[ReportKey] = frozenset()
-    if not batch.licensing.is_empty():
-        standards = existing.standard_index()
-        standards.update({s.id: s for s in changes.standards})
-        if batch.licensing.sales_files:
-            batch.licensing.stage = licensing_repo.line_stage(session)
-        state = licensing_repo.load_state(session)
-        reported = frozenset(state.reports)
-        licensing, lic_problems = check_licensing(
-            Register(standards=tuple(standards.values())), state, batch.licensing
-        )
-        problems.extend(lic_problems)
-    if problems:
-        raise ImportFailed(problems)
-    summary = ImportSummary([str(f) for f in files])
-    log = changes.log + (licensing.log if licensing is not None else [])
-    for entity, _key, action, detail, _source in log:
-        summary.changes[(entity, action)] += 1
-        if entity == "alliance" and action != "added":
-            summary.notes.append(f"alliance {action}: {detail}")
-    # a report imported before and again with other figures is a correction: its figures
-    # before it (lines, units, royalty due) are read while the register still holds them
-    corrected = sorted(k for k in (licensing.reports if licensing else ()) if k in reported)
-    before = corrections.figures(session, corrected)
-    superseded = set(corrections.superseded_runs(session)) if corrected else set()
-    row = None
-    if log:
-        row = ImportRow(
-            at=dt.datetime.now(dt.UTC),
-            files="\n".join(summary.files),
-            summary="; ".join(f"{e} {a}: {n}" for (e, a), n in sorted(summary.changes.items())),
-        )
-        session.add(row)
-        session.flush()
-        summary.import_id = row.id
-    if changes.alliance is not None:
-        repository.save_alliance(session, changes.alliance)
-    repository.save_members(session, changes.members)
-    repository.save_standards(session, changes.standards)
-    with collector_paused():
-        patent_ids = repository.save_patents(session, changes.patents)
-        repository.save_declarations(session, changes.declarations, patent_ids)
-    if licensing is not None:
-        licensing_repo.save_licensing(session, licensing, summary.import_id, _user())
-    if corrected:
-        session.flush()
-        log = _corrections(session, summary, before, superseded, log)
-    if row is not None:
-        with collector_paused():
-            repository.save_changes(
-                session, row.id, ((e, k, a, d, str(s)) for e, k, a, d, s in log)
-            )
-    return summary
-
-
-def _user() -> str | None:
-    """Who runs the import: the OS user, when the system knows one."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # pragma: no cover - no user name in the environment
-        return None
-
-
-def _corrections(
-    session: Session,
-    summary: ImportSummary,
-    before: dict[ReportKey, corrections.ReportFigures],
-    superseded: set[int],
-    log: list[tuple[str, str, str, str, Source]],
-) -> list[tuple[str, str, str, str, Source]]:
-    """Say what each correction changed, and which distribution runs it superseded; the
-    change log's entries of the corrections, with their figures before and after."""
-    found = corrections.corrections(before, corrections.figures(session, before))
-    summary.notes.extend(c.text() for c in found)
-    newly = sorted(set(corrections.superseded_runs(session)) - superseded)
-    if newly:
-        summary.notes.append(
-            "distribution runs made from the figures before, now superseded by a correction "
-            f"until a new run of their period: {corrections.describe_runs(session, newly)}"
-        )
-    detail = {f"{c.program} {c.licensee} {c.period}": c.text() for c in found}
-    return [
-        (e, k, a, detail.get(k, d) if e == "sales report" else d, src)
-        for e, k, a, d, src in log
-    ]

@@ -1,0 +1,225 @@
+"""``patentpool import``: read every file, check everything, then write all or nothing.
+
+The files are read through :mod:`patentpool.io.import_files` (plain values and problems),
+checked against the register with the core's rules, and written through storage in the
+caller's transaction; on any problem nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections import Counter
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from patentpool.core.licensing_records import LicensingUpdate, ReportRecord
+from patentpool.core.model import Register
+from patentpool.gcpause import collector_paused
+from patentpool.io.import_files import Batch, collect_files, read_batch
+from patentpool.io.licensing_import import LicensingChanges, check_licensing
+from patentpool.io.problems import ImportFailed, Problem, Source
+from patentpool.io.register_import import RegisterChanges, check_register
+from patentpool.io.sales_stream import ReportKey, count_lines
+from patentpool.services import corrections, sales_lines
+from patentpool.services.licensing import licensing_state
+from patentpool.storage import engine, licensing_repo, repository
+from patentpool.storage.models import ImportRow
+
+__all__ = ["ImportFailed", "ImportSummary", "import_files", "import_paths"]
+
+
+@dataclass
+class ImportSummary:
+    files: list[str]
+    changes: Counter[tuple[str, str]] = field(default_factory=Counter)
+    import_id: int | None = None
+    notes: list[str] = field(default_factory=list)  # said after the counts
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    def lines(self) -> list[str]:
+        if not self.changes:
+            return [
+                f"{len(self.files)} file(s) read; "
+                "the register already held all of it: nothing changed"
+            ]
+        out = [f"{len(self.files)} file(s) imported:"]
+        for (entity, action), n in sorted(self.changes.items()):
+            out.append(f"  {entity + 's':<15} {action:<8} {n:>7,}")
+        out.extend(self.notes)
+        return out
+
+
+#: Opens a progress report of ``total`` items and yields the callback that advances it.
+ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
+
+
+def import_paths(
+    session: Session,
+    paths: Sequence[str | Path],
+    progress: ProgressFactory | None = None,
+    *,
+    rename_alliance: bool = False,
+) -> ImportSummary:
+    """Import files and folders in the session's transaction; raise ImportFailed on any problem.
+
+    The caller commits; on ImportFailed nothing has been written. ``progress``, when given,
+    is told of the sales lines read (each is read twice: checked, then written).
+    ``rename_alliance`` lets an alliance file give the register another alliance id (refused
+    otherwise: a register belongs to one alliance).
+    """
+    references: dict[Path, str] = {}
+    files, problems = collect_files(paths, references)
+    batch, read_problems = read_batch(files, references)
+    problems.extend(read_problems)
+    with ExitStack() as stack:
+        if progress is not None and batch.licensing.sales_files:
+            total = 2 * sum(count_lines(path) for path, _ in batch.licensing.sales_files)
+            batch.licensing.advance = stack.enter_context(progress("sales lines", total))
+        return _import_batch(session, files, batch, problems, rename_alliance)
+
+
+def _import_batch(
+    session: Session,
+    files: list[Path],
+    batch: Batch,
+    problems: list[Problem],
+    rename_alliance: bool = False,
+) -> ImportSummary:
+    if batch.register.is_empty():  # licensing files only: the standards are all they need
+        existing = Register(standards=repository.load_standards(session))
+        changes = RegisterChanges()
+    else:
+        existing = repository.load_register(session)
+        changes, check_problems = check_register(existing, batch.register, rename_alliance)
+        problems.extend(check_problems)
+    licensing = None
+    reported: frozenset[ReportKey] = frozenset()
+    if not batch.licensing.is_empty():
+        standards = existing.standard_index()
+        standards.update({s.id: s for s in changes.standards})
+        if batch.licensing.sales_files:
+            batch.licensing.stage = sales_lines.line_stage(session)
+        state = licensing_state(session)
+        reported = frozenset(state.reports)
+        licensing, lic_problems = check_licensing(
+            Register(standards=tuple(standards.values())), state, batch.licensing
+        )
+        problems.extend(lic_problems)
+    if problems:
+        raise ImportFailed(problems)
+    summary = ImportSummary([str(f) for f in files])
+    log = changes.log + (licensing.log if licensing is not None else [])
+    for entity, _key, action, detail, _source in log:
+        summary.changes[(entity, action)] += 1
+        if entity == "alliance" and action != "added":
+            summary.notes.append(f"alliance {action}: {detail}")
+    # a report imported before and again with other figures is a correction: its figures
+    # before it (lines, units, royalty due) are read while the register still holds them
+    corrected = sorted(k for k in (licensing.reports if licensing else ()) if k in reported)
+    before = corrections.figures(session, corrected)
+    superseded = set(corrections.superseded_runs(session)) if corrected else set()
+    row = None
+    if log:
+        row = ImportRow(
+            at=dt.datetime.now(dt.UTC),
+            files="\n".join(summary.files),
+            summary="; ".join(f"{e} {a}: {n}" for (e, a), n in sorted(summary.changes.items())),
+        )
+        session.add(row)
+        session.flush()
+        summary.import_id = row.id
+    if changes.alliance is not None:
+        repository.save_alliance(session, changes.alliance)
+    repository.save_members(session, changes.members)
+    repository.save_standards(session, changes.standards)
+    with collector_paused():
+        patent_ids = repository.save_patents(session, changes.patents)
+        repository.save_declarations(session, changes.declarations, patent_ids)
+    if licensing is not None:
+        _save_licensing(session, licensing, summary.import_id)
+    if corrected:
+        session.flush()
+        log = _corrections(session, summary, before, superseded, log)
+    if row is not None:
+        with collector_paused():
+            repository.save_changes(
+                session, row.id, ((e, k, a, d, str(s)) for e, k, a, d, s in log)
+            )
+    return summary
+
+
+def _save_licensing(session: Session, changes: LicensingChanges, import_id: int | None) -> None:
+    """The licensing an import changes: licensees, programmes and report revisions, the
+    changed reports' lines, then the payments."""
+    update = LicensingUpdate(
+        licensees=tuple(changes.licensees),
+        programs=tuple(changes.programs),
+        reports={
+            key: ReportRecord(
+                source=changes.references.get(report.file, report.file),
+                checksum=report.digest(),
+                lines=report.lines,
+                units=report.units,
+            )
+            for key, report in changes.reports.items()
+        },
+        payments=tuple(changes.payments),
+    )
+    report_ids = licensing_repo.save_licensing(session, update, import_id, _user())
+    if report_ids and changes.rules is not None:
+        sales_lines.write_lines(session, changes, report_ids)
+    if isinstance(changes.stage, sales_lines.LineStages):
+        changes.stage.close()
+    licensing_repo.save_payments(session, update.payments)
+
+
+def _user() -> str | None:
+    """Who runs the import: the OS user, when the system knows one."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment
+        return None
+
+
+def _corrections(
+    session: Session,
+    summary: ImportSummary,
+    before: dict[ReportKey, corrections.ReportFigures],
+    superseded: set[int],
+    log: list[tuple[str, str, str, str, Source]],
+) -> list[tuple[str, str, str, str, Source]]:
+    """Say what each correction changed, and which distribution runs it superseded; the
+    change log's entries of the corrections, with their figures before and after."""
+    found = corrections.corrections(before, corrections.figures(session, before))
+    summary.notes.extend(c.text() for c in found)
+    newly = sorted(set(corrections.superseded_runs(session)) - superseded)
+    if newly:
+        summary.notes.append(
+            "distribution runs made from the figures before, now superseded by a correction "
+            f"until a new run of their period: {corrections.describe_runs(session, newly)}"
+        )
+    detail = {f"{c.program} {c.licensee} {c.period}": c.text() for c in found}
+    return [
+        (e, k, a, detail.get(k, d) if e == "sales report" else d, src) for e, k, a, d, src in log
+    ]
+
+
+def import_files(
+    url: str,
+    paths: Sequence[str | Path],
+    progress: ProgressFactory | None = None,
+    *,
+    rename_alliance: bool = False,
+) -> ImportSummary:
+    """:func:`import_paths` into the database at ``url``, in one transaction of its own
+    (imports run one at a time); committed when it succeeds."""
+    with engine.session_for(url, lock="import") as session:
+        return import_paths(session, paths, progress, rename_alliance=rename_alliance)
