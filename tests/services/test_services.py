@@ -16,8 +16,8 @@ from register_files import write
 
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput, NotFound
-from patentpool.io.importer import import_paths
 from patentpool.services.distributions import diff_runs, list_runs, run_distribution
+from patentpool.services.imports import import_paths
 from patentpool.services.quarters import quarter_totals
 from patentpool.services.royalties import program_context, royalties, statement
 from patentpool.storage.engine import session_for
