@@ -77,6 +77,8 @@ def period_callback(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> Period | None:
     """A ``--period`` option's quarter (2026Q1)."""
+    from patentpool.core.periods import Period
+
     return None if value is None else Period.parse(value, "--period")
 
 
