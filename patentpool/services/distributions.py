@@ -164,7 +164,7 @@ def run_distribution(
     ctx = program_context(session, program_id)
     # a register holds hundreds of thousands of objects and the inputs of a run about as many
     # again (a few for every counted patent): the cyclic collector would walk them all several
-    # times over (0.5-1 s on the L benchmark) for no cycle
+    # times over for no cycle (benchmarks/README.md)
     with collector_paused():
         return _make_run(session, ctx, program_id, period, policy, params, basis)
 
