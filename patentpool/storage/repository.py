@@ -8,7 +8,7 @@ from functools import lru_cache
 from itertools import chain, islice
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Connection, Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from patentpool.core.model import (
@@ -45,23 +45,38 @@ def load_register(session: Session) -> Register:
 
 def _read_register(session: Session) -> Register:
     alliance_row = session.scalars(select(AllianceRow).order_by(AllianceRow.id)).first()
-    aliases: dict[str, list[str]] = defaultdict(list)
-    for a in session.scalars(select(MemberAliasRow).order_by(MemberAliasRow.alias)):
-        aliases[a.member_id].append(a.alias)
-    members = tuple(
-        Member(m.id, m.name, tuple(aliases[m.id]), m.joined)
-        for m in session.scalars(select(MemberRow).order_by(MemberRow.id))
+    alliance = (
+        Alliance(alliance_row.id, alliance_row.name, alliance_row.illustrative)
+        if alliance_row
+        else None
     )
+    members = _read_members(session)
     standards = load_standards(session)
     # patents and declarations are read as plain column tuples, by Core statements on the
     # session's connection (no ORM loading step per row): a register holds tens of thousands
     # of them, and ORM objects would cost more than the values built from them
     connection = session.connection()
+    keys, patents = _read_patents(connection)
+    declarations = _read_declarations(connection, keys)
+    return Register(alliance, members, standards, patents, declarations)
+
+
+def _read_members(session: Session) -> tuple[Member, ...]:
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for a in session.scalars(select(MemberAliasRow).order_by(MemberAliasRow.alias)):
+        aliases[a.member_id].append(a.alias)
+    return tuple(
+        Member(m.id, m.name, tuple(aliases[m.id]), m.joined)
+        for m in session.scalars(select(MemberRow).order_by(MemberRow.id))
+    )
+
+
+def _read_patents(connection: Connection) -> tuple[dict[int, str], tuple[Patent, ...]]:
+    """The patents in key order, and each one's key by its row id."""
     states: dict[int, set[str]] = defaultdict(set)
     for pid, country in connection.execute(select(ValidationRow.patent_id, ValidationRow.country)):
         states[pid].add(country)
     statuses = {s.value: s for s in Status}
-    essentialities = {e.value: e for e in Essentiality}
     keys: dict[int, str] = {}
     patents = []
     patent_rows = connection.execute(
@@ -81,20 +96,9 @@ def _read_register(session: Session) -> Register:
         ).order_by(PatentRow.key)
     )
     no_states: frozenset[str] = frozenset()
-    for (
-        pid,
-        key,
-        jur,
-        number,
-        owner,
-        filed,
-        kind,
-        family,
-        granted,
-        expiry,
-        status,
-        title,
-    ) in patent_rows:
+    for pid, key, jur, number, owner, filed, kind, family, granted, expiry, status, title in (
+        patent_rows
+    ):
         keys[pid] = key
         found = states.get(pid)
         patents.append(
@@ -112,6 +116,12 @@ def _read_register(session: Session) -> Register:
                 title=title,
             )
         )
+    return keys, tuple(patents)
+
+
+def _read_declarations(connection: Connection, keys: dict[int, str]) -> tuple[Declaration, ...]:
+    """Every declaration, in key order; ``keys``: each patent's key by its row id."""
+    essentialities = {e.value: e for e in Essentiality}
     declaration_rows = connection.execute(
         select(
             DeclarationRow.patent_id,
@@ -124,28 +134,24 @@ def _read_register(session: Session) -> Register:
             DeclarationRow.declared_on,
         )
     )
-    declarations = sorted(
-        (
-            Declaration(
-                patent=keys[row[0]],
-                standard=row[1],
-                version=row[2],
-                section=row[3],
-                essentiality=essentialities[row[4]],
-                evaluator=row[5],
-                evaluated_on=row[6],
-                declared_on=row[7],
-            )
-            for row in declaration_rows
-        ),
-        key=lambda d: d.key,
+    return tuple(
+        sorted(
+            (
+                Declaration(
+                    patent=keys[row[0]],
+                    standard=row[1],
+                    version=row[2],
+                    section=row[3],
+                    essentiality=essentialities[row[4]],
+                    evaluator=row[5],
+                    evaluated_on=row[6],
+                    declared_on=row[7],
+                )
+                for row in declaration_rows
+            ),
+            key=lambda d: d.key,
+        )
     )
-    alliance = (
-        Alliance(alliance_row.id, alliance_row.name, alliance_row.illustrative)
-        if alliance_row
-        else None
-    )
-    return Register(alliance, members, standards, tuple(patents), tuple(declarations))
 
 
 def save_alliance(session: Session, alliance: Alliance) -> None:
