@@ -25,6 +25,15 @@ class InvalidPeriod(InvalidInput):
         self.text = text
 
 
+def period_problem(text: str) -> str:
+    """What is wrong with ``text`` as a period in a file's cell: a quarter outside 1-4 is
+    named, anything else is shown with the form a period takes."""
+    other = _ANY_QUARTER.fullmatch(text.strip())
+    if other is not None:
+        return f"{text!r} has no quarter {int(other.group(1))}: the quarter must be 1-4"
+    return f"not a period in YYYYQn form (e.g. 2026Q1): {text!r}"
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Period:
     """One calendar quarter; periods sort in time order."""

@@ -208,14 +208,14 @@ LICENSING_KEYS = frozenset(LicensingFileIn.model_fields)
 
 
 def parse_period_text(value: Any) -> Any:
-    from patentpool.core.periods import Period
+    from patentpool.core.periods import Period, period_problem
 
     if not isinstance(value, str):
         raise ValueError(f"not a period in YYYYQn form: {value!r}")
     try:
         return Period.parse(value.strip())
     except Exception:
-        raise ValueError(f"not a period in YYYYQn form (e.g. 2026Q1): {value.strip()!r}") from None
+        raise ValueError(period_problem(value.strip())) from None
 
 
 def parse_units(value: Any) -> Any:

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from patentpool.core.countries import normalize_country
 from patentpool.core.licensing import PercentRate, Program, Rate
-from patentpool.core.periods import Period
+from patentpool.core.periods import Period, period_problem
 from patentpool.errors import InvalidInput
 from patentpool.io.licensing_schema import (
     SALES_COLUMNS,
@@ -131,7 +131,7 @@ class LineChecker:
             try:
                 found = Period.parse(text)
             except InvalidInput:
-                found = f"not a period in YYYYQn form (e.g. 2026Q1): {text!r}"
+                found = period_problem(text)
             self.periods[text] = found
         if isinstance(found, str):
             raise ValueError(found)

@@ -316,6 +316,12 @@ EXPECTED: dict[str, list[str]] = {
     "payments-unknown-programme.csv": [
         "payments-unknown-programme.csv:2: program: unknown programme 'demo-v9'",
     ],
+    "sales-quarter-five.csv": [
+        "sales-quarter-five.csv:2: period: '2026Q5' has no quarter 5: the quarter must be 1-4",
+    ],
+    "payments-quarter-five.csv": [
+        "payments-quarter-five.csv:2: period: '2026Q5' has no quarter 5: the quarter must be 1-4",
+    ],
     "sales-bad-period.csv": [
         "sales-bad-period.csv:2: period: not a period in YYYYQn form (e.g. 2026Q1): '2026-Q1'",
     ],
