@@ -144,9 +144,9 @@ def step_licensing(state: DemoState) -> list[str]:
 
 def step_regimes(state: DemoState) -> list[str]:
     """The open-versus-closed comparison for IGRS 1.0 on the demo register."""
-    from patentpool.cli.compare import render_comparison
     from patentpool.core import regimes
     from patentpool.io.scenario import load_scenario
+    from patentpool.reports.compare_text import render_comparison
     from patentpool.services.licensing import load_programs
     from patentpool.storage.repository import load_register
 

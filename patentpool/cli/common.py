@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from patentpool.reports.text import cell_text, table
+
 if TYPE_CHECKING:  # imported by the commands that work, not by ``--help``
     from decimal import Decimal
 
@@ -98,14 +100,6 @@ def format_option(func: F) -> F:
     )(func)
 
 
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
-
-
 def render_rows(
     rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, json_payload: Any = None
 ) -> str:
@@ -120,38 +114,9 @@ def render_rows(
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([neutralise(_cell(row.get(c))) for c in columns])
+            writer.writerow([neutralise(cell_text(row.get(c))) for c in columns])
         return buf.getvalue().rstrip("\n")
     return table(rows, columns)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return " ".join(str(v) for v in value)
-    return str(value)
-
-
-def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
-    """A readable fixed-width table; numbers right-aligned."""
-    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    numeric = [
-        bool(cells) and all(_is_number(r[i]) or r[i] == "" for r in cells)
-        for i in range(len(columns))
-    ]
-
-    def line(values: Sequence[str]) -> str:
-        parts = [
-            v.rjust(w) if num else v.ljust(w)
-            for v, w, num in zip(values, widths, numeric, strict=True)
-        ]
-        return "  ".join(parts).rstrip()
-
-    out = [line(list(columns)), line(["-" * w for w in widths])]
-    out.extend(line(r) for r in cells)
-    return "\n".join(out)
 
 
 def resolve_member(register: Register, written: str) -> str:

@@ -4,30 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from patentpool.cli.common import App, pass_app, table, user_errors
+from patentpool.cli.common import App, pass_app, user_errors
 from patentpool.core import regimes
-from patentpool.core.holders import HolderSource, YearOutcome, project
+from patentpool.core.holders import YearOutcome, project
 from patentpool.core.regimes import (
     SWEEP_PARAMETERS,
     WHOLE_PARAMETERS,
     Holder,
     Outcome,
-    Regime,
     Scenario,
-    benchmark_welfare,
-    describe_pricing,
     show,
 )
 from patentpool.errors import InvalidInput
+from patentpool.reports.compare_text import (
+    SUMMARY,
+    counted_label,
+    holders_json,
+    outcome_json,
+    plain_number,
+    render_comparison,
+    summary_row,
+    two_decimals,
+)
+from patentpool.reports.text import table
 
 if TYPE_CHECKING:  # pydantic, for the command that reads a scenario, not for --help
     from patentpool.services.files import ScenarioFile
@@ -100,7 +107,7 @@ def compare(
         else:
             scenario = _scenario(app, loaded, None)
             outcomes = regimes.compare(scenario)
-            click.echo(render_comparison(scenario, outcomes, fmt, _counted(loaded.source)))
+            click.echo(render_comparison(scenario, outcomes, fmt, counted_label(loaded.source)))
 
 
 def _scenario(app: App, loaded: ScenarioFile, parameter: str | None) -> Scenario:
@@ -194,141 +201,6 @@ def parse_years(spec: str) -> range:
 # --- output ------------------------------------------------------------------------------
 
 
-def _f(value: Fraction) -> float:
-    return float(value)
-
-
-def _cell(value: Fraction) -> str:
-    """Two decimals, rounded half away from zero, exactly (no float on the way)."""
-    cents = math.floor(abs(value) * 100 + Fraction(1, 2))
-    sign = "-" if value < 0 and cents else ""
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
-
-
-def _value(value: Fraction) -> int | float:
-    return value.numerator if value.denominator == 1 else float(value)
-
-
-def _makers(regime: Regime) -> str | int:
-    return "competitive" if regime.makers is None else regime.makers
-
-
-def outcome_json(outcome: Outcome) -> dict[str, Any]:
-    regime = outcome.regime
-    return {
-        "name": regime.name,
-        "makers": _makers(regime),
-        "pricing": regime.pricing.value,
-        "royalty_stack": _f(outcome.royalty_stack),
-        "holder_rates": {h: _f(r) for h, r in outcome.holder_rates.items()},
-        "price": _f(outcome.price),
-        "quantity": _f(outcome.quantity),
-        "holders_income": _f(outcome.holders_income),
-        "holder_income": {h: _f(x) for h, x in outcome.holder_income.items()},
-        "makers_profit": _f(outcome.makers_profit),
-        "consumer_surplus": _f(outcome.consumer_surplus),
-        "welfare": _f(outcome.welfare),
-        "deadweight_loss": _f(outcome.deadweight_loss),
-        "members": {m: _f(x) for m, x in outcome.members.items()},
-    }
-
-
-def _holders_json(holders: Sequence[Holder]) -> list[dict[str, Any]]:
-    return [{"id": h.id, "patents": h.patents, "member": h.member} for h in holders]
-
-
-def _summary_row(outcome: Outcome) -> dict[str, Any]:
-    return {
-        "regime": outcome.regime.name,
-        "makers": _makers(outcome.regime),
-        "pricing": describe_pricing(outcome.regime),
-        "stack": _cell(outcome.royalty_stack),
-        "price": _cell(outcome.price),
-        "quantity": _cell(outcome.quantity),
-        "holders income": _cell(outcome.holders_income),
-        "makers profit": _cell(outcome.makers_profit),
-        "consumer surplus": _cell(outcome.consumer_surplus),
-        "welfare": _cell(outcome.welfare),
-        "deadweight loss": _cell(outcome.deadweight_loss),
-    }
-
-
-SUMMARY = (
-    "regime",
-    "makers",
-    "pricing",
-    "stack",
-    "price",
-    "quantity",
-    "holders income",
-    "makers profit",
-    "consumer surplus",
-    "welfare",
-    "deadweight loss",
-)
-
-
-def _heading(scenario: Scenario) -> str:
-    m = scenario.market
-    patents = sum(h.patents for h in scenario.holders)
-    first_best = m.headroom / m.slope
-    return (
-        f"{scenario.name}: demand P = {show(m.intercept)} - {show(m.slope)} Q, unit cost "
-        f"{show(m.unit_cost)}, {len(scenario.holders)} holders ({patents} patents)\n"
-        f"Royalty-free benchmark (price at cost): quantity {_cell(first_best)}, "
-        f"welfare {_cell(benchmark_welfare(m))}"
-    )
-
-
-def _counted(source: HolderSource | None) -> str:
-    """The table column of the patents counted for each holder: what the register counts
-    (``declared in force``, ``essential in force``), or the scenario's own ``patents``."""
-    return "patents" if source is None else f"{source.counting.value} in force"
-
-
-def render_comparison(
-    scenario: Scenario, outcomes: Sequence[Outcome], fmt: str, counted: str = "patents"
-) -> str:
-    if fmt == "json":
-        m = scenario.market
-        payload = {
-            "scenario": scenario.name,
-            "market": {
-                "intercept": _f(m.intercept),
-                "slope": _f(m.slope),
-                "unit_cost": _f(m.unit_cost),
-            },
-            "holders": _holders_json(scenario.holders),
-            "benchmark": {
-                "quantity": _f(m.headroom / m.slope),
-                "welfare": _f(benchmark_welfare(m)),
-            },
-            "regimes": [outcome_json(o) for o in outcomes],
-        }
-        return json.dumps(payload, indent=2, ensure_ascii=False)
-    names = [o.regime.name for o in outcomes]
-    labelled = any(h.member != h.id for h in scenario.holders)
-    rates = [
-        {"holder": h.id, counted: h.patents, "member": h.member or "(outsider)"}
-        | {o.regime.name: _cell(o.holder_rates[h.id]) for o in outcomes}
-        for h in scenario.holders
-    ]
-    members = list(dict.fromkeys(h.member for h in scenario.holders if h.member is not None))
-    income = [
-        {"member": m} | {o.regime.name: _cell(o.members.get(m, Fraction(0))) for o in outcomes}
-        for m in members
-    ]
-    parts = [
-        _heading(scenario),
-        table([_summary_row(o) for o in outcomes], SUMMARY),
-        "Rate per unit, by holder",
-        table(rates, ["holder", counted, *(["member"] if labelled else []), *names]),
-    ]
-    if members:
-        parts += ["Income, by member", table(income, ["member", *names])]
-    return "\n\n".join(parts)
-
-
 def render_sweep(
     scenario: Scenario,
     parameter: str,
@@ -340,14 +212,14 @@ def render_sweep(
             "scenario": scenario.name,
             "sweep": parameter,
             "rows": [
-                {"value": _value(value)} | outcome_json(o)
+                {"value": plain_number(value)} | outcome_json(o)
                 for value, outcomes in rows
                 for o in outcomes
             ],
         }
         return json.dumps(payload, indent=2, ensure_ascii=False)
     column = f"sweep {parameter}"
-    lines = [{column: show(value)} | _summary_row(o) for value, outcomes in rows for o in outcomes]
+    lines = [{column: show(value)} | summary_row(o) for value, outcomes in rows for o in outcomes]
     return f"{scenario.name}: sweep of {parameter}\n\n{table(lines, [column, *SUMMARY])}"
 
 
@@ -362,7 +234,7 @@ def render_years(loaded: ScenarioFile, projection: Sequence[YearOutcome], fmt: s
                 {
                     "year": y.year,
                     "on": y.on.isoformat(),
-                    "holders": _holders_json(y.holders),
+                    "holders": holders_json(y.holders),
                     "patents": y.patents,
                     "regimes": [outcome_json(o) for o in y.outcomes],
                 }
@@ -371,15 +243,15 @@ def render_years(loaded: ScenarioFile, projection: Sequence[YearOutcome], fmt: s
         }
         return json.dumps(payload, indent=2, ensure_ascii=False)
     names = [r.name for r in loaded.regimes]
-    counted = _counted(source)
+    counted = counted_label(source)
     summary = [
-        {"year": y.year, "holders": len(y.holders), counted: y.patents} | _summary_row(o)
+        {"year": y.year, "holders": len(y.holders), counted: y.patents} | summary_row(o)
         for y in projection
         for o in y.outcomes
     ]
     income = [
         {"year": y.year, "member": h.member or h.id, counted: h.patents}
-        | {o.regime.name: _cell(o.holder_income[h.id]) for o in y.outcomes}
+        | {o.regime.name: two_decimals(o.holder_income[h.id]) for o in y.outcomes}
         for y in projection
         for h in y.holders
     ]
