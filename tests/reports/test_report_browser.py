@@ -8,6 +8,7 @@ Without Chromium the tests are skipped, except under CI=true where they fail.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 import report_data as data
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from patentpool.reports.render import render
 
@@ -131,6 +133,7 @@ def load(browser: Browser, url: str, width: int, screenshot: Path | None = None)
                     if e["entry"]["level"] == "error" else None)
         devtools.send("Log.enable")
         page.goto(url, wait_until="load")
+        _settle_scroll_cues(page)
         layout = page.evaluate(_MEASURE)
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
@@ -138,6 +141,23 @@ def load(browser: Browser, url: str, width: int, screenshot: Path | None = None)
         return Loaded(sorted(set(errors)), layout)
     finally:
         page.close()
+
+
+#: True once every table box's cue agrees with whether the box overflows. Chromium works out
+#: scroll-state container queries (the cue) after layout, on a later frame: on a busy machine
+#: the page's load event can come first.
+_CUES_SETTLED = """() => [...document.querySelectorAll('.table-wrap')].every(wrap => {
+  const cue = getComputedStyle(wrap, '::before');
+  const shown = cue.display !== 'none' && !['none', 'normal'].includes(cue.content);
+  return shown === (wrap.scrollWidth > wrap.clientWidth + 1);
+})"""
+
+
+def _settle_scroll_cues(page: Page) -> None:
+    """Wait (up to 5 s) for the scroll cues to be worked out; the check that follows says what
+    is wrong if they never agree."""
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(_CUES_SETTLED, timeout=5000)
 
 
 def check_layout(name: str, loaded: Loaded, width: int) -> None:
