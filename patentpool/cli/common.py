@@ -18,7 +18,6 @@ from patentpool.reports.text import cell_text, table
 if TYPE_CHECKING:  # imported by the commands that work, not by ``--help``
     from decimal import Decimal
 
-    from patentpool.core.allocation import Distribution
     from patentpool.core.licensing import Licensee, Program
     from patentpool.core.model import Register
     from patentpool.core.periods import Period
@@ -64,12 +63,6 @@ class App:
         from patentpool.services import commands
 
         return commands.royalties(self.url, program_id, period, licensee_id)
-
-    def distribution_runs(self, program_id: str) -> list[Distribution]:
-        """The latest stored run of each period of a programme, ordered by period."""
-        from patentpool.services import commands
-
-        return commands.latest_distributions(self.url, program_id)
 
 
 pass_app = click.make_pass_decorator(App, ensure=True)

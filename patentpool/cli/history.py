@@ -3,10 +3,15 @@ when, and from which file."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from patentpool.cli.common import App, format_option, pass_app, render_rows
+from patentpool.cli.common import App, format_option, pass_app, period_callback, render_rows
 from patentpool.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from patentpool.core.periods import Period
 
 
 @click.command("history")
@@ -53,11 +58,13 @@ def history(app: App, patent: str, fmt: str) -> None:
 @click.command("sales-reports")
 @click.option("--program", help="Only this programme's reports.")
 @click.option("--licensee", help="Only this licensee's reports.")
-@click.option("--period", help="Only this quarter's reports, e.g. 2026Q1.")
+@click.option(
+    "--period", callback=period_callback, help="Only this quarter's reports, e.g. 2026Q1."
+)
 @format_option
 @pass_app
 def sales_reports(
-    app: App, program: str | None, licensee: str | None, period: str | None, fmt: str
+    app: App, program: str | None, licensee: str | None, period: Period | None, fmt: str
 ) -> None:
     """List every revision of the sales reports: lines, units, when, by whom, from which file.
 
@@ -68,11 +75,9 @@ def sales_reports(
     Example:
       patentpool sales-reports --licensee acme --period 2026Q1
     """
-    from patentpool.core.periods import Period
     from patentpool.services import commands
 
-    quarter = Period.parse(period.strip(), "--period") if period is not None else None
-    found = commands.report_revisions(app.url, program, licensee, quarter)
+    found = commands.report_revisions(app.url, program, licensee, period)
     rows = [
         {
             "program": r.program,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from patentpool.cli.common import App, pass_app, resolve_licensee, resolve_member, user_errors
-from patentpool.cli.dates import as_of_option
+from patentpool.cli.dates import DATE, as_of_option
 from patentpool.core.periods import Period
 from patentpool.errors import NotFound
 from patentpool.reports.errors import ReportError
@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # the renderers are imported by the command that renders, not
     from patentpool.core.runs import StoredRun
 
 F = TypeVar("F", bound=Callable[..., Any])
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def output_options(func: F) -> F:
@@ -306,7 +305,7 @@ def _chosen_run(
 @click.option("--licensee", "licensee_id", required=True, help="The licensee's id or name.")
 @click.option("--program", "program_id", required=True, help="The programme's id.")
 @click.option("--period", required=True, help="The quarter, e.g. 2026Q1.")
-@click.option("--issued", type=_DATE, help="Issue date (default today).")
+@click.option("--issued", type=DATE, help="Issue date (default today).")
 @click.option(
     "--days", type=click.IntRange(min=0), default=30, show_default=True, help="Days to pay."
 )

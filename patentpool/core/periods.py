@@ -16,22 +16,25 @@ class InvalidPeriod(InvalidInput):
     """A period that is not written ``YYYYQn``."""
 
     def __init__(self, text: object, field: str = "period") -> None:
-        other = _ANY_QUARTER.fullmatch(text.strip()) if isinstance(text, str) else None
-        if other is not None:
-            message = f"{text!r} has no quarter {int(other.group(1))}: the quarter must be 1-4"
-        else:
+        message = _no_such_quarter(text)
+        if message is None:
             message = f"{text!r} is not a quarter written YYYYQn, such as 2026Q1"
         super().__init__(f"{field}: {message}")
         self.text = text
 
 
+def _no_such_quarter(text: object) -> str | None:
+    """The message for a year and a quarter outside 1-4 (``2026Q5``); None for anything else."""
+    other = _ANY_QUARTER.fullmatch(text.strip()) if isinstance(text, str) else None
+    if other is None:
+        return None
+    return f"{text!r} has no quarter {int(other.group(1))}: the quarter must be 1-4"
+
+
 def period_problem(text: str) -> str:
     """What is wrong with ``text`` as a period in a file's cell: a quarter outside 1-4 is
     named, anything else is shown with the form a period takes."""
-    other = _ANY_QUARTER.fullmatch(text.strip())
-    if other is not None:
-        return f"{text!r} has no quarter {int(other.group(1))}: the quarter must be 1-4"
-    return f"not a period in YYYYQn form (e.g. 2026Q1): {text!r}"
+    return _no_such_quarter(text) or f"not a period in YYYYQn form (e.g. 2026Q1): {text!r}"
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -21,7 +21,7 @@ from patentpool.io.licensing_schema import (
     SALES_COLUMNS,
     SALES_REQUIRED,
     is_plain_units,
-    parse_decimal,
+    parse_rate,
     parse_units,
 )
 from patentpool.io.problems import Problem, Source
@@ -48,9 +48,7 @@ def read_units(text: str) -> int:
 
 def read_money(text: str) -> Decimal | None:
     """Net sales: the same number rules as every money field, and never negative."""
-    number: Decimal | None = parse_decimal(text)
-    if number is not None and number < 0:
-        raise ValueError(f"must not be negative ({number})")
+    number: Decimal | None = parse_rate(text)
     return number
 
 

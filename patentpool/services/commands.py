@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from patentpool.core.allocation import Distribution
 from patentpool.core.degenerate import Degenerate
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.model import Register
@@ -148,12 +147,6 @@ def diff_runs(url: str, a: int, b: int) -> tuple[Run, Run, list[MemberChange], l
     """Who gained or lost what between two runs, and why."""
     with engine.session_for(url) as session:
         return distributions.diff_runs(session, a, b)
-
-
-def latest_distributions(url: str, program_id: str) -> list[Distribution]:
-    """The latest stored run of each period of a programme, ordered by period."""
-    with engine.session_for(url) as session:
-        return distributions.latest_distributions(session, program_id)
 
 
 def report_runs(url: str, program_ids: Sequence[str], run_id: int | None) -> list[StoredRun]:
