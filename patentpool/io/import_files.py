@@ -169,8 +169,7 @@ def _is_sales_file(path: Path, display: str) -> bool:
     first = next(stream_rows(path, display), None)
     if first is None:
         return False
-    header = {normalize_header(h) for h in first[1]}
-    return "publication_number" not in header and bool({"units", "category"} & header)
+    return _kind_of(frozenset(normalize_header(h) for h in first[1])) == "a sales report"
 
 
 def _kind(value: object) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -33,9 +33,6 @@ from patentpool.io.sales_stream import (
 )
 from patentpool.io.types import plain_digits
 
-if TYPE_CHECKING:
-    from patentpool.io.sales_columns import Plan
-
 
 @dataclass
 class LicensingBatch:
@@ -60,7 +57,6 @@ class LicensingChanges:
     reports: dict[ReportKey, ReportScan] = field(default_factory=dict)  # reports that changed
     sales_files: list[tuple[Path, str]] = field(default_factory=list)
     references: dict[str, str] = field(default_factory=dict)  # as in LicensingBatch
-    column_plans: dict[str, Plan] = field(default_factory=dict)  # files read by columns
     stage: LineStage | None = None  # holds the lines of the files it staged whole
     rules: SalesRules | None = None
     advance: Callable[[int], None] | None = None
@@ -251,8 +247,6 @@ def _scan_sales_files(
     scanned: dict[ReportKey, ReportScan] = {}
     for sales_path, sales_display in batch.sales_files:
         scan = scan_sales(sales_path, sales_display, rules, problems, batch.advance, batch.stage)
-        if scan.plan is not None:
-            out.column_plans[sales_display] = scan.plan
         for report_key, report in scan.reports.items():
             first = scanned.get(report_key)
             if first is not None:  # one report per licensee, programme and quarter

@@ -58,7 +58,6 @@ class SalesScan:
     path: Path
     reports: dict[ReportKey, ReportScan] = field(default_factory=dict)
     lines: int = 0
-    plan: sales_columns.Plan | None = None  # set when the file was read by columns
 
 
 class LineStage(Protocol):
@@ -220,7 +219,7 @@ def _scan_columns(
 ) -> SalesScan:
     from patentpool.io import digests, sales_columns
 
-    scan = SalesScan(plan.display, plan.path, plan=plan)
+    scan = SalesScan(plan.display, plan.path)
     helper = digests.cores() > 1 and plan.path.stat().st_size >= HELPER_BYTES
 
     def to_hash() -> Iterator[tuple[sales_columns.Block, bytes, bytes]]:

@@ -28,7 +28,6 @@ from patentpool.io.backup import (
 from patentpool.storage import table_rows
 from patentpool.storage.engine import (
     make_engine,
-    require_schema,
     safe_url,
     schema_revision,
     session_for,
@@ -105,7 +104,6 @@ def restore_backup(url: str, folder: Path) -> Manifest:
     engine = make_engine(url, create=True)
     if schema_revision(engine) is None:
         upgrade(url)
-    require_schema(engine)
     entries = {t.table: t for t in manifest.tables}
     with session_for(url, lock="import") as session:
         full = table_rows.tables_with_rows(session)

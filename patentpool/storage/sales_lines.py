@@ -280,7 +280,7 @@ class PostgresLineStage:
         if not len(block):
             return
         keys = [self.keys.setdefault(key, len(self.keys)) for key in block.keys]
-        file = pa.array([self._file[1]] * len(block), pa.int32())
+        file = pa.repeat(pa.scalar(self._file[1], pa.int32()), len(block))
         key = pc.take(pa.array(keys, pa.int32()), block.key)
         columns = [file, key, block.line, block.sale, block.made, block.category]
         _copy_lines(
