@@ -149,12 +149,15 @@ def _run_option(func: F) -> F:
     )(func)
 
 
-def _stored_runs(app: App, program_ids: list[str], run_id: int | None) -> list[StoredRun]:
-    """The latest run of each period of each programme; ``run_id``'s period shows that run."""
+def _stored_runs(
+    app: App, program_ids: list[str], run_id: int | None, period: Period | None = None
+) -> list[StoredRun]:
+    """The latest run of each period of each programme (only ``period``'s, when given);
+    ``run_id``'s period shows that run."""
     from patentpool.services.commands import NoSuchRun, report_runs
 
     try:
-        return report_runs(app.url, program_ids, run_id)
+        return report_runs(app.url, program_ids, run_id, period)
     except NoSuchRun:
         raise ReportError(f"--run: there is no distribution run {run_id}") from None
 
@@ -278,7 +281,10 @@ def distribution(
             raise ReportError("--period: give the quarter (e.g. --period 2026Q1) or --run N")
         quarter = Period.parse(period, "--period") if period is not None else None
         _, program = _licensing(app, None, program_id)
-        run = _chosen_run(_stored_runs(app, [program_id], run_id), program_id, quarter, run_id)
+        # with --run, every period is read so that a run of another period is named as such
+        only = quarter if run_id is None else None
+        runs = _stored_runs(app, [program_id], run_id, only)
+        run = _chosen_run(runs, program_id, quarter, run_id)
         register = app.load_register()
         emit("distribution", distribution_context(run, program, register), options, register)
 

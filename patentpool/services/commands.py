@@ -149,9 +149,11 @@ def diff_runs(url: str, a: int, b: int) -> tuple[Run, Run, list[MemberChange], l
         return distributions.diff_runs(session, a, b)
 
 
-def report_runs(url: str, program_ids: Sequence[str], run_id: int | None) -> list[StoredRun]:
-    """The latest run of each period of each programme; ``run_id``'s period shows that run
-    (:class:`NoSuchRun` when there is no such run)."""
+def report_runs(
+    url: str, program_ids: Sequence[str], run_id: int | None, period: Period | None = None
+) -> list[StoredRun]:
+    """The latest run of each period of each programme (only ``period``'s, when given);
+    ``run_id``'s period shows that run (:class:`NoSuchRun` when there is no such run)."""
     with engine.session_for(url) as session:
         run_program = None
         if run_id is not None:
@@ -159,10 +161,13 @@ def report_runs(url: str, program_ids: Sequence[str], run_id: int | None) -> lis
                 run_program, _ = runs_service.run_of(session, run_id)
             except NotFound:
                 raise NoSuchRun(run_id) from None
+        superseded = corrections.superseded_runs(session)  # every programme's, read once
         found: list[StoredRun] = []
         for program_id in program_ids:
             chosen = run_id if run_program == program_id else None
-            found.extend(runs_service.stored_runs(session, program_id, chosen))
+            found.extend(
+                runs_service.stored_runs(session, program_id, chosen, superseded, period)
+            )
         return found
 
 

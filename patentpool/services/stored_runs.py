@@ -4,10 +4,11 @@ one asked for), with its stamp and what makes its shares degenerate."""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from patentpool.core.allocation import Distribution
@@ -51,18 +52,10 @@ def run_degenerate(session: Session, run_id: int) -> Degenerate | None:
 
 
 def _stored(
-    session: Session, run_id: int, revisions: int, superseded: str | None = None
+    session: Session, row: Any, revisions: int, superseded: str | None = None
 ) -> StoredRun:
-    run_id_, revision, created, checksum, policy, result = session.execute(
-        select(
-            DistributionRunRow.id,
-            DistributionRunRow.revision,
-            DistributionRunRow.created_at,
-            DistributionRunRow.inputs_sha256,
-            DistributionRunRow.policy,
-            DistributionRunRow.result,
-        ).where(DistributionRunRow.id == run_id)
-    ).one()
+    """The stored run of ``row`` (id, revision, created_at, inputs_sha256, policy, result)."""
+    run_id, revision, created, checksum, policy, result = row
     document = json.loads(result)
     dist = distribution_from(document)
     inputs = None
@@ -71,7 +64,7 @@ def _stored(
             select(DistributionRunRow.inputs).where(DistributionRunRow.id == run_id)
         )
     made = document.get("created_at") or (created.isoformat() if created else "")
-    stamp = RunStamp(run_id_, revision, revisions, made, checksum)
+    stamp = RunStamp(run_id, revision, revisions, made, checksum)
     return StoredRun(stamp, dist, degenerate_of(dist, inputs), superseded)
 
 
@@ -87,37 +80,47 @@ def run_of(session: Session, run_id: int) -> tuple[str, Period]:
     return found[0], Period.parse(found[1])
 
 
-def stored_runs(session: Session, program_id: str, run_id: int | None = None) -> list[StoredRun]:
+def stored_runs(
+    session: Session,
+    program_id: str,
+    run_id: int | None = None,
+    superseded: Mapping[int, str] | None = None,
+    period: Period | None = None,
+) -> list[StoredRun]:
     """The latest revision of each period's run of ``program_id``, ordered by period; the
-    period of ``run_id`` (a run of this programme) shows that run instead."""
+    period of ``run_id`` (a run of this programme) shows that run instead. ``superseded``:
+    :func:`superseded_runs` when the caller has it already; ``period``: only that quarter."""
     if session.get(ProgramRow, program_id) is None:
         raise NotFound("programme", program_id)
-    chosen: dict[str, tuple[int, int]] = {}  # period: (run id, revisions)
-    for period, latest, revisions in session.execute(
+    query = (
         select(
             DistributionRunRow.period,
-            func.max(DistributionRunRow.revision),
-            func.count(DistributionRunRow.id),
+            DistributionRunRow.id,
+            DistributionRunRow.revision,
+            DistributionRunRow.created_at,
+            DistributionRunRow.inputs_sha256,
+            DistributionRunRow.policy,
+            DistributionRunRow.result,
         )
         .where(DistributionRunRow.program_id == program_id)
-        .group_by(DistributionRunRow.period)
-    ):
-        found = session.scalar(
-            select(DistributionRunRow.id).where(
-                DistributionRunRow.program_id == program_id,
-                DistributionRunRow.period == period,
-                DistributionRunRow.revision == latest,
-            )
-        )
-        assert found is not None
-        chosen[period] = (found, revisions)
-    if run_id is not None:
-        program, of = run_of(session, run_id)
-        if program != program_id:
-            raise NotFound("distribution run", f"{run_id} of {program_id}")
-        chosen[str(of)] = (run_id, chosen[str(of)][1])
-    superseded = superseded_runs(session, program_id)
+        .order_by(DistributionRunRow.period, DistributionRunRow.revision)
+    )
+    if period is not None:
+        query = query.where(DistributionRunRow.period == str(period))
+    chosen: dict[str, Any] = {}  # period: the row shown (its latest, or run_id)
+    revisions: dict[str, int] = defaultdict(int)
+    pinned = None  # the period of run_id
+    for of, *row in session.execute(query):
+        revisions[of] += 1
+        if row[0] == run_id:
+            pinned = of
+        if of != pinned or row[0] == run_id:
+            chosen[of] = row
+    if run_id is not None and pinned is None and period is None:
+        raise NotFound("distribution run", f"{run_id} of {program_id}")
+    if superseded is None:
+        superseded = superseded_runs(session, program_id)
     return [
-        _stored(session, run, revisions, superseded.get(run))
-        for _, (run, revisions) in sorted(chosen.items(), key=lambda kv: Period.parse(kv[0]))
+        _stored(session, row, revisions[of], superseded.get(row[0]))
+        for of, row in sorted(chosen.items(), key=lambda kv: Period.parse(kv[0]))
     ]
