@@ -3,10 +3,12 @@ makes it degenerate (if anything)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from patentpool.core.allocation import Distribution
-from patentpool.core.degenerate import Degenerate
+from patentpool.core.degenerate import Degenerate, diagnose
+from patentpool.core.model import MemberId
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +43,23 @@ class StoredRun:
     distribution: Distribution
     degenerate: Degenerate | None = None
     superseded: str | None = None
+
+
+def diagnose_distribution(
+    dist: Distribution, holdings: Mapping[MemberId, frozenset[str]] | None = None
+) -> Degenerate | None:
+    """Why ``dist``'s shares are degenerate (see :func:`patentpool.core.degenerate.diagnose`)."""
+    return diagnose(
+        dist.policy, {m.member: m.share for m in dist.members}, dist.distributable, holdings
+    )
+
+
+def shown(
+    item: StoredRun | Distribution,
+) -> tuple[Distribution, StoredRun | None, Degenerate | None]:
+    """What a report shows of ``item``: its distribution, the stored run (None for a
+    distribution that was not stored) and why its shares are degenerate (None: they are not).
+    A stored run's diagnosis is its own; a bare distribution's is made from its shares."""
+    if isinstance(item, StoredRun):
+        return item.distribution, item, item.degenerate
+    return item, None, diagnose_distribution(item)

@@ -10,12 +10,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 from patentpool.core.allocation import Distribution, get_policy, policy_input
-from patentpool.core.degenerate import diagnose
 from patentpool.core.licensing import Counts, Program
 from patentpool.core.model import MemberId, PatentKey, Register, VersionId
 from patentpool.core.money import minor_unit
 from patentpool.core.periods import Period
-from patentpool.core.runs import RunStamp, StoredRun
+from patentpool.core.runs import RunStamp, StoredRun, shown
 from patentpool.errors import InvalidInput
 from patentpool.reports.charts import Chart, Series
 from patentpool.reports.common import MemberName, member_names, name_in
@@ -104,8 +103,7 @@ def distribution_context(
 ) -> DistributionReport:
     """The statement of ``run`` (a run of ``program`` on ``register``): a stored run (which
     says what correction superseded it, if one did), or a distribution that was not stored."""
-    stored = run if isinstance(run, StoredRun) else None
-    distribution = run.distribution if isinstance(run, StoredRun) else run
+    distribution, stored, found = shown(run)
     if distribution.program != program.id:
         raise InvalidInput(
             f"program: the run is of {distribution.program!r}, not of {program.id!r}"
@@ -147,24 +145,9 @@ def distribution_context(
         lines=tuple(lines),
         members=(names := member_names(register)),
         run=stored.stamp if stored else None,
-        degenerate=_degenerate(stored, distribution, names),
+        degenerate=found.sentence(lambda m: name_in(names, m)) if found else None,
         superseded=stored.superseded if stored else None,
     )
-
-
-def _degenerate(
-    stored: StoredRun | None, distribution: Distribution, names: tuple[MemberName, ...]
-) -> str | None:
-    found = (
-        stored.degenerate
-        if stored is not None
-        else diagnose(
-            distribution.policy,
-            {m.member: m.share for m in distribution.members},
-            distribution.distributable,
-        )
-    )
-    return found.sentence(lambda m: name_in(names, m)) if found else None
 
 
 def distribution_charts(report: DistributionReport) -> dict[str, Chart]:

@@ -19,7 +19,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 from patentpool.core.allocation import Distribution
-from patentpool.core.degenerate import diagnose
 from patentpool.core.model import (
     Declaration,
     Essentiality,
@@ -30,7 +29,7 @@ from patentpool.core.model import (
 )
 from patentpool.core.periods import Period
 from patentpool.core.register import CountBy, CountRow, count_declarations
-from patentpool.core.runs import RunStamp, StoredRun
+from patentpool.core.runs import RunStamp, StoredRun, shown
 from patentpool.core.terms import in_force
 from patentpool.gcpause import collector_paused
 from patentpool.reports import formatting
@@ -229,14 +228,8 @@ def _periods(
     member_id = member.id
     out = []
     for item in distributions:
-        stored = item if isinstance(item, StoredRun) else None
-        run = item.distribution if isinstance(item, StoredRun) else item
+        run, stored, found = shown(item)
         own = next((m for m in run.members if m.member == member_id), None)
-        found = (
-            stored.degenerate
-            if stored is not None
-            else diagnose(run.policy, {m.member: m.share for m in run.members}, run.distributable)
-        )
         out.append(
             PeriodAmount(
                 program=run.program,

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from patentpool.core.allocation import Distribution
-from patentpool.core.degenerate import Degenerate, diagnose
+from patentpool.core.degenerate import Degenerate
 from patentpool.core.periods import Period
-from patentpool.core.runs import RunStamp, StoredRun
+from patentpool.core.runs import RunStamp, StoredRun, diagnose_distribution
 from patentpool.errors import NotFound
 from patentpool.services.corrections import superseded_runs
 from patentpool.services.distributions import distribution_from
@@ -38,9 +38,7 @@ def degenerate_of(dist: Distribution, inputs_text: str | None) -> Degenerate | N
     holdings = None
     if inputs_text is not None and dist.policy in _NEEDS_HOLDINGS:
         holdings = holdings_of(json.loads(inputs_text))
-    return diagnose(
-        dist.policy, {m.member: m.share for m in dist.members}, dist.distributable, holdings
-    )
+    return diagnose_distribution(dist, holdings)
 
 
 def run_degenerate(session: Session, run_id: int) -> Degenerate | None:
