@@ -10,8 +10,9 @@ from pathlib import Path
 
 from patentpool.core.audit import ClaimedPatent
 from patentpool.core.model import Essentiality, Register, Status
-from patentpool.core.names import name_key
+from patentpool.core.names import NameIndex, member_names
 from patentpool.core.numbers import InvalidPatentNumber, normalize
+from patentpool.errors import PatentpoolError
 from patentpool.io.problems import ImportFailed, Problem, Source
 from patentpool.io.readers import FileUnreadable, iter_csv, normalize_header, read_text
 from patentpool.io.register_schema import enum_text
@@ -52,7 +53,7 @@ def read_member_list(
     header = [normalize_header(h) for h in first_cells]
     problems: list[Problem] = []
     claimed: dict[str, ClaimedPatent] = {}
-    owners = {name_key(n): m.id for m in register.members for n in (m.id, m.name, *m.aliases)}
+    owners = member_names((m.id, m.name, m.aliases) for m in register.members)
     shape = next((s for s in (PATENTS_CSV, PATENTS_LIST) if s.number in header), None)
     if shape is None:
         if len(first_cells) > 1 and not _is_number(first_cells, default_jurisdiction):
@@ -151,7 +152,7 @@ def _declarations(
 def _claimed_from_row(
     values: dict[str, str],
     source: Source,
-    owners: dict[str, str],
+    owners: NameIndex,
     default_jurisdiction: str | None,
     shape: _Shape,
 ) -> tuple[ClaimedPatent | None, list[Problem]]:
@@ -175,8 +176,9 @@ def _claimed_from_row(
             problems.append(Problem.at(source, "status", f"unknown status {values['status']!r}"))
     owner = None
     if values.get("owner"):
-        owner = owners.get(name_key(values["owner"]))
-        if owner is None:
+        try:
+            owner = owners.resolve(values["owner"])
+        except PatentpoolError:  # unknown, or a name of several members
             problems.append(Problem.at(source, "owner", f"unknown member {values['owner']!r}"))
     declarations = _declarations(values, source, shape, problems)
     if problems or key is None:
