@@ -55,8 +55,8 @@ def tables_with_rows(session: Session) -> list[str]:
     ]
 
 
-def insert_rows(session: Session, table: Table, rows: Iterable[dict[str, Any]]) -> int:
-    """Insert rows as they are (primary keys included); how many. Values are bound by the
+def insert_rows(session: Session, table: Table, rows: Iterable[dict[str, Any]]) -> None:
+    """Insert rows as they are (primary keys included). Values are bound by the
     columns' own types, then go to the driver in one stream: PostgreSQL's COPY, or batches of
     one prepared INSERT on SQLite."""
     connection = session.connection()
@@ -69,28 +69,23 @@ def insert_rows(session: Session, table: Table, rows: Iterable[dict[str, Any]]) 
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(name) for name, _ in binds)
     if dialect.name == "postgresql":
-        return _copy(connection, f"COPY {quote(table.name)} ({names}) FROM STDIN", bound)
+        _copy(connection, f"COPY {quote(table.name)} ({names}) FROM STDIN", bound)
+        return
     statement = (
         f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join('?' for _ in binds)})"
     )
-    count = 0
     while batch := list(islice(bound, BATCH)):
         connection.exec_driver_sql(statement, batch)
-        count += len(batch)
-    return count
 
 
-def _copy(connection: Connection, statement: str, rows: Iterable[tuple[Any, ...]]) -> int:
-    count = 0
+def _copy(connection: Connection, statement: str, rows: Iterable[tuple[Any, ...]]) -> None:
     cursor = connection.connection.cursor()
     try:
         with cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
-                count += 1
     finally:
         cursor.close()
-    return count
 
 
 def reset_sequences(session: Session) -> None:
