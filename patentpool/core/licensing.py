@@ -120,14 +120,6 @@ class PercentRate:
         ):
             raise InvalidInput(f"base_floor: {self.base_floor} is above base_cap {self.base_cap}")
 
-    def base(self, unit_price: Fraction) -> Fraction:
-        """The per-unit price clamped to [base_floor, base_cap]."""
-        if self.base_floor is not None and unit_price < self.base_floor:
-            return Fraction(self.base_floor)
-        if self.base_cap is not None and unit_price > self.base_cap:
-            return Fraction(self.base_cap)
-        return unit_price
-
 
 @dataclass(frozen=True, slots=True)
 class Tier:

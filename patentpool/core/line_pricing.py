@@ -106,22 +106,8 @@ SalesRow = tuple[
 ]
 
 
-@dataclass(slots=True)
-class Priced:
-    """One line priced. Its gross (after region) is ``num / (scale x units of its tier key)``:
-    ``tier`` is None for per-unit and percent lines, whose gross is ``num / scale``."""
-
-    line: SalesLine
-    kind: str | None  # "per_unit", "percent", "tiers"; None when no counted patent is in force
-    region: str | None
-    multiplier: Decimal
-    royalty_country: CountryCode | None
-    num: int  # the gross, scaled (see the class docstring)
-    tier: tuple[str, Category] | None
-    reason: str | None
-
-
-def _no_patent_reason(line: SalesLine, day: dt.date) -> str:
+def no_patent_reason(line: SalesLine, day: dt.date) -> str:
+    """Why ``line`` owes nothing when no counted patent is in force where it was sold or made."""
     if line.country_of_sale == line.country_of_manufacture:
         where = f"{line.country_of_sale} (sale and manufacture)"
     else:
@@ -159,6 +145,18 @@ class _Percent:
     percent: int  # the percent x 10^(base - sub - 2)
     floor: int | None  # base_floor x 10^sub
     cap: int | None
+
+    def base(self, total: int, units: int) -> tuple[int, str | None]:
+        """A line's net sales ``total`` (x 10^sub) for ``units`` units, clamped to ``units x
+        [base_floor, base_cap]`` - the unit price clamped to the bounds, compared in
+        integers - and which bound clamped it ("floor", "cap" or None). The one clamp of a
+        percent rate: :func:`~patentpool.core.quarter_pricing.price_rows` prices by it and
+        :meth:`QuarterPricing.applied` prints it."""
+        if self.floor is not None and total < self.floor * units:
+            return self.floor * units, "floor"
+        if self.cap is not None and total > self.cap * units:
+            return self.cap * units, "cap"
+        return total, None
 
 
 class QuarterPricing:
@@ -217,77 +215,45 @@ class QuarterPricing:
                     None if r.base_cap is None else scaled(r.base_cap, sub),
                 )
 
-    def price(self, line: SalesLine, group: str) -> Priced:
-        category = line.category
-        rate = self.schedule.categories.get(category)
+    def refuse(self, line: SalesLine) -> None:
+        """Raise why ``line`` cannot be priced under the schedule: a category it does not
+        price, or a percent rate's line without its net sales (returns if neither)."""
+        rate = self.schedule.categories.get(line.category)
         if rate is None:
-            raise UnknownCategory(category, sorted(self.schedule.categories), _where(line))
-        net = line.net_sales
-        if net is None and isinstance(rate, PercentRate):
+            raise UnknownCategory(line.category, sorted(self.schedule.categories), _where(line))
+        if line.net_sales is None and isinstance(rate, PercentRate):
             raise InvalidInput(
-                f"net_sales: category {category!r} is charged a percent of the price, "
+                f"net_sales: category {line.category!r} is charged a percent of the price, "
                 f"so net_sales is required {_where(line)}"
             )
-        region = self.regions.get(line.country_of_sale)
-        if region is None:
-            multiplier, region_id, mult = _ONE, None, self.one
-        else:
-            multiplier, region_id = region.multiplier, region.id
-            mult = self.multipliers[region_id]
-        if line.country_of_sale in self.countries:
-            royalty_country: CountryCode | None = line.country_of_sale
-        elif line.country_of_manufacture in self.countries:
-            royalty_country = line.country_of_manufacture
-        else:
-            reason = _no_patent_reason(line, self.day)
-            return Priced(line, None, region_id, multiplier, None, 0, None, reason)
-        units = line.units
-        per_unit = self.per_unit.get(category)
-        if per_unit is not None:
-            return Priced(
-                line, "per_unit", region_id, multiplier, royalty_country,
-                units * per_unit * mult, None, None,
-            )  # fmt: skip
-        percent = self.percent.get(category)
-        if percent is not None:
-            assert net is not None
-            amount = 0
-            if units:
-                total = scaled(net, percent.sub)
-                if percent.floor is not None and total < percent.floor * units:
-                    total = percent.floor * units
-                elif percent.cap is not None and total > percent.cap * units:
-                    total = percent.cap * units
-                amount = total * percent.percent * mult
-            return Priced(
-                line, "percent", region_id, multiplier, royalty_country, amount, None, None
-            )
-        # tiers: the amount is known once the group's quarter is known
-        return Priced(
-            line, "tiers", region_id, multiplier, royalty_country, units * mult,
-            (group, category), None,
-        )  # fmt: skip
 
-    def applied(self, item: Priced, tiers: dict[tuple[str, Category], TierKey]) -> RateApplied:
-        """How ``item`` was priced, in the exact values an invoice prints (values that many
-        lines share are made once)."""
-        line = item.line
-        rate = self.schedule.categories[line.category]
-        if isinstance(rate, PercentRate) and line.units and line.net_sales is not None:
-            percent = self.percent[line.category]
-            total = scaled(line.net_sales, percent.sub)
-            price = Fraction(total, _ten(percent.sub) * line.units)
-            # the same clamp as PercentRate.base, compared in integers
-            if percent.floor is not None and total < percent.floor * line.units:
-                base, clamped = self._shared(percent.floor, percent.sub), "floor"
-            elif percent.cap is not None and total > percent.cap * line.units:
-                base, clamped = self._shared(percent.cap, percent.sub), "cap"
+    def applied(
+        self,
+        category: Category,
+        units: int,
+        net: Decimal | None,
+        tier: tuple[str, Category] | None,
+        tiers: dict[tuple[str, Category], TierKey],
+    ) -> RateApplied:
+        """How a line of ``category`` (``units`` units, ``net`` net sales, in the tier key
+        ``tier``) was priced, in the exact values an invoice prints (values that many lines
+        share are made once)."""
+        rate = self.schedule.categories[category]
+        if isinstance(rate, PercentRate) and units and net is not None:
+            percent = self.percent[category]
+            total = scaled(net, percent.sub)
+            price = Fraction(total, _ten(percent.sub) * units)
+            _, clamped = percent.base(total, units)
+            if clamped is None:
+                base = price
             else:
-                base, clamped = price, None
+                bound = percent.floor if clamped == "floor" else percent.cap
+                assert bound is not None
+                base = self._shared(bound, percent.sub)
             return RateApplied(
                 "percent", percent=rate.percent, unit_price=price, base=base, clamped=clamped
             )
-        key = (line.category, item.tier, line.units if item.tier is not None else 0)
+        key = (category, tier, units if tier is not None else 0)
         found = self.applied_cache.get(key)
         if found is not None:
             return found
@@ -296,10 +262,10 @@ class QuarterPricing:
         elif isinstance(rate, PercentRate):
             found = RateApplied("percent", percent=rate.percent)
         else:
-            assert item.tier is not None
-            tier = tiers[item.tier]
-            share = Fraction(line.units, tier.units) if tier.units else Fraction(0)
-            found = RateApplied("tiers", tiers=tier.slices, tier_share=share)
+            assert tier is not None
+            tier_key = tiers[tier]
+            share = Fraction(units, tier_key.units) if tier_key.units else Fraction(0)
+            found = RateApplied("tiers", tiers=tier_key.slices, tier_share=share)
         self.applied_cache[key] = found
         return found
 
@@ -311,7 +277,8 @@ class QuarterPricing:
         return found
 
 
-_ONE = Decimal(1)
+#: the multiplier of a country in no region
+ONE = Decimal(1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 (each licensee group's cumulative units per category, which the tiers climb, and its gross,
 which the annual cap bounds), each group's tiered royalty for the quarter, and its cap cut.
 
-Two paths price a quarter with the same integers: :func:`price_quarter` keeps a record per line
-(for invoices and ``--lines``), :func:`price_rows` keeps plain lists (for totals).
+One path prices a quarter, in integers and plain lists (:func:`price_rows`); the records of
+priced lines that invoices and ``--lines`` print are made from those lists, only when they are
+asked for (:mod:`patentpool.core.royalties`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from patentpool.core.licensing import (
     TieredRate,
 )
 from patentpool.core.line_pricing import (
-    Priced,
     QuarterPricing,
     SalesLine,
     SalesRow,
@@ -65,22 +65,6 @@ class Year:
         self.units[key] = self.units.get(key, 0) + units
 
 
-@dataclass(slots=True)
-class Quarter:
-    """One quarter priced: the lines, the tier keys, and each group's cap cut rate."""
-
-    pricing: QuarterPricing
-    priced: list[Priced]
-    tiers: dict[tuple[str, Category], TierKey]
-    cut_rates: dict[str, Fraction]
-
-    def divisor(self, item: Priced) -> int:
-        """``item``'s gross is ``item.num / self.divisor(item)``."""
-        if item.tier is None:
-            return self.pricing.scale
-        return self.pricing.scale * (self.tiers[item.tier].units or 1)
-
-
 def tiered_in_year(program: Program, period: Period) -> frozenset[Category]:
     """The categories that some quarter of ``period``'s year, up to ``period``, prices by tiers
     (:attr:`Year.tiered`)."""
@@ -91,43 +75,6 @@ def tiered_in_year(program: Program, period: Period) -> frozenset[Category]:
             schedule = program.schedule_on(day)
             tiered.update(c for c, r in schedule.categories.items() if isinstance(r, TieredRate))
     return frozenset(tiered)
-
-
-def price_quarter(
-    lines: list[SalesLine],
-    schedule: Schedule,
-    countries: frozenset[CountryCode],
-    day: dt.date,
-    groups: dict[LicenseeId, str],
-    year: Year,
-) -> Quarter:
-    """Price one quarter's lines; update ``year``."""
-    pricing = QuarterPricing(schedule, countries, day, net_digits(line.net_sales for line in lines))
-    priced = [pricing.price(line, groups[line.licensee]) for line in lines]
-    tier_units: dict[tuple[str, Category], int] = defaultdict(int)
-    for item in priced:
-        if item.tier is not None:
-            tier_units[item.tier] += item.line.units
-    counted = year.counted(schedule)
-    if counted:
-        for item in priced:
-            category = item.line.category
-            if item.kind is not None and category in counted:
-                year.climb(groups[item.line.licensee], category, item.line.units)
-    tiers = tier_keys(tier_units, schedule, pricing, year)
-    # each group's gross: the per-unit and percent lines over ``scale``, and each tier key's
-    # lines over ``scale x units``; a tiered line's gross is total x units x multiplier / ...
-    plain: dict[str, int] = defaultdict(int)
-    tiered: dict[tuple[str, Category], int] = defaultdict(int)
-    for item in priced:
-        if item.tier is None:
-            plain[groups[item.line.licensee]] += item.num
-        else:
-            item.num *= tiers[item.tier].total
-            tiered[item.tier] += item.num
-    present = {groups[item.line.licensee] for item in priced}
-    rates = cut_rates(plain, tiered, present, tiers, pricing, schedule, year)
-    return Quarter(pricing, priced, tiers, rates)
 
 
 def tier_keys(
@@ -177,12 +124,20 @@ def cut_rates(
     return {g: (cuts[g] / group_gross[g] if group_gross[g] else Fraction(0)) for g in cuts}
 
 
+#: A line as :func:`price_rows` sorts it: licensee, category, country of sale, of manufacture,
+#: units, net sales (-1 when there are none), source ("" when there is none), and its index in
+#: the lines given.
+Order = tuple[LicenseeId, Category, CountryCode, CountryCode, int, Decimal, str, int]
+
+
 @dataclass(slots=True)
 class Rows:
-    """One quarter priced without a record per line (``detail=False``): the lines sorted as
-    :func:`price_quarter` sorts them, and per line its scaled gross, tier key and the country
-    where its royalty is earned, in plain lists."""
+    """One quarter priced, in plain lists: the lines in their sorted ``order``, and per line
+    its scaled gross (``nums[i] / scale``, or over ``scale x`` its tier key's units), tier key
+    and the country where its royalty is earned."""
 
+    pricing: QuarterPricing
+    order: list[Order]
     licensees: list[LicenseeId]
     units: list[int]
     nums: list[int]
@@ -201,22 +156,23 @@ def price_rows(
     groups: dict[LicenseeId, str],
     year: Year,
 ) -> Rows:
-    """:func:`price_quarter` without a record per line: the same integers, in lists.
+    """Price one quarter's ``lines``; update ``year``.
 
-    Lines are sorted as there, but for their source, which only orders lines that are alike
-    in every priced respect (and so have the same amounts). What a line's price depends on -
-    its category, country of sale and of manufacture - is worked out once per combination.
-    A line the schedule cannot price is handed to :meth:`QuarterPricing.price`, which raises
-    the same error as the detailed path.
+    Lines are sorted by licensee, category, countries, units, net sales and source (then as
+    given): the order in which a licensee's amounts are split among its lines. What a line's
+    price depends on - its category, country of sale and of manufacture - is worked out once
+    per combination. A line the schedule cannot price raises
+    (:meth:`QuarterPricing.refuse`).
     """
     pricing = QuarterPricing(schedule, countries, day, net_digits(row[6] for row in lines))
     minus_one = Decimal(-1)
-    order = sorted(
-        (
-            (row[0], row[4], row[2], row[3], row[5], minus_one if row[6] is None else row[6], n)
+    order: list[Order] = sorted(
+        [
+            (row[0], row[4], row[2], row[3], row[5], minus_one if row[6] is None else row[6],
+             row[7] or "", n)
             for n, row in enumerate(lines)
-        )
-    )
+        ]
+    )  # fmt: skip
     percent, categories = pricing.percent, schedule.categories
     # (category, sale, made) -> (kind, factor, royalty country, needs net sales)
     # kind: 0 no patent in force, 1 per unit, 2 percent, 3 tiers
@@ -227,29 +183,25 @@ def price_rows(
     tier_of: list[tuple[str, Category] | None] = []
     where: list[CountryCode | None] = []
     tier_units: dict[tuple[str, Category], int] = defaultdict(int)
-    for licensee, category, sale, made, units, _net, n in order:
+    for licensee, category, sale, made, units, _net, _source, n in order:
         how = known.get((category, sale, made))
         if how is None:
             if category not in categories:
-                pricing.price(SalesLine(*lines[n]), groups[licensee])  # raises UnknownCategory
+                pricing.refuse(SalesLine(*lines[n]))  # raises UnknownCategory
             how = known[(category, sale, made)] = _how(pricing, category, sale, made)
         kind, factor, rc, needs_net = how
         tier: tuple[str, Category] | None = None
         if needs_net:
             net = lines[n][6]
             if net is None:
-                pricing.price(SalesLine(*lines[n]), groups[licensee])  # raises: net required
+                pricing.refuse(SalesLine(*lines[n]))  # raises: net sales required
         if kind == 1:
             num = units * factor
         elif kind == 2:
             num = 0
             if units:
                 p = percent[category]
-                total = scaled(net, p.sub)  # type: ignore[arg-type]
-                if p.floor is not None and total < p.floor * units:
-                    total = p.floor * units
-                elif p.cap is not None and total > p.cap * units:
-                    total = p.cap * units
+                total, _ = p.base(scaled(net, p.sub), units)  # type: ignore[arg-type]
                 num = total * p.percent * factor
         elif kind == 3:
             num = units * factor
@@ -267,7 +219,7 @@ def price_rows(
         for (licensee, category, *_), rc, units in zip(order, where, units_of, strict=True):
             if rc is not None and category in counted:
                 year.climb(groups[licensee], category, units)
-    rows = Rows(licensees, units_of, nums, tier_of, where, {}, {}, pricing.scale)
+    rows = Rows(pricing, order, licensees, units_of, nums, tier_of, where, {}, {}, pricing.scale)
     return _tiered(rows, tier_units, schedule, pricing, groups, year)
 
 

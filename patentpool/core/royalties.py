@@ -22,9 +22,10 @@ All intermediate values are exact: a line's gross is kept as an integer over a p
 makes per-unit and percent royalties whole numbers), times the group's units of the quarter for
 tiered lines; licensee totals, cap cuts and discounts are :class:`~fractions.Fraction`.
 
-A line is priced in :mod:`patentpool.core.line_pricing` (which also holds :class:`SalesLine`),
-a quarter's tiers and annual cap are worked out in :mod:`patentpool.core.quarter_pricing`; this
-module makes the results (licensees' amounts, and their lines' parts of them).
+A quarter is priced in integers by :mod:`patentpool.core.quarter_pricing` (its tiers and annual
+cap too), with the rates of :mod:`patentpool.core.line_pricing` (which also holds
+:class:`SalesLine`); this module makes the results: licensees' amounts, and, only when they are
+asked for, the records of their priced lines (:class:`RoyaltyLine`) with their parts of them.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from patentpool.core.licensing import (
     counted_patents,
     countries_in_force,
 )
-from patentpool.core.line_pricing import Priced, RateApplied, SalesLine, SalesRow
+from patentpool.core.line_pricing import ONE, RateApplied, SalesLine, SalesRow, no_patent_reason
 from patentpool.core.model import CountryCode, Register
 from patentpool.core.money import (
     largest_remainder,
@@ -57,11 +58,9 @@ from patentpool.core.money import (
 )
 from patentpool.core.periods import Period
 from patentpool.core.quarter_pricing import (
-    Quarter,
     Rows,
     Year,
     lines_by_quarter,
-    price_quarter,
     price_rows,
     tiered_in_year,
 )
@@ -153,18 +152,20 @@ class RoyaltyResult:
 
 _ROW_LICENSEE = itemgetter(0)
 _ROW_PERIOD = itemgetter(1)
+_LICENSEE_OF = attrgetter("licensee")
 
 
-def _zero_reason(item: Priced) -> str | None:
-    if item.reason is not None:
-        return item.reason
-    if item.num != 0:
+def _zero_reason(
+    kind: str, num: int, units: int, multiplier: Decimal, region: str | None
+) -> str | None:
+    """Why a line priced under a rate of ``kind`` has no gross (None if its ``num`` has one)."""
+    if num != 0:
         return None
-    if item.line.units == 0:
+    if units == 0:
         return "no units sold"
-    if item.multiplier == 0:
-        return f"region {item.region} multiplier is 0"
-    if item.kind == "tiers":
+    if multiplier == 0:
+        return f"region {region} multiplier is 0"
+    if kind == "tiers":
         return "all units fall in tiers priced at 0"
     return "the rate is 0"
 
@@ -185,31 +186,6 @@ def _due_reason(
     return "less than one minor unit once the licensee's due is split among its lines"
 
 
-def _weights(quarter: Quarter, items: list[Priced]) -> tuple[list[int], int]:
-    """The lines' grosses as integers over one common denominator, and that denominator."""
-    keys = {i.tier for i in items if i.tier is not None}
-    common = 1
-    for key in keys:
-        common = math.lcm(common, quarter.tiers[key].units or 1)
-    factors = {key: common // (quarter.tiers[key].units or 1) for key in keys}
-    weights = [i.num * common if i.tier is None else i.num * factors[i.tier] for i in items]
-    return weights, quarter.pricing.scale * common
-
-
-@dataclass(frozen=True, slots=True)
-class _Split:
-    """One licensee's amounts, and its lines' parts of them (largest remainder)."""
-
-    gross: Decimal
-    cap_reduction: Decimal
-    discount: Decimal
-    due: Decimal
-    weights: list[int]
-    denominator: int
-    gross_parts: dict[int, Decimal]
-    due_parts: dict[int, Decimal]
-
-
 def _amounts(
     licensee: Licensee,
     weights: list[int],
@@ -226,67 +202,6 @@ def _amounts(
     after_cap = round_money(after_cap_exact, currency)
     due = round_money(due_exact, currency)
     return gross, gross - after_cap, after_cap - due, due
-
-
-def _split(
-    licensee: Licensee,
-    items: list[Priced],
-    quarter: Quarter,
-    cut_rate: Fraction,
-    currency: str,
-    schedule: Schedule,
-) -> _Split:
-    weights, denominator = _weights(quarter, items)
-    gross, cap_reduction, discount, due = _amounts(
-        licensee, weights, denominator, cut_rate, currency, schedule
-    )
-    keyed = dict(enumerate(weights))
-    return _Split(
-        gross, cap_reduction, discount, due, weights, denominator,
-        largest_remainder(gross, keyed, currency), largest_remainder(due, keyed, currency),
-    )  # fmt: skip
-
-
-def _licensee_result(
-    licensee: Licensee,
-    items: list[Priced],
-    quarter: Quarter,
-    cut_rate: Fraction,
-    program: Program,
-    schedule: Schedule,
-) -> LicenseeRoyalty:
-    split = _split(licensee, items, quarter, cut_rate, program.currency, schedule)
-    exact: dict[tuple[int, int], Fraction] = {}
-    lines = []
-    for n, i in enumerate(items):
-        key = (split.weights[n], split.denominator)
-        value = exact.get(key)
-        if value is None:
-            value = exact[key] = Fraction(*key)
-        lines.append(
-            RoyaltyLine(
-                line=i.line,
-                rate=None if i.kind is None else quarter.pricing.applied(i, quarter.tiers),
-                region=i.region,
-                multiplier=i.multiplier,
-                royalty_country=i.royalty_country,
-                exact_gross=value,
-                gross=split.gross_parts[n],
-                due=split.due_parts[n],
-                reason=_zero_reason(i)
-                or _due_reason(split.due_parts[n], licensee, schedule, cut_rate),
-            )
-        )
-    return LicenseeRoyalty(
-        licensee=licensee.id,
-        group=licensee.group_key,
-        units=sum(i.line.units for i in items),
-        gross=split.gross,
-        cap_reduction=split.cap_reduction,
-        discount=split.discount,
-        due=split.due,
-        lines=tuple(lines),
-    )
 
 
 def compute_royalties(
@@ -307,53 +222,12 @@ def compute_royalties(
     :meth:`RoyaltyResult.royalties_by_country` ready-made; every amount is the same as with
     ``detail=True`` (the lines are priced and split the same way, only not kept).
     """
-    if not detail:
-        rows = (
-            (ln.licensee, ln.period, ln.country_of_sale, ln.country_of_manufacture, ln.category,
-             ln.units, ln.net_sales, ln.source)
-            for ln in sales
-        )  # fmt: skip
-        return summarize_royalties(program, register, licensees, rows, period)
-    index = {licensee.id: licensee for licensee in licensees}
-    quarters = period.year_to_date()
-    by_quarter = lines_by_quarter(sales, _LICENSEE_OF, _PERIOD_OF, index, quarters)
-    groups = {lid: lic.group_key for lid, lic in index.items()}
-    patents = counted_patents(register, program)
-    year = Year({}, {}, tiered_in_year(program, period))
-    schedule = program.schedule_for(period)
-    last: Quarter | None = None
-    for quarter in quarters:
-        quarter_lines = by_quarter.pop(quarter)
-        if not quarter_lines and quarter != period:
-            continue
-        quarter_lines.sort(key=_SORT_KEY)
-        day = quarter.last_day
-        countries = countries_in_force(patents, day)
-        last = price_quarter(
-            quarter_lines, program.schedule_for(quarter), countries, day, groups, year
-        )
-    assert last is not None  # the period itself is always priced
-    by_licensee: dict[LicenseeId, list[Priced]] = defaultdict(list)
-    for item in last.priced:
-        by_licensee[item.line.licensee].append(item)
-    last.priced = []  # each licensee's items are let go once its result is made
-    results = tuple(
-        _licensee_result(index[lid], by_licensee.pop(lid), last,
-                         last.cut_rates[groups[lid]], program, schedule)
-        for lid in sorted(by_licensee)
+    rows = (
+        (ln.licensee, ln.period, ln.country_of_sale, ln.country_of_manufacture, ln.category,
+         ln.units, ln.net_sales, ln.source)
+        for ln in sales
     )  # fmt: skip
-    return RoyaltyResult(
-        program=program.id,
-        period=period,
-        currency=program.currency,
-        schedule_from=schedule.effective_from,
-        licensees=results,
-        total_due=sum((r.due for r in results), round_money(0, program.currency)),
-    )
-
-
-_LICENSEE_OF = attrgetter("licensee")
-_PERIOD_OF = attrgetter("period")
+    return summarize_royalties(program, register, licensees, rows, period, lines=detail)
 
 
 def summarize_royalties(
@@ -362,11 +236,13 @@ def summarize_royalties(
     licensees: Iterable[Licensee],
     sales: Iterable[SalesRow],
     period: Period,
+    lines: bool = False,
 ) -> RoyaltyResult:
-    """:func:`compute_royalties` with ``detail=False``, from sales lines as plain tuples.
+    """:func:`compute_royalties` from sales lines as plain tuples; with ``lines`` (as
+    ``detail=True`` there) each licensee keeps its priced lines.
 
-    The same amounts, the same due by country, the same errors; priced in lists, with no
-    record made per line (a quarter can hold a million lines).
+    Without ``lines`` no record is made per line (a quarter can hold a million lines): the
+    same amounts, the same due by country, the same errors.
     """
     index = {licensee.id: licensee for licensee in licensees}
     by_group: dict[str, list[SalesRow]] = defaultdict(list)
@@ -375,7 +251,9 @@ def summarize_royalties(
         if licensee is None:
             raise NotFound("licensee", row[0])
         by_group[licensee.group_key].append(row)
-    return summarize_groups(program, register, index.values(), by_group.values(), period)
+    return summarize_groups(
+        program, register, index.values(), by_group.values(), period, lines=lines
+    )
 
 
 def summarize_groups(
@@ -384,8 +262,13 @@ def summarize_groups(
     licensees: Iterable[Licensee],
     groups: Iterable[Iterable[SalesRow]],
     period: Period,
+    lines: bool = False,
 ) -> RoyaltyResult:
     """:func:`summarize_royalties` from the lines of one licensee group at a time.
+
+    Every quarter is priced by :func:`~patentpool.core.quarter_pricing.price_rows`; with
+    ``lines`` the records of the period's priced lines (:class:`RoyaltyLine`) are made from
+    its lists, and the due by country is added up from them.
 
     Each item of ``groups`` holds every line of the year so far of one licensee group: tiers
     and the annual cap are counted over a group, and nothing else joins the lines of two
@@ -416,9 +299,8 @@ def summarize_groups(
                 quarter.last_day, group_of, year,
             )  # fmt: skip
             if quarter == period:
-                _summarize_licensees(
-                    last, index, group_of, currency, schedule, summary, country_units
-                )
+                priced = _Priced(last, quarter_lines, schedule, currency, lines)
+                _summarize_licensees(priced, index, group_of, summary, country_units)
             quarter_lines.clear()
     summary.sort(key=_LICENSEE_OF)
     return RoyaltyResult(
@@ -428,21 +310,35 @@ def summarize_groups(
         schedule_from=schedule.effective_from,
         licensees=tuple(summary),
         total_due=sum((r.due for r in summary), round_money(0, currency)),
-        by_country={c: Decimal(v).scaleb(-digits) for c, v in sorted(country_units.items())},
+        by_country=None
+        if lines
+        else {c: Decimal(v).scaleb(-digits) for c, v in sorted(country_units.items())},
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Priced:
+    """The period priced for one licensee group: its lists, the lines they were priced from,
+    and whether the priced lines are kept."""
+
+    rows: Rows
+    lines: list[SalesRow]
+    schedule: Schedule
+    currency: str
+    keep: bool
+
+
 def _summarize_licensees(
-    last: Rows,
+    priced: _Priced,
     index: Mapping[LicenseeId, Licensee],
     groups: Mapping[LicenseeId, str],
-    currency: str,
-    schedule: Schedule,
     summary: list[LicenseeRoyalty],
     country_units: dict[CountryCode, int],
 ) -> None:
-    """Each licensee's amounts of the quarter priced in ``last`` (added to ``summary``), and
-    its due split over its lines by largest remainder, added up by country (in minor units)."""
+    """Each licensee's amounts of the quarter priced in ``priced`` (added to ``summary``), and
+    its due split over its lines by largest remainder: kept as its lines when they are asked
+    for, else added up by country (in minor units)."""
+    last, currency = priced.rows, priced.currency
     digits = minor_unit(currency)
     lids, nums, tier_of, where = last.licensees, last.nums, last.tier_of, last.countries
     start = 0
@@ -451,7 +347,7 @@ def _summarize_licensees(
         end = start + 1
         while end < len(lids) and lids[end] == lid:
             end += 1
-        # the lines' grosses over one common denominator, as _weights makes them
+        # the lines' grosses as integers over one common denominator, scale x common
         common = 1
         for key in {t for t in tier_of[start:end] if t is not None}:
             common = math.lcm(common, last.tiers[key].units or 1)
@@ -461,12 +357,15 @@ def _summarize_licensees(
             for i in range(start, end)
         ]  # fmt: skip
         licensee = index[lid]
+        cut_rate = last.cut_rates[groups[lid]]
         gross, cap_reduction, discount, due = _amounts(
-            licensee, weights, last.scale * common, last.cut_rates[groups[lid]], currency,
-            schedule,
-        )  # fmt: skip
-        due_units = int(due.scaleb(digits))
-        if due_units:
+            licensee, weights, last.scale * common, cut_rate, currency, priced.schedule
+        )
+        kept: tuple[RoyaltyLine, ...] = ()
+        if priced.keep:
+            split = _Split(licensee, start, weights, last.scale * common, gross, due, cut_rate)
+            kept = _royalty_lines(priced, split)
+        elif due_units := int(due.scaleb(digits)):
             for n, part in enumerate(split_units(due_units, weights)):
                 country = where[start + n]
                 if part and country is not None:
@@ -480,15 +379,64 @@ def _summarize_licensees(
                 cap_reduction=cap_reduction,
                 discount=discount,
                 due=due,
-                lines=(),
-                line_count=end - start,
+                lines=kept,
+                line_count=None if priced.keep else end - start,
             )
         )
         start = end
 
 
-def _sort_key(line: SalesLine) -> tuple[str, str, str, str, int, Decimal, str]:
-    return line.sort_key
+@dataclass(frozen=True, slots=True)
+class _Split:
+    """One licensee's lines (from ``start`` in the priced lists), their grosses as integers
+    over ``denominator``, and the licensee's rounded gross and due to split among them."""
+
+    licensee: Licensee
+    start: int
+    weights: list[int]
+    denominator: int
+    gross: Decimal
+    due: Decimal
+    cut_rate: Fraction
 
 
-_SORT_KEY = _sort_key
+def _royalty_lines(priced: _Priced, split: _Split) -> tuple[RoyaltyLine, ...]:
+    """The records of one licensee's priced lines: how each was priced, its exact gross, and
+    its parts of the licensee's gross and due (largest remainder)."""
+    last, pricing, schedule = priced.rows, priced.rows.pricing, priced.schedule
+    keyed = dict(enumerate(split.weights))
+    gross_parts = largest_remainder(split.gross, keyed, priced.currency)
+    due_parts = largest_remainder(split.due, keyed, priced.currency)
+    exact: dict[int, Fraction] = {}
+    regions: dict[CountryCode, tuple[str | None, Decimal]] = {}
+    out = []
+    for n, weight in enumerate(split.weights):
+        i = split.start + n
+        _, category, sale, _made, units, _net, _source, index = last.order[i]
+        line = SalesLine(*priced.lines[index])
+        found = regions.get(sale)
+        if found is None:
+            region = pricing.regions.get(sale)
+            found = (None, ONE) if region is None else (region.id, region.multiplier)
+            regions[sale] = found
+        region_id, multiplier = found
+        country = last.countries[i]
+        rate: RateApplied | None = None
+        if country is None:
+            reason: str | None = no_patent_reason(line, pricing.day)
+        else:
+            rate = pricing.applied(category, units, line.net_sales, last.tier_of[i], last.tiers)
+            reason = _zero_reason(rate.kind, last.nums[i], units, multiplier, region_id)
+        value = exact.get(weight)
+        if value is None:
+            value = exact[weight] = Fraction(weight, split.denominator)
+        due = due_parts[n]
+        if reason is None:
+            reason = _due_reason(due, split.licensee, schedule, split.cut_rate)
+        # line, rate, region, multiplier, royalty country, exact gross, gross, due, reason
+        out.append(
+            RoyaltyLine(
+                line, rate, region_id, multiplier, country, value, gross_parts[n], due, reason
+            )
+        )
+    return tuple(out)

@@ -11,7 +11,7 @@ from patentpool.core.licensing import Licensee, Program
 from patentpool.core.model import Register
 from patentpool.core.money import quantum
 from patentpool.core.periods import Period
-from patentpool.core.royalties import RoyaltyResult, compute_royalties, summarize_groups
+from patentpool.core.royalties import RoyaltyResult, summarize_groups
 from patentpool.errors import InvalidInput, NotFound
 from patentpool.gcpause import collector_paused
 from patentpool.services.licensing import load_programs
@@ -57,19 +57,11 @@ def royalties(
     if licensee is not None and licensee not in ctx.licensees:
         raise NotFound("licensee", licensee)
     quarters = period.year_to_date()
-    with collector_paused():
-        if detail:
-            sales = licensing_repo.load_sales(session, program_id, quarters)
-            result = compute_royalties(
-                ctx.program, ctx.register, ctx.licensees.values(), sales, period
-            )
-        else:  # group by group: only the lines of the groups being read are held
-            groups = licensing_repo.iter_sales_groups(
-                session, program_id, quarters, ctx.licensees
-            )
-            result = summarize_groups(
-                ctx.program, ctx.register, ctx.licensees.values(), groups, period
-            )
+    with collector_paused():  # group by group: only the lines of the groups being read are held
+        groups = licensing_repo.iter_sales_groups(session, program_id, quarters, ctx.licensees)
+        result = summarize_groups(
+            ctx.program, ctx.register, ctx.licensees.values(), groups, period, lines=detail
+        )
     if licensee is not None:
         from dataclasses import replace
 

@@ -536,8 +536,8 @@ def _summary_of(result: RoyaltyResult) -> tuple[object, ...]:
 
 @pytest.mark.parametrize("seed", range(40))
 def test_the_summary_path_gives_the_detailed_amounts(seed: int) -> None:
-    """detail=False prices in lists; every amount, and the due by country (the sum of the
-    lines' largest-remainder parts), must be what the detailed path gives."""
+    """detail=False keeps no line records; every amount, and the due by country (the sum of
+    the kept lines' largest-remainder parts), must be what detail=True gives."""
     rng = random.Random(seed)
     cap = rng.choice((None, "1000", "250000", "3500000"))
     prog = program(schedule(annual_cap=None if cap is None else Decimal(cap)))
