@@ -43,8 +43,6 @@ class LicensingBatch:
     #: a sales file's display -> the name its reports are recorded under (see collect_files)
     references: dict[str, str] = field(default_factory=dict)
     payments: list[tuple[PaymentRowIn, Source]] = field(default_factory=list)
-    advance: Callable[[int], None] | None = None  # told of sales lines read, for progress
-    stage: LineStage | None = None  # holds the checked lines of files read by columns
 
     def is_empty(self) -> bool:
         return not (self.licensees or self.programs or self.sales_files or self.payments)
@@ -52,14 +50,14 @@ class LicensingBatch:
 
 @dataclass
 class LicensingChanges:
+    """What the licensing files of an import change in the register: plain values, each as
+    the files say it (how the sales files are read and written is the services' concern)."""
+
     licensees: list[Licensee] = field(default_factory=list)
     programs: list[tuple[Program, str]] = field(default_factory=list)  # (program, spec JSON)
     reports: dict[ReportKey, ReportScan] = field(default_factory=dict)  # reports that changed
     sales_files: list[tuple[Path, str]] = field(default_factory=list)
     references: dict[str, str] = field(default_factory=dict)  # as in LicensingBatch
-    stage: LineStage | None = None  # holds the lines of the files it staged whole
-    rules: SalesRules | None = None
-    advance: Callable[[int], None] | None = None
     payments: list[Payment] = field(default_factory=list)
     log: list[tuple[str, str, str, str, Source]] = field(default_factory=list)
 
@@ -107,23 +105,30 @@ def _split_field(message: str, default: str) -> tuple[str, str]:
 
 
 def check_licensing(
-    register: Register, state: LicensingState, batch: LicensingBatch
-) -> tuple[LicensingChanges, list[Problem]]:
+    register: Register,
+    state: LicensingState,
+    batch: LicensingBatch,
+    stage: LineStage | None = None,
+    advance: Callable[[int], None] | None = None,
+) -> tuple[LicensingChanges, SalesRules, list[Problem]]:
+    """The changes ``batch`` makes to the licensing ``state``, the rules its sales lines were
+    checked by (a second reading of a sales file checks by them again), and every problem.
+
+    The sales files are read once here: ``stage``, when given, keeps the checked blocks of the
+    files read by columns, and ``advance`` is told of the lines read, for progress.
+    """
     problems: list[Problem] = []
     out = LicensingChanges()
     licensees = _merge_licensees(state, batch, out, problems)
     programs = _merge_programs(register, state, batch, out, problems)
     rules = SalesRules({k: v[0] for k, v in programs.items()}, frozenset(licensees))
-    scanned = _scan_sales_files(batch, rules, out, problems)
+    scanned = _scan_sales_files(batch, rules, problems, stage, advance)
     out.sales_files = list(batch.sales_files)
     out.references = dict(batch.references)
-    out.rules = rules
-    out.advance = batch.advance
-    out.stage = batch.stage
     _log_reports(state, scanned, out)
     reported = set(state.reports) | set(scanned)
     _check_payments(state, batch, licensees, programs, reported, out, problems)
-    return out, problems
+    return out, rules, problems
 
 
 def _merge_licensees(
@@ -240,13 +245,17 @@ def _program(
 
 
 def _scan_sales_files(
-    batch: LicensingBatch, rules: SalesRules, out: LicensingChanges, problems: list[Problem]
+    batch: LicensingBatch,
+    rules: SalesRules,
+    problems: list[Problem],
+    stage: LineStage | None,
+    advance: Callable[[int], None] | None,
 ) -> dict[ReportKey, ReportScan]:
     """Every sales file checked line by line (first pass); one report per licensee,
     programme and quarter in the whole import."""
     scanned: dict[ReportKey, ReportScan] = {}
     for sales_path, sales_display in batch.sales_files:
-        scan = scan_sales(sales_path, sales_display, rules, problems, batch.advance, batch.stage)
+        scan = scan_sales(sales_path, sales_display, rules, problems, advance, stage)
         for report_key, report in scan.reports.items():
             first = scanned.get(report_key)
             if first is not None:  # one report per licensee, programme and quarter

@@ -80,10 +80,29 @@ def import_paths(
     batch, read_problems = read_batch(files, references)
     problems.extend(read_problems)
     with ExitStack() as stack:
+        advance = None
         if progress is not None and batch.licensing.sales_files:
             total = 2 * sum(count_lines(path) for path, _ in batch.licensing.sales_files)
-            batch.licensing.advance = stack.enter_context(progress("sales lines", total))
-        return _import_batch(session, files, batch, problems, rename_alliance)
+            advance = stack.enter_context(progress("sales lines", total))
+        return _import_batch(session, files, batch, problems, rename_alliance, advance)
+
+
+def _check_licensing(
+    session: Session,
+    standards: Register,
+    batch: Batch,
+    problems: list[Problem],
+    advance: Callable[[int], None] | None,
+) -> tuple[LicensingChanges, sales_lines.SalesPass, frozenset[ReportKey]]:
+    """The licensing files checked against the stored licensing (the sales files read once,
+    their checked blocks kept in the database's stage); the reports stored before."""
+    stage = sales_lines.line_stage(session) if batch.licensing.sales_files else None
+    state = licensing_state(session)
+    licensing, rules, lic_problems = check_licensing(
+        standards, state, batch.licensing, stage, advance
+    )
+    problems.extend(lic_problems)
+    return licensing, sales_lines.SalesPass(rules, stage, advance), frozenset(state.reports)
 
 
 def _import_batch(
@@ -92,6 +111,7 @@ def _import_batch(
     batch: Batch,
     problems: list[Problem],
     rename_alliance: bool = False,
+    advance: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     if batch.register.is_empty():  # licensing files only: the standards are all they need
         existing = Register(standards=repository.load_standards(session))
@@ -100,19 +120,14 @@ def _import_batch(
         existing = repository.load_register(session)
         changes, check_problems = check_register(existing, batch.register, rename_alliance)
         problems.extend(check_problems)
-    licensing = None
+    licensing = sales = None
     reported: frozenset[ReportKey] = frozenset()
     if not batch.licensing.is_empty():
         standards = existing.standard_index()
         standards.update({s.id: s for s in changes.standards})
-        if batch.licensing.sales_files:
-            batch.licensing.stage = sales_lines.line_stage(session)
-        state = licensing_state(session)
-        reported = frozenset(state.reports)
-        licensing, lic_problems = check_licensing(
-            Register(standards=tuple(standards.values())), state, batch.licensing
+        licensing, sales, reported = _check_licensing(
+            session, Register(standards=tuple(standards.values())), batch, problems, advance
         )
-        problems.extend(lic_problems)
     if problems:
         raise ImportFailed(problems)
     summary = ImportSummary([str(f) for f in files])
@@ -143,8 +158,8 @@ def _import_batch(
     with collector_paused():
         patent_ids = repository.save_patents(session, changes.patents)
         repository.save_declarations(session, changes.declarations, patent_ids)
-    if licensing is not None:
-        _save_licensing(session, licensing, summary.import_id)
+    if licensing is not None and sales is not None:
+        _save_licensing(session, licensing, sales, summary.import_id)
     if corrected:
         session.flush()
         log = _corrections(session, summary, before, superseded, log)
@@ -156,7 +171,12 @@ def _import_batch(
     return summary
 
 
-def _save_licensing(session: Session, changes: LicensingChanges, import_id: int | None) -> None:
+def _save_licensing(
+    session: Session,
+    changes: LicensingChanges,
+    sales: sales_lines.SalesPass,
+    import_id: int | None,
+) -> None:
     """The licensing an import changes: licensees, programmes and report revisions, the
     changed reports' lines, then the payments."""
     update = LicensingUpdate(
@@ -174,10 +194,10 @@ def _save_licensing(session: Session, changes: LicensingChanges, import_id: int 
         payments=tuple(changes.payments),
     )
     report_ids = licensing_repo.save_licensing(session, update, import_id, _user())
-    if report_ids and changes.rules is not None:
-        sales_lines.write_lines(session, changes, report_ids)
-    if isinstance(changes.stage, sales_lines.LineStages):
-        changes.stage.close()
+    if report_ids:
+        sales_lines.write_lines(session, changes, report_ids, sales)
+    if sales.stage is not None:
+        sales.stage.close()
     licensing_repo.save_payments(session, update.payments)
 
 

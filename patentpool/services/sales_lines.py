@@ -9,13 +9,15 @@ read again for its lines.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from patentpool.core.licensing_records import ReportKey
 from patentpool.io.licensing_import import LicensingChanges
-from patentpool.io.sales_stream import write_sales
+from patentpool.io.sales_stream import SalesRules, write_sales
 from patentpool.storage import sales_lines
 from patentpool.storage.sales_lines import (
     LineBlock,
@@ -53,8 +55,22 @@ def line_stage(session: Session) -> LineStages:
     return PostgresLineStage(connection)
 
 
+@dataclass(frozen=True, slots=True)
+class SalesPass:
+    """How an import's sales files are read: the rules their lines were checked by, the
+    database's stage of the checked blocks (None when no file was staged), and the callback
+    told of the lines read, for progress."""
+
+    rules: SalesRules
+    stage: LineStages | None
+    advance: Callable[[int], None] | None
+
+
 def write_lines(
-    session: Session, changes: LicensingChanges, report_ids: dict[ReportKey, int]
+    session: Session,
+    changes: LicensingChanges,
+    report_ids: dict[ReportKey, int],
+    sales: SalesPass,
 ) -> None:
     """The changed reports' lines, file by file in the import's order: copied from the stage,
     or read again and written a block (or a batch of rows) at a time."""
@@ -81,17 +97,16 @@ def write_lines(
             sales_lines.insert_rows(connection, buffer)
             buffer.clear()
 
-    assert changes.rules is not None
-    stage = changes.stage if isinstance(changes.stage, LineStages) else None
+    stage = sales.stage
     for path, display in changes.sales_files:
         if stage is not None and display in stage.files:
             if buffer:  # lines are written in the files' order
                 sales_lines.insert_rows(connection, buffer)
                 buffer.clear()
             lines = stage.copy(display, report_ids)
-            if changes.advance is not None:
-                changes.advance(lines)
+            if sales.advance is not None:
+                sales.advance(lines)
             continue
-        write_sales(path, display, changes.rules, sink, changes.advance)
+        write_sales(path, display, sales.rules, sink, sales.advance)
     if buffer:
         sales_lines.insert_rows(connection, buffer)
