@@ -126,7 +126,7 @@ def distribute(
     """``patentpool distribute``: the run, and (when ``note``) what is degenerate in it."""
     with engine.session_for(url, lock=f"distribute:{program_id}:{period}") as session:
         run = distributions.run_distribution(session, program_id, period, policy, params, basis)
-        degenerate = runs_service.run_degenerate(session, run.id) if note else None
+        degenerate = runs_service.run_degenerate(session, run) if note else None
     return run, degenerate
 
 
@@ -140,7 +140,7 @@ def run(url: str, run_id: int) -> tuple[Run, Degenerate | None]:
     """A stored run and what is degenerate in it."""
     with engine.session_for(url) as session:
         found = distributions.get_run(session, run_id)
-        return found, runs_service.run_degenerate(session, run_id)
+        return found, runs_service.run_degenerate(session, found)
 
 
 def diff_runs(url: str, a: int, b: int) -> tuple[Run, Run, list[MemberChange], list[str]]:

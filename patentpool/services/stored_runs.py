@@ -17,7 +17,7 @@ from patentpool.core.periods import Period
 from patentpool.core.runs import RunStamp, StoredRun, diagnose_distribution
 from patentpool.errors import NotFound
 from patentpool.services.corrections import superseded_runs
-from patentpool.services.distributions import distribution_from
+from patentpool.services.distributions import Run, distribution_from
 from patentpool.storage.models import DistributionRunRow, ProgramRow
 
 #: The policies whose diagnosis needs the sections each member holds (read from the run's
@@ -41,12 +41,15 @@ def degenerate_of(dist: Distribution, inputs_text: str | None) -> Degenerate | N
     return diagnose_distribution(dist, holdings)
 
 
-def run_degenerate(session: Session, run_id: int) -> Degenerate | None:
-    """Why stored run ``run_id``'s shares are degenerate, or None."""
-    row = session.get(DistributionRunRow, run_id)
-    if row is None:
-        raise NotFound("distribution run", str(run_id))
-    return degenerate_of(distribution_from(json.loads(row.result)), row.inputs)
+def run_degenerate(session: Session, run: Run) -> Degenerate | None:
+    """Why stored ``run``'s shares are degenerate, or None: from the run's document as it was
+    read, not parsed again (its stored inputs are looked at only for a policy whose diagnosis
+    needs them: the row the run was read from, still held by the session)."""
+    inputs = None
+    if run.policy in _NEEDS_HOLDINGS:
+        row = session.get(DistributionRunRow, run.id)
+        inputs = None if row is None else row.inputs
+    return degenerate_of(distribution_from(run.result), inputs)
 
 
 def _stored(
