@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from patentpool.core.cells import is_number
 from patentpool.core.model import Register
 from patentpool.errors import InvalidInput
 from patentpool.io.register_schema import PATENT_COLUMNS
@@ -16,17 +17,9 @@ from patentpool.io.register_schema import PATENT_COLUMNS
 def neutralise(value: str) -> str:
     """Keep spreadsheet programs from reading a cell as a formula (=, +, -, @): such a cell
     gets a leading apostrophe, which the importer takes off again. Numbers stay as they are."""
-    if value and value[0] in "=+-@\t\r" and not _is_number(value):
+    if value and value[0] in "=+-@\t\r" and not is_number(value):
         return "'" + value
     return value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
 
 
 def register_documents(register: Register) -> dict[str, Any]:

@@ -5,13 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
+from patentpool.core.cells import is_number
 
 
 def cell_text(value: Any) -> str:
@@ -27,7 +21,7 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     cells = [[cell_text(row.get(c)) for c in columns] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     numeric = [
-        bool(cells) and all(_is_number(r[i]) or r[i] == "" for r in cells)
+        bool(cells) and all(is_number(r[i]) or r[i] == "" for r in cells)
         for i in range(len(columns))
     ]
 
