@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from clirun import run
 from register_files import write_register
 
 from patentpool.cli import cli
@@ -19,11 +20,6 @@ def register(sqlite_url: str, tmp_path: Path) -> str:
     result = CliRunner().invoke(cli, ["--db", sqlite_url, "import", str(write_register(folder))])
     assert result.exit_code == 0, result.output
     return sqlite_url
-
-
-def run(url: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--db", url, *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def listed(url: str, path: Path) -> Path:

@@ -9,12 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from licensing_files import LICENSING, PAYMENTS, SALES, SALES_HEADER
 from register_files import write
 from sqlalchemy import text
 
-from patentpool.cli import cli
 from patentpool.services.corrections import superseded_runs
 from patentpool.storage.engine import make_engine, session_for
 from patentpool.storage.migrate import upgrade
@@ -22,11 +21,6 @@ from patentpool.storage.migrate import upgrade
 CORRECTED = SALES.replace("acme,2025Q4,US,CN,tv,1000,", "acme,2025Q4,US,CN,tv,400,")
 TODAY = dt.datetime.now(dt.UTC).date().isoformat()
 Q4 = ("--program", "demo-v1", "--period", "2025Q4")
-
-
-def run(url: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--db", url, *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

@@ -6,21 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from licensing_files import LICENSING, SALES_HEADER
 from paths import SAMPLES
 from register_files import write
 
-from patentpool.cli import cli
 from patentpool.core.periods import Period
 from patentpool.services.licensing import licensing_state
 from patentpool.storage.engine import session_for
 from patentpool.storage.repository import load_register
-
-
-def run(url: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--db", url, *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def register_of(url: str) -> tuple[object, int, int]:

@@ -18,16 +18,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from licensing_files import LICENSING, PAYMENTS, SALES, SALES_HEADER
 from register_files import write
-
-from patentpool.cli import cli
-
-
-def run(url: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--db", url, *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

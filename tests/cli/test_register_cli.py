@@ -7,14 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from clirun import run
 from register_files import ALLIANCE, HEADER, ROWS, write
 
 from patentpool.cli import cli
-
-
-def run(url: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--db", url, *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_commands_without_schema_say_how_to_create_it(tmp_path: Path) -> None:

@@ -9,15 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from paths import SAMPLES
-
-from patentpool.cli import cli
-
-
-def run(url: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--db", url, *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")

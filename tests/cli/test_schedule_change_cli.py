@@ -17,10 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirun import run_ok as run
 from register_files import write
 
-from patentpool.cli import cli
 from patentpool.core.periods import Period
 from patentpool.services.quarters import quarter_totals
 from patentpool.services.royalties import program_context
@@ -69,12 +68,6 @@ DUE = {
     "2025Q2": {"l1": "30.00", "l2": "30.00", "l3": "30.00"},
     "2025Q3": {"l2": "40.00"},
 }
-
-
-def run(url: str, *args: str) -> str:
-    result = CliRunner().invoke(cli, ["--db", url, *args])
-    assert result.exit_code == 0, result.stderr
-    return result.stdout
 
 
 @pytest.fixture

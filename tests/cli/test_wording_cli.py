@@ -6,15 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from paths import SAMPLES
-
-from patentpool.cli import cli
-
-
-def run(url: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--db", url, *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")

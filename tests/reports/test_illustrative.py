@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from clirun import run
 from docx import Document
 from paths import SAMPLES
 from pypdf import PdfReader
@@ -25,11 +26,6 @@ def _pages(pdf: bytes) -> list[str]:
 def _docx_headers(docx: bytes) -> list[str]:
     document = Document(io.BytesIO(docx))
     return [" ".join(p.text for p in s.header.paragraphs) for s in document.sections]
-
-
-def run(url: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--db", url, *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_every_page_of_every_demo_report_says_the_figures_are_invented(tmp_path: Path) -> None:

@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from paths import SAMPLES
 from pgserver import PostgresServer
 from sqlalchemy import insert, select
 
-from patentpool.cli import cli
 from patentpool.io.backup import KINDS, MANIFEST, read_manifest
 from patentpool.services.backup import export_backup
 from patentpool.storage import table_rows
@@ -56,11 +55,6 @@ OUTPUTS = [
     ["report", "distribution", "--program", "igrs-v1", "--period", "2026Q1", "--format", "json"],
     ["report", "pool", "--as-of", "2026-06-30", "--format", "json"],
 ]
-
-
-def run(url: str, *args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--db", url, *map(str, args)])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def ok(url: str, *args: str | Path) -> str:
