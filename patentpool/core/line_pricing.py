@@ -203,6 +203,9 @@ class QuarterPricing:
         }
         self.percent: dict[Category, _Percent] = {}
         self.applied_cache: dict[tuple[Category, object, int], RateApplied] = {}
+        #: (category, sale, made) -> how price_rows prices such a line: (kind, factor,
+        #: royalty country, needs net sales)
+        self.known: dict[tuple[str, str, str], tuple[int, int, CountryCode | None, bool]] = {}
         self.fractions: dict[tuple[int, int], Fraction] = {}
         for c, r in schedule.categories.items():
             if isinstance(r, PercentRate):

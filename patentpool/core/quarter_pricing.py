@@ -155,8 +155,11 @@ def price_rows(
     day: dt.date,
     groups: dict[LicenseeId, str],
     year: Year,
+    shared: dict[tuple[dt.date, int], QuarterPricing] | None = None,
 ) -> Rows:
-    """Price one quarter's ``lines``; update ``year``.
+    """Price one quarter's ``lines``; update ``year``. ``shared``: the quarters' pricings
+    (by last day and digits of net sales) that the groups of one computation share, with
+    what each combination of category and countries costs.
 
     Lines are sorted by licensee, category, countries, units, net sales and source (then as
     given): the order in which a licensee's amounts are split among its lines. What a line's
@@ -164,7 +167,12 @@ def price_rows(
     per combination. A line the schedule cannot price raises
     (:meth:`QuarterPricing.refuse`).
     """
-    pricing = QuarterPricing(schedule, countries, day, net_digits(row[6] for row in lines))
+    digits = net_digits(row[6] for row in lines)
+    pricing = None if shared is None else shared.get((day, digits))
+    if pricing is None:
+        pricing = QuarterPricing(schedule, countries, day, digits)
+        if shared is not None:
+            shared[(day, digits)] = pricing
     minus_one = Decimal(-1)
     order: list[Order] = sorted(
         [
@@ -176,7 +184,7 @@ def price_rows(
     percent, categories = pricing.percent, schedule.categories
     # (category, sale, made) -> (kind, factor, royalty country, needs net sales)
     # kind: 0 no patent in force, 1 per unit, 2 percent, 3 tiers
-    known: dict[tuple[str, str, str], tuple[int, int, CountryCode | None, bool]] = {}
+    known = pricing.known
     licensees: list[LicenseeId] = []
     units_of: list[int] = []
     nums: list[int] = []

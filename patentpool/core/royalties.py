@@ -48,7 +48,14 @@ from patentpool.core.licensing import (
     counted_patents,
     countries_in_force,
 )
-from patentpool.core.line_pricing import ONE, RateApplied, SalesLine, SalesRow, no_patent_reason
+from patentpool.core.line_pricing import (
+    ONE,
+    QuarterPricing,
+    RateApplied,
+    SalesLine,
+    SalesRow,
+    no_patent_reason,
+)
 from patentpool.core.model import CountryCode, Register
 from patentpool.core.money import (
     largest_remainder,
@@ -281,6 +288,7 @@ def summarize_groups(
     quarters = period.year_to_date()
     tiered = tiered_in_year(program, period)
     in_force: dict[Period, frozenset[CountryCode]] = {}
+    pricings: dict[tuple[dt.date, int], QuarterPricing] = {}  # shared by the groups
     currency = program.currency
     digits = minor_unit(currency)
     summary: list[LicenseeRoyalty] = []
@@ -296,7 +304,7 @@ def summarize_groups(
                 in_force[quarter] = countries_in_force(patents, quarter.last_day)
             last = price_rows(
                 quarter_lines, program.schedule_for(quarter), in_force[quarter],
-                quarter.last_day, group_of, year,
+                quarter.last_day, group_of, year, pricings,
             )  # fmt: skip
             if quarter == period:
                 priced = _Priced(last, quarter_lines, schedule, currency, lines)
