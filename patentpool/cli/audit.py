@@ -68,9 +68,7 @@ def _audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: 
     register = app.load_register()
     member = resolve_member(register, member)
     try:
-        claimed = member_list(
-            against, register, jurisdiction.upper() if jurisdiction else None
-        )
+        claimed = member_list(against, register, jurisdiction.upper() if jurisdiction else None)
     except ImportFailed as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)

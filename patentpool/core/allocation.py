@@ -88,8 +88,6 @@ def nothing_owed(result: RoyaltyResult) -> str:
     )
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class MemberAmount:
     member: MemberId

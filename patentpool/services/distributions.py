@@ -251,9 +251,7 @@ def _make_run(
     return _run(row)
 
 
-def _run(
-    row: DistributionRunRow, reproduced: bool = False, superseded: str | None = None
-) -> Run:
+def _run(row: DistributionRunRow, reproduced: bool = False, superseded: str | None = None) -> Run:
     """A stored run; its JSON is rebuilt the same way every time, so it is byte-identical."""
     document = {"run_id": row.id, **json.loads(row.result)}
     return Run(

@@ -64,9 +64,7 @@ def royalties(
                 ctx.program, ctx.register, ctx.licensees.values(), sales, period
             )
         else:  # group by group: only the lines of the groups being read are held
-            groups = licensing_repo.iter_sales_groups(
-                session, program_id, quarters, ctx.licensees
-            )
+            groups = licensing_repo.iter_sales_groups(session, program_id, quarters, ctx.licensees)
             result = summarize_groups(
                 ctx.program, ctx.register, ctx.licensees.values(), groups, period
             )
