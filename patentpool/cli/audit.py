@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -73,7 +74,7 @@ def _audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: 
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         raise NotAudited(f"{against}: {len(exc.problems)} problem(s); nothing was audited") from exc
-    findings = audit_member(register, member, claimed)
+    findings = audit_member(register, member, claimed, dt.date.today())
     rows = [
         {
             "patent": f.patent,

@@ -137,7 +137,8 @@ def register_on(register: Register, on: dt.date) -> Register:
     """The register as it stood on ``on``: each patent with events has the owner, the expiry
     and the force (as its status and validated states) that :func:`standing` gives it that
     day, and its declarations the essentiality; a patent that belonged to no member is left
-    out with its declarations. Without events the register is returned as it is."""
+    out with its declarations. The register returned holds no events: it is answered as it
+    stood, whatever day it is asked of. Without events the register is returned as it is."""
     if not register.events:
         return register
     by_patent = events_by_patent(register.events)
@@ -163,7 +164,7 @@ def register_on(register: Register, on: dt.date) -> Register:
         for d in register.declarations
         if d.patent not in gone
     )
-    return replace(register, patents=tuple(patents), declarations=declarations)
+    return replace(register, patents=tuple(patents), declarations=declarations, events=())
 
 
 def _as_stood(patent: Patent, s: Standing, on: dt.date) -> Patent:
@@ -192,3 +193,39 @@ def _graded(d: Declaration, s: Standing) -> Declaration:
         return d
     essentiality, evaluator, on = found
     return replace(d, essentiality=essentiality, evaluator=evaluator, evaluated_on=on)
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """A patent that changed hands on ``on``: owned by ``before`` the day before, by ``after``
+    from that day (None: no member, outside the pool)."""
+
+    patent: PatentKey
+    on: dt.date
+    before: MemberId | None
+    after: MemberId | None
+
+
+def transfers(register: Register, start: dt.date, end: dt.date) -> list[Transfer]:
+    """The assignments that took effect after ``start``, up to ``end`` included, each with the
+    owner before and after (an assignment to the owner it already had is none), by day."""
+    patents = register.patent_index()
+    out = []
+    for key, events in events_by_patent(register.events).items():
+        patent = patents.get(key)
+        if patent is None:
+            continue
+        for e in events:
+            if e.kind is EventKind.ASSIGNED and start < e.date <= end:
+                before = standing(patent, (), events, e.date - dt.timedelta(days=1)).owner
+                if before != e.owner:
+                    out.append(Transfer(key, e.date, before, e.owner))
+    return sorted(out, key=lambda t: (t.on, t.patent))
+
+
+def recorded_late(register: Register, day: dt.date) -> list[PatentEvent]:
+    """The events that held on ``day`` (dated on or before it) but were recorded after it."""
+    return sorted(
+        (e for e in register.events if e.date <= day and e.recorded and e.recorded > day),
+        key=lambda e: (e.date, e.patent),
+    )

@@ -45,7 +45,7 @@ from patentpool.core.licensing import (
     ProgramId,
     Schedule,
     counted_patents,
-    countries_in_force,
+    program_countries,
 )
 from patentpool.core.line_pricing import Priced, RateApplied, SalesLine, SalesRow
 from patentpool.core.model import CountryCode, Register
@@ -328,7 +328,7 @@ def compute_royalties(
             continue
         quarter_lines.sort(key=_SORT_KEY)
         day = quarter.last_day
-        countries = countries_in_force(patents, day)
+        countries = program_countries(register, program, day, patents)
         last = price_quarter(
             quarter_lines, program.schedule_for(quarter), countries, day, groups, year
         )
@@ -410,7 +410,7 @@ def summarize_groups(
             if not quarter_lines:
                 continue
             if quarter not in in_force:
-                in_force[quarter] = countries_in_force(patents, quarter.last_day)
+                in_force[quarter] = program_countries(register, program, quarter.last_day, patents)
             last = price_rows(
                 quarter_lines, program.schedule_for(quarter), in_force[quarter],
                 quarter.last_day, group_of, year,
