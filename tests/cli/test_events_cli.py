@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -139,3 +140,40 @@ def test_patents_list_and_counts_answer_as_the_register_stood(
 
     assert [r.split(",")[:2] for r in counted("2026-03-30")] == [["lenovo", "2"], ["tcl", "1"]]
     assert [r.split(",")[:2] for r in counted("2026-03-31")] == [["lenovo", "1"], ["tcl", "2"]]
+
+
+IGRS = Path(__file__).resolve().parents[2] / "samples" / "igrs-v1"
+
+
+def test_runs_diff_names_a_late_event_and_both_its_days(sqlite_url: str, tmp_path: Path) -> None:
+    for args in (
+        ["import", IGRS],
+        ["royalties", "--program", "igrs-v1", "--period", "2026Q1"],
+        ["distribute", "--program", "igrs-v1", "--period", "2026Q1"],
+    ):
+        code, _, err = run(sqlite_url, *args)
+        assert code == 0, err
+    late = write(
+        tmp_path,
+        "late.csv",
+        EVENTS_HEADER
+        + "EP2086474B1,2026-02-01,lapsed,DE,,,,,,,annuity unpaid\n"
+        + "CN101512946B,2026-03-31,assigned,,TCL,,,,,,portfolio sale\n"
+        + "CN101264947B,2026-04-01,assigned,,TCL,,,,,,after the quarter\n",
+    )
+    code, _, err = run(sqlite_url, "import", late)
+    assert code == 0, err
+    code, _, err = run(sqlite_url, "distribute", "--program", "igrs-v1", "--period", "2026Q1")
+    assert code == 0, err
+    code, out, err = run(sqlite_url, "runs", "diff", "1", "2")
+    assert code == 0, err
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    lines = out.splitlines()
+    assert lines[:3] == [
+        "run 1 (igrs-v1 2026Q1 rev 1) -> run 2 (igrs-v1 2026Q1 rev 2)",
+        f"  CN101512946B assigned to tcl from 2026-03-31, recorded {today}: "
+        "lenovo -1 patent, tcl +1 patent",
+        f"  EP2086474B1 lapsed in DE from 2026-02-01, recorded {today}: lenovo -1 patent in DE",
+    ]
+    assert "-CN101512946 transferred to tcl" in out
+    assert "CN101264947" not in out  # assigned after the quarter's last day
