@@ -53,7 +53,7 @@ class Standing:
     in_force: frozenset[CountryCode]
     expiry: dt.date
     essentiality: Mapping[tuple[StandardId, VersionId], Graded]
-    ended: bool = False  # in force nowhere because of a lapse or revocation (not its term)
+    ended: Status | None = None  # LAPSED or REVOKED: in force nowhere because of an event
 
     def in_force_in(self, country: CountryCode | None = None) -> bool:
         """In force in ``country`` (anywhere when None)."""
@@ -93,7 +93,11 @@ def standing(
     base = replace(patent, expiry_date=expiry, status=_dated_status(patent, events))
     could = territories_in_force(base, on)
     where = frozenset(c for c in could if not _ended(held, c)) if could else could
-    return Standing(owner, where, expiry, graded, ended=bool(could) and not where)
+    ended = None
+    if could and not where:
+        revoked = any(e.kind is EventKind.REVOKED for e in held)
+        ended = Status.REVOKED if revoked else Status.LAPSED
+    return Standing(owner, where, expiry, graded, ended)
 
 
 def _order(event: PatentEvent) -> tuple[dt.date, int]:
@@ -176,8 +180,8 @@ def _as_stood(patent: Patent, s: Standing, on: dt.date) -> Patent:
         status = Status.GRANTED
         if patent.jurisdiction == "EP":
             states = s.in_force
-    elif s.ended:
-        status = Status.LAPSED
+    elif s.ended is not None:
+        status = s.ended
     return replace(
         patent,
         owner=s.owner or patent.owner,

@@ -77,7 +77,7 @@ def test_lapsed_in_one_validated_state() -> None:
     assert after.in_force == {"FR", "GB"}
     assert after.in_force_in("FR")
     assert not after.in_force_in("DE")
-    assert not after.ended
+    assert after.ended is None
 
 
 def test_lapsed_everywhere() -> None:
@@ -238,3 +238,10 @@ def test_an_event_after_the_day_never_changes_its_answer(
     grown = Register(patents=(EP,), declarations=(DECL,), events=tuple(before + after))
     assert register_on(register, day).patents == register_on(grown, day).patents
     assert register_on(register, day).declarations == register_on(grown, day).declarations
+
+
+def test_a_patent_ended_by_an_event_stands_lapsed_or_revoked() -> None:
+    for kind, status in ((EventKind.LAPSED, Status.LAPSED), (EventKind.REVOKED, Status.REVOKED)):
+        register = Register(patents=(US,), events=(PatentEvent(US.key, D(2026, 1, 1), kind),))
+        assert register_on(register, D(2025, 12, 31)).patents[0].status is Status.GRANTED
+        assert register_on(register, D(2026, 1, 1)).patents[0].status is status
