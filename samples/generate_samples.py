@@ -1421,6 +1421,12 @@ def igrs_readme(
             ],
             ["`sales-2026Q1.csv` ... `sales-2026Q4.csv`", "the licensees' quarterly sales reports"],
             ["`payments.csv`", "royalties received per licensee and quarter"],
+            [
+                "`events.csv`",
+                "dated events (docs/expiry.md): the dates of the lapsed and revoked rows, and "
+                "in 2026Q2 three EP lapses in validated states, the sale of sample-netlab's "
+                "portfolio to example-micro on 2026-06-30 and three re-evaluations",
+            ],
         ],
     )
     ess_in_force = sum(in_force(p, AS_OF) for p in ess_pats)
