@@ -957,7 +957,8 @@ def igrs_events(sample: Sample) -> list[list[str]]:
               if d.essentiality == "essential"][:1]  # fmt: skip
     for d, verdict, day in moves:
         rows.append([d.pat.publication, iso(day), "evaluated", "", "", d.standard, d.version,
-                     verdict, "Example Patent Evaluation Centre", "", "re-evaluation (illustrative)"])  # fmt: skip
+                     verdict, "Example Patent Evaluation Centre", "",
+                     "re-evaluation (illustrative)"])  # fmt: skip
     return rows
 
 

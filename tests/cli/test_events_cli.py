@@ -177,3 +177,24 @@ def test_runs_diff_names_a_late_event_and_both_its_days(sqlite_url: str, tmp_pat
     ]
     assert "-CN101512946 transferred to tcl" in out
     assert "CN101264947" not in out  # assigned after the quarter's last day
+
+
+def test_history_lists_when_an_event_was_true_and_when_it_was_recorded(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    register(sqlite_url, tmp_path)
+    events = write(
+        tmp_path, "events.csv", EVENTS_HEADER + "EP1000002B1,2026-02-01,lapsed,DE,,,,,,,\n"
+    )
+    code, _, err = run(sqlite_url, "import", events)
+    assert code == 0, err
+    code, out, err = run(sqlite_url, "history", "EP1000002B1", "--format", "csv")
+    assert code == 0, err
+    rows = [line.split(",") for line in out.splitlines()[1:]]
+    assert [(r[2], r[3], r[4], r[5]) for r in rows][-1] == (
+        "event",
+        "added",
+        "EP1000002 lapsed in DE from 2026-02-01",
+        f"{events}:2",
+    )
+    assert rows[-1][0].startswith(dt.datetime.now(dt.UTC).date().isoformat())
