@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from patentpool.core.register import CountBy, count_declarations
 from patentpool.errors import InvalidInput
@@ -65,7 +66,9 @@ def step_register(state: DemoState) -> list[str]:
     upgrade(state.url)
     with session_for(state.url, lock="import") as session:
         folder = state.samples / "igrs-v1"
-        import_paths(session, [folder / "alliance.yaml", folder / "patents.csv"])
+        import_paths(
+            session, [folder / "alliance.yaml", folder / "patents.csv", folder / "events.csv"]
+        )
         register = load_register(session)
     rows, total = count_declarations(register, "IGRS", "1.0", DEMO_DATE, CountBy.MEMBER)
     names = register.member_index()
@@ -73,7 +76,8 @@ def step_register(state: DemoState) -> list[str]:
     lines = [
         f"Loaded the IGRS sample register (illustrative, invented patents) into {state.url}",
         f"  {len(register.members)} members, {len(register.patents)} patents, "
-        f"{len(register.declarations)} declarations",
+        f"{len(register.declarations)} declarations, {len(register.events)} dated events "
+        "(lapses, revocations, a portfolio sale, re-evaluations)",
         "",
         f"IGRS 1.0 declarations per member (in force on {DEMO_DATE.isoformat()}):",
         f"  {'member':<{width}}  declared  essential  in force  essential in force",
@@ -134,12 +138,41 @@ def step_licensing(state: DemoState) -> list[str]:
         f"admin fee {Decimal(doc['admin_fee']):,.2f}, "
         f"distributable {Decimal(doc['distributable']):,.2f}",
     ]
-    for m in doc["members"]:
-        lines.append(
-            f"  {m['member']:<16} {m['basis']:<14} {float(m['share']):>8.2%} "
-            f"{Decimal(m['amount']):>13,.2f}"
-        )
-    return lines
+    lines += _members(doc)
+    return lines + _second_quarter(state)
+
+
+def _members(doc: dict[str, Any]) -> list[str]:
+    return [
+        f"  {m['member']:<16} {m['basis']:<14} {float(m['share']):>8.2%} "
+        f"{Decimal(m['amount']):>13,.2f}"
+        for m in doc["members"]
+    ]
+
+
+def _second_quarter(state: DemoState) -> list[str]:
+    """2026Q2's distribution, and the dated events that make its shares differ from Q1's."""
+    from patentpool.core.periods import Period
+    from patentpool.services.distributions import run_distribution
+    from patentpool.storage.repository import load_register
+
+    period = Period.parse("2026Q2")
+    with session_for(state.url, lock="import") as session:
+        run = run_distribution(session, "igrs-v1", period)
+        register = load_register(session)
+    names = {p.key: p.publication_number for p in register.patents}
+    first = period.first_day
+    doc = run.result
+    lines = [
+        "",
+        f"Distribution for {period} (policy {doc['policy']}, run {doc['run_id']}): its shares "
+        "differ from 2026Q1's because of these dated events (illustrative), each counted from "
+        "its day, the quarter's last day included:",
+    ]
+    for e in sorted(register.events, key=lambda e: (e.date, e.patent)):
+        if first <= e.date <= period.last_day:
+            lines.append(f"  {e.date.isoformat()}  {names[e.patent]} {e.what()}")
+    return [*lines, "", *_members(doc)]
 
 
 def step_regimes(state: DemoState) -> list[str]:

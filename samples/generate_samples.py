@@ -58,6 +58,10 @@ SALES_COLUMNS = [
     "net_sales",
 ]
 PAYMENT_COLUMNS = ["licensee", "period", "amount", "received"]
+EVENT_COLUMNS = [
+    "publication_number", "date", "event", "country", "owner", "standard", "version",
+    "essentiality", "evaluator", "expiry", "note",
+]  # fmt: skip
 
 STATUSES = ("pending", "granted", "lapsed", "expired", "revoked")
 ESSENTIALITIES = ("declared", "essential", "not_essential")
@@ -919,6 +923,45 @@ UNDERPAID = ("example-home", "2026Q2")
 MISSING = ("demo-settop", "2026Q3")
 
 
+def igrs_events(sample: Sample) -> list[list[str]]:
+    """The IGRS sample's dated events (all invented): the lapsed and revoked patents' dates
+    (before 2025), then in 2026Q2, so that the first two quarters differ for these reasons, a
+    few EP lapses in validated states, the sale of one invented member's whole portfolio to
+    another on the quarter's last day, and re-evaluations to and from essential. No country's
+    coverage changes (many patents are in force in DE, FR, GB and CN), so the royalties due
+    stay as the README states them; the distributions change."""
+    rows: list[list[str]] = []
+    patents = patents_of(sample)
+    for p in patents:
+        if p.status in ("lapsed", "revoked") and p.grant is not None:
+            day = min(add_years(p.grant, 2), dt.date(2024, 12, 31))
+            rows.append([p.publication, iso(day), p.status, "", "", "", "", "", "", "",
+                         "date illustrative"])  # fmt: skip
+    end = dt.date(2026, 6, 30)
+    live = [p for p in patents if p.office == "EP" and in_force(p, end)]
+    for p, country, day in zip(
+        live, ("DE", "FR", "GB"), (dt.date(2026, 4, 30), dt.date(2026, 5, 15), end), strict=False
+    ):
+        assert country in p.states, (p.key, p.states)
+        rows.append([p.publication, iso(day), "lapsed", country, "", "", "", "", "", "",
+                     "annuity unpaid (illustrative)"])  # fmt: skip
+    for p in patents:
+        if p.owner == "sample-netlab":
+            rows.append([p.publication, iso(end), "assigned", "", "example-micro", "", "", "",
+                         "", "", "portfolio sale (illustrative)"])  # fmt: skip
+    cn = [d for d in sample.decls if d.pat.office == "CN" and d.version == "1.0"
+          and in_force(d.pat, dt.date(2026, 12, 31))
+          and d.pat.owner not in ("sample-netlab", "lenovo")]  # fmt: skip
+    moves = [(d, "essential", dt.date(2026, 5, 20)) for d in cn if d.essentiality == "declared"][:2]
+    moves += [(d, "not_essential", dt.date(2026, 6, 10)) for d in cn
+              if d.essentiality == "essential"][:1]  # fmt: skip
+    for d, verdict, day in moves:
+        rows.append([d.pat.publication, iso(day), "evaluated", "", "", d.standard, d.version,
+                     verdict, "Example Patent Evaluation Centre", "",
+                     "re-evaluation (illustrative)"])  # fmt: skip
+    return rows
+
+
 def quarter_bounds(period: str) -> tuple[dt.date, dt.date]:
     year, q = int(period[:4]), int(period[-1])
     first = dt.date(year, 3 * q - 2, 1)
@@ -1379,6 +1422,12 @@ def igrs_readme(
             ],
             ["`sales-2026Q1.csv` ... `sales-2026Q4.csv`", "the licensees' quarterly sales reports"],
             ["`payments.csv`", "royalties received per licensee and quarter"],
+            [
+                "`events.csv`",
+                "dated events (docs/expiry.md): the dates of the lapsed and revoked rows, and "
+                "in 2026Q2 three EP lapses in validated states, the sale of sample-netlab's "
+                "portfolio to example-micro on 2026-06-30 and three re-evaluations",
+            ],
         ],
     )
     ess_in_force = sum(in_force(p, AS_OF) for p in ess_pats)
@@ -1649,6 +1698,7 @@ def main() -> None:
 
     folder = HERE / "igrs-v1"
     texts[folder / "licensing.yaml"] = (licensing_yaml(), False)
+    texts[folder / "events.csv"] = (csv_text(EVENT_COLUMNS, igrs_events(igrs)), False)
     for period in QUARTERS:
         rows = [
             [

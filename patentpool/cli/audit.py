@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -68,14 +69,12 @@ def _audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: 
     register = app.load_register()
     member = resolve_member(register, member)
     try:
-        claimed = member_list(
-            against, register, jurisdiction.upper() if jurisdiction else None
-        )
+        claimed = member_list(against, register, jurisdiction.upper() if jurisdiction else None)
     except ImportFailed as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         raise NotAudited(f"{against}: {len(exc.problems)} problem(s); nothing was audited") from exc
-    findings = audit_member(register, member, claimed)
+    findings = audit_member(register, member, claimed, dt.date.today())
     rows = [
         {
             "patent": f.patent,

@@ -23,7 +23,9 @@ def history(app: App, patent: str, fmt: str) -> None:
 
     Each import that added or changed the patent (owner, dates, status, validated
     states) or one of its declarations (section, essentiality, evaluator) is listed
-    with when it happened, what changed and the file and line it came from.
+    with when it happened, what changed and the file and line it came from. Its
+    dated events are listed beside them: when each became true (its detail) and when
+    it was recorded (its time).
 
     \b
     Example:
@@ -38,7 +40,7 @@ def history(app: App, patent: str, fmt: str) -> None:
         {
             "at": c.at,
             "import": c.import_id,
-            "what": c.entity if c.entity == "patent" else c.key,
+            "what": c.entity if c.entity in ("patent", "event") else c.key,
             "action": c.action,
             "detail": c.detail,
             "source": c.source,

@@ -319,9 +319,7 @@ def _ratio(
 
 @click.command("topdown")
 @click.option("--program", required=True, help="Programme id.")
-@click.option(
-    "--aggregate-rate", required=True, help="Aggregate royalty burden S_agg: 5% or 0.05."
-)
+@click.option("--aggregate-rate", required=True, help="Aggregate royalty burden S_agg: 5% or 0.05.")
 @click.option(
     "--essentiality-ratio",
     "ratios",

@@ -26,6 +26,7 @@ from fractions import Fraction
 from importlib import metadata
 
 from patentpool.core.builtin_policies import BUILTIN_POLICIES
+from patentpool.core.events import register_on
 from patentpool.core.licensing import Program, counted_by_key
 from patentpool.core.model import (
     CountryCode,
@@ -86,8 +87,6 @@ def nothing_owed(result: RoyaltyResult) -> str:
         f"{'s' if len(selling) != 1 else ''}: gross {gross:f}, annual cap -{cap:f}, "
         f"discounts -{discount:f}, due {due:f} {result.currency}"
     )
-
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,12 +177,16 @@ def policy_input(
     *,
     counted: Mapping[PatentKey, tuple[Patent, Sequence[Declaration]]] | None = None,
 ) -> PolicyInput:
-    """The counted patents in force at the period's end, with their counted declarations.
+    """The counted patents in force at the period's end, with their counted declarations: each
+    patent counts for the member that owned it on the period's last day, with its force and
+    essentiality of that day (the register as it stood then: :func:`register_on`).
 
     ``counted``: :func:`~patentpool.core.licensing.counted_by_key` of the register and
-    programme, when the caller has it already.
+    programme, when the caller has it already (a register with events is counted anew).
     """
     day = period.last_day
+    if register.events:
+        register, counted = register_on(register, day), None
     if counted is None:
         counted = counted_by_key(register, program)
     patents: list[Patent] = []

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from patentpool.core.events import register_on
 from patentpool.core.model import Essentiality, MemberId, PatentKey, Register, Status
 from patentpool.core.terms import expiry_of
 
@@ -56,9 +57,15 @@ def _show(value: object) -> str:
 
 
 def audit_member(
-    register: Register, member: MemberId, claimed: Iterable[ClaimedPatent]
+    register: Register,
+    member: MemberId,
+    claimed: Iterable[ClaimedPatent],
+    on: dt.date | None = None,
 ) -> list[Finding]:
-    """Every disagreement between the member's list and the register, ordered by patent."""
+    """Every disagreement between the member's list and the register (as it stood on ``on``,
+    when given: :func:`register_on`), ordered by patent."""
+    if on is not None:
+        register = register_on(register, on)
     patents = register.patent_index()
     decls: dict[PatentKey, dict[tuple[str, str], Essentiality]] = {}
     for d in register.declarations:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from patentpool.core.events import register_on
 from patentpool.core.model import Essentiality, MemberId, Register, StandardId, VersionId
 from patentpool.core.regimes import Holder, Market, Outcome, Regime, solve
 from patentpool.core.terms import in_force
@@ -58,6 +59,7 @@ def patent_counts(register: Register, source: HolderSource, on: dt.date) -> dict
     A declaration naming a patent the register does not hold is skipped.
     """
     check_source(register, source)
+    register = register_on(register, on)
     patents = register.patent_index()
     counted: dict[MemberId, set[str]] = {}
     for d in register.declarations:

@@ -21,6 +21,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import TypeAlias
 
+from patentpool.core.events import register_on
 from patentpool.core.model import (
     CountryCode,
     Declaration,
@@ -390,9 +391,22 @@ def counted_patents(register: Register, program: Program) -> list[Patent]:
 
 
 def countries_in_force(patents: Iterable[Patent], day: dt.date) -> frozenset[CountryCode]:
-    """The countries where at least one of ``patents`` is in force on ``day``."""
+    """The countries where at least one of ``patents`` is in force on ``day`` (patents as the
+    register stood that day: see :func:`program_countries`)."""
     out: set[CountryCode] = set()
     for patent in patents:
         if in_force(patent, day):
             out |= territories(patent)
     return frozenset(out)
+
+
+def program_countries(
+    register: Register, program: Program, day: dt.date, counted: Iterable[Patent] | None = None
+) -> frozenset[CountryCode]:
+    """The countries where a patent counted in ``program`` is in force on ``day``, as the
+    register stood that day (owner, force and essentiality: :func:`register_on`): the in-force
+    rule of a quarter's royalties, on its last day. ``counted``: the register's
+    :func:`counted_patents`, when the caller has them (used when the register has no events)."""
+    if counted is None or register.events:
+        counted = counted_patents(register_on(register, day), program)
+    return countries_in_force(counted, day)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 MemberId = str
@@ -124,6 +124,75 @@ class Declaration:
         return (self.patent, self.standard, self.version)
 
 
+class EventKind(StrEnum):
+    """What happened to a patent on an event's date."""
+
+    ASSIGNED = "assigned"  # from the date it belongs to ``owner`` (None: to no member)
+    LAPSED = "lapsed"  # from the date not in force in ``country`` (None: anywhere)
+    REVOKED = "revoked"  # as lapsed, and a restoration does not undo it
+    RESTORED = "restored"  # from the date a lapse in ``country`` (None: all) no longer holds
+    EVALUATED = "evaluated"  # from the date the declaration has ``essentiality``
+    EXPIRY_CHANGED = "expiry_changed"  # from the date the patent expires on ``expiry``
+
+
+#: Events that end a patent's force somewhere, and the one that undoes a lapse.
+ENDING = frozenset({EventKind.LAPSED, EventKind.REVOKED})
+
+
+@dataclass(frozen=True, slots=True)
+class PatentEvent:
+    """One dated event of one patent (the fields its kind uses; the others are None).
+
+    ``recorded`` is the day the register learnt of it (the day of its import), which may be
+    long after ``date``, the day from which it holds.
+    """
+
+    patent: PatentKey
+    date: dt.date
+    kind: EventKind
+    country: CountryCode | None = None
+    owner: MemberId | None = None
+    standard: StandardId | None = None
+    version: VersionId | None = None
+    essentiality: Essentiality | None = None
+    evaluator: str | None = None
+    expiry: dt.date | None = None
+    note: str | None = None
+    recorded: dt.date | None = None
+
+    @property
+    def key(self) -> tuple[PatentKey, str, dt.date, str, str, str]:
+        """What names the event: two events with one key are one event (a patent has one
+        owner, one state per country, one evaluation per version and one term on a day)."""
+        return (
+            self.patent,
+            self.kind.value,
+            self.date,
+            self.country or "",
+            self.standard or "",
+            self.version or "",
+        )
+
+    def same_facts(self, other: PatentEvent) -> bool:
+        """The same event with the same facts (its note and recording day aside)."""
+        return replace(self, note=None, recorded=None) == replace(other, note=None, recorded=None)
+
+    def describe(self) -> str:
+        """The event in plain words: ``EP2123456B1 lapsed in DE from 2026-02-01``."""
+        return f"{self.patent} {self.what()} from {self.date.isoformat()}"
+
+    def what(self) -> str:
+        if self.kind is EventKind.ASSIGNED:
+            return f"assigned to {self.owner}" if self.owner else "assigned outside the pool"
+        if self.kind in ENDING or self.kind is EventKind.RESTORED:
+            return f"{self.kind.value} in {self.country}" if self.country else self.kind.value
+        if self.kind is EventKind.EVALUATED:
+            assert self.essentiality is not None
+            return f"evaluated {self.essentiality.value} for {self.standard} {self.version}"
+        assert self.expiry is not None
+        return f"expiry changed to {self.expiry.isoformat()}"
+
+
 @dataclass(frozen=True, slots=True)
 class Register:
     """The whole register as plain values: what every core query takes."""
@@ -133,6 +202,7 @@ class Register:
     standards: tuple[Standard, ...] = ()
     patents: tuple[Patent, ...] = ()
     declarations: tuple[Declaration, ...] = ()
+    events: tuple[PatentEvent, ...] = ()  # dated events (core/events.py), in date order
 
     def patent_index(self) -> dict[PatentKey, Patent]:
         return {p.key: p for p in self.patents}

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from patentpool.core.events import register_on
 from patentpool.core.model import (
     Declaration,
     Essentiality,
@@ -49,7 +50,10 @@ def declarations_by_patent(register: Register) -> dict[str, list[Declaration]]:
 
 
 def select_patents(register: Register, query: PatentFilter) -> list[PatentView]:
-    """Patents matching every given criterion, ordered by key."""
+    """Patents matching every given criterion, ordered by key; with ``in_force_on``, as the
+    register stood that day (owner, force and essentiality: :func:`register_on`)."""
+    if query.in_force_on is not None:
+        register = register_on(register, query.in_force_on)
     decls = declarations_by_patent(register)
     out = []
     for patent in sorted(register.patents, key=lambda p: p.key):
@@ -137,7 +141,9 @@ def count_versions(
 ) -> dict[CountBy, dict[VersionKey, tuple[list[CountRow], CountRow]]]:
     """:func:`count_declarations` of each of ``versions`` (standard, version) for each grouping
     in ``by``, in one pass over the register's declarations: what each patent counts as (its
-    family, in force on ``as_of`` or not) is worked out once."""
+    family, in force on ``as_of`` or not) is worked out once. The register is counted as it
+    stood on ``as_of`` (:func:`register_on`)."""
+    register = register_on(register, as_of)
     patents = register.patent_index()
     groupings = tuple(dict.fromkeys(by))
     totals = {v: _Tally() for v in versions}

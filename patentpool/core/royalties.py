@@ -46,7 +46,7 @@ from patentpool.core.licensing import (
     ProgramId,
     Schedule,
     counted_patents,
-    countries_in_force,
+    program_countries,
 )
 from patentpool.core.line_pricing import (
     ONE,
@@ -301,7 +301,7 @@ def summarize_groups(
             if not quarter_lines:
                 continue
             if quarter not in in_force:
-                in_force[quarter] = countries_in_force(patents, quarter.last_day)
+                in_force[quarter] = program_countries(register, program, quarter.last_day, patents)
             last = price_rows(
                 quarter_lines, program.schedule_for(quarter), in_force[quarter],
                 quarter.last_day, group_of, year, pricings,

@@ -17,6 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from patentpool.core.events import register_on
 from patentpool.core.licensing import Program
 from patentpool.core.model import Essentiality, MemberId, Patent, Register
 from patentpool.core.terms import in_force
@@ -101,8 +102,9 @@ def holders_from_register(
     """Holders of patents declared for the programme's standard and versions, in force on
     ``day``: ``N_i`` counts their patents (or families), ``e_i`` is the share of their
     evaluated patents found essential (a patent is essential when any of its declarations for
-    the programme's versions was evaluated essential).
+    the programme's versions was evaluated essential), as the register stood on ``day``.
     """
+    register = register_on(register, day)
     index = register.patent_index()
     verdicts: dict[str, list[Essentiality]] = defaultdict(list)
     for declaration in register.declarations:

@@ -32,6 +32,7 @@ from patentpool.io.readers import (
     read_text,
     stream_rows,
 )
+from patentpool.io.register_events import is_events_header, parse_events_csv
 from patentpool.io.register_import import (
     REGISTER_KEYS,
     RegisterBatch,
@@ -184,6 +185,9 @@ def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) ->
     if first is not None:
         header_line, cells = first
         names = header_names(cells, display, header_line)
+        if is_events_header(names):
+            parse_events_csv(read_csv(text, display), batch.register.events, problems)
+            return
         if "publication_number" in names:  # read as lists of cells: tens of thousands of rows
             parse_patents_csv(display, header_line, names, list(rows), batch.register, problems)
             return
@@ -193,7 +197,8 @@ def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) ->
         parse_payments_csv(table, batch.licensing, problems)
     else:
         message = (
-            "is not a file patentpool imports: a patents CSV has publication_number, a sales "
+            "is not a file patentpool imports: a patents CSV has publication_number, an events "
+            "file publication_number, date and event, a sales "
             "report units and category, a payments file amount and received "
             "(see docs/formats.md)"
         )
@@ -209,6 +214,8 @@ def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) ->
 
 def _kind_of(columns: frozenset[str]) -> str | None:
     """Which file the columns make, by the rules of read_batch and _read_csv."""
+    if is_events_header(columns):
+        return "an events file"
     if "publication_number" in columns:
         return "a patents CSV"
     if {"units", "category"} & columns:

@@ -14,13 +14,22 @@ from functools import partial
 from typing import Any, TypeVar
 
 from patentpool.core.countries import normalize_country
-from patentpool.core.model import Alliance, Declaration, Member, Patent, Register, Standard
+from patentpool.core.model import (
+    Alliance,
+    Declaration,
+    Member,
+    Patent,
+    PatentEvent,
+    Register,
+    Standard,
+)
 from patentpool.core.model import StandardVersion as Version
 from patentpool.core.names import NameIndex, member_names, name_key
 from patentpool.core.numbers import InvalidPatentNumber, PatentNumber, normalize
 from patentpool.errors import PatentpoolError
 from patentpool.gcpause import collector_paused
 from patentpool.io.problems import Problem, Source
+from patentpool.io.register_events import merged_events
 from patentpool.io.register_parse import REGISTER_KEYS as REGISTER_KEYS
 from patentpool.io.register_parse import UNKNOWN_COLUMN as UNKNOWN_COLUMN
 from patentpool.io.register_parse import RegisterBatch as RegisterBatch
@@ -41,6 +50,8 @@ class RegisterChanges:
     standards: list[Standard] = field(default_factory=list)
     patents: list[Patent] = field(default_factory=list)
     declarations: list[Declaration] = field(default_factory=list)
+    events: list[PatentEvent] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # said after the counts
     sources: dict[str, Source] = field(default_factory=dict)
     log: list[tuple[str, str, str, str, Source]] = field(default_factory=list)
     # (entity, key, action, detail, source)
@@ -65,6 +76,16 @@ def check_register(
     standards = _merge_standards(existing, batch, out, problems)
     patents, declarations = _patent_rows(batch, members, standards, problems)
     _log_patents(existing, patents, declarations, out)
+    events, warnings, found = merged_events(
+        existing,
+        batch.events,
+        members.values(),
+        {key: p for key, (p, _) in patents.items()},
+        [d for d, _ in declarations.values()],
+    )
+    problems.extend(found)
+    out.events, out.warnings = events.events, warnings
+    out.log.extend(events.log)
     return out, problems
 
 

@@ -20,6 +20,7 @@ from patentpool.core.model import StandardVersion as Version
 from patentpool.gcpause import collector_paused
 from patentpool.io.problems import Problem, Source, pydantic_problems
 from patentpool.io.readers import check_header, line_in
+from patentpool.io.register_events import EventBatch
 from patentpool.io.register_schema import (
     CELL_READERS,
     PATENT_COLUMNS,
@@ -42,9 +43,12 @@ class RegisterBatch:
     members: list[tuple[Member, Source]] = field(default_factory=list)
     standards: list[tuple[Standard, Source]] = field(default_factory=list)
     patent_rows: list[tuple[PatentRecord, Source]] = field(default_factory=list)
+    events: EventBatch = field(default_factory=EventBatch)
 
     def is_empty(self) -> bool:
-        return not (self.alliance or self.members or self.standards or self.patent_rows)
+        return not (
+            self.alliance or self.members or self.standards or self.patent_rows or self.events.rows
+        )
 
 
 def parse_register_yaml(

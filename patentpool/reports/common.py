@@ -67,5 +67,3 @@ def patent_row(patent: Patent, as_of: dt.date) -> PatentRow:
         expiry=expiry_of(patent),
         in_force=in_force(patent, as_of),
     )
-
-

@@ -114,8 +114,9 @@ def money_tick(value: float, currency: str) -> str:
     locale = _locale()
     if amount == amount.to_integral_value():
         pattern = re.sub(r"0\.0+", "0", locale.currency_formats["standard"].pattern)
-        return format_currency(amount, currency, format=pattern, locale=locale,
-                               currency_digits=False)
+        return format_currency(
+            amount, currency, format=pattern, locale=locale, currency_digits=False
+        )
     return format_currency(amount, currency, locale=locale)
 
 

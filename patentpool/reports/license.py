@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from patentpool.core.events import register_on
 from patentpool.core.licensing import Counts, Licensee, Program, counted_patents
 from patentpool.core.model import (
     Alliance,
@@ -83,7 +84,9 @@ def license_context(
     alliance: Alliance | None,
     as_of: dt.date,
 ) -> LicenseReport:
-    """The licence of ``licensee`` under ``program`` as it stands on ``as_of``."""
+    """The licence of ``licensee`` under ``program`` as it stands on ``as_of`` (the register as
+    it stood that day: :func:`register_on`)."""
+    register = register_on(register, as_of)
     standard = register.standard_index().get(program.standard)
     patents = counted_patents(register, program)
     live = [p for p in patents if in_force(p, as_of)]

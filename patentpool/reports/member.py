@@ -19,6 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from patentpool.core.allocation import Distribution
+from patentpool.core.events import recorded_late, register_on, transfers
 from patentpool.core.model import (
     Declaration,
     Essentiality,
@@ -135,7 +136,9 @@ class ShareChange:
 
 @dataclass(frozen=True, slots=True)
 class PatentChange:
-    """``change`` is ``added``, ``removed``, ``expired`` or ``re-evaluated``."""
+    """``change`` is ``added``, ``removed``, ``expired``, ``re-evaluated``, ``gained`` or
+    ``lost`` (by a transfer, on its day) or ``recorded late`` (an event that held at the run
+    before the last one but was recorded after it)."""
 
     patent: str
     change: str
@@ -336,6 +339,37 @@ def _changes(
     return tuple(sorted(out, key=lambda c: (c.patent, c.change)))
 
 
+def _dated(
+    raw: Register,
+    member_id: MemberId,
+    since: dt.date,
+    as_of: dt.date,
+    changes: tuple[PatentChange, ...],
+) -> tuple[PatentChange, ...]:
+    """``changes`` with the member's transfers from ``since`` to ``as_of`` (a transferred
+    patent is gained or lost on its day, not added or removed) and the events of its patents
+    that held on ``since`` but were recorded after it."""
+    if not raw.events:
+        return changes
+    moved = [t for t in transfers(raw, since, as_of) if member_id in (t.before, t.after)]
+    keys = {t.patent for t in moved}
+    out = [c for c in changes if not (c.change in ("added", "removed") and c.patent in keys)]
+    for t in moved:
+        if t.after == member_id:
+            out.append(PatentChange(t.patent, "gained", f"from {t.before}", t.on))
+        else:
+            to = t.after or "a company outside the pool"
+            out.append(PatentChange(t.patent, "lost", f"to {to}", t.on))
+    then, now = register_on(raw, since), register_on(raw, as_of)
+    owners = {p.key: p.owner for p in (*then.patents, *now.patents)}
+    for e in recorded_late(raw, since):
+        if owners.get(e.patent) == member_id:
+            recorded = e.recorded.isoformat() if e.recorded else ""
+            detail = f"{e.what()} from {e.date.isoformat()}, recorded {recorded}"
+            out.append(PatentChange(e.patent, "recorded late", detail, e.date))
+    return tuple(sorted(out, key=lambda c: (c.patent, c.change)))
+
+
 def _reevaluated(d: Declaration, before: Essentiality | None) -> PatentChange:
     was = f"{before.value} → " if before is not None else ""
     return PatentChange(
@@ -389,11 +423,14 @@ def member_context(
     correction superseded them, if one did), ``previous_register`` the register as it stood
     at the run before the last one (None: read the register's own dates)."""
     require_member(register, member_id)
+    raw, register = register, register_on(register, as_of)
     with shared_statements(), collector_paused():
         member = register.member_index()[member_id]
         periods = _periods(distributions, MemberName(member.id, member.name))
         runs = sorted({p.period for p in periods})
         since_day = runs[-2].last_day if len(runs) >= 2 else None
+        if since_day is not None and raw.events:  # the register as it stood at that run
+            previous_register = register_on(previous_register or raw, since_day)
         return MemberReport(
             alliance=register.alliance.name if register.alliance else None,
             as_of=as_of,
@@ -406,7 +443,13 @@ def member_context(
             year_to_date=_year_to_date(periods),
             since=since_day,
             changes=(
-                _changes(register, previous_register, member_id, since_day, as_of)
+                _dated(
+                    raw,
+                    member_id,
+                    since_day,
+                    as_of,
+                    _changes(register, previous_register, member_id, since_day, as_of),
+                )
                 if since_day is not None
                 else ()
             ),

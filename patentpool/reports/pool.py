@@ -13,10 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from patentpool.core.events import register_on
 from patentpool.core.licensing import Counts, Program, ProgramId, counted_declarations
 from patentpool.core.model import (
     Essentiality,
     MemberId,
+    Patent,
     PatentKey,
     Register,
     Standard,
@@ -210,13 +212,21 @@ def _timeline(register: Register, as_of: dt.date, basis: Counts) -> tuple[Expiry
         if basis is Counts.ESSENTIAL
         else {Essentiality.ESSENTIAL, Essentiality.DECLARED}
     )
-    keys = {d.patent for d in register.declarations if d.essentiality in wanted}
-    patents = [p for p in register.patents if p.key in keys]
+
+    def counted(on: dt.date) -> list[Patent]:  # as the register stood on the day
+        then = register_on(register, on)
+        keys = {d.patent for d in then.declarations if d.essentiality in wanted}
+        return [p for p in then.patents if p.key in keys]
+
+    patents = counted(as_of)
     members = sorted({m.id for m in register.members} | {p.owner for p in patents})
     last = max((expiry_of(p) for p in patents), default=as_of)
     days = [as_of] + [dt.date(y, 1, 1) for y in range(as_of.year + 1, last.year + 2)]
     points = []
     for day in days[:TIMELINE_POINTS]:
+        if register.events and day != as_of:
+            patents = counted(day)
+            members = sorted(set(members) | {p.owner for p in patents})
         counts = dict.fromkeys(members, 0)
         for patent in patents:
             if in_force(patent, day):
@@ -248,9 +258,11 @@ def pool_context(
     *,
     timeline_basis: Counts = Counts.DECLARED,
 ) -> PoolReport:
-    """The pool report of ``register`` on ``as_of``, with the programmes known so far."""
-    summaries, double = _programs(register, programs, as_of)
+    """The pool report of ``register`` on ``as_of`` (as it stood that day; the expiry
+    timeline as it stood on each of its days), with the programmes known so far."""
     timeline = _timeline(register, as_of, timeline_basis)
+    register = register_on(register, as_of)
+    summaries, double = _programs(register, programs, as_of)
     return PoolReport(
         alliance=register.alliance.name if register.alliance else None,
         as_of=as_of,

@@ -165,9 +165,7 @@ def report_runs(
         found: list[StoredRun] = []
         for program_id in program_ids:
             chosen = run_id if run_program == program_id else None
-            found.extend(
-                runs_service.stored_runs(session, program_id, chosen, superseded, period)
-            )
+            found.extend(runs_service.stored_runs(session, program_id, chosen, superseded, period))
         return found
 
 

@@ -169,8 +169,7 @@ def superseded_runs(session: Session, program_id: str | None = None) -> dict[int
     stale: dict[int, list[str]] = defaultdict(list)
     for run_id, licensee, period, was, now, at in session.execute(query):
         stale[run_id].append(
-            f"{licensee} {period} revision {now} of {at.date().isoformat()} "
-            f"replaced revision {was}"
+            f"{licensee} {period} revision {now} of {at.date().isoformat()} replaced revision {was}"
         )
     if not stale:
         return {}

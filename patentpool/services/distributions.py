@@ -34,6 +34,7 @@ from patentpool.gcpause import collector_paused
 from patentpool.services.corrections import record_run_reports, superseded_runs
 from patentpool.services.quarters import canonical_json, quarter_totals
 from patentpool.services.royalties import ProgramContext, program_context, royalties
+from patentpool.services.run_events import event_inputs, late_events
 from patentpool.storage import licensing_repo
 from patentpool.storage.models import DistributionRunRow
 
@@ -143,6 +144,8 @@ def _inputs(
         "royalties_by_country": {k: format(v, "f") for k, v in sorted(by_country.items())},
         "sales_reports": reports,
     }
+    if ctx.register.events:  # a register without events keeps the inputs it always had
+        document["events"] = event_inputs(ctx.register, period)
     return canonical_json(document, {"patents": "[" + ",".join(patents) + "]"}, (",", ":"))
 
 
@@ -251,9 +254,7 @@ def _make_run(
     return _run(row)
 
 
-def _run(
-    row: DistributionRunRow, reproduced: bool = False, superseded: str | None = None
-) -> Run:
+def _run(row: DistributionRunRow, reproduced: bool = False, superseded: str | None = None) -> Run:
     """A stored run; its JSON is rebuilt the same way every time, so it is byte-identical."""
     document = {"run_id": row.id, **json.loads(row.result)}
     return Run(
@@ -335,6 +336,7 @@ def diff_runs(session: Session, a: int, b: int) -> tuple[Run, Run, list[MemberCh
                 f"{rb['revision']}; units {ra['units']} -> {rb['units']}; "
                 f"lines {ra['lines']} -> {rb['lines']})"
             )
+    general.extend(late_events(in_a, in_b))
     pat_a = {p["patent"]: p for p in in_a["patents"]}
     pat_b = {p["patent"]: p for p in in_b["patents"]}
     reasons: dict[str, list[str]] = {}

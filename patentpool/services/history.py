@@ -23,14 +23,15 @@ class Change:
 
 
 def patent_history(session: Session, raw_number: str) -> tuple[str, list[Change]]:
-    """The patent's key and its changes, oldest first (its declarations included)."""
+    """The patent's key and its changes, oldest first (its declarations and its dated events
+    included: an event's detail says from when it holds, its time when it was recorded)."""
     key = normalize(raw_number).key
     rows = session.execute(
         select(ChangeRow, ImportRow.at)
         .join(ImportRow, ImportRow.id == ChangeRow.import_id)
         .where(
             or_(
-                (ChangeRow.entity == "patent") & (ChangeRow.entity_key == key),
+                (ChangeRow.entity.in_(("patent", "event"))) & (ChangeRow.entity_key == key),
                 (ChangeRow.entity == "declaration") & ChangeRow.entity_key.startswith(f"{key} "),
             )
         )

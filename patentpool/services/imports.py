@@ -27,7 +27,7 @@ from patentpool.io.register_import import RegisterChanges, check_register
 from patentpool.io.sales_stream import ReportKey, count_lines
 from patentpool.services import corrections, sales_lines
 from patentpool.services.licensing import licensing_state
-from patentpool.storage import engine, licensing_repo, repository
+from patentpool.storage import engine, events_repo, licensing_repo, repository
 from patentpool.storage.models import ImportRow
 
 __all__ = ["ImportFailed", "ImportSummary", "import_files", "import_paths"]
@@ -136,6 +136,7 @@ def _import_batch(
         summary.changes[(entity, action)] += 1
         if entity == "alliance" and action != "added":
             summary.notes.append(f"alliance {action}: {detail}")
+    summary.notes.extend(changes.warnings)
     # a report imported before and again with other figures is a correction: its figures
     # before it (lines, units, royalty due) are read while the register still holds them
     corrected = sorted(k for k in (licensing.reports if licensing else ()) if k in reported)
@@ -158,6 +159,7 @@ def _import_batch(
     with collector_paused():
         patent_ids = repository.save_patents(session, changes.patents)
         repository.save_declarations(session, changes.declarations, patent_ids)
+        events_repo.save_events(session, changes.events, patent_ids, dt.datetime.now(dt.UTC).date())
     if licensing is not None and sales is not None:
         _save_licensing(session, licensing, sales, summary.import_id)
     if corrected:

@@ -52,9 +52,7 @@ def run_degenerate(session: Session, run: Run) -> Degenerate | None:
     return degenerate_of(distribution_from(run.result), inputs)
 
 
-def _stored(
-    session: Session, row: Any, revisions: int, superseded: str | None = None
-) -> StoredRun:
+def _stored(session: Session, row: Any, revisions: int, superseded: str | None = None) -> StoredRun:
     """The stored run of ``row`` (id, revision, created_at, inputs_sha256, policy, result)."""
     run_id, revision, created, checksum, policy, result = row
     document = json.loads(result)

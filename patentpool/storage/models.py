@@ -139,6 +139,26 @@ class DeclarationRow(Base):
     declared_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
+class PatentEventRow(Base):
+    """One dated event of a patent (core/events.py): true from ``date``, recorded on
+    ``recorded`` by the import ``import_id``."""
+
+    __tablename__ = "patent_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    patent_id: Mapped[int] = mapped_column(ForeignKey("patents.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    country: Mapped[str | None] = mapped_column(String(2))
+    owner_id: Mapped[str | None] = mapped_column(ForeignKey("members.id"))
+    standard_id: Mapped[str | None] = mapped_column(String(64))
+    version_id: Mapped[str | None] = mapped_column(String(64))
+    essentiality: Mapped[str | None] = mapped_column(String(16))
+    evaluator: Mapped[str | None] = mapped_column(String(300))
+    expiry: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class ImportRow(Base):
     """One successful ``patentpool import``: when, which files, what changed."""
 

@@ -23,6 +23,7 @@ from patentpool.core.model import (
     Status,
 )
 from patentpool.gcpause import collector_paused
+from patentpool.storage.events_repo import read_events
 from patentpool.storage.models import (
     AllianceRow,
     ChangeRow,
@@ -58,7 +59,8 @@ def _read_register(session: Session) -> Register:
     connection = session.connection()
     keys, patents = _read_patents(connection)
     declarations = _read_declarations(connection, keys)
-    return Register(alliance, members, standards, patents, declarations)
+    events = read_events(connection, keys)
+    return Register(alliance, members, standards, patents, declarations, events)
 
 
 def _read_members(session: Session) -> tuple[Member, ...]:
@@ -96,9 +98,20 @@ def _read_patents(connection: Connection) -> tuple[dict[int, str], tuple[Patent,
         ).order_by(PatentRow.key)
     )
     no_states: frozenset[str] = frozenset()
-    for pid, key, jur, number, owner, filed, kind, family, granted, expiry, status, title in (
-        patent_rows
-    ):
+    for (
+        pid,
+        key,
+        jur,
+        number,
+        owner,
+        filed,
+        kind,
+        family,
+        granted,
+        expiry,
+        status,
+        title,
+    ) in patent_rows:
         keys[pid] = key
         found = states.get(pid)
         patents.append(

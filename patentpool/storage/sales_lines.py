@@ -350,9 +350,7 @@ def _copy_lines(
     )
     cursor = connection.connection.cursor()
     try:
-        with cursor.copy(
-            f"COPY {table} ({', '.join(names)}) FROM STDIN"
-        ) as copy:
+        with cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
             if needs_escape:
                 for row in zip(*(column.to_pylist() for column in columns), strict=True):
                     copy.write_row(row)
