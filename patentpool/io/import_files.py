@@ -38,6 +38,7 @@ from patentpool.io.register_import import (
     parse_patents_csv,
     parse_register_yaml,
 )
+from patentpool.io.sales_stream import SalesFile
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIXES = (".csv",)
@@ -98,7 +99,7 @@ def read_batch(
         try:
             suffix = path.suffix.lower()
             if suffix in CSV_SUFFIXES and _is_sales_file(path, display):
-                batch.licensing.sales_files.append((path, display))
+                batch.licensing.sales_files.append(SalesFile(path, display))
                 batch.licensing.references[display] = (references or {}).get(path, path.name)
                 continue
             text = read_text(path, display)

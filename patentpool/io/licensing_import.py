@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -28,6 +27,7 @@ from patentpool.io.sales_stream import (
     LineStage,
     ReportKey,
     ReportScan,
+    SalesFile,
     SalesRules,
     scan_sales,
 )
@@ -39,7 +39,7 @@ class LicensingBatch:
     licensees: list[tuple[Licensee, Source]] = field(default_factory=list)
     # (ProgramIn, source, field prefix, the file's data to find a nested field's line)
     programs: list[tuple[Any, Source, str, Any]] = field(default_factory=list)
-    sales_files: list[tuple[Path, str]] = field(default_factory=list)  # (path, display)
+    sales_files: list[SalesFile] = field(default_factory=list)
     #: a sales file's display -> the name its reports are recorded under (see collect_files)
     references: dict[str, str] = field(default_factory=dict)
     payments: list[tuple[PaymentRowIn, Source]] = field(default_factory=list)
@@ -55,10 +55,9 @@ class LicensingChanges:
     licensees: list[Licensee] = field(default_factory=list)
     programs: list[tuple[Program, str]] = field(default_factory=list)  # (program, spec JSON)
     reports: dict[ReportKey, ReportScan] = field(default_factory=dict)  # reports that changed
-    sales_files: list[tuple[Path, str]] = field(default_factory=list)
+    sales_files: list[SalesFile] = field(default_factory=list)
     references: dict[str, str] = field(default_factory=dict)  # as in LicensingBatch
     stage: LineStage | None = None  # holds the lines of the files it staged whole
-    rules: SalesRules | None = None
     advance: Callable[[int], None] | None = None
     payments: list[Payment] = field(default_factory=list)
     log: list[tuple[str, str, str, str, Source]] = field(default_factory=list)
@@ -117,7 +116,6 @@ def check_licensing(
     scanned = _scan_sales_files(batch, rules, out, problems)
     out.sales_files = list(batch.sales_files)
     out.references = dict(batch.references)
-    out.rules = rules
     out.advance = batch.advance
     out.stage = batch.stage
     _log_reports(state, scanned, out)
@@ -245,8 +243,8 @@ def _scan_sales_files(
     """Every sales file checked line by line (first pass); one report per licensee,
     programme and quarter in the whole import."""
     scanned: dict[ReportKey, ReportScan] = {}
-    for sales_path, sales_display in batch.sales_files:
-        scan = scan_sales(sales_path, sales_display, rules, problems, batch.advance, batch.stage)
+    for sales_file in batch.sales_files:
+        scan = scan_sales(sales_file, rules, problems, batch.advance, batch.stage)
         for report_key, report in scan.reports.items():
             first = scanned.get(report_key)
             if first is not None:  # one report per licensee, programme and quarter

@@ -71,7 +71,7 @@ def import_paths(
     """Import files and folders in the session's transaction; raise ImportFailed on any problem.
 
     The caller commits; on ImportFailed nothing has been written. ``progress``, when given,
-    is told of the sales lines read (each is read twice: checked, then written).
+    is told of the sales lines (each twice: checked, then written).
     ``rename_alliance`` lets an alliance file give the register another alliance id (refused
     otherwise: a register belongs to one alliance).
     """
@@ -81,7 +81,7 @@ def import_paths(
     problems.extend(read_problems)
     with ExitStack() as stack:
         if progress is not None and batch.licensing.sales_files:
-            total = 2 * sum(count_lines(path) for path, _ in batch.licensing.sales_files)
+            total = 2 * sum(count_lines(f.path) for f in batch.licensing.sales_files)
             batch.licensing.advance = stack.enter_context(progress("sales lines", total))
         return _import_batch(session, files, batch, problems, rename_alliance)
 
@@ -174,7 +174,7 @@ def _save_licensing(session: Session, changes: LicensingChanges, import_id: int 
         payments=tuple(changes.payments),
     )
     report_ids = licensing_repo.save_licensing(session, update, import_id, _user())
-    if report_ids and changes.rules is not None:
+    if report_ids:
         sales_lines.write_lines(session, changes, report_ids)
     if isinstance(changes.stage, sales_lines.LineStages):
         changes.stage.close()

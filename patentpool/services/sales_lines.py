@@ -1,97 +1,41 @@
 """The lines of the sales reports an import changed: from io's readers to storage's writers.
 
-io checks a sales file and gives its good lines, by columns (blocks) when the file is plain,
-one by one otherwise; storage writes blocks or rows and never reads a file
-(:mod:`patentpool.storage.sales_lines`). The blocks of the checking pass are kept in the
-database's stage and copied once the changed reports are known; a file read line by line is
-read again for its lines.
+Every io reader of sales files (CSV by columns or line by line, a workbook's sheet) yields
+blocks of checked columns; the checking pass hands each block to the stage of the database
+(:mod:`patentpool.storage.sales_lines`), and once the changed reports are known their lines
+are copied from there, file by file, inside the database. Storage takes blocks, never files,
+and no file is read twice.
 """
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from patentpool.core.licensing_records import ReportKey
 from patentpool.io.licensing_import import LicensingChanges
-from patentpool.io.sales_stream import write_sales
-from patentpool.storage import sales_lines
-from patentpool.storage.sales_lines import (
-    LineBlock,
-    PostgresLineStage,
-    SqliteLineStage,
-    StageFull,
-)
-
-#: Lines read one by one, written per round trip to the database.
-BATCH = 20_000
-
-
-class SqliteStage(SqliteLineStage):
-    """The SQLite stage as io's column reader uses it: a file it cannot stage is one the
-    column reader gives up (the line reader then reads it)."""
-
-    def add(self, block: LineBlock) -> None:
-        from patentpool.io import sales_columns  # loaded already: the block came from it
-
-        try:
-            super().add(block)
-        except StageFull as exc:
-            raise sales_columns.NotPlain(str(exc)) from exc
-
+from patentpool.storage.sales_lines import PostgresLineStage, SqliteLineStage
 
 #: The stages of the databases patentpool runs on.
-LineStages = SqliteStage | PostgresLineStage
+LineStages = SqliteLineStage | PostgresLineStage
 
 
 def line_stage(session: Session) -> LineStages:
     """The stage of the import's own connection for the checked blocks of its sales files."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        return SqliteStage(connection)
+        return SqliteLineStage(connection)
     return PostgresLineStage(connection)
 
 
 def write_lines(
     session: Session, changes: LicensingChanges, report_ids: dict[ReportKey, int]
 ) -> None:
-    """The changed reports' lines, file by file in the import's order: copied from the stage,
-    or read again and written a block (or a batch of rows) at a time."""
-    connection = session.connection()
-    buffer: list[tuple[object, ...]] = []
-
-    def sink(key: ReportKey, line: int, record: tuple[str, str, str, int, Decimal | None]) -> None:
-        report_id = report_ids.get(key)
-        if report_id is None:
-            return
-        sale, made, category, units, net = record
-        buffer.append(
-            (
-                report_id,
-                line,
-                sale,
-                made,
-                category,
-                units,
-                None if net is None else format(net, "f"),
-            )
-        )
-        if len(buffer) >= BATCH:
-            sales_lines.insert_rows(connection, buffer)
-            buffer.clear()
-
-    assert changes.rules is not None
-    stage = changes.stage if isinstance(changes.stage, LineStages) else None
-    for path, display in changes.sales_files:
-        if stage is not None and display in stage.files:
-            if buffer:  # lines are written in the files' order
-                sales_lines.insert_rows(connection, buffer)
-                buffer.clear()
-            lines = stage.copy(display, report_ids)
-            if changes.advance is not None:
-                changes.advance(lines)
-            continue
-        write_sales(path, display, changes.rules, sink, changes.advance)
-    if buffer:
-        sales_lines.insert_rows(connection, buffer)
+    """The changed reports' lines, file by file in the import's order, copied from the
+    stage the checking pass filled."""
+    stage = changes.stage
+    if not isinstance(stage, LineStages):
+        raise TypeError("an import with sales files has the stage of its database")
+    for file in changes.sales_files:
+        lines = stage.copy(file.label, report_ids)
+        if changes.advance is not None:
+            changes.advance(lines)
