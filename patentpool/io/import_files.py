@@ -27,7 +27,6 @@ from patentpool.io.readers import (
     iter_csv,
     load_yaml,
     normalize_header,
-    other_separator,
     read_csv,
     read_text,
     stream_rows,
@@ -41,7 +40,7 @@ from patentpool.io.register_import import (
 from patentpool.io.sales_stream import SalesFile
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
-CSV_SUFFIXES = (".csv",)
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 SCENARIO_KEYS = frozenset({"scenario", "regimes"})
 
 
@@ -102,7 +101,7 @@ def read_batch(
                 batch.licensing.sales_files.append(SalesFile(path, display))
                 batch.licensing.references[display] = (references or {}).get(path, path.name)
                 continue
-            text = read_text(path, display)
+            text = read_text(path, display, table=suffix not in YAML_SUFFIXES)
             if suffix in YAML_SUFFIXES:
                 _read_yaml(text, display, batch, problems)
             elif suffix in CSV_SUFFIXES:
@@ -198,13 +197,6 @@ def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) ->
             "report units and category, a payments file amount and received "
             "(see docs/formats.md)"
         )
-        split = other_separator(first[1]) if first is not None else None
-        kind = _kind_of(split[1]) if split is not None else None
-        if split is not None and kind is not None:
-            message = (
-                f"this file is separated by {split[0]}; patentpool reads comma-separated files "
-                f"only: save it as CSV with commas (its header names the columns of {kind})"
-            )
         problems.append(Problem(display, table.header_line, "header", message))
 
 

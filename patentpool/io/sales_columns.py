@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from patentpool.core.licensing import PercentRate
+from patentpool.io.dialects import separator_of, text_options
 from patentpool.io.licensing_schema import MAX_DECIMALS, MAX_WHOLE_DIGITS, PLAIN_UNITS_PATTERN
 from patentpool.io.problems import Problem, Source
 from patentpool.io.readers import FileUnreadable, _unguard, stream_rows
@@ -54,6 +55,7 @@ class Plan:
     display: str
     index: dict[str, int]
     width: int
+    delimiter: str = ","
 
 
 def plan(path: Path, display: str, header: Callable[..., Any]) -> Plan | None:
@@ -62,6 +64,9 @@ def plan(path: Path, display: str, header: Callable[..., Any]) -> Plan | None:
     ``header`` checks the header cells exactly as the line-by-line reader does (it is that
     reader's own function); any problem with the header leaves the file to that reader.
     """
+    options = text_options()
+    if options.encoding != "utf-8" or options.decimal_comma:
+        return None  # Arrow reads UTF-8 numbers with decimal points
     try:
         if not _plain_bytes(path):
             return None
@@ -76,7 +81,9 @@ def plan(path: Path, display: str, header: Callable[..., Any]) -> Plan | None:
     found = header(first[1], Source(display, 1), problems)
     if found is None or problems:
         return None
-    return Plan(path, display, dict(found.index), found.width)
+    with path.open("rb") as fh:
+        delimiter = separator_of(fh.readline().decode("utf-8-sig"))
+    return Plan(path, display, dict(found.index), found.width, delimiter)
 
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
@@ -140,6 +147,7 @@ def blocks(plan: Plan, check: Any) -> Iterator[Block]:
                 skip_rows=1, column_names=names, block_size=BLOCK_BYTES, use_threads=True
             ),
             parse_options=pa_csv.ParseOptions(
+                delimiter=plan.delimiter,
                 quote_char=False,
                 escape_char=False,
                 newlines_in_values=False,

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from patentpool.core.licensing_records import LicensingUpdate, ReportRecord
 from patentpool.core.model import Register
 from patentpool.gcpause import collector_paused
+from patentpool.io.dialects import TextOptions, reading
 from patentpool.io.import_files import Batch, collect_files, read_batch
 from patentpool.io.licensing_import import LicensingChanges, check_licensing
 from patentpool.io.problems import ImportFailed, Problem, Source
@@ -218,8 +219,14 @@ def import_files(
     progress: ProgressFactory | None = None,
     *,
     rename_alliance: bool = False,
+    encoding: str = "utf-8",
+    decimal_comma: bool = False,
 ) -> ImportSummary:
     """:func:`import_paths` into the database at ``url``, in one transaction of its own
-    (imports run one at a time); committed when it succeeds."""
-    with engine.session_for(url, lock="import") as session:
+    (imports run one at a time); committed when it succeeds. ``encoding`` and
+    ``decimal_comma`` say how its CSV files are read (:mod:`patentpool.io.dialects`)."""
+    with (
+        reading(TextOptions(encoding, decimal_comma)),
+        engine.session_for(url, lock="import") as session,
+    ):
         return import_paths(session, paths, progress, rename_alliance=rename_alliance)
