@@ -18,7 +18,7 @@ from patentpool.io.licensing_import import (
     parse_licensing_yaml,
     parse_payments_csv,
 )
-from patentpool.io.licensing_schema import LICENSING_KEYS
+from patentpool.io.licensing_schema import LICENSING_KEYS, PAYMENT_REQUIRED, SALES_REQUIRED
 from patentpool.io.problems import Problem
 from patentpool.io.readers import (
     FileUnreadable,
@@ -30,6 +30,7 @@ from patentpool.io.readers import (
     read_csv,
     read_text,
     stream_rows,
+    table_of,
 )
 from patentpool.io.register_import import (
     REGISTER_KEYS,
@@ -37,10 +38,12 @@ from patentpool.io.register_import import (
     parse_patents_csv,
     parse_register_yaml,
 )
+from patentpool.io.register_schema import PATENT_REQUIRED
 from patentpool.io.sales_stream import SalesFile
+from patentpool.io.workbooks import WORKBOOK_SUFFIXES
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
-CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+CSV_SUFFIXES = (".csv", ".tsv")
 SCENARIO_KEYS = frozenset({"scenario", "regimes"})
 
 
@@ -62,12 +65,12 @@ def collect_files(
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in YAML_SUFFIXES + CSV_SUFFIXES
+                and p.suffix.lower() in YAML_SUFFIXES + CSV_SUFFIXES + WORKBOOK_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
                 problems.append(
-                    Problem(str(path), 0, "path", "folder holds no .yaml, .json or .csv file")
+                    Problem(str(path), 0, "path", "folder holds no .yaml, .json, .csv or workbook")
                 )
             files.extend(found)
             for p in found:
@@ -86,6 +89,7 @@ def collect_files(
 class Batch:
     register: RegisterBatch = field(default_factory=RegisterBatch)
     licensing: LicensingBatch = field(default_factory=LicensingBatch)
+    notes: list[str] = field(default_factory=list)  # said in the summary: sheets skipped
 
 
 def read_batch(
@@ -97,6 +101,9 @@ def read_batch(
         display = str(path)
         try:
             suffix = path.suffix.lower()
+            if suffix in WORKBOOK_SUFFIXES:
+                _read_workbook(path, display, batch, problems, (references or {}).get(path))
+                continue
             if suffix in CSV_SUFFIXES and _is_sales_file(path, display):
                 batch.licensing.sales_files.append(SalesFile(path, display))
                 batch.licensing.references[display] = (references or {}).get(path, path.name)
@@ -107,10 +114,52 @@ def read_batch(
             elif suffix in CSV_SUFFIXES:
                 _read_csv(text, display, batch, problems)
             else:
-                problems.append(Problem(display, 0, "file", "is neither YAML/JSON nor CSV"))
+                problems.append(
+                    Problem(display, 0, "file", "is neither YAML/JSON, CSV nor a workbook")
+                )
         except FileUnreadable as exc:
             problems.append(exc.problem)
     return batch, problems
+
+
+#: The required columns of each file a workbook's sheet may be.
+SHEET_KINDS = {
+    "patents": PATENT_REQUIRED,
+    "sales": SALES_REQUIRED,
+    "payments": PAYMENT_REQUIRED,
+}
+
+
+def _read_workbook(
+    path: Path, display: str, batch: Batch, problems: list[Problem], reference: str | None
+) -> None:
+    """Each sheet whose header (the first row holding a kind's required columns) is that of
+    a patents, sales or payments file, read as that file is; the others named as skipped."""
+    from patentpool.io import workbooks
+
+    for name in workbooks.sheet_names(path, display):
+        sheet = workbooks.Sheet(path, display, name)
+        found = sheet.header(SHEET_KINDS)
+        if found is None:
+            batch.notes.append(
+                f"{display}: sheet {name!r} skipped: no row of it holds the columns of a "
+                "patents, sales or payments file"
+            )
+            continue
+        kind, line, cells = found
+        if kind == "sales":
+            sales = SalesFile(path, display, name, sheet.height, [sheet])
+            batch.licensing.sales_files.append(sales)
+            batch.licensing.references[display] = reference or path.name
+            continue
+        problems.extend(sheet.formula_problems())
+        header = header_names(cells, display, line)
+        if kind == "patents":
+            rows = list(sheet.rows())
+            parse_patents_csv(display, line, header, rows, batch.register, problems, name)
+        else:
+            parse_payments_csv(table_of(display, line, header, sheet.rows(), name),
+                               batch.licensing, problems)  # fmt: skip
 
 
 def _read_yaml(text: str, display: str, batch: Batch, problems: list[Problem]) -> None:

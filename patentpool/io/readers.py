@@ -221,6 +221,23 @@ class CsvTable:
     header: tuple[str, ...]
     header_line: int
     records: tuple[CsvRecord, ...]
+    sheet: str = ""  # a workbook's sheet: the header's columns start at A
+
+
+def table_of(
+    display: str, header_line: int, header: tuple[str, ...], rows: Iterable[tuple[int, list[str]]],
+    sheet: str = "",
+) -> CsvTable:
+    """The rows under ``header`` (normalized names) as records; cells past the header's end
+    are kept as ``__extra__``."""
+    records = []
+    for line, cells in rows:
+        values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
+        if len(cells) > len(header) and any(cells[len(header) :]):
+            values["__extra__"] = ",".join(cells[len(header) :])
+        source = Source(display, line, sheet, header) if sheet else Source(display, line)
+        records.append(CsvRecord(source, values))
+    return CsvTable(display, header, header_line, tuple(records), sheet)
 
 
 def normalize_header(name: str) -> str:
@@ -353,14 +370,7 @@ def read_csv(text: str, display: str) -> CsvTable:
     if first is None:
         raise FileUnreadable(Problem(display, 1, "file", "is empty (a header line is required)"))
     header_line, raw_header = first
-    header = header_names(raw_header, display, header_line)
-    records = []
-    for line, cells in rows:
-        values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
-        if len(cells) > len(header) and any(cells[len(header) :]):
-            values["__extra__"] = ",".join(cells[len(header) :])
-        records.append(CsvRecord(Source(display, line), values))
-    return CsvTable(display, header, header_line, tuple(records))
+    return table_of(display, header_line, header_names(raw_header, display, header_line), rows)
 
 
 # --- records of a CSV file with a known set of columns -------------------------------------
@@ -395,7 +405,7 @@ def parse_records(
 ) -> list[tuple[Any, Source]]:
     """Each row of ``table`` validated by the pydantic ``model``, with where it came from;
     every problem, of the header and of every row, goes to ``problems``."""
-    header_src = Source(table.file, table.header_line)
+    header_src = Source(table.file, table.header_line, table.sheet, table.header)
     if not check_header(table.header, columns, required, header_src, problems, unknown):
         return []
     if not table.records:

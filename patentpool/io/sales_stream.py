@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from patentpool.core.periods import Period
-from patentpool.io.licensing_schema import is_plain_units
+from patentpool.io.licensing_schema import SALES_REQUIRED, is_plain_units
 from patentpool.io.problems import Problem, Source
-from patentpool.io.readers import FileUnreadable, stream_rows
+from patentpool.io.readers import FileUnreadable, normalize_header, stream_rows
 from patentpool.io.sales_lines import Columns, Header, LineChecker, read_header, read_money
 from patentpool.io.sales_lines import ReportKey as ReportKey
 from patentpool.io.sales_lines import SalesRules as SalesRules
@@ -58,6 +58,9 @@ class SalesFile:
     path: Path
     display: str  # the file as messages name it
     sheet: str | None = None  # a workbook's sheet
+    rows: int = 0  # a sheet's rows (a CSV file's lines are counted when needed)
+    #: a sheet already opened to find its header (workbooks.Sheet); taken when it is read
+    opened: list[Any] = field(default_factory=list, compare=False, hash=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -334,7 +337,10 @@ def scan_sales(
     scan = SalesScan(file.display, file.path)
     if stage is not None:
         stage.begin(file.label)
-    blocks = _csv_blocks(file.path, file.display, rules, problems, counted)
+    if file.sheet is not None:
+        blocks = _sheet_blocks(file, rules, problems, counted)
+    else:
+        blocks = _csv_blocks(file.path, file.display, rules, problems, counted)
     try:
         _checksum(scan, blocks, stage, None, _helper(file.path))
     except FileUnreadable as exc:
@@ -342,3 +348,32 @@ def scan_sales(
     if stage is not None:
         stage.end()
     return scan
+
+
+def _sheet_blocks(
+    file: SalesFile, rules: SalesRules, problems: list[Problem], advance: Advance | None
+) -> Iterator[Block]:
+    """A workbook sheet's good lines: its rows below the header through :func:`check_rows`."""
+    from patentpool.io import workbooks
+
+    assert file.sheet is not None
+    opened = file.opened
+    sheet = opened.pop() if opened else workbooks.Sheet(file.path, file.display, file.sheet)
+    found = sheet.header({"a sales report": SALES_REQUIRED})
+    if found is None:
+        problems.append(Problem(file.display, 1, "file", f"sheet {file.sheet!r} has no header"))
+        return
+    _, row, cells = found
+    names = tuple(normalize_header(c) for c in cells)
+    header = read_header(cells, sheet.source(row, names), problems)
+    if header is None:
+        return
+    problems.extend(sheet.formula_problems())
+    read = len(problems)
+    complaint = workbooks.sheet_complaint(sheet, names)
+    lines = 0
+    for block in check_rows(sheet.rows(), header, rules, problems, complaint, advance):
+        lines += len(block)
+        yield block
+    if not lines and len(problems) == read:
+        problems.append(Problem.at(sheet.source(row, names), "file", "has a header but no rows"))

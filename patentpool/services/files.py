@@ -66,11 +66,15 @@ def export_register(url: str, folder: Path) -> list[Path]:
 
 
 def read_input(path: str, encoding: str = "utf-8") -> str:
-    """The text of the file ``path`` (InvalidInput naming it when it cannot be read)."""
+    """The text of the file ``path`` (InvalidInput naming it when it cannot be read); of a
+    workbook, its first sheet's first cells, one per line (its row)."""
     from patentpool.io.dialects import TextOptions, reading
     from patentpool.io.readers import FileUnreadable, read_text
+    from patentpool.io.workbooks import WORKBOOK_SUFFIXES, first_sheet
 
     try:
+        if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+            return first_sheet(Path(path), path)[1]
         with reading(TextOptions(encoding)):
             return read_text(Path(path), path)
     except FileUnreadable as exc:
@@ -82,12 +86,16 @@ def number_lines(text: str, path: str, column: str | None) -> tuple[list[int], l
     ``path`` (separated by commas, ``;`` or tabs); InvalidInput when the CSV cannot be read
     or has no such column."""
     from patentpool.io.readers import FileUnreadable, iter_csv, normalize_header
+    from patentpool.io.workbooks import WORKBOOK_SUFFIXES, first_sheet
 
     if column is None:
         raw = text.splitlines()
         return list(range(1, len(raw) + 1)), raw
     try:
-        rows = list(iter_csv(text, path))
+        if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+            rows = first_sheet(Path(path), path)[0]
+        else:
+            rows = list(iter_csv(text, path))
     except FileUnreadable as exc:
         raise InvalidInput(str(exc.problem)) from exc
     if not rows:

@@ -49,7 +49,8 @@ class ImportSummary:
         if not self.changes:
             return [
                 f"{len(self.files)} file(s) read; "
-                "the register already held all of it: nothing changed"
+                "the register already held all of it: nothing changed",
+                *self.notes,
             ]
         out = [f"{len(self.files)} file(s) imported:"]
         for (entity, action), n in sorted(self.changes.items()):
@@ -82,7 +83,10 @@ def import_paths(
     problems.extend(read_problems)
     with ExitStack() as stack:
         if progress is not None and batch.licensing.sales_files:
-            total = 2 * sum(count_lines(f.path) for f in batch.licensing.sales_files)
+            total = 2 * sum(
+                f.rows if f.sheet is not None else count_lines(f.path)
+                for f in batch.licensing.sales_files
+            )
             batch.licensing.advance = stack.enter_context(progress("sales lines", total))
         return _import_batch(session, files, batch, problems, rename_alliance)
 
@@ -116,7 +120,7 @@ def _import_batch(
         problems.extend(lic_problems)
     if problems:
         raise ImportFailed(problems)
-    summary = ImportSummary([str(f) for f in files])
+    summary = ImportSummary([str(f) for f in files], notes=list(batch.notes))
     log = changes.log + (licensing.log if licensing is not None else [])
     for entity, _key, action, detail, _source in log:
         summary.changes[(entity, action)] += 1
