@@ -100,8 +100,12 @@ class Sheet:
 
     def _read(self) -> Rows:
         pad = [""] * self._first_col
+        text = cell_text
         for number, values in enumerate(self._sheet.iter_rows(), start=self._first_row):
-            cells = [cell_text(v) for v in values]
+            # plain text, the commonest cell, without a call (a guarded one takes cell_text)
+            cells = [
+                v.strip() if type(v) is str and v[:1] != "'" else text(v) for v in values
+            ]
             while cells and not cells[-1]:
                 cells.pop()
             if cells:
