@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from patentpool.cli.common import App, format_option, pass_app, render_rows, resolve_member
+from patentpool.cli.common import (
+    App,
+    encoding_option,
+    format_option,
+    pass_app,
+    render_rows,
+    resolve_member,
+)
 from patentpool.errors import PatentpoolError
 
 #: the exit status when the lists differ, and when nothing could be audited
@@ -30,9 +37,17 @@ class NotAudited(click.ClickException):
     help="The member's own list: a patents CSV, the CSV of `patents list`, or one number per line.",
 )
 @click.option("--jurisdiction", help="Office for bare numbers such as 7123456 (e.g. US).")
+@encoding_option
 @format_option
 @pass_app
-def audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: str) -> None:
+def audit(
+    app: App,
+    member: str,
+    against: Path,
+    jurisdiction: str | None,
+    encoding: str,
+    fmt: str,
+) -> None:
     """Compare a member's own list of patents with the register.
 
     Reports each patent missing from the register, unknown to the member, or held
@@ -50,7 +65,7 @@ def audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: s
       patentpool audit --member lenovo --against lenovo-patents.csv
     """
     try:
-        findings = _audit(app, member, against, jurisdiction, fmt)
+        findings = _audit(app, member, against, jurisdiction, fmt, encoding.lower())
     except NotAudited:
         raise
     except PatentpoolError as exc:
@@ -61,7 +76,9 @@ def audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: s
         raise SystemExit(DIFFER)
 
 
-def _audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: str) -> int:
+def _audit(
+    app: App, member: str, against: Path, jurisdiction: str | None, fmt: str, encoding: str
+) -> int:
     """Print the audit; the number of findings."""
     from patentpool.core.audit import audit_member
     from patentpool.services.files import ImportFailed, member_list
@@ -69,7 +86,9 @@ def _audit(app: App, member: str, against: Path, jurisdiction: str | None, fmt: 
     register = app.load_register()
     member = resolve_member(register, member)
     try:
-        claimed = member_list(against, register, jurisdiction.upper() if jurisdiction else None)
+        claimed = member_list(
+            against, register, jurisdiction.upper() if jurisdiction else None, encoding
+        )
     except ImportFailed as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)

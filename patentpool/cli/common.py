@@ -82,6 +82,32 @@ def money(value: Decimal) -> str:
     return format(value, "f")
 
 
+#: The encodings ``--encoding`` takes (UTF-16 files are read by their byte order mark).
+ENCODINGS = ("utf-8", "cp1252", "latin-1")
+
+
+def dialect_options(func: F) -> F:
+    """``--encoding`` and ``--decimal-comma``: how the command's CSV files are read."""
+    func = click.option(
+        "--decimal-comma",
+        is_flag=True,
+        help="Read net_sales and amount with a decimal comma (1.234,50) in files separated "
+        "by ';' or tabs.",
+    )(func)
+    return encoding_option(func)
+
+
+def encoding_option(func: F) -> F:
+    """``--encoding``: the encoding of the command's CSV files without a byte order mark."""
+    return click.option(
+        "--encoding",
+        type=click.Choice(ENCODINGS, case_sensitive=False),
+        default="utf-8",
+        show_default=True,
+        help="Encoding of CSV files without a byte order mark (UTF-16 is read by its mark).",
+    )(func)
+
+
 def format_option(func: F) -> F:
     return click.option(
         "--format",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from patentpool.cli.common import App, pass_app
+from patentpool.cli.common import App, dialect_options, pass_app
 
 
 @click.command("import")
@@ -14,8 +14,11 @@ from patentpool.cli.common import App, pass_app
     is_flag=True,
     help="Let an alliance file give this register another alliance id (refused otherwise).",
 )
+@dialect_options
 @pass_app
-def import_(app: App, paths: tuple[str, ...], rename_alliance: bool) -> None:
+def import_(
+    app: App, paths: tuple[str, ...], rename_alliance: bool, encoding: str, decimal_comma: bool
+) -> None:
     """Import register files (YAML/JSON and CSV) and folders of them, in one transaction.
 
     On any problem nothing is written: every problem found is printed as
@@ -28,6 +31,9 @@ def import_(app: App, paths: tuple[str, ...], rename_alliance: bool) -> None:
     revision (the old ones kept), the lines, units and royalty due it changed printed,
     and the distribution runs made from the figures before marked superseded.
 
+    CSV files may be separated by commas, ';' or tabs (told by the header line); they
+    are UTF-8 unless --encoding says otherwise, or UTF-16 with a byte order mark.
+
     \b
     Example:
       patentpool import samples/igrs-v1/
@@ -36,7 +42,14 @@ def import_(app: App, paths: tuple[str, ...], rename_alliance: bool) -> None:
     from patentpool.services.imports import ImportFailed, import_files
 
     try:
-        summary = import_files(app.url, paths, app.progress, rename_alliance=rename_alliance)
+        summary = import_files(
+            app.url,
+            paths,
+            app.progress,
+            rename_alliance=rename_alliance,
+            encoding=encoding.lower(),
+            decimal_comma=decimal_comma,
+        )
     except ImportFailed as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)

@@ -6,16 +6,16 @@ import sys
 
 import click
 
-from patentpool.cli.common import format_option, render_rows
+from patentpool.cli.common import encoding_option, format_option, render_rows
 
 
-def _lines(path: str, column: str | None) -> tuple[list[int], list[str]]:
+def _lines(path: str, column: str | None, encoding: str) -> tuple[list[int], list[str]]:
     """(line numbers, raw values) from a plain list or one CSV column."""
     from patentpool.errors import InvalidInput
     from patentpool.services.files import number_lines, read_input
 
     try:
-        text = sys.stdin.read() if path == "-" else read_input(path)
+        text = sys.stdin.read() if path == "-" else read_input(path, encoding)
         return number_lines(text, path, column)
     except InvalidInput as exc:
         raise click.ClickException(str(exc)) from exc
@@ -25,8 +25,11 @@ def _lines(path: str, column: str | None) -> tuple[list[int], list[str]]:
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--column", help="Read this column of a CSV file instead of one number per line.")
 @click.option("--jurisdiction", help="Office for bare numbers without one, e.g. US for 7123456.")
+@encoding_option
 @format_option
-def normalize(file: str, column: str | None, jurisdiction: str | None, fmt: str) -> None:
+def normalize(
+    file: str, column: str | None, jurisdiction: str | None, encoding: str, fmt: str
+) -> None:
     """Print patent and publication numbers in canonical form.
 
     Reads one number per line (or a CSV column with --column), prints each normalised,
@@ -39,7 +42,7 @@ def normalize(file: str, column: str | None, jurisdiction: str | None, fmt: str)
     """
     from patentpool.core.numbers import InvalidPatentNumber, dedupe_report, summarize
 
-    lines, values = _lines(file, column)
+    lines, values = _lines(file, column, encoding.lower())
     try:
         entries = dedupe_report(values, jurisdiction)
     except InvalidPatentNumber as exc:

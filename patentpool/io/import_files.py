@@ -18,7 +18,7 @@ from patentpool.io.licensing_import import (
     parse_licensing_yaml,
     parse_payments_csv,
 )
-from patentpool.io.licensing_schema import LICENSING_KEYS
+from patentpool.io.licensing_schema import LICENSING_KEYS, PAYMENT_REQUIRED, SALES_REQUIRED
 from patentpool.io.problems import Problem
 from patentpool.io.readers import (
     FileUnreadable,
@@ -27,10 +27,10 @@ from patentpool.io.readers import (
     iter_csv,
     load_yaml,
     normalize_header,
-    other_separator,
     read_csv,
     read_text,
     stream_rows,
+    table_of,
 )
 from patentpool.io.register_events import is_events_header, parse_events_csv
 from patentpool.io.register_import import (
@@ -39,9 +39,12 @@ from patentpool.io.register_import import (
     parse_patents_csv,
     parse_register_yaml,
 )
+from patentpool.io.register_schema import PATENT_REQUIRED
+from patentpool.io.sales_stream import SalesFile
+from patentpool.io.workbooks import WORKBOOK_SUFFIXES
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
-CSV_SUFFIXES = (".csv",)
+CSV_SUFFIXES = (".csv", ".tsv")
 SCENARIO_KEYS = frozenset({"scenario", "regimes"})
 
 
@@ -63,12 +66,12 @@ def collect_files(
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in YAML_SUFFIXES + CSV_SUFFIXES
+                and p.suffix.lower() in YAML_SUFFIXES + CSV_SUFFIXES + WORKBOOK_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
                 problems.append(
-                    Problem(str(path), 0, "path", "folder holds no .yaml, .json or .csv file")
+                    Problem(str(path), 0, "path", "folder holds no .yaml, .json, .csv or workbook")
                 )
             files.extend(found)
             for p in found:
@@ -87,6 +90,7 @@ def collect_files(
 class Batch:
     register: RegisterBatch = field(default_factory=RegisterBatch)
     licensing: LicensingBatch = field(default_factory=LicensingBatch)
+    notes: list[str] = field(default_factory=list)  # said in the summary: sheets skipped
 
 
 def read_batch(
@@ -98,20 +102,65 @@ def read_batch(
         display = str(path)
         try:
             suffix = path.suffix.lower()
+            if suffix in WORKBOOK_SUFFIXES:
+                _read_workbook(path, display, batch, problems, (references or {}).get(path))
+                continue
             if suffix in CSV_SUFFIXES and _is_sales_file(path, display):
-                batch.licensing.sales_files.append((path, display))
+                batch.licensing.sales_files.append(SalesFile(path, display))
                 batch.licensing.references[display] = (references or {}).get(path, path.name)
                 continue
-            text = read_text(path, display)
+            text = read_text(path, display, table=suffix not in YAML_SUFFIXES)
             if suffix in YAML_SUFFIXES:
                 _read_yaml(text, display, batch, problems)
             elif suffix in CSV_SUFFIXES:
                 _read_csv(text, display, batch, problems)
             else:
-                problems.append(Problem(display, 0, "file", "is neither YAML/JSON nor CSV"))
+                problems.append(
+                    Problem(display, 0, "file", "is neither YAML/JSON, CSV nor a workbook")
+                )
         except FileUnreadable as exc:
             problems.append(exc.problem)
     return batch, problems
+
+
+#: The required columns of each file a workbook's sheet may be.
+SHEET_KINDS = {
+    "patents": PATENT_REQUIRED,
+    "sales": SALES_REQUIRED,
+    "payments": PAYMENT_REQUIRED,
+}
+
+
+def _read_workbook(
+    path: Path, display: str, batch: Batch, problems: list[Problem], reference: str | None
+) -> None:
+    """Each sheet whose header (the first row holding a kind's required columns) is that of
+    a patents, sales or payments file, read as that file is; the others named as skipped."""
+    from patentpool.io import workbooks
+
+    for name in workbooks.sheet_names(path, display):
+        sheet = workbooks.Sheet(path, display, name)
+        found = sheet.header(SHEET_KINDS)
+        if found is None:
+            batch.notes.append(
+                f"{display}: sheet {name!r} skipped: no row of it holds the columns of a "
+                "patents, sales or payments file"
+            )
+            continue
+        kind, line, cells = found
+        if kind == "sales":
+            sales = SalesFile(path, display, name, sheet.height, [sheet])
+            batch.licensing.sales_files.append(sales)
+            batch.licensing.references[display] = reference or path.name
+            continue
+        problems.extend(sheet.formula_problems())
+        header = header_names(cells, display, line)
+        if kind == "patents":
+            rows = list(sheet.rows())
+            parse_patents_csv(display, line, header, rows, batch.register, problems, name)
+        else:
+            parse_payments_csv(table_of(display, line, header, sheet.rows(), name),
+                               batch.licensing, problems)  # fmt: skip
 
 
 def _read_yaml(text: str, display: str, batch: Batch, problems: list[Problem]) -> None:
@@ -202,13 +251,6 @@ def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) ->
             "report units and category, a payments file amount and received "
             "(see docs/formats.md)"
         )
-        split = other_separator(first[1]) if first is not None else None
-        kind = _kind_of(split[1]) if split is not None else None
-        if split is not None and kind is not None:
-            message = (
-                f"this file is separated by {split[0]}; patentpool reads comma-separated files "
-                f"only: save it as CSV with commas (its header names the columns of {kind})"
-            )
         problems.append(Problem(display, table.header_line, "header", message))
 
 

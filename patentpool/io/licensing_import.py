@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -28,6 +27,7 @@ from patentpool.io.sales_stream import (
     LineStage,
     ReportKey,
     ReportScan,
+    SalesFile,
     SalesRules,
     scan_sales,
 )
@@ -39,7 +39,7 @@ class LicensingBatch:
     licensees: list[tuple[Licensee, Source]] = field(default_factory=list)
     # (ProgramIn, source, field prefix, the file's data to find a nested field's line)
     programs: list[tuple[Any, Source, str, Any]] = field(default_factory=list)
-    sales_files: list[tuple[Path, str]] = field(default_factory=list)  # (path, display)
+    sales_files: list[SalesFile] = field(default_factory=list)
     #: a sales file's display -> the name its reports are recorded under (see collect_files)
     references: dict[str, str] = field(default_factory=dict)
     payments: list[tuple[PaymentRowIn, Source]] = field(default_factory=list)
@@ -56,7 +56,7 @@ class LicensingChanges:
     licensees: list[Licensee] = field(default_factory=list)
     programs: list[tuple[Program, str]] = field(default_factory=list)  # (program, spec JSON)
     reports: dict[ReportKey, ReportScan] = field(default_factory=dict)  # reports that changed
-    sales_files: list[tuple[Path, str]] = field(default_factory=list)
+    sales_files: list[SalesFile] = field(default_factory=list)
     references: dict[str, str] = field(default_factory=dict)  # as in LicensingBatch
     payments: list[Payment] = field(default_factory=list)
     log: list[tuple[str, str, str, str, Source]] = field(default_factory=list)
@@ -110,12 +110,11 @@ def check_licensing(
     batch: LicensingBatch,
     stage: LineStage | None = None,
     advance: Callable[[int], None] | None = None,
-) -> tuple[LicensingChanges, SalesRules, list[Problem]]:
-    """The changes ``batch`` makes to the licensing ``state``, the rules its sales lines were
-    checked by (a second reading of a sales file checks by them again), and every problem.
+) -> tuple[LicensingChanges, list[Problem]]:
+    """The changes ``batch`` makes to the licensing ``state``, and every problem.
 
-    The sales files are read once here: ``stage``, when given, keeps the checked blocks of the
-    files read by columns, and ``advance`` is told of the lines read, for progress.
+    The sales files are read once here: ``stage``, when given, keeps the checked blocks of
+    every file, and ``advance`` is told of the lines read, for progress.
     """
     problems: list[Problem] = []
     out = LicensingChanges()
@@ -128,7 +127,7 @@ def check_licensing(
     _log_reports(state, scanned, out)
     reported = set(state.reports) | set(scanned)
     _check_payments(state, batch, licensees, programs, reported, out, problems)
-    return out, rules, problems
+    return out, problems
 
 
 def _merge_licensees(
@@ -254,8 +253,8 @@ def _scan_sales_files(
     """Every sales file checked line by line (first pass); one report per licensee,
     programme and quarter in the whole import."""
     scanned: dict[ReportKey, ReportScan] = {}
-    for sales_path, sales_display in batch.sales_files:
-        scan = scan_sales(sales_path, sales_display, rules, problems, advance, stage)
+    for sales_file in batch.sales_files:
+        scan = scan_sales(sales_file, rules, problems, advance, stage)
         for report_key, report in scan.reports.items():
             first = scanned.get(report_key)
             if first is not None:  # one report per licensee, programme and quarter

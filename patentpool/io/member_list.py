@@ -17,6 +17,7 @@ from patentpool.io.problems import ImportFailed, Problem, Source
 from patentpool.io.readers import FileUnreadable, iter_csv, normalize_header, read_text
 from patentpool.io.register_schema import enum_text
 from patentpool.io.types import parse_date
+from patentpool.io.workbooks import WORKBOOK_SUFFIXES, first_sheet
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +44,11 @@ def read_member_list(
     """Claimed patents from ``path``; raise ImportFailed listing every problem."""
     display = str(path)
     try:
-        text = read_text(path, display)
-        rows = list(iter_csv(text, display))
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            rows, text = first_sheet(path, display)
+        else:
+            text = read_text(path, display)
+            rows = list(iter_csv(text, display))
     except FileUnreadable as exc:
         raise ImportFailed([exc.problem]) from exc
     if not rows:

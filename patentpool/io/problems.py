@@ -13,11 +13,44 @@ from patentpool.errors import PatentpoolError
 
 @dataclass(frozen=True, slots=True, order=True)
 class Source:
+    """Where a record is: a file's line, or a row of a workbook's ``sheet`` (whose header
+    holds ``columns``, from column A on, so that a field's cell can be named)."""
+
     file: str
     line: int
+    sheet: str = ""
+    columns: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.place()}"
+
+    def place(self, field: str | None = None) -> str:
+        """The line; in a workbook the cell of ``field`` (``Sales!D12``), or the row
+        (``Sales!12:12``) when the field has no column."""
+        if not self.sheet:
+            return str(self.line)
+        name = (field or "").split(".")[0]
+        if name in self.columns:
+            letters = column_letter(self.columns.index(name))
+            return f"{_sheet_name(self.sheet)}!{letters}{self.line}"
+        return f"{_sheet_name(self.sheet)}!{self.line}:{self.line}"
+
+
+def column_letter(index: int) -> str:
+    """A column's letters, as spreadsheets name it: 0 is A, 26 is AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _sheet_name(sheet: str) -> str:
+    """A sheet's name as a cell reference writes it (quoted when it holds a space...)."""
+    if sheet.replace("_", "").isalnum():
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,13 +59,15 @@ class Problem:
     line: int
     field: str
     message: str
+    place: str = ""  # in a workbook: the sheet and cell (or row), shown instead of the line
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {_shown(self.field)}: {self.message}"
+        return f"{self.file}:{self.place or self.line}: {_shown(self.field)}: {self.message}"
 
     @classmethod
     def at(cls, source: Source, field: str, message: str) -> Problem:
-        return cls(source.file, source.line, field, message)
+        place = source.place(field) if source.sheet else ""
+        return cls(source.file, source.line, field, message, place)
 
 
 def _shown(field: str) -> str:
@@ -88,5 +123,6 @@ def pydantic_problems(
             message = "is required"
         elif err["type"] == "extra_forbidden":
             message = "unknown key (check its spelling; see docs/formats.md)"
-        out.append(Problem(source.file, line, field, message))
+        where = Source(source.file, line, source.sheet, source.columns)
+        out.append(Problem.at(where, field, message))
     return out

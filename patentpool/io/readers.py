@@ -15,6 +15,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from patentpool.io.dialects import (
+    MONEY_COLUMNS,
+    decimal_point,
+    encoding_of,
+    separator_of,
+    text_options,
+)
 from patentpool.io.problems import Problem, Source, pydantic_problems
 
 
@@ -24,27 +31,42 @@ class FileUnreadable(Exception):
         self.problem = problem
 
 
-def read_text(path: Path, display: str) -> str:
-    """The file's text; a BOM is dropped, a non-UTF-8 file is refused with its name."""
+def read_text(path: Path, display: str, table: bool = True) -> str:
+    """The file's text; a BOM is dropped, text not in its encoding is refused with its line.
+
+    ``table``: a CSV file or a list, read in the command's ``--encoding``; YAML and JSON
+    files are UTF-8 (or UTF-16 with a BOM) whatever it says.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise FileUnreadable(
             Problem(display, 0, "file", f"cannot be read: {exc.strerror}")
         ) from exc
+    encoding = encoding_of(raw[:2], table)
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise FileUnreadable(
-            Problem(
-                display,
-                line,
-                "file",
-                f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}); "
-                "save it as UTF-8 and import it again",
-            )
-        ) from exc
+        raise FileUnreadable(_undecodable(raw, exc, display, encoding, table)) from exc
+
+
+def _undecodable(
+    raw: bytes, exc: UnicodeDecodeError, display: str, encoding: str, table: bool
+) -> Problem:
+    if encoding == "utf-16":
+        line = raw[: exc.start].decode("utf-16", "replace").count("\n") + 1
+        return Problem(display, line, "file", f"is not valid UTF-16 text (at line {line})")
+    line = raw[: exc.start].count(b"\n") + 1
+    byte = f"byte 0x{raw[exc.start]:02x} at line {line}"
+    if encoding != "utf-8-sig":
+        return Problem(display, line, "file", f"is not {encoding} text ({byte})")
+    hint = " or name its encoding with --encoding cp1252 (or latin-1)" if table else ""
+    return Problem(
+        display,
+        line,
+        "file",
+        f"is not UTF-8 text ({byte}); save it as UTF-8{hint} and import it again",
+    )
 
 
 # --- YAML (and JSON, which the YAML loader reads too, with line numbers) -------------------
@@ -199,6 +221,23 @@ class CsvTable:
     header: tuple[str, ...]
     header_line: int
     records: tuple[CsvRecord, ...]
+    sheet: str = ""  # a workbook's sheet: the header's columns start at A
+
+
+def table_of(
+    display: str, header_line: int, header: tuple[str, ...], rows: Iterable[tuple[int, list[str]]],
+    sheet: str = "",
+) -> CsvTable:
+    """The rows under ``header`` (normalized names) as records; cells past the header's end
+    are kept as ``__extra__``."""
+    records = []
+    for line, cells in rows:
+        values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
+        if len(cells) > len(header) and any(cells[len(header) :]):
+            values["__extra__"] = ",".join(cells[len(header) :])
+        source = Source(display, line, sheet, header) if sheet else Source(display, line)
+        records.append(CsvRecord(source, values))
+    return CsvTable(display, header, header_line, tuple(records), sheet)
 
 
 def normalize_header(name: str) -> str:
@@ -225,10 +264,56 @@ def iter_csv(text: str, display: str) -> Iterator[tuple[int, list[str]]]:
 def iter_csv_lines(lines: Iterable[str], display: str) -> Iterator[tuple[int, list[str]]]:
     """The same for the lines of a file opened with ``newline=""``, read as a stream.
 
-    A quoted cell that is never closed, or text the csv module refuses, raises
-    :class:`FileUnreadable` naming the line.
+    The separator is the one of the header line (:func:`~patentpool.io.dialects.separator_of`);
+    with ``--decimal-comma`` the money columns are read with a decimal comma. A quoted cell
+    that is never closed, or text the csv module refuses, raises :class:`FileUnreadable`
+    naming the line.
     """
-    reader = csv.reader(itertools.chain(lines, [_END]))
+    stream = iter(lines)
+    head: list[str] = []
+    for text in stream:
+        head.append(text)
+        if text.strip():
+            break
+    separator = separator_of(head[-1]) if head else ","
+    reader = csv.reader(itertools.chain(head, stream, [_END]), delimiter=separator)
+    rows = _csv_rows(reader, display)
+    first = next(rows, None)
+    if first is None:
+        return
+    yield first
+    money = _money_columns(first, separator, display)
+    if not money:
+        yield from rows
+        return
+    for line, cells in rows:
+        for i in money:
+            if i < len(cells):
+                cells[i] = decimal_point(cells[i])
+        yield line, cells
+
+
+def _money_columns(header: tuple[int, list[str]], separator: str, display: str) -> list[int]:
+    """The money columns read with a decimal comma (none without ``--decimal-comma``)."""
+    if not text_options().decimal_comma:
+        return []
+    line, cells = header
+    money = [i for i, cell in enumerate(cells) if normalize_header(cell) in MONEY_COLUMNS]
+    if money and separator == ",":
+        raise FileUnreadable(
+            Problem(
+                display,
+                line,
+                "file",
+                "is separated by commas, so its numbers cannot have decimal commas: "
+                "import it without --decimal-comma, or save it separated by ';'",
+            )
+        )
+    return money
+
+
+def _csv_rows(reader: Any, display: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of the reader's non-blank rows (see :func:`iter_csv_lines`)."""
     start = line = 1
     held: tuple[int, list[str]] | None = None
     try:
@@ -270,21 +355,6 @@ def iter_csv_lines(lines: Iterable[str], display: str) -> Iterator[tuple[int, li
         yield held
 
 
-#: Separators other than the comma that spreadsheets save "CSV" with, and their names.
-OTHER_SEPARATORS = {";": "';'", "\t": "tabs"}
-
-
-def other_separator(cells: Sequence[str]) -> tuple[str, frozenset[str]] | None:
-    """A header line that splits on ``;`` or a tab (and not on commas): that separator's name
-    and the column names it gives; None when the header is no such line."""
-    line = ",".join(cells)
-    for separator, name in OTHER_SEPARATORS.items():
-        parts = [normalize_header(part) for part in line.split(separator)]
-        if len(parts) > 1 and len(cells) < len(parts):
-            return name, frozenset(p for p in parts if p)
-    return None
-
-
 def header_names(cells: Sequence[str], display: str, line: int) -> tuple[str, ...]:
     """The header's column names, normalized; a column named twice is refused."""
     header = tuple(normalize_header(h) for h in cells)
@@ -300,14 +370,7 @@ def read_csv(text: str, display: str) -> CsvTable:
     if first is None:
         raise FileUnreadable(Problem(display, 1, "file", "is empty (a header line is required)"))
     header_line, raw_header = first
-    header = header_names(raw_header, display, header_line)
-    records = []
-    for line, cells in rows:
-        values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
-        if len(cells) > len(header) and any(cells[len(header) :]):
-            values["__extra__"] = ",".join(cells[len(header) :])
-        records.append(CsvRecord(Source(display, line), values))
-    return CsvTable(display, header, header_line, tuple(records))
+    return table_of(display, header_line, header_names(raw_header, display, header_line), rows)
 
 
 # --- records of a CSV file with a known set of columns -------------------------------------
@@ -342,7 +405,7 @@ def parse_records(
 ) -> list[tuple[Any, Source]]:
     """Each row of ``table`` validated by the pydantic ``model``, with where it came from;
     every problem, of the header and of every row, goes to ``problems``."""
-    header_src = Source(table.file, table.header_line)
+    header_src = Source(table.file, table.header_line, table.sheet, table.header)
     if not check_header(table.header, columns, required, header_src, problems, unknown):
         return []
     if not table.records:
@@ -363,11 +426,13 @@ def parse_records(
 def stream_rows(path: Path, display: str) -> Generator[tuple[int, list[str]], None, None]:
     """(line, stripped cells) of each non-blank CSV row, read as a stream.
 
-    The same rules as every other CSV file: an unclosed quote or a NUL byte is refused with
-    its line (see :func:`patentpool.io.readers.iter_csv_lines`).
+    The same rules as every other CSV file: its dialect, an unclosed quote or a NUL byte
+    refused with its line (see :func:`patentpool.io.readers.iter_csv_lines`).
     """
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
+        with path.open("rb") as raw:
+            head = raw.read(2)
+        with path.open(encoding=encoding_of(head), newline="") as fh:
             yield from iter_csv_lines(fh, display)
     except UnicodeDecodeError:
         read_text(path, display)  # raises FileUnreadable with the exact line

@@ -113,8 +113,10 @@ def parse_patents_csv(
     rows: Sequence[tuple[int, list[str]]],
     batch: RegisterBatch,
     problems: list[Problem],
+    sheet: str = "",
 ) -> None:
-    """Each row of a patents CSV as :class:`PatentRowIn` reads it, with where it came from.
+    """Each row of a patents CSV (or of a workbook's ``sheet``) as :class:`PatentRowIn` reads
+    it, with where it came from.
 
     ``header`` holds the normalized column names and ``rows`` (line, cells) of the rest, as
     :func:`~patentpool.io.readers.iter_csv` gives them. A column is read once per distinct cell
@@ -122,7 +124,8 @@ def parse_patents_csv(
     row with a cell they refuse is validated by :class:`PatentRowIn`, whose problems are the
     ones users see.
     """
-    header_src = Source(file, header_line)
+    in_sheet = tuple(header) if sheet else ()
+    header_src = Source(file, header_line, sheet, in_sheet)
     if not check_header(
         header, PATENT_COLUMNS, PATENT_REQUIRED, header_src, problems, UNKNOWN_COLUMN
     ):
@@ -137,10 +140,11 @@ def parse_patents_csv(
     for line, cells in rows:
         if len(cells) != width or marked:
             if marked or any(cells[width:]):
-                problems.append(Problem(file, line, "row", "has more cells than the header"))
+                where = Source(file, line, sheet, in_sheet)
+                problems.append(Problem.at(where, "row", "has more cells than the header"))
                 continue
             cells = (cells + [""] * width)[:width]
-        sources.append(Source(file, line))
+        sources.append(Source(file, line, sheet, in_sheet))
         kept.append(cells)
     present = [name for name in PATENT_COLUMNS if name in header]
     cells_of = dict(zip(present, _columns(kept, [header.index(n) for n in present]), strict=True))

@@ -5,8 +5,8 @@ file is read by Arrow's CSV reader in blocks of about 25,000 lines, and every ch
 :mod:`patentpool.io.sales_stream` is made on whole columns: the few distinct licensees,
 periods, programmes, countries and categories are checked once each, by the very functions the
 line-by-line reader uses; units and net sales must be plain digits in the form the stored value
-takes. The checksum of each report is the same as the line-by-line reader's (the same canonical
-text per line, the same sum of SHA-256 digests), so either reader can follow the other.
+takes. It yields the blocks every sales reader yields (:mod:`patentpool.io.sales_blocks`), so
+the checksum and the stage are the same whichever reader read a file.
 
 This path only ever accepts a file the line-by-line reader would accept, and yields exactly the
 values it would: whenever a block holds anything else (a quote, a blank line, a bad or unusual
@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +28,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from patentpool.core.licensing import PercentRate
-from patentpool.core.periods import Period
+from patentpool.io.dialects import separator_of, text_options
 from patentpool.io.licensing_schema import MAX_DECIMALS, MAX_WHOLE_DIGITS, PLAIN_UNITS_PATTERN
 from patentpool.io.problems import Problem, Source
 from patentpool.io.readers import FileUnreadable, _unguard, stream_rows
+from patentpool.io.sales_blocks import Block
 
 #: Bytes of the file read per block (about 25,000 sales lines). Arrow's reader reads ahead of
 #: the block being checked, by up to 32 blocks, so this also bounds what a file holds in memory,
@@ -55,6 +55,7 @@ class Plan:
     display: str
     index: dict[str, int]
     width: int
+    delimiter: str = ","
 
 
 def plan(path: Path, display: str, header: Callable[..., Any]) -> Plan | None:
@@ -63,6 +64,9 @@ def plan(path: Path, display: str, header: Callable[..., Any]) -> Plan | None:
     ``header`` checks the header cells exactly as the line-by-line reader does (it is that
     reader's own function); any problem with the header leaves the file to that reader.
     """
+    options = text_options()
+    if options.encoding != "utf-8" or options.decimal_comma:
+        return None  # Arrow reads UTF-8 numbers with decimal points
     try:
         if not _plain_bytes(path):
             return None
@@ -77,7 +81,9 @@ def plan(path: Path, display: str, header: Callable[..., Any]) -> Plan | None:
     found = header(first[1], Source(display, 1), problems)
     if found is None or problems:
         return None
-    return Plan(path, display, dict(found.index), found.width)
+    with path.open("rb") as fh:
+        delimiter = separator_of(fh.readline().decode("utf-8-sig"))
+    return Plan(path, display, dict(found.index), found.width, delimiter)
 
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
@@ -98,40 +104,6 @@ def _plain_bytes(path: Path) -> bool:
                 return False
             tail = data[-2:]
     return not tail.endswith(b"\r")
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One block of good lines, every value as the line-by-line reader gives it."""
-
-    keys: list[tuple[str, str, Period]]  # the block's distinct reports
-    key: pa.Array  # per line: its report's index in ``keys``
-    line: pa.Array  # per line: its line in the file
-    units: pa.Array  # int64
-    net: pa.Array  # text as stored, or null
-    places: list[tuple[str, str, str]]  # the block's distinct (sale, made, category)
-    place: pa.Array  # per line: its (sale, made, category)'s index in ``places``
-
-    def __len__(self) -> int:
-        return len(self.line)
-
-    def _per_line(self, part: int) -> pa.Array:
-        return pc.take(pa.array([p[part] for p in self.places], pa.string()), self.place)
-
-    @property
-    def sale(self) -> pa.Array:
-        """Per line: the country of sale."""
-        return self._per_line(0)
-
-    @property
-    def made(self) -> pa.Array:
-        """Per line: the country of manufacture."""
-        return self._per_line(1)
-
-    @property
-    def category(self) -> pa.Array:
-        """Per line: the category."""
-        return self._per_line(2)
 
 
 class _Values:
@@ -175,6 +147,7 @@ def blocks(plan: Plan, check: Any) -> Iterator[Block]:
                 skip_rows=1, column_names=names, block_size=BLOCK_BYTES, use_threads=True
             ),
             parse_options=pa_csv.ParseOptions(
+                delimiter=plan.delimiter,
                 quote_char=False,
                 escape_char=False,
                 newlines_in_values=False,
@@ -278,82 +251,3 @@ def _distinct(*parts: tuple[pa.Array, list[Any]]) -> tuple[pa.Array, list[tuple[
             picked.append(values[i])
         combinations.append(tuple(reversed(picked)))
     return encoded.indices, combinations
-
-
-@dataclass(slots=True)
-class ReportSums:
-    checksum: int
-    lines: int
-    units: int
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Texts:
-    """A block's canonical line texts, as Arrow lays them out, ready to be hashed."""
-
-    offsets: bytes  # native 32-bit ints: text i is data[offsets[i]:offsets[i + 1]]
-    data: bytes
-
-
-def texts(block: Block) -> Texts:
-    """Each line's canonical text, the line-by-line reader's ``sale|made|category|units|net``,
-    so that the sums of their digests add up to the same checksums."""
-    places = pa.array(["|".join(place) for place in block.places], pa.string())
-    canonical = pc.binary_join_element_wise(
-        pc.take(places, block.place),
-        pc.cast(block.units, pa.string()),
-        pc.fill_null(block.net, ""),
-        "|",
-    ).cast(pa.binary())
-    _, offsets, data = canonical.buffers()
-    start = canonical.offset
-    bounds = np.frombuffer(offsets, dtype=np.int32)[start : start + len(canonical) + 1]
-    return Texts(bounds.tobytes(), b"" if data is None else data.to_pybytes())
-
-
-_SHIFTS = [32 * (7 - i) for i in range(8)]
-
-
-def block_sums(block: Block, digests: bytes) -> dict[tuple[str, str, Period], ReportSums]:
-    """Per report of the block: the sum of its lines' digests, its lines, units, first line.
-
-    ``digests`` holds each line's SHA-256 digest (see :func:`texts`), read as a big-endian
-    number. The digests are summed as eight 32-bit limbs in 64-bit integers, which cannot
-    overflow in a block, and the limbs are then added up into the exact sum.
-    """
-    key = block.key.to_numpy(zero_copy_only=False)
-    order = np.argsort(key, kind="stable")
-    sorted_keys = key[order]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    limbs = np.frombuffer(digests, dtype=">u4").reshape(-1, 8)[order].astype(np.uint64)
-    limb_sums = np.add.reduceat(limbs, starts, axis=0).tolist()
-    counts = np.diff(np.r_[starts, len(key)]).tolist()
-    units = block.units.to_numpy()[order]
-    if len(units) and int(units.max()) * len(units) < 1 << 63:
-        unit_sums = np.add.reduceat(units, starts).tolist()
-    else:  # sums that could pass 64 bits: add them as Python integers
-        bounds = [*starts.tolist(), len(units)]
-        unit_sums = [sum(units[a:b].tolist()) for a, b in pairwise(bounds)]
-    firsts = block.line.to_numpy()[order][starts].tolist()  # lines ascend within a block
-    out: dict[tuple[str, str, Period], ReportSums] = {}
-    for code, limb_sum, count, unit_sum, first in zip(
-        sorted_keys[starts].tolist(), limb_sums, counts, unit_sums, firsts, strict=True
-    ):
-        digest_sum = sum(limb << shift for limb, shift in zip(limb_sum, _SHIFTS, strict=True))
-        report = block.keys[code]
-        sums = out.get(report)
-        if sums is None:
-            out[report] = ReportSums(digest_sum, count, unit_sum, first)
-        else:  # two spellings of one report (say 2026Q1 and 2026q1) in one block
-            sums.checksum += digest_sum
-            sums.lines += count
-            sums.units += unit_sum
-            sums.line = min(sums.line, first)
-    return out
-
-
-def report_ids(block: Block, ids: dict[tuple[str, str, Period], int]) -> pa.Array:
-    """Per line, the database id of its report, or null when the report is not written."""
-    per_key = pa.array([ids.get(k) for k in block.keys], pa.int64())
-    return pc.take(per_key, block.key)

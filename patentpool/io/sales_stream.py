@@ -1,40 +1,39 @@
-"""Sales reports at scale: checked in one streaming pass, written in a second.
+"""Sales reports at scale: every reader yields blocks of checked columns, read once.
 
-A quarter's sales file can hold a million lines, so it is never loaded whole. The first pass
-checks every line (collecting every problem) and sums, per report (programme, licensee,
-period), a checksum that does not depend on line order; the second pass, run only when the
-whole import is clean, writes the lines of the reports that changed, in batches.
+A quarter's sales file can hold a million lines, so it is never loaded whole. Whatever the
+file - plain CSV (read by columns, :mod:`patentpool.io.sales_columns`), any other CSV file
+(read line by line here) or a workbook's sheet (its rows read here the same way) - its reader
+yields :class:`~patentpool.io.sales_blocks.Block` values and names every problem. One pass
+then sums, per report (programme, licensee, period), a checksum that does not depend on line
+order (:func:`_checksum`, the one checksum path) and hands each block to the database's stage,
+from which the changed reports' lines are copied once the whole import is clean.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from patentpool.core.periods import Period
-from patentpool.errors import InvalidInput
-from patentpool.io.licensing_schema import is_plain_units
+from patentpool.io.licensing_schema import SALES_REQUIRED, is_plain_units
 from patentpool.io.problems import Problem, Source
-from patentpool.io.readers import (
-    FileUnreadable,
-    stream_rows,
-)
-from patentpool.io.sales_lines import Columns, LineChecker, LineRecord, read_header, read_money
+from patentpool.io.readers import FileUnreadable, normalize_header, stream_rows
+from patentpool.io.sales_lines import Columns, Header, LineChecker, read_header, read_money
 from patentpool.io.sales_lines import ReportKey as ReportKey
 from patentpool.io.sales_lines import SalesRules as SalesRules
 
 if TYPE_CHECKING:
     from patentpool.io import sales_columns
+    from patentpool.io.sales_blocks import Block
 
 _MOD = 1 << 256
 
 
 @dataclass
 class ReportScan:
-    """What the first pass learnt of one report."""
+    """What the checking pass learnt of one report."""
 
     checksum: int = 0
     lines: int = 0
@@ -52,6 +51,23 @@ class ReportScan:
         self.units += units
 
 
+@dataclass(frozen=True, slots=True)
+class SalesFile:
+    """A sales file of an import: a CSV file, or one sheet of a workbook."""
+
+    path: Path
+    display: str  # the file as messages name it
+    sheet: str | None = None  # a workbook's sheet
+    rows: int = 0  # a sheet's rows (a CSV file's lines are counted when needed)
+    #: a sheet already opened to find its header (workbooks.Sheet); taken when it is read
+    opened: list[Any] = field(default_factory=list, compare=False, hash=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        """What tells it from every other sales file of the import (the stage's key)."""
+        return self.display if self.sheet is None else f"{self.display}:{self.sheet}"
+
+
 @dataclass
 class SalesScan:
     file: str
@@ -61,30 +77,30 @@ class SalesScan:
 
 
 class LineStage(Protocol):
-    """Where a file read by columns leaves its checked lines during the first pass, so that
-    the second pass need not read the file again (see
-    :class:`patentpool.storage.sales_lines.SqliteLineStage`).
+    """Where a sales file leaves its checked blocks during the checking pass, so that the
+    file need not be read again (see :class:`patentpool.storage.sales_lines.SqliteLineStage`).
 
-    ``begin`` starts a file, ``add`` holds a block of its lines, ``end`` closes the file, and
-    ``discard`` drops what was held of it when the file turns out to need the line reader.
+    ``begin`` starts a file (by its label), ``add`` holds a block of its lines, ``end`` closes
+    the file, and ``discard`` drops what was held of it when the column reader gives up.
     """
 
-    def begin(self, display: str) -> None: ...
+    def begin(self, label: str) -> None: ...
 
-    def add(self, block: sales_columns.Block) -> None: ...
+    def add(self, block: Block) -> None: ...
 
     def end(self) -> None: ...
 
     def discard(self) -> None: ...
 
 
-LineSink = Callable[[ReportKey, int, LineRecord], None]
-
-
 #: Lines between two progress reports.
 PROGRESS_EVERY = 10_000
 
 Advance = Callable[[int], None]
+#: Rows of a file or sheet: (line or row number, cells as text).
+Rows = Iterator[tuple[int, list[str]]]
+#: A problem of a row: (row, column index or None for the whole row, field, message).
+Complaint = Callable[[int, int | None, str, str], Problem]
 
 
 def count_lines(path: Path) -> int:
@@ -96,36 +112,45 @@ def count_lines(path: Path) -> int:
     return count
 
 
-def _lines(
-    path: Path,
-    display: str,
+def _csv_complaint(display: str) -> Complaint:
+    def complaint(line: int, _column: int | None, name: str, message: str) -> Problem:
+        return Problem(display, line, name, message)
+
+    return complaint
+
+
+def check_rows(
+    rows: Rows,
+    header: Header,
     rules: SalesRules,
     problems: list[Problem],
-    sink: LineSink | None,
+    complaint: Complaint,
     advance: Advance | None = None,
-) -> SalesScan:
-    scan = SalesScan(display, path)
+) -> Iterator[Block]:
+    """The good lines of ``rows`` (a header's rows), a block at a time; every problem of a
+    bad line goes to ``problems``. The line reader of CSV files and the workbook reader
+    both read through here: one set of rules for every sales file."""
+    from patentpool.io.sales_blocks import LINES_PER_BLOCK, BlockBuilder
+
     check = LineChecker(rules)
-    rows = stream_rows(path, display)
-    first = next(rows, None)
-    if first is None:
-        problems.append(Problem(display, 1, "file", "is empty (a header line is required)"))
-        return scan
-    header = read_header(first[1], Source(display, first[0]), problems)
-    if header is None:
-        return scan
     cols = Columns.of(header)
     i_lic, i_per, i_sale, i_made = cols.licensee, cols.period, cols.sale, cols.made
     i_cat, i_units, i_net, i_prog = cols.category, cols.units, cols.net, cols.program
     width = header.width
     countries = check.countries
     licensees = rules.licensees
+    index = header.index
+    builder = BlockBuilder()
+    add = builder.add
+    count = 0
     # (programme, period, category) cells of lines found good -> (programme, period, needs net)
     good: dict[tuple[str, str, str], tuple[str, Period, bool]] = {}
     for line, cells in rows:
-        scan.lines += 1
-        if advance is not None and not scan.lines % PROGRESS_EVERY:
+        count += 1
+        if not count % PROGRESS_EVERY and advance is not None:
             advance(PROGRESS_EVERY)
+        if len(builder) >= LINES_PER_BLOCK:
+            yield builder.take()
         # Fast path: a line like the good ones before it (the same programme, period and
         # category, countries and licensee already seen) needs only its numbers parsed.
         # Anything else takes the full check below, which names every problem.
@@ -148,49 +173,46 @@ def _lines(
                 except ValueError:
                     amount, context = None, None
                 if context is not None and (amount is not None or not context[2]):
-                    _count(
-                        scan, (context[0], cells[i_lic], context[1]),
-                        (sale, made, cells[i_cat], int(units_text), amount), display, line, sink,
-                    )  # fmt: skip
+                    add((context[0], cells[i_lic], context[1]), line,
+                        (sale, made, cells[i_cat]), int(units_text), amount)  # fmt: skip
                     continue
         if len(cells) > width and any(cells[width:]):
-            problems.append(Problem(display, line, "row", "has more cells than the header"))
+            problems.append(complaint(line, None, "row", "has more cells than the header"))
             continue
         checked = check.line(cells + [""] * (width - len(cells)), cols)
         if isinstance(checked, list):
-            problems.extend(Problem(display, line, f, m) for f, m in checked)
+            problems.extend(complaint(line, index.get(f), f, m) for f, m in checked)
             continue
-        key, record, percent = checked
-        good[(cells[i_prog] if i_prog is not None else "", cells[i_per], record[2])] = (
+        key, (sale, made, category, units, net), percent = checked
+        good[(cells[i_prog] if i_prog is not None else "", cells[i_per], category)] = (
             key[0], key[2], percent,
         )  # fmt: skip
-        _count(scan, key, record, display, line, sink)
+        add(key, line, (sale, made, category), units, net)
     if advance is not None:
-        advance(scan.lines % PROGRESS_EVERY)
-    if not scan.lines:
-        problems.append(Problem(display, first[0], "file", "has a header but no rows"))
-    return scan
+        advance(count % PROGRESS_EVERY)
+    if len(builder):
+        yield builder.take()
 
 
-def _count(
-    scan: SalesScan,
-    key: ReportKey,
-    record: LineRecord,
-    display: str,
-    line: int,
-    sink: LineSink | None,
-) -> None:
-    """Add a good line to its report's checksum and counts; or, in the second pass (the sums
-    are known from the first), hand it to ``sink``."""
-    if sink is not None:
-        sink(key, line, record)
+def _csv_blocks(
+    path: Path, display: str, rules: SalesRules, problems: list[Problem], advance: Advance | None
+) -> Iterator[Block]:
+    """A CSV file's good lines read one by one (a file the column reader does not take)."""
+    rows = stream_rows(path, display)
+    first = next(rows, None)
+    if first is None:
+        problems.append(Problem(display, 1, "file", "is empty (a header line is required)"))
         return
-    report = scan.reports.get(key)
-    if report is None:
-        report = scan.reports[key] = ReportScan(file=display, line=line)
-    sale, made, category, units, net = record
-    canonical = f"{sale}|{made}|{category}|{units}|{'' if net is None else format(net, 'f')}"
-    report.add(int.from_bytes(hashlib.sha256(canonical.encode()).digest(), "big"), 1, units)
+    header = read_header(first[1], Source(display, first[0]), problems)
+    if header is None:
+        return
+    read = len(problems)
+    lines = 0
+    for block in check_rows(rows, header, rules, problems, _csv_complaint(display), advance):
+        lines += len(block)
+        yield block
+    if not lines and len(problems) == read:
+        problems.append(Problem(display, first[0], "file", "has a header but no rows"))
 
 
 def column_plan(path: Path, display: str) -> sales_columns.Plan | None:
@@ -200,31 +222,31 @@ def column_plan(path: Path, display: str) -> sales_columns.Plan | None:
     return sales_columns.plan(path, display, read_header)
 
 
-def column_blocks(plan: sales_columns.Plan, rules: SalesRules) -> Iterator[sales_columns.Block]:
+def column_blocks(plan: sales_columns.Plan, rules: SalesRules) -> Iterator[Block]:
     """The good lines of a plain file, a block at a time (NotPlain if it is not plain)."""
     from patentpool.io import sales_columns
 
     return sales_columns.blocks(plan, LineChecker(rules))
 
 
-#: A plain file at least this large shares the hashing of its lines with a helper process.
+#: A file at least this large shares the hashing of its lines with a helper process.
 HELPER_BYTES = 16 << 20
 
 
-def _scan_columns(
-    plan: sales_columns.Plan,
-    rules: SalesRules,
+def _checksum(
+    scan: SalesScan,
+    blocks: Iterator[Block],
+    stage: LineStage | None,
     advance: Advance | None,
-    stage: LineStage | None = None,
-) -> SalesScan:
-    from patentpool.io import digests, sales_columns
+    helper: bool,
+) -> None:
+    """The one checksum path: every block's lines hashed (here, or some in a helper process)
+    and summed per report, and the block handed to the stage."""
+    from patentpool.io import digests, sales_blocks
 
-    scan = SalesScan(plan.display, plan.path)
-    helper = digests.cores() > 1 and plan.path.stat().st_size >= HELPER_BYTES
-
-    def to_hash() -> Iterator[tuple[sales_columns.Block, bytes, bytes]]:
-        for block in column_blocks(plan, rules):
-            canonical = sales_columns.texts(block)
+    def to_hash() -> Iterator[tuple[Block, bytes, bytes]]:
+        for block in blocks:
+            canonical = sales_blocks.texts(block)
             yield block, canonical.offsets, canonical.data  # hashed while the block is staged
             if stage is not None:
                 stage.add(block)
@@ -232,17 +254,36 @@ def _scan_columns(
             if advance is not None:
                 advance(len(block))
 
+    with digests.Hasher[sales_blocks.Block](helper) as hasher:
+        for block, hashed in digests.blocks_done(hasher, to_hash()):
+            for key, sums in sales_blocks.block_sums(block, hashed).items():
+                report = scan.reports.get(key)
+                if report is None:
+                    report = scan.reports[key] = ReportScan(file=scan.file, line=sums.line)
+                report.add(sums.checksum, sums.lines, sums.units)
+                report.line = min(report.line, sums.line)
+
+
+def _helper(path: Path) -> bool:
+    from patentpool.io import digests
+
+    return digests.cores() > 1 and path.stat().st_size >= HELPER_BYTES
+
+
+def _scan_columns(
+    plan: sales_columns.Plan,
+    rules: SalesRules,
+    advance: Advance | None,
+    stage: LineStage | None = None,
+    label: str | None = None,
+) -> SalesScan:
+    from patentpool.io import sales_columns
+
+    scan = SalesScan(plan.display, plan.path)
     if stage is not None:
-        stage.begin(plan.display)
+        stage.begin(label or plan.display)
     try:
-        with digests.Hasher[sales_columns.Block](helper) as hasher:
-            for block, hashed in digests.blocks_done(hasher, to_hash()):
-                for key, sums in sales_columns.block_sums(block, hashed).items():
-                    report = scan.reports.get(key)
-                    if report is None:
-                        report = scan.reports[key] = ReportScan(file=plan.display, line=sums.line)
-                    report.add(sums.checksum, sums.lines, sums.units)
-                    report.line = min(report.line, sums.line)
+        _checksum(scan, column_blocks(plan, rules), stage, advance, _helper(plan.path))
         if not scan.lines:
             raise sales_columns.NotPlain("no rows")
     except sales_columns.NotPlain:
@@ -271,40 +312,68 @@ class _Counted:
 
 
 def scan_sales(
-    path: Path,
-    display: str,
+    file: SalesFile,
     rules: SalesRules,
     problems: list[Problem],
     advance: Advance | None = None,
     stage: LineStage | None = None,
 ) -> SalesScan:
-    """First pass: check every line, checksum every report; only the sums are kept here.
+    """Check every line, checksum every report, stage every good line (when ``stage``).
 
-    A plain file is read by columns (:mod:`patentpool.io.sales_columns`), and its checked
-    lines are handed to ``stage`` when there is one; any other file, or one that turns out
-    not to be plain, is read line by line (and read again by the second pass).
+    A plain CSV file is read by columns (:mod:`patentpool.io.sales_columns`); any other CSV
+    file, or one that turns out not to be plain, is read line by line; a workbook's sheet
+    by its rows (:mod:`patentpool.io.workbooks`). Each reader yields the same blocks.
     """
     from patentpool.io import sales_columns
 
     counted = _Counted(advance)
-    plan = column_plan(path, display)
-    if plan is not None:
-        try:
-            return _scan_columns(plan, rules, counted, stage)
-        except sales_columns.NotPlain:
-            counted.skip = counted.told  # lines already shown on the progress bar
+    if file.sheet is None:
+        plan = column_plan(file.path, file.display)
+        if plan is not None:
+            try:
+                return _scan_columns(plan, rules, counted, stage, file.label)
+            except sales_columns.NotPlain:
+                counted.skip = counted.told  # lines already shown on the progress bar
+    scan = SalesScan(file.display, file.path)
+    if stage is not None:
+        stage.begin(file.label)
+    if file.sheet is not None:
+        blocks = _sheet_blocks(file, rules, problems, counted)
+    else:
+        blocks = _csv_blocks(file.path, file.display, rules, problems, counted)
     try:
-        return _lines(path, display, rules, problems, None, counted)
+        _checksum(scan, blocks, stage, None, _helper(file.path))
     except FileUnreadable as exc:
         problems.append(exc.problem)
-        return SalesScan(display, path)
+    if stage is not None:
+        stage.end()
+    return scan
 
 
-def write_sales(
-    path: Path, display: str, rules: SalesRules, sink: LineSink, advance: Advance | None = None
-) -> None:
-    """Second pass over a file the first pass found clean: hand every line to ``sink``."""
-    problems: list[Problem] = []
-    _lines(path, display, rules, problems, sink, advance)
-    if problems:  # the file changed between the two passes
-        raise InvalidInput(f"{display} changed while it was being imported; import it again")
+def _sheet_blocks(
+    file: SalesFile, rules: SalesRules, problems: list[Problem], advance: Advance | None
+) -> Iterator[Block]:
+    """A workbook sheet's good lines: its rows below the header through :func:`check_rows`."""
+    from patentpool.io import workbooks
+
+    assert file.sheet is not None
+    opened = file.opened
+    sheet = opened.pop() if opened else workbooks.Sheet(file.path, file.display, file.sheet)
+    found = sheet.header({"a sales report": SALES_REQUIRED})
+    if found is None:
+        problems.append(Problem(file.display, 1, "file", f"sheet {file.sheet!r} has no header"))
+        return
+    _, row, cells = found
+    names = tuple(normalize_header(c) for c in cells)
+    header = read_header(cells, sheet.source(row, names), problems)
+    if header is None:
+        return
+    problems.extend(sheet.formula_problems())
+    read = len(problems)
+    complaint = workbooks.sheet_complaint(sheet, names)
+    lines = 0
+    for block in check_rows(sheet.rows(), header, rules, problems, complaint, advance):
+        lines += len(block)
+        yield block
+    if not lines and len(problems) == read:
+        problems.append(Problem.at(sheet.source(row, names), "file", "has a header but no rows"))

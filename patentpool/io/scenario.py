@@ -293,7 +293,7 @@ def load_scenario(path: Path, today: dt.date, display: str | None = None) -> Sce
     """Read and check a scenario file; ``today`` is the ``as_of`` date when the file gives none."""
     display = display or str(path)
     try:
-        data = load_yaml(read_text(path, display), display)
+        data = load_yaml(read_text(path, display, table=False), display)
     except FileUnreadable as exc:
         raise ScenarioInvalid([exc.problem]) from exc
     return parse_scenario(data, display, today)

@@ -40,12 +40,19 @@ def read_scenario(path: Path, today: dt.date) -> ScenarioFile:
 
 
 def member_list(
-    path: Path, register: Register, default_jurisdiction: str | None = None
+    path: Path,
+    register: Register,
+    default_jurisdiction: str | None = None,
+    encoding: str = "utf-8",
+    decimal_comma: bool = False,
 ) -> list[ClaimedPatent]:
-    """The patents a member's own list claims; :class:`ImportFailed` with every problem."""
+    """The patents a member's own list claims; :class:`ImportFailed` with every problem.
+    ``encoding`` and ``decimal_comma``: how a CSV list is read (:mod:`patentpool.io.dialects`)."""
+    from patentpool.io.dialects import TextOptions, reading
     from patentpool.io.member_list import read_member_list
 
-    return read_member_list(path, register, default_jurisdiction)
+    with reading(TextOptions(encoding, decimal_comma)):
+        return read_member_list(path, register, default_jurisdiction)
 
 
 def export_register(url: str, folder: Path) -> list[Path]:
@@ -58,26 +65,37 @@ def export_register(url: str, folder: Path) -> list[Path]:
     return write(found, folder)
 
 
-def read_input(path: str) -> str:
-    """The text of the file ``path`` (InvalidInput naming it when it cannot be read)."""
+def read_input(path: str, encoding: str = "utf-8") -> str:
+    """The text of the file ``path`` (InvalidInput naming it when it cannot be read); of a
+    workbook, its first sheet's first cells, one per line (its row)."""
+    from patentpool.io.dialects import TextOptions, reading
     from patentpool.io.readers import FileUnreadable, read_text
+    from patentpool.io.workbooks import WORKBOOK_SUFFIXES, first_sheet
 
     try:
-        return read_text(Path(path), path)
+        if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+            return first_sheet(Path(path), path)[1]
+        with reading(TextOptions(encoding)):
+            return read_text(Path(path), path)
     except FileUnreadable as exc:
         raise InvalidInput(str(exc.problem)) from exc
 
 
 def number_lines(text: str, path: str, column: str | None) -> tuple[list[int], list[str]]:
     """(line numbers, raw values) from a plain list or one CSV column of the text of
-    ``path``; InvalidInput when the CSV cannot be read or has no such column."""
+    ``path`` (separated by commas, ``;`` or tabs); InvalidInput when the CSV cannot be read
+    or has no such column."""
     from patentpool.io.readers import FileUnreadable, iter_csv, normalize_header
+    from patentpool.io.workbooks import WORKBOOK_SUFFIXES, first_sheet
 
     if column is None:
         raw = text.splitlines()
         return list(range(1, len(raw) + 1)), raw
     try:
-        rows = list(iter_csv(text, path))
+        if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+            rows = first_sheet(Path(path), path)[0]
+        else:
+            rows = list(iter_csv(text, path))
     except FileUnreadable as exc:
         raise InvalidInput(str(exc.problem)) from exc
     if not rows:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from patentpool.core.licensing_records import LicensingUpdate, ReportRecord
 from patentpool.core.model import Register
 from patentpool.gcpause import collector_paused
+from patentpool.io.dialects import TextOptions, reading
 from patentpool.io.import_files import Batch, collect_files, read_batch
 from patentpool.io.licensing_import import LicensingChanges, check_licensing
 from patentpool.io.problems import ImportFailed, Problem, Source
@@ -48,7 +49,8 @@ class ImportSummary:
         if not self.changes:
             return [
                 f"{len(self.files)} file(s) read; "
-                "the register already held all of it: nothing changed"
+                "the register already held all of it: nothing changed",
+                *self.notes,
             ]
         out = [f"{len(self.files)} file(s) imported:"]
         for (entity, action), n in sorted(self.changes.items()):
@@ -71,7 +73,7 @@ def import_paths(
     """Import files and folders in the session's transaction; raise ImportFailed on any problem.
 
     The caller commits; on ImportFailed nothing has been written. ``progress``, when given,
-    is told of the sales lines read (each is read twice: checked, then written).
+    is told of the sales lines (each twice: checked, then written).
     ``rename_alliance`` lets an alliance file give the register another alliance id (refused
     otherwise: a register belongs to one alliance).
     """
@@ -82,7 +84,10 @@ def import_paths(
     with ExitStack() as stack:
         advance = None
         if progress is not None and batch.licensing.sales_files:
-            total = 2 * sum(count_lines(path) for path, _ in batch.licensing.sales_files)
+            total = 2 * sum(
+                f.rows if f.sheet is not None else count_lines(f.path)
+                for f in batch.licensing.sales_files
+            )
             advance = stack.enter_context(progress("sales lines", total))
         return _import_batch(session, files, batch, problems, rename_alliance, advance)
 
@@ -98,11 +103,9 @@ def _check_licensing(
     their checked blocks kept in the database's stage); the reports stored before."""
     stage = sales_lines.line_stage(session) if batch.licensing.sales_files else None
     state = licensing_state(session)
-    licensing, rules, lic_problems = check_licensing(
-        standards, state, batch.licensing, stage, advance
-    )
+    licensing, lic_problems = check_licensing(standards, state, batch.licensing, stage, advance)
     problems.extend(lic_problems)
-    return licensing, sales_lines.SalesPass(rules, stage, advance), frozenset(state.reports)
+    return licensing, sales_lines.SalesPass(stage, advance), frozenset(state.reports)
 
 
 def _import_batch(
@@ -130,7 +133,7 @@ def _import_batch(
         )
     if problems:
         raise ImportFailed(problems)
-    summary = ImportSummary([str(f) for f in files])
+    summary = ImportSummary([str(f) for f in files], notes=list(batch.notes))
     log = changes.log + (licensing.log if licensing is not None else [])
     for entity, _key, action, detail, _source in log:
         summary.changes[(entity, action)] += 1
@@ -240,8 +243,14 @@ def import_files(
     progress: ProgressFactory | None = None,
     *,
     rename_alliance: bool = False,
+    encoding: str = "utf-8",
+    decimal_comma: bool = False,
 ) -> ImportSummary:
     """:func:`import_paths` into the database at ``url``, in one transaction of its own
-    (imports run one at a time); committed when it succeeds."""
-    with engine.session_for(url, lock="import") as session:
+    (imports run one at a time); committed when it succeeds. ``encoding`` and
+    ``decimal_comma`` say how its CSV files are read (:mod:`patentpool.io.dialects`)."""
+    with (
+        reading(TextOptions(encoding, decimal_comma)),
+        engine.session_for(url, lock="import") as session,
+    ):
         return import_paths(session, paths, progress, rename_alliance=rename_alliance)

@@ -1,67 +1,41 @@
 """The lines of the sales reports an import changed: from io's readers to storage's writers.
 
-io checks a sales file and gives its good lines, by columns (blocks) when the file is plain,
-one by one otherwise; storage writes blocks or rows and never reads a file
-(:mod:`patentpool.storage.sales_lines`). The blocks of the checking pass are kept in the
-database's stage and copied once the changed reports are known; a file read line by line is
-read again for its lines.
+Every io reader of sales files (CSV by columns or line by line, a workbook's sheet) yields
+blocks of checked columns; the checking pass hands each block to the stage of the database
+(:mod:`patentpool.storage.sales_lines`), and once the changed reports are known their lines
+are copied from there, file by file, inside the database. Storage takes blocks, never files,
+and no file is read twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from patentpool.core.licensing_records import ReportKey
 from patentpool.io.licensing_import import LicensingChanges
-from patentpool.io.sales_stream import SalesRules, write_sales
-from patentpool.storage import sales_lines
-from patentpool.storage.sales_lines import (
-    LineBlock,
-    PostgresLineStage,
-    SqliteLineStage,
-    StageFull,
-)
-
-#: Lines read one by one, written per round trip to the database.
-BATCH = 20_000
-
-
-class SqliteStage(SqliteLineStage):
-    """The SQLite stage as io's column reader uses it: a file it cannot stage is one the
-    column reader gives up (the line reader then reads it)."""
-
-    def add(self, block: LineBlock) -> None:
-        from patentpool.io import sales_columns  # loaded already: the block came from it
-
-        try:
-            super().add(block)
-        except StageFull as exc:
-            raise sales_columns.NotPlain(str(exc)) from exc
-
+from patentpool.storage.sales_lines import PostgresLineStage, SqliteLineStage
 
 #: The stages of the databases patentpool runs on.
-LineStages = SqliteStage | PostgresLineStage
+LineStages = SqliteLineStage | PostgresLineStage
 
 
 def line_stage(session: Session) -> LineStages:
     """The stage of the import's own connection for the checked blocks of its sales files."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        return SqliteStage(connection)
+        return SqliteLineStage(connection)
     return PostgresLineStage(connection)
 
 
 @dataclass(frozen=True, slots=True)
 class SalesPass:
-    """How an import's sales files are read: the rules their lines were checked by, the
-    database's stage of the checked blocks (None when no file was staged), and the callback
-    told of the lines read, for progress."""
+    """How an import's sales lines reach the database: the stage of the checked blocks
+    (None when the import has no sales file), and the callback told of the lines copied, for
+    progress."""
 
-    rules: SalesRules
     stage: LineStages | None
     advance: Callable[[int], None] | None
 
@@ -72,41 +46,12 @@ def write_lines(
     report_ids: dict[ReportKey, int],
     sales: SalesPass,
 ) -> None:
-    """The changed reports' lines, file by file in the import's order: copied from the stage,
-    or read again and written a block (or a batch of rows) at a time."""
-    connection = session.connection()
-    buffer: list[tuple[object, ...]] = []
-
-    def sink(key: ReportKey, line: int, record: tuple[str, str, str, int, Decimal | None]) -> None:
-        report_id = report_ids.get(key)
-        if report_id is None:
-            return
-        sale, made, category, units, net = record
-        buffer.append(
-            (
-                report_id,
-                line,
-                sale,
-                made,
-                category,
-                units,
-                None if net is None else format(net, "f"),
-            )
-        )
-        if len(buffer) >= BATCH:
-            sales_lines.insert_rows(connection, buffer)
-            buffer.clear()
-
+    """The changed reports' lines, file by file in the import's order, copied from the
+    stage the checking pass filled."""
     stage = sales.stage
-    for path, display in changes.sales_files:
-        if stage is not None and display in stage.files:
-            if buffer:  # lines are written in the files' order
-                sales_lines.insert_rows(connection, buffer)
-                buffer.clear()
-            lines = stage.copy(display, report_ids)
-            if sales.advance is not None:
-                sales.advance(lines)
-            continue
-        write_sales(path, display, sales.rules, sink, sales.advance)
-    if buffer:
-        sales_lines.insert_rows(connection, buffer)
+    if stage is None:
+        raise TypeError("an import with sales files has the stage of its database")
+    for file in changes.sales_files:
+        lines = stage.copy(file.label, report_ids)
+        if sales.advance is not None:
+            sales.advance(lines)

@@ -1,14 +1,11 @@
-"""The sales lines of the changed reports, written into ``sales_lines`` a block at a time.
+"""The sales lines of the changed reports, written into ``sales_lines`` from blocks.
 
-Storage reads no file: the import (:mod:`patentpool.services.sales_lines`) hands over what
-io's readers checked, and each database takes it its own way:
-
-- a file read by columns: its checked blocks wait in a temporary table of the import's own
-  connection while the file is checked - SQLite: :class:`SqliteLineStage`, three integers
-  and a text per line; PostgreSQL: :class:`PostgresLineStage`, by ``COPY``, the text built
-  column by column - and are copied into ``sales_lines`` inside the database once the import
-  knows which reports changed. The file is read once.
-- lines read one by one (a file that is not plain): batches of rows (:func:`insert_rows`).
+Storage reads no file and takes blocks only: the import (:mod:`patentpool.services.sales_lines`)
+hands over the blocks of checked columns io's readers yield, whatever the file. They wait in a
+temporary table of the import's own connection while the files are checked - SQLite:
+:class:`SqliteLineStage`, three values per line; PostgreSQL: :class:`PostgresLineStage`, by
+``COPY``, the text built column by column - and are copied into ``sales_lines`` inside the
+database once the import knows which reports changed. Every file is read once.
 """
 
 from __future__ import annotations
@@ -19,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import Connection
 
 from patentpool.core.licensing_records import ReportKey
-from patentpool.storage.engine import param_mark
+from patentpool.errors import InvalidInput
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -62,10 +59,6 @@ class LineBlock(Protocol):
     def __len__(self) -> int: ...
 
 
-class StageFull(Exception):
-    """A file has more distinct reports or places than the stage can number."""
-
-
 _LINE_COLUMNS = (
     "report_id",
     "line",
@@ -77,15 +70,6 @@ _LINE_COLUMNS = (
 )
 #: Rows per INSERT statement when a block of lines goes into SQLite.
 _ROWS_PER_INSERT = 200
-
-
-def insert_rows(connection: Connection, rows: Sequence[tuple[object, ...]]) -> None:
-    """Insert lines given as rows (report id, line, sale, made, category, units, net sales)."""
-    mark = param_mark(connection)
-    connection.exec_driver_sql(
-        f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) VALUES ({', '.join([mark] * 7)})",
-        list(rows),
-    )
 
 
 def _insert_lines(
@@ -117,34 +101,38 @@ def _insert_lines(
 
 
 #: A staged line's report and (sale, made, category) share one integer: report << _PLACE_BITS
-#: | place. A file with more distinct places or reports than fit is written the other way.
-_PLACE_BITS = 24
+#: | place. The reports are at most the file's lines, the places at most the countries squared
+#: times the programme's categories: far below these bounds.
+_PLACE_BITS = 30
 _MAX_KEYS = 1 << (62 - _PLACE_BITS)
+
+#: A run of staged lines whose line in the file is its rowid plus one offset:
+#: (first rowid, last rowid, offset).
+Segment = tuple[int, int, int]
 
 
 class SqliteLineStage:
     """Checked sales lines held in a temporary table of the import's own SQLite connection.
 
-    The first pass over a file read by columns hands each checked block here. A line is held
-    as three values: one integer for its report (by number: the report has no id yet) and
-    its countries and category (by number, in a small table of their own), its units and its
-    net sales; its line in the file follows from its place in the table. Once the import
-    knows which reports changed, :meth:`copy` moves their lines into ``sales_lines`` with one
-    ``INSERT ... SELECT`` that runs inside SQLite. The file is read once instead of twice,
-    and three values per line are bound from Python instead of seven. The tables are
-    temporary and created inside the import's transaction: a failed or killed import leaves
-    nothing of them.
+    The checking pass hands each checked block here. A line is held as three values: one
+    integer for its report (by number: the report has no id yet) and its countries and
+    category (by number, in a small table of their own), its units and its net sales; its
+    line in the file follows from its place in the table (a run of lines without a gap - a
+    blank line, a bad line, a cell spanning lines - shares one offset from its rowid). Once
+    the import knows which reports changed, :meth:`copy` moves their lines into
+    ``sales_lines`` with ``INSERT ... SELECT`` run inside SQLite, one per run of lines. Three
+    values per line are bound from Python instead of seven. The tables are temporary and
+    created inside the import's transaction: a failed or killed import leaves nothing of them.
     """
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.keys: dict[ReportKey, int] = {}
         self.places: dict[tuple[str, str, str], int] = {}
-        # display -> (first rowid, last rowid, line of the first rowid)
-        self.files: dict[str, tuple[int, int, int]] = {}
+        self.files: dict[str, tuple[int, int, list[Segment]]] = {}  # label -> rowids, runs
         self._rows = 0  # the rowid of the last line staged: lines take rowids 1, 2, 3, ...
         self._file: tuple[str, int] | None = None  # the file being staged, its first rowid
-        self._first_line = 0  # and the line in it of that first rowid
+        self._segments: list[Segment] = []
         self._copying = False
         self._drop()
         connection.exec_driver_sql(
@@ -155,9 +143,9 @@ class SqliteLineStage:
         for table in ("stage_lines", "stage_reports", "stage_places"):
             self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{table}")
 
-    def begin(self, display: str) -> None:
-        self._file = (display, self._rows + 1)
-        self._first_line = 0
+    def begin(self, label: str) -> None:
+        self._file = (label, self._rows + 1)
+        self._segments = []
 
     def add(self, block: LineBlock) -> None:
         import pyarrow as pa
@@ -166,19 +154,18 @@ class SqliteLineStage:
         assert self._file is not None
         if not len(block):
             return
-        first_line = block.line[0].as_py()
-        if not self._first_line:
-            self._first_line = first_line
-        expected = self._first_line + self._rows + 1 - self._file[1]
-        assert first_line == expected, "a staged file's lines must follow each other"
         keys = [self.keys.setdefault(key, len(self.keys)) for key in block.keys]
         places = [self.places.setdefault(place, len(self.places)) for place in block.places]
         if len(self.keys) > _MAX_KEYS or len(self.places) > 1 << _PLACE_BITS:
-            raise StageFull("too many reports or places to stage")
+            raise InvalidInput(
+                f"a sales file with more than {_MAX_KEYS} reports or {1 << _PLACE_BITS} "
+                "distinct countries and categories cannot be imported"
+            )
         code = pc.add(
             pc.shift_left(pc.take(pa.array(keys, pa.int64()), block.key), _PLACE_BITS),
             pc.take(pa.array(places, pa.int64()), block.place),
         )
+        self._runs(block.line.to_numpy(), self._rows + 1)
         _insert_lines(
             self.connection,
             [code, block.units, block.net],
@@ -187,10 +174,26 @@ class SqliteLineStage:
         )
         self._rows += len(block)
 
+    def _runs(self, lines: Any, first_rowid: int) -> None:
+        """The block's runs of lines that follow each other, joined to the file's last run."""
+        import numpy as np
+
+        offsets = lines - np.arange(first_rowid, first_rowid + len(lines))
+        starts = np.flatnonzero(np.r_[True, offsets[1:] != offsets[:-1]]).tolist()
+        ends = [*starts[1:], len(lines)]
+        for start, end in zip(starts, ends, strict=True):
+            offset = int(offsets[start])
+            a, b = first_rowid + start, first_rowid + end - 1
+            last = self._segments[-1] if self._segments else None
+            if last is not None and last[2] == offset and last[1] + 1 == a:
+                self._segments[-1] = (last[0], b, offset)
+            else:
+                self._segments.append((a, b, offset))
+
     def end(self) -> None:
         assert self._file is not None
-        display, first = self._file
-        self.files[display] = (first, self._rows, self._first_line)
+        label, first = self._file
+        self.files[label] = (first, self._rows, self._segments)
         self._file = None
 
     def discard(self) -> None:
@@ -219,22 +222,24 @@ class SqliteLineStage:
                 [(n, *place) for place, n in self.places.items()],
             )
 
-    def copy(self, display: str, report_ids: Mapping[ReportKey, int]) -> int:
-        """Write the lines ``display`` left here whose report is in ``report_ids``; the number
+    def copy(self, label: str, report_ids: Mapping[ReportKey, int]) -> int:
+        """Write the lines ``label`` left here whose report is in ``report_ids``; the number
         of lines the file had."""
         if not self._copying:
             self._tables(report_ids)
             self._copying = True
-        first, last, first_line = self.files[display]
-        self.connection.exec_driver_sql(
-            f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) "
-            "SELECT r.report_id, s.rowid + ?, p.country_of_sale, p.country_of_manufacture, "
-            "p.category, s.units, s.net_sales FROM temp.stage_lines AS s "
-            "CROSS JOIN temp.stage_reports AS r CROSS JOIN temp.stage_places AS p "
-            f"ON r.key = s.code >> {_PLACE_BITS} AND p.code = s.code & {(1 << _PLACE_BITS) - 1} "
-            "WHERE s.rowid BETWEEN ? AND ? ORDER BY s.rowid",
-            (first_line - first, first, last),
-        )
+        first, last, segments = self.files[label]
+        if segments:
+            self.connection.exec_driver_sql(
+                f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) "
+                "SELECT r.report_id, s.rowid + ?, p.country_of_sale, p.country_of_manufacture, "
+                "p.category, s.units, s.net_sales FROM temp.stage_lines AS s "
+                "CROSS JOIN temp.stage_reports AS r CROSS JOIN temp.stage_places AS p "
+                f"ON r.key = s.code >> {_PLACE_BITS} "
+                f"AND p.code = s.code & {(1 << _PLACE_BITS) - 1} "
+                "WHERE s.rowid BETWEEN ? AND ? ORDER BY s.rowid",
+                [(offset, a, b) for a, b, offset in segments],
+            )
         return last - first + 1
 
     def close(self) -> None:
@@ -257,7 +262,7 @@ class PostgresLineStage:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.keys: dict[ReportKey, int] = {}
-        self.files: dict[str, tuple[int, int]] = {}  # display -> (file number, lines)
+        self.files: dict[str, tuple[int, int]] = {}  # label -> (file number, lines)
         self._file: tuple[str, int] | None = None  # the file being staged, its number
         self._lines = 0
         self._copying = False
@@ -268,8 +273,8 @@ class PostgresLineStage:
             "net_sales TEXT) ON COMMIT DROP"
         )
 
-    def begin(self, display: str) -> None:
-        self._file = (display, len(self.files) + 1)
+    def begin(self, label: str) -> None:
+        self._file = (label, len(self.files) + 1)
         self._lines = 0
 
     def add(self, block: LineBlock) -> None:
@@ -293,8 +298,8 @@ class PostgresLineStage:
 
     def end(self) -> None:
         assert self._file is not None
-        display, number = self._file
-        self.files[display] = (number, self._lines)
+        label, number = self._file
+        self.files[label] = (number, self._lines)
         self._file = None
 
     def discard(self) -> None:
@@ -304,8 +309,8 @@ class PostgresLineStage:
             )
             self._file = None
 
-    def copy(self, display: str, report_ids: Mapping[ReportKey, int]) -> int:
-        """Write the lines ``display`` left here whose report is in ``report_ids``; the number
+    def copy(self, label: str, report_ids: Mapping[ReportKey, int]) -> int:
+        """Write the lines ``label`` left here whose report is in ``report_ids``; the number
         of lines the file had."""
         run = self.connection.exec_driver_sql
         if not self._copying:
@@ -315,7 +320,7 @@ class PostgresLineStage:
             if reports:
                 run("INSERT INTO stage_reports VALUES (%s, %s)", reports)
             self._copying = True
-        number, lines = self.files[display]
+        number, lines = self.files[label]
         run(
             f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) "
             "SELECT r.report_id, s.line, s.country_of_sale, s.country_of_manufacture, "

@@ -93,8 +93,8 @@ def test_an_edited_patents_list_csv_differs_with_exit_status_1(
         ),
         pytest.param(
             b"CN101000001B\n\xff\n",
-            "mine.csv:2: file: is not UTF-8 text (byte 0xff at line 2); save it as UTF-8 and "
-            "import it again",
+            "mine.csv:2: file: is not UTF-8 text (byte 0xff at line 2); save it as UTF-8 or name "
+            "its encoding with --encoding cp1252 (or latin-1) and import it again",
             id="not UTF-8",
         ),
         pytest.param(

@@ -10,6 +10,8 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "igrs-v1"
 
 #: What no ``--help`` and no ``--version`` may import: the libraries of the commands that work.
 HEAVY = (
+    "python_calamine",
+    "openpyxl",
     "matplotlib",
     "weasyprint",
     "docx",

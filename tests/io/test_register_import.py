@@ -218,7 +218,8 @@ def test_non_utf8_file_is_refused_with_its_name(db_url: str, tmp_path: Path) -> 
     problems = failing(db_url, tmp_path)
     assert problems == [
         f"{tmp_path / 'patents.csv'}:2: file: is not UTF-8 text (byte 0xe9 at line 2); "
-        "save it as UTF-8 and import it again"
+        "save it as UTF-8 or name its encoding with --encoding cp1252 (or latin-1) and import it "
+        "again"
     ]
 
 

@@ -99,7 +99,7 @@ def _lines_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sales_stream, "column_plan", lambda path, display: None)
 
 
-def _imported(url: str, folder: Path, sales: str) -> tuple[list[Any], list[Any]]:
+def _imported(url: str, folder: Path, sales: str | bytes) -> tuple[list[Any], list[Any]]:
     """Import the small register, the licensing file and ``sales``; the stored reports and
     lines (ids and file names left out, so that two databases compare)."""
     upgrade(url)
@@ -108,7 +108,7 @@ def _imported(url: str, folder: Path, sales: str) -> tuple[list[Any], list[Any]]
     lic = folder / "lic"
     lic.mkdir()
     write(lic, "licensing.yaml", LICENSING)
-    (lic / "sales.csv").write_bytes(sales.encode("utf-8"))
+    (lic / "sales.csv").write_bytes(sales if isinstance(sales, bytes) else sales.encode("utf-8"))
     with session_for(url) as session:
         import_paths(session, [register, lic])
     with session_for(url) as session:

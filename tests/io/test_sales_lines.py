@@ -1,13 +1,10 @@
 """The ways sales lines are written (storage/sales_lines.py) store the same lines, and every
-branch of them is taken: COPY's escaped rows, a file too varied to stage, a file that changes
-while it is imported, an import by nobody the system can name; on PostgreSQL as on SQLite, a
-file read by columns is read once."""
+branch of them is taken: COPY's escaped rows, a file too varied to stage, an import by nobody
+the system can name; on PostgreSQL as on SQLite, every file is read once."""
 
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,53 +47,51 @@ def test_copy_escapes_a_line_that_its_text_format_would_change(
     assert [line[5] for line in on_pg[1]].count(ODD) == 1
 
 
-def test_a_file_too_varied_to_stage_is_written_line_by_line_with_the_same_result(
+def test_a_file_with_more_reports_than_the_stage_numbers_is_refused_and_nothing_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    staged = _imported(_sqlite(tmp_path)("a"), tmp_path / "a", PLAIN["as-written"])
-    used = _used_columns(monkeypatch)
     monkeypatch.setattr(sales_lines, "_MAX_KEYS", 0)  # the first report is one too many
-    unstaged = _imported(_sqlite(tmp_path)("b"), tmp_path / "b", PLAIN["as-written"])
-    assert used == [False]  # the columns gave up: the line reader read the file
-    assert unstaged == staged
-
-
-def _changing(path: Path, after: int, content: str) -> Callable[[str, int], Any]:
-    """A progress report that rewrites ``path`` once ``after`` lines have been told."""
-
-    @contextmanager
-    def progress(_label: str, _total: int) -> Iterator[Callable[[int], None]]:
-        told = [0]
-
-        def advance(n: int) -> None:
-            told[0] += n
-            if told[0] >= after:
-                path.write_text(content)
-
-        yield advance
-
-    return progress
-
-
-def test_a_file_changed_between_the_passes_is_refused_and_nothing_written(
-    db_url: str, tmp_path: Path
-) -> None:
-    """A file read line by line (a quoted cell) is read again for its lines."""
-    sales = SALES_HEADER + SALES.replace("acme,2025Q4,US", '"acme",2025Q4,US')
-    (tmp_path / "register").mkdir()
-    register = write_register(tmp_path / "register")
-    lic = tmp_path / "lic"
-    lic.mkdir()
-    write(lic, "licensing.yaml", LICENSING)
-    path = write(lic, "sales.csv", sales)
-    lines = len(SALES.splitlines())
-    broken = SALES_HEADER + SALES.replace("US,CN", "US,XX").replace("acme", '"acme"')
-    with pytest.raises(InvalidInput) as caught, session_for(db_url) as session:
-        import_paths(session, [register, lic], _changing(path, lines, broken))
-    assert str(caught.value) == f"{path} changed while it was being imported; import it again"
-    with session_for(db_url) as session:
+    with pytest.raises(InvalidInput, match="more than 0 reports"):
+        _imported(_sqlite(tmp_path)("a"), tmp_path / "a", PLAIN["as-written"])
+    with session_for(f"sqlite:///{tmp_path / 'a' / 'register.db'}") as session:
         assert session.execute(text("SELECT count(*) FROM sales_reports")).scalar() == 0
     dispose_all()
+
+
+#: Good lines with gaps between them: a blank line, a cell that spans two lines, a comment
+#: of blank cells; each line keeps the line it starts on in the file.
+GAPS = (
+    SALES_HEADER
+    + "acme,2025Q4,US,CN,tv,1000,\n"  # line 2
+    + "\n"  # 3: blank
+    + '"acme",2025Q4,BR,CN,tv,1000,\n'  # 4
+    + ",,,,,,\n"  # 5: blank cells
+    + 'beta,2025Q4,DE,DE,phone,10,"1000.00\n"\n'  # 6 and 7: a cell on two lines
+    + "\n"  # 8
+    + "beta,2025Q4,VN,VN,tv,500,\n"  # 9
+)
+
+
+def test_a_file_read_line_by_line_is_read_once_and_keeps_its_lines(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import patentpool.io.sales_stream as sales_stream
+
+    opened: list[str] = []
+    real = sales_stream.stream_rows
+
+    def spy(path: Path, display: str) -> Any:
+        opened.append(display)
+        return real(path, display)
+
+    monkeypatch.setattr(sales_stream, "stream_rows", spy)
+    used = _used_columns(monkeypatch)
+    _, lines = _imported(db_url, tmp_path, GAPS)
+    assert used == []  # never plain: the column reader did not even start
+    assert len(opened) == 1  # checked, staged and written from one reading
+    assert [(line[0], line[2], line[3]) for line in lines] == [
+        ("acme", 2, "US"), ("acme", 4, "BR"), ("beta", 6, "DE"), ("beta", 9, "VN"),
+    ]  # fmt: skip
 
 
 def test_an_import_by_nobody_the_system_names_records_no_user(
