@@ -43,13 +43,16 @@ def load_register(session: Session) -> Register:
         return _read_register(session)
 
 
-def _read_register(session: Session) -> Register:
+def load_alliance(session: Session) -> Alliance | None:
+    """The alliance alone (whether the register is a sample), without the rest."""
     alliance_row = session.scalars(select(AllianceRow).order_by(AllianceRow.id)).first()
-    alliance = (
-        Alliance(alliance_row.id, alliance_row.name, alliance_row.illustrative)
-        if alliance_row
-        else None
-    )
+    if alliance_row is None:
+        return None
+    return Alliance(alliance_row.id, alliance_row.name, alliance_row.illustrative)
+
+
+def _read_register(session: Session) -> Register:
+    alliance = load_alliance(session)
     members = _read_members(session)
     standards = load_standards(session)
     # patents and declarations are read as plain column tuples, by Core statements on the
