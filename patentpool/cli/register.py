@@ -11,7 +11,7 @@ import click
 from patentpool.cli.common import App, format_option, pass_app, render_rows, resolve_member
 from patentpool.cli.dates import as_of_option
 from patentpool.cli.workbooks import check_xlsx, table_format_options, write_xlsx
-from patentpool.core.model import Essentiality, Register
+from patentpool.core.model import Declaration, Essentiality, Register
 from patentpool.core.register import CountBy, PatentFilter, count_declarations, select_patents
 from patentpool.errors import InvalidInput, NotFound
 
@@ -192,11 +192,7 @@ def patents_list(
                 "expiry": view.expiry.isoformat(),
                 "status": p.status.value,
                 "validated_states": sorted(p.validated_states),
-                "declarations": [
-                    f"{d.standard} {d.version}{' ' + d.section if d.section else ''}: "
-                    f"{d.essentiality.value}"
-                    for d in view.declarations
-                ],
+                "declarations": [_declaration_text(d) for d in view.declarations],
                 "title": p.title,
             }
         )
@@ -224,6 +220,19 @@ def patents_list(
         write_xlsx(app, output, "Patents", [sheet], illustrative=illustrative)
         return
     click.echo(render_rows(rows, columns, fmt))
+
+
+def _declaration_text(d: Declaration) -> str:
+    """``IGRS 1.0 media: essential``; what a declaration says of licensing, when it does:
+    ``(declared 2005-02-23; FRAND yes; reciprocity no)``."""
+    text = f"{d.standard} {d.version}{' ' + d.section if d.section else ''}: {d.essentiality.value}"
+    if d.frand is None and d.reciprocity is None:
+        return text
+    said = [f"declared {d.declared_on.isoformat()}"] if d.declared_on else []
+    for name, flag in (("FRAND", d.frand), ("reciprocity", d.reciprocity)):
+        if flag is not None:
+            said.append(f"{name} {'yes' if flag else 'no'}")
+    return f"{text} ({'; '.join(said)})"
 
 
 @click.command("counts")

@@ -135,6 +135,8 @@ def _read_declarations(connection: Connection, keys: dict[int, str]) -> tuple[De
             DeclarationRow.evaluator,
             DeclarationRow.evaluated_on,
             DeclarationRow.declared_on,
+            DeclarationRow.frand,
+            DeclarationRow.reciprocity,
         )
     )
     return tuple(
@@ -149,6 +151,8 @@ def _read_declarations(connection: Connection, keys: dict[int, str]) -> tuple[De
                     evaluator=row[5],
                     evaluated_on=row[6],
                     declared_on=row[7],
+                    frand=row[8],
+                    reciprocity=row[9],
                 )
                 for row in declaration_rows
             ),
@@ -246,6 +250,8 @@ _DECLARATION_COLUMNS = (
     "evaluator",
     "evaluated_on",
     "declared_on",
+    "frand",
+    "reciprocity",
 )
 
 
@@ -334,6 +340,8 @@ def save_declarations(
                 d.evaluator,
                 d.evaluated_on,
                 d.declared_on,
+                d.frand,
+                d.reciprocity,
             )
             did = existing.get(row[:3]) if existing else None
             if did is None:
