@@ -18,14 +18,15 @@ import datetime as dt
 import fnmatch
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from patentpool.core.model import Declaration, Essentiality, Patent, StandardVersion, Status
-from patentpool.core.names import NameIndex
+from patentpool.core.names import NameIndex, name_key
 from patentpool.core.numbers import InvalidPatentNumber, PatentNumber, normalize
-from patentpool.errors import PatentpoolError
+from patentpool.io.etsi_columns import OTHER_COMPANY, OTHER_SPEC, NotColumnar, read_columns
 from patentpool.io.problems import Problem, Source
 
 #: The export's 40 columns, in order (public facts about ETSI's ISLD export).
@@ -50,8 +51,6 @@ USED = (
 )  # fmt: skip
 
 #: Why a row was not kept, as the summary says it.
-OTHER_COMPANY = "other company"
-OTHER_SPEC = "other specification"
 NO_NUMBER = "no usable number"
 NO_FILING_DATE = "no filing date"
 
@@ -113,13 +112,18 @@ def read_etsi(
         header = next(csv.reader([header_line], delimiter=delimiter))
         missing = [c for c in USED if c not in header]
         if missing:
-            batch.problems.append(
-                Problem.at(Source(str(path), 1),
-                    "header",
-                    f"not an ETSI ISLD export: no column {', '.join(missing)}",
-                )
-            )
+            message = f"not an ETSI ISLD export: no column {', '.join(missing)}"
+            batch.problems.append(Problem.at(Source(str(path), 1), "header", message))
             return batch
+    columnar = EtsiBatch()
+    rows = _Rows(path, list(USED), standard, version, SpecMatcher(specs), members, columnar)
+    try:
+        read_columns(path, delimiter, USED, rows, advance)
+        return columnar
+    except NotColumnar:  # a line break in a cell: read row by row, each knowing its line
+        pass
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        handle.readline()
         reader = csv.reader(handle, delimiter=delimiter)
         _Rows(path, header, standard, version, SpecMatcher(specs), members, batch).read(
             reader, advance
@@ -150,14 +154,15 @@ class _Rows:
         self.companies: dict[str, str | None] = {}
         self.dates: dict[str, dt.date | None] = {}
 
-    def read(self, reader: Iterable[list[str]], advance: Callable[[int], None] | None) -> None:
+    def read(self, reader: Any, advance: Callable[[int], None] | None) -> None:
+        """Every row of ``reader`` (a :func:`csv.reader`, whose ``line_num`` is the line a
+        row ends on)."""
         at = self.at
         spec_at, deliverable_at = at["TGPP_NUMBER"], at["WOIT_ETSI_DELIVERABLE_NUMBER"]
         company_at = at["COMP_LEGAL_NAME"]
         batch, companies, matches = self.batch, self.companies, self.matches
         skipped, unmatched = batch.skipped, batch.unmatched
-        line = 1
-        for line, row in enumerate(reader, start=2):
+        for row in reader:
             if not row:
                 continue
             batch.rows_read += 1
@@ -169,7 +174,8 @@ class _Rows:
                     spec = row[deliverable_at]
                 company = row[company_at]
             except IndexError:
-                problem = Problem.at(Source(self.file, line), "row", f"{len(row)} cells, not 40")
+                where = Source(self.file, reader.line_num + 1)
+                problem = Problem.at(where, "row", f"{len(row)} cells, not 40")
                 batch.problems.append(problem)
                 continue
             if not matches(spec.strip()):
@@ -177,22 +183,26 @@ class _Rows:
                 continue
             owner = companies.get(company, "")
             if owner == "":
-                owner = companies[company] = self._member(company)
+                owner = companies[company] = self.member(company)
             if owner is None:
                 skipped[OTHER_COMPANY] += 1
                 unmatched[company.strip()] += 1
                 continue
-            self._keep(row, line, owner)
+            self.keep(row, reader.line_num + 1, owner)  # the header is line 1
         if advance is not None:
             advance(batch.rows_read % 10_000)
 
-    def _member(self, company: str) -> str | None:
-        try:
-            return self.members.resolve(company.strip())
-        except PatentpoolError:
-            return None
+    def member(self, company: str) -> str | None:
+        """The member ``company`` names (its id, or a name or alias under the name rule);
+        ``None`` for another company, or a name several members share."""
+        written = company.strip()
+        if written in self.members.ids:
+            return written
+        found = self.members.by_name.get(name_key(written), set())
+        return next(iter(found)) if len(found) == 1 else None
 
-    def _keep(self, row: list[str], line: int, owner: str) -> None:
+    def keep(self, row: list[str], line: int, owner: str) -> None:
+        """Keep a row of a member's patent for a wanted specification (on ``line``)."""
         at, batch = self.at, self.batch
         source = Source(self.file, line)
         country = row[at["Country_Of_Registration"]].strip().split(" ", 1)[0].upper()
@@ -291,12 +301,19 @@ def _number(
 ) -> tuple[PatentNumber | None, Status]:
     """The cell's granted publication (kind B or C), else its last; else the application
     number (pending). ``None`` when no number is usable."""
-    found = [n for n in (_normal(p, country) for p in publications.split("|")) if n is not None]
-    granted = [n for n in found if n.kind and _GRANTED.match(n.kind)]
-    if granted:
-        return granted[0], Status.GRANTED
-    if found:
-        return found[-1], Status.PENDING
+    parts = [p.strip() for p in publications.split("|")]
+    # the kind as written ends the publication: only the one chosen is normalised
+    written_granted = [p for p in parts if _GRANTED.match(p.rsplit(" ", 1)[-1])]
+    for part in written_granted:
+        number = _normal(part, country)
+        if number is not None and number.kind and _GRANTED.match(number.kind):
+            return number, Status.GRANTED
+    if not written_granted or len(parts) > len(written_granted):
+        for part in reversed(parts):
+            number = _normal(part, country)
+            if number is not None:
+                granted = bool(number.kind and _GRANTED.match(number.kind))
+                return number, Status.GRANTED if granted else Status.PENDING
     number = _normal(application, country) or _chinese_application(application)
     if number is None:
         return None, Status.PENDING

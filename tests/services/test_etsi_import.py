@@ -166,3 +166,32 @@ def test_the_command_and_patents_list(register: str) -> None:
     unknown = CliRunner().invoke(cli, [*args[:4], "--standard", "NR", "--version", "1", "--spec", "3"])
     assert unknown.exit_code == 1
     assert unknown.output.startswith("Error:")
+
+
+def test_a_line_break_in_a_cell_is_read_row_by_row_with_true_lines(
+    register: str, tmp_path: Path
+) -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    broken = tmp_path / "broken.csv"
+    broken.write_text(
+        text.replace("Invented uplink power control", "Invented uplink\r\npower control", 1)
+        .replace('"2019-02-01"', '"1 Feb"', 1),
+        encoding="utf-8",
+        newline="",
+    )
+    with pytest.raises(ImportFailed) as failed:
+        import_etsi(register, broken, "LTE", "15", SPECS)
+    # the Konka row is the 15th row, on line 17: the title above it takes two lines
+    assert [str(p) for p in failed.value.problems] == [
+        f"{broken}:17: IPRD_SIGNATURE_DATE: '1 Feb' is not a date (YYYY-MM-DD or DD/MM/YYYY)"
+    ]
+    broken.write_text(
+        text.replace("Invented uplink power control", "Invented uplink\r\npower control", 1),
+        encoding="utf-8",
+        newline="",
+    )
+    summary = import_etsi(register, broken, "LTE", "15", SPECS)
+    assert (summary.rows_read, summary.kept) == (15, 8)
+    assert commands.register(register).patent_index()["WO2017120002"].title == (
+        "Invented uplink\r\npower control"
+    )
