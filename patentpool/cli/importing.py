@@ -74,6 +74,7 @@ def import_etsi(
 
     \b
     Example:
+      patentpool import samples/etsi/lte.yaml
       patentpool import-etsi samples/etsi/isld-export.csv --standard LTE --version 15 --spec 36.*
     """
     from patentpool.services.etsi import ImportFailed, import_etsi
