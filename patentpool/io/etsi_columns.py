@@ -89,7 +89,8 @@ def _block(batch: pa.RecordBatch, at: dict[str, int], rows: Any, start: int) -> 
     wanted = [s for s in pc.unique(spec).to_pylist() if rows.matches(s)]
     spec_ok = pc.is_in(spec, value_set=pa.array(wanted, pa.string()))
     picked = pc.indices_nonzero(spec_ok)
-    rows.batch.skipped[OTHER_SPEC] += n - len(picked)
+    if n > len(picked):
+        rows.batch.skipped[OTHER_SPEC] += n - len(picked)
     if not len(picked):
         return
     company = batch.column(at["COMP_LEGAL_NAME"]).take(picked)
