@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from patentpool.core.licensing import Program
 from patentpool.core.register import CountBy, count_declarations
 from patentpool.errors import InvalidInput
 from patentpool.resources import samples_dir
@@ -249,6 +250,8 @@ def step_reports(state: DemoState) -> Iterator[str]:
     yield f"Reports for the IGRS sample (illustrative), in {folder}:"
     for name, (kind, context) in contexts.items():  # a line as each report is written
         formats = ["html", "md", "pdf", "docx"] if kind == "license" else ["html", "md"]
+        if kind == "distribution":
+            formats.append("xlsx")  # the workbook: one sheet per table
         written = []
         for fmt in formats:
             try:
@@ -264,6 +267,18 @@ def step_reports(state: DemoState) -> Iterator[str]:
             state.outputs.append(path)
             written.append(path.name)
         yield f"  {', '.join(written)}"
+    yield from _report_form(state, program, illustrative)
+
+
+def _report_form(state: DemoState, program: Program, illustrative: bool) -> Iterator[str]:
+    """The royalty report form IGRS licensees fill in, written into the demo's folder."""
+    from patentpool.io.forms import SalesForm, sales_form
+
+    form = SalesForm(program, program.schedule_on(DEMO_DATE), illustrative=illustrative)
+    path = state.folder / f"{program.id}-royalty-report-form.xlsx"
+    path.write_bytes(sales_form(form))
+    state.outputs.append(path)
+    yield f"The {program.id} royalty report form licensees fill in (Excel): {path}"
 
 
 #: The demo's steps, in order, each with what it says as it starts; later capabilities append

@@ -4,10 +4,13 @@ stored as runs that can be listed, shown and compared."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import click
 
 from patentpool.cli.common import App, format_option, money, pass_app, period_callback, render_rows
+from patentpool.cli.workbooks import check_xlsx, table_format_options, write_xlsx
 from patentpool.core.periods import Period
 
 
@@ -41,7 +44,7 @@ def _params(
     show_default=True,
     help="Split what was paid, or what is due.",
 )
-@format_option
+@table_format_options
 @pass_app
 def distribute_cmd(
     app: App,
@@ -51,6 +54,7 @@ def distribute_cmd(
     params: dict[str, str],
     basis: str,
     fmt: str,
+    output: Path | None,
 ) -> None:
     """Split a quarter's royalties: the pool's fee, then each member's share and amount.
 
@@ -61,9 +65,11 @@ def distribute_cmd(
     Example:
       patentpool distribute --program igrs-v1 --period 2026Q1
       patentpool distribute --program igrs-v1 --period 2026Q1 --policy hybrid --param alpha=0.2
+      patentpool distribute --program igrs-v1 --period 2026Q1 --format xlsx -o q1-run.xlsx
     """
     from patentpool.services import commands
 
+    check_xlsx(fmt, output)
     run, degenerate = commands.distribute(
         app.url, program, period, policy, params, basis, note=fmt == "table"
     )
@@ -71,6 +77,9 @@ def distribute_cmd(
         click.echo(run.text)
         return
     doc = run.result
+    if fmt == "xlsx":
+        run_xlsx(app, output, doc)
+        return
     rows = [{k: m[k] for k in ("member", "basis", "share", "amount")} for m in doc["members"]]
     if fmt == "csv":
         click.echo(render_rows(rows, ["member", "basis", "share", "amount"], "csv"))
@@ -155,10 +164,60 @@ def runs_list(app: App, program: str | None, fmt: str) -> None:
     )
 
 
+def run_xlsx(app: App, output: Path | None, doc: dict[str, Any]) -> None:
+    """A distribution run's members and figures as a workbook."""
+    from patentpool.reports.workbook import table
+
+    columns = [
+        ("member", "text"),
+        ("basis", "text"),
+        ("share", "share"),
+        ("share_exact", "text"),
+        ("amount", "money"),
+    ]
+    members = [*doc["members"], {"member": "total", "amount": doc["distributable"]}]
+    facts = [
+        ("program", doc["program"]),
+        ("period", doc["period"]),
+        ("policy", doc["policy"]),
+        ("params", json.dumps(doc["params"]) if doc["params"] else ""),
+        ("basis", doc["basis"]),
+        ("currency", doc["currency"]),
+    ]
+    amounts = [(k, doc[k]) for k in ("collected", "admin_fee", "distributable")]
+    facts += [("rounding", doc["rounding"]), ("inputs_sha256", doc["inputs_sha256"])]
+    sheets = [
+        table("Members", columns, members),
+        table("Amounts", [("figure", "text"), ("amount", "money")], amounts),
+        table("Run", ["fact", "value"], facts),
+    ]
+    title = f"Distribution of {doc['program']} {doc['period']}"
+    source = (
+        f"distribution run {doc['run_id']} (revision {doc['revision']}, "
+        f"made {doc['created_at']}, inputs sha256 {doc['inputs_sha256'][:12]})"
+    )
+    write_xlsx(app, output, title, sheets, source=source, currency=doc["currency"])
+
+
 @runs.command("show")
 @click.argument("run_id", type=int)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "xlsx"]),
+    default="json",
+    show_default=True,
+    help="The run's JSON as made, or its tables as a workbook (with -o FILE).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Write the --format xlsx workbook to FILE.",
+)
 @pass_app
-def runs_show(app: App, run_id: int) -> None:
+def runs_show(app: App, run_id: int, fmt: str, output: Path | None) -> None:
     """Print a stored run's JSON exactly as it was made.
 
     A run superseded by a correction of a sales report it was computed from says so on
@@ -168,11 +227,16 @@ def runs_show(app: App, run_id: int) -> None:
     \b
     Example:
       patentpool runs show 1
+      patentpool runs show 1 --format xlsx -o run-1.xlsx
     """
     from patentpool.services import commands
 
+    check_xlsx(fmt, output)
     run, degenerate = commands.run(app.url, run_id)
-    click.echo(run.text)
+    if fmt == "xlsx":
+        run_xlsx(app, output, run.result)
+    else:
+        click.echo(run.text)
     if run.superseded:
         click.echo(
             f"run {run.id} ({run.program} {run.period}) is {run.superseded}; make a new run "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import click
@@ -19,6 +20,7 @@ from patentpool.cli.common import (
     resolve_member,
 )
 from patentpool.cli.dates import as_of_option
+from patentpool.cli.workbooks import check_xlsx, table_format_options, write_xlsx
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
 
@@ -185,11 +187,17 @@ def _line_document(ln: Any) -> dict[str, Any]:
 @click.option("--program", required=True, help="Programme id, e.g. igrs-v1.")
 @click.option("--period", required=True, callback=period_callback, help="Quarter, e.g. 2026Q1.")
 @click.option("--licensee", help="Only this licensee (its id or name).")
-@click.option("--lines", is_flag=True, help="Table format: show every sales line too.")
-@format_option
+@click.option("--lines", is_flag=True, help="Table and xlsx formats: every sales line too.")
+@table_format_options
 @pass_app
 def royalties_cmd(
-    app: App, program: str, period: Period, licensee: str | None, lines: bool, fmt: str
+    app: App,
+    program: str,
+    period: Period,
+    licensee: str | None,
+    lines: bool,
+    fmt: str,
+    output: Path | None,
 ) -> None:
     """What each licensee owes for a quarter: gross, cap reduction, discount, due.
 
@@ -200,9 +208,11 @@ def royalties_cmd(
     Example:
       patentpool royalties --program igrs-v1 --period 2026Q1
       patentpool royalties --program igrs-v1 --period 2026Q3 --licensee example-home --format json
+      patentpool royalties --program igrs-v1 --period 2026Q1 --lines --format xlsx -o q1.xlsx
     """
     from patentpool.services import commands
 
+    check_xlsx(fmt, output)
     detail = lines or fmt != "table"  # the table alone needs no record per sales line
     result = commands.quarter_royalties(
         app.url, program, period, licensee, resolve_licensee, detail=detail
@@ -210,32 +220,11 @@ def royalties_cmd(
     if not result.licensees:  # said on stderr: the output stays an empty table or document
         click.echo(f"no sales reported for {program} in {period}", err=True)
     document = royalty_document(result)
+    if fmt == "xlsx":
+        _royalties_xlsx(app, output, document, lines)
+        return
     if fmt == "csv":
-        rows = [
-            {
-                "licensee": item["licensee"],
-                **{k: v for k, v in line.items() if k != "rate"},
-                "rate": json.dumps(line["rate"]) if line["rate"] else "",
-            }
-            for item in document["licensees"]
-            for line in item["lines"]
-        ]
-        columns = [
-            "licensee",
-            "source",
-            "country_of_sale",
-            "country_of_manufacture",
-            "category",
-            "units",
-            "net_sales",
-            "rate",
-            "region",
-            "multiplier",
-            "gross",
-            "due",
-            "reason",
-        ]
-        click.echo(render_rows(rows, columns, fmt))
+        click.echo(_royalties_csv(document))
         return
     if fmt == "json":
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
@@ -269,19 +258,86 @@ def royalties_cmd(
             )
 
 
+def _royalties_csv(document: dict[str, Any]) -> str:
+    """Every sales line of a royalty document as CSV."""
+    rows = [
+        {
+            "licensee": item["licensee"],
+            **{k: v for k, v in line.items() if k != "rate"},
+            "rate": json.dumps(line["rate"]) if line["rate"] else "",
+        }
+        for item in document["licensees"]
+        for line in item["lines"]
+    ]
+    columns = [
+        "licensee",
+        "source",
+        "country_of_sale",
+        "country_of_manufacture",
+        "category",
+        "units",
+        "net_sales",
+        "rate",
+        "region",
+        "multiplier",
+        "gross",
+        "due",
+        "reason",
+    ]
+    return render_rows(rows, columns, "csv")
+
+
+_LINE_COLUMNS = [
+    ("source", "text"),
+    ("country_of_sale", "text"),
+    ("country_of_manufacture", "text"),
+    ("category", "text"),
+    ("units", "int"),
+    ("net_sales", "money"),
+    ("region", "text"),
+    ("multiplier", "decimal"),
+    ("gross", "money"),
+    ("due", "money"),
+    ("reason", "text"),
+]
+
+
+def _royalties_xlsx(app: App, output: Path | None, document: dict[str, Any], lines: bool) -> None:
+    from patentpool.reports.workbook import table
+
+    columns = [("licensee", "text"), ("units", "int")]
+    columns += [(c, "money") for c in ("gross", "cap_reduction", "discount", "due")]
+    rows = [*document["licensees"], {"licensee": "total", "due": document["total_due"]}]
+    sheets = [table("Royalties", columns, rows)]
+    if lines:
+        line_rows = [
+            {"licensee": item["licensee"], **line}
+            for item in document["licensees"]
+            for line in item["lines"]
+        ]
+        sheets.append(table("Sales lines", [("licensee", "text"), *_LINE_COLUMNS], line_rows))
+    title = (
+        f"Royalties of {document['program']} for {document['period']} "
+        f"({document['currency']}), schedule from {document['schedule_from']}"
+    )
+    write_xlsx(app, output, title, sheets, currency=document["currency"])
+
+
 @click.command("statement")
 @click.option("--licensee", required=True, help="Licensee id or name.")
-@format_option
+@table_format_options
 @pass_app
-def statement_cmd(app: App, licensee: str, fmt: str) -> None:
+def statement_cmd(app: App, licensee: str, fmt: str, output: Path | None) -> None:
     """A licensee's account: due, paid and outstanding per programme and period.
 
     \b
     Example:
       patentpool statement --licensee example-home
+      patentpool statement --licensee example-home --format xlsx -o statement.xlsx
     """
     from patentpool.services import commands
 
+    check_xlsx(fmt, output)
     licensee, rows = commands.statement(app.url, licensee, resolve_licensee)
     if not rows:
         click.echo(f"no sales or payments recorded for {licensee}", err=True)
@@ -297,6 +353,19 @@ def statement_cmd(app: App, licensee: str, fmt: str) -> None:
         for r in rows
     ]
     columns = ["program", "period", "currency", "due", "paid", "outstanding"]
+    if fmt == "xlsx":
+        from patentpool.reports.workbook import table
+
+        kinds = [(c, "money" if c in ("due", "paid", "outstanding") else "text") for c in columns]
+        currencies = {r.currency for r in rows}
+        write_xlsx(
+            app,
+            output,
+            f"Statement of {licensee}",
+            [table("Statement", kinds, out)],
+            currency=currencies.pop() if len(currencies) == 1 else None,
+        )
+        return
     if fmt == "table":
         total = sum((r.outstanding for r in rows), Decimal(0))
         out.append({"program": "total", "outstanding": money(total)})

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import click
 
 from patentpool.cli.common import App, format_option, pass_app, render_rows, resolve_member
 from patentpool.cli.dates import as_of_option
-from patentpool.core.model import Essentiality, Register
+from patentpool.cli.workbooks import check_xlsx, table_format_options, write_xlsx
+from patentpool.core.model import Declaration, Essentiality, Register
 from patentpool.core.register import CountBy, PatentFilter, count_declarations, select_patents
 from patentpool.errors import InvalidInput, NotFound
 
@@ -140,7 +142,7 @@ def _country(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
     type=click.Choice([e.value for e in Essentiality]),
     help="Only declarations so evaluated.",
 )
-@format_option
+@table_format_options
 @pass_app
 def patents_list(
     app: App,
@@ -151,6 +153,7 @@ def patents_list(
     country: str | None,
     essentiality: str | None,
     fmt: str,
+    output: Path | None,
 ) -> None:
     """List patents with owner, dates, status, expiry and declarations.
 
@@ -158,9 +161,11 @@ def patents_list(
     Example:
       patentpool patents list --standard IGRS --version 1.0 --essentiality essential
       patentpool patents list --as-of 2026-03-31 --country DE --format csv
+      patentpool patents list --format xlsx -o patents.xlsx
     """
     if version is not None and standard is None:
         raise click.UsageError("--version needs --standard")
+    check_xlsx(fmt, output)
     register = app.load_register()
     if member is not None:
         member = resolve_member(register, member)
@@ -187,11 +192,7 @@ def patents_list(
                 "expiry": view.expiry.isoformat(),
                 "status": p.status.value,
                 "validated_states": sorted(p.validated_states),
-                "declarations": [
-                    f"{d.standard} {d.version}{' ' + d.section if d.section else ''}: "
-                    f"{d.essentiality.value}"
-                    for d in view.declarations
-                ],
+                "declarations": [_declaration_text(d) for d in view.declarations],
                 "title": p.title,
             }
         )
@@ -208,7 +209,30 @@ def patents_list(
     ]
     if fmt != "table":
         columns.append("title")
+    if fmt == "xlsx":
+        from patentpool.reports.workbook import table
+
+        kinds = {"filing_date": "date", "grant_date": "date", "expiry": "date"}
+        for row in rows:
+            row["declarations"] = "; ".join(row["declarations"])
+        sheet = table("Patents", [(c, kinds.get(c, "text")) for c in columns], rows)
+        illustrative = bool(register.alliance and register.alliance.illustrative)
+        write_xlsx(app, output, "Patents", [sheet], illustrative=illustrative)
+        return
     click.echo(render_rows(rows, columns, fmt))
+
+
+def _declaration_text(d: Declaration) -> str:
+    """``IGRS 1.0 media: essential``; what a declaration says of licensing, when it does:
+    ``(declared 2005-02-23; FRAND yes; reciprocity no)``."""
+    text = f"{d.standard} {d.version}{' ' + d.section if d.section else ''}: {d.essentiality.value}"
+    if d.frand is None and d.reciprocity is None:
+        return text
+    said = [f"declared {d.declared_on.isoformat()}"] if d.declared_on else []
+    for name, flag in (("FRAND", d.frand), ("reciprocity", d.reciprocity)):
+        if flag is not None:
+            said.append(f"{name} {'yes' if flag else 'no'}")
+    return f"{text} ({'; '.join(said)})"
 
 
 @click.command("counts")
@@ -218,17 +242,25 @@ def patents_list(
 @click.option(
     "--by", type=click.Choice([b.value for b in CountBy]), default="member", show_default=True
 )
-@format_option
+@table_format_options
 @pass_app
 def counts(
-    app: App, standard: str, version: str, as_of: dt.datetime | None, by: str, fmt: str
+    app: App,
+    standard: str,
+    version: str,
+    as_of: dt.datetime | None,
+    by: str,
+    fmt: str,
+    output: Path | None,
 ) -> None:
     """Count a standard version's declarations: declared, evaluated, in force.
 
     \b
     Example:
       patentpool counts --standard IGRS --version 1.0 --as-of 2026-03-31 --format json
+      patentpool counts --standard IGRS --version 1.0 --format xlsx -o counts.xlsx
     """
+    check_xlsx(fmt, output)
     register = app.load_register()
     _require_version(register, standard, version)
     day = as_of.date() if as_of else dt.date.today()
@@ -256,6 +288,15 @@ def counts(
         "total": {c: getattr(total, c) for c in columns[1:]},
     }
     table_rows = [as_dict(r) for r in rows] + [as_dict(total)]
+    if fmt == "xlsx":
+        from patentpool.reports.workbook import table
+
+        title = f"Declarations of {standard} {version}, in force as of {day.isoformat()}, by {by}"
+        kinds = [(c, "int" if c != "group" else "text") for c in columns]
+        sheet = table("Counts", kinds, table_rows)
+        illustrative = bool(register.alliance and register.alliance.illustrative)
+        write_xlsx(app, output, title, [sheet], illustrative=illustrative)
+        return
     out = render_rows(table_rows, columns, fmt, json_payload=payload)
     if fmt == "table":
         out = f"{standard} {version}, in force as of {day.isoformat()}, by {by}\n\n{out}"

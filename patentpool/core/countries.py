@@ -36,3 +36,8 @@ def country_name(code: str) -> str:
     if found is not None:
         return str(found.name)
     return EXTRA_CODES.get(code.upper(), code)
+
+
+def country_codes() -> list[tuple[str, str]]:
+    """Every ISO 3166-1 alpha-2 code with its country's name, by code."""
+    return sorted((code, country_name(code)) for code in _alpha2())

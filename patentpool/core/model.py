@@ -108,7 +108,10 @@ class Patent:
 
 @dataclass(frozen=True, slots=True)
 class Declaration:
-    """A patent declared essential to one version (and optionally one section) of a standard."""
+    """A patent declared essential to one version (and optionally one section) of a standard.
+
+    ``frand`` and ``reciprocity``, when known (an ETSI declaration says them): the owner is
+    prepared to grant licences on FRAND terms, and only on condition of reciprocity."""
 
     patent: PatentKey
     standard: StandardId
@@ -118,6 +121,8 @@ class Declaration:
     evaluator: str | None = None
     evaluated_on: dt.date | None = None
     declared_on: dt.date | None = None
+    frand: bool | None = None
+    reciprocity: bool | None = None
 
     @property
     def key(self) -> tuple[PatentKey, StandardId, VersionId]:

@@ -1,8 +1,9 @@
-"""``render``: one report context to HTML, Markdown, PDF, Word or JSON.
+""""``render``: one report context to HTML, Markdown, PDF, Word, JSON or an Excel workbook.
 
 HTML is one self-contained file (inline CSS, charts as inline SVG, nothing fetched); PDF is that
 HTML laid out on A4 or Letter pages by WeasyPrint; Word is built from the same HTML with
-python-docx; Markdown has its own templates; JSON is the context itself.
+python-docx; Markdown has its own templates; JSON is the context itself, and the workbook its
+tables (:mod:`patentpool.reports.context_tables`).
 """
 
 from __future__ import annotations
@@ -27,13 +28,11 @@ from patentpool.reports.environment import check_templates_dir, environment
 from patentpool.reports.errors import ReportError
 from patentpool.reports.formats import BINARY_FORMATS as BINARY_FORMATS  # also named here
 from patentpool.reports.formats import FORMATS as FORMATS
+from patentpool.reports.formats import ILLUSTRATIVE as ILLUSTRATIVE
 from patentpool.reports.formats import PAPERS as PAPERS
 from patentpool.reports.formatting import parse_locale, using_locale
 from patentpool.reports.jsonable import jsonable, to_json
 from patentpool.reports.kinds import ReportKind, report_kind
-
-#: What every page of a report made from an illustrative register says.
-ILLUSTRATIVE = "Illustrative: made from a sample register; the figures are invented."
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +99,8 @@ def render(
         raise ReportError(f"--paper: {paper!r} is not one of {', '.join(PAPERS)}")
     if fmt == "json":
         return to_json(context) if not illustrative else _illustrative_json(context)
+    if fmt == "xlsx":
+        return _workbook(spec, context, illustrative)
     user_dir = check_templates_dir(templates_dir.resolve()) if templates_dir else None
     parsed = parse_locale(locale)
     info = RenderInfo(
@@ -130,6 +131,23 @@ def render(
 
     with using_locale(parsed):  # the charts' axes are written in the locale
         return html_to_docx(html, chart.drawn, paper=paper, header=info.illustrative)
+
+
+def _workbook(spec: ReportKind, context: Any, illustrative: bool) -> bytes:
+    """The report's tables, one sheet each (:mod:`patentpool.reports.context_tables`)."""
+    from patentpool.reports.context_tables import context_tables, run_source
+    from patentpool.reports.workbook import Heading, workbook
+
+    currency = getattr(context, "currency", None)
+    heading = Heading(
+        title=spec.title,
+        made=dt.date.today(),
+        source=run_source(context) or "the register",
+        illustrative=ILLUSTRATIVE if illustrative else None,
+        currency=currency if isinstance(currency, str) else None,
+    )
+    with collector_paused():
+        return workbook(context_tables(context), heading)
 
 
 def _illustrative_json(context: Any) -> str:

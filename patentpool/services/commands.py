@@ -50,6 +50,13 @@ def register(url: str) -> Register:
         return repository.load_register(session)
 
 
+def illustrative(url: str) -> bool:
+    """Is the register at ``url`` a sample with invented figures?"""
+    with engine.session_for(url) as session:
+        alliance = repository.load_alliance(session)
+    return bool(alliance and alliance.illustrative)
+
+
 def licensees(url: str) -> dict[str, Licensee]:
     """Every licensee by id."""
     with engine.session_for(url) as session:

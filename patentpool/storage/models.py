@@ -137,6 +137,8 @@ class DeclarationRow(Base):
     evaluator: Mapped[str | None] = mapped_column(String(300))
     evaluated_on: Mapped[dt.date | None] = mapped_column(Date)
     declared_on: Mapped[dt.date | None] = mapped_column(Date)
+    frand: Mapped[bool | None] = mapped_column(Boolean)  # prepared to license on FRAND terms
+    reciprocity: Mapped[bool | None] = mapped_column(Boolean)  # ... on condition of reciprocity
 
 
 class PatentEventRow(Base):

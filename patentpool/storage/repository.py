@@ -44,13 +44,16 @@ def load_register(session: Session) -> Register:
         return _read_register(session)
 
 
-def _read_register(session: Session) -> Register:
+def load_alliance(session: Session) -> Alliance | None:
+    """The alliance alone (whether the register is a sample), without the rest."""
     alliance_row = session.scalars(select(AllianceRow).order_by(AllianceRow.id)).first()
-    alliance = (
-        Alliance(alliance_row.id, alliance_row.name, alliance_row.illustrative)
-        if alliance_row
-        else None
-    )
+    if alliance_row is None:
+        return None
+    return Alliance(alliance_row.id, alliance_row.name, alliance_row.illustrative)
+
+
+def _read_register(session: Session) -> Register:
+    alliance = load_alliance(session)
     members = _read_members(session)
     standards = load_standards(session)
     # patents and declarations are read as plain column tuples, by Core statements on the
@@ -145,6 +148,8 @@ def _read_declarations(connection: Connection, keys: dict[int, str]) -> tuple[De
             DeclarationRow.evaluator,
             DeclarationRow.evaluated_on,
             DeclarationRow.declared_on,
+            DeclarationRow.frand,
+            DeclarationRow.reciprocity,
         )
     )
     return tuple(
@@ -159,6 +164,8 @@ def _read_declarations(connection: Connection, keys: dict[int, str]) -> tuple[De
                     evaluator=row[5],
                     evaluated_on=row[6],
                     declared_on=row[7],
+                    frand=row[8],
+                    reciprocity=row[9],
                 )
                 for row in declaration_rows
             ),
@@ -256,6 +263,8 @@ _DECLARATION_COLUMNS = (
     "evaluator",
     "evaluated_on",
     "declared_on",
+    "frand",
+    "reciprocity",
 )
 
 
@@ -344,6 +353,8 @@ def save_declarations(
                 d.evaluator,
                 d.evaluated_on,
                 d.declared_on,
+                d.frand,
+                d.reciprocity,
             )
             did = existing.get(row[:3]) if existing else None
             if did is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -29,6 +30,17 @@ def test_demo_builds_and_can_run_again(tmp_path: Path) -> None:
         in result.stdout
     )
     assert (folder / "reports" / "pool.html").is_file()
+    assert "distribution-2026Q1.html, distribution-2026Q1.md, distribution-2026Q1.xlsx" in (
+        result.stdout
+    )
+    form = folder / "igrs-v1-royalty-report-form.xlsx"
+    assert (
+        f"The igrs-v1 royalty report form licensees fill in (Excel): {form}" in result.stdout
+    )
+    book = openpyxl.load_workbook(form)
+    assert book.sheetnames == ["Sales", "Instructions", "Countries"]
+    sheets = openpyxl.load_workbook(folder / "reports" / "distribution-2026Q1.xlsx").sheetnames
+    assert sheets[:2] == ["Summary", "lines"]
     titles = [line for line in result.stdout.splitlines() if line.startswith("[")]
     assert titles == [
         "[1/4] Creating the register and importing the IGRS sample's members and patents ...",
