@@ -68,6 +68,7 @@ def _register_commands() -> None:
         numbers,
         register,
         report,
+        users,
     )
 
     for module in (
@@ -82,6 +83,7 @@ def _register_commands() -> None:
         distributions,
         compare,
         report,
+        users,
         demo,
     ):
         for command in module.COMMANDS:

@@ -174,27 +174,11 @@ def patents_list(
         country=country,
         essentiality=Essentiality(essentiality) if essentiality else None,
     )
+    from patentpool.reports.documents import patent_row
+
     rows: list[dict[str, Any]] = []
     for view in select_patents(register, query):
-        p = view.patent
-        rows.append(
-            {
-                "patent": p.publication_number,
-                "owner": p.owner,
-                "family": p.family,
-                "filing_date": p.filing_date.isoformat(),
-                "grant_date": p.grant_date.isoformat() if p.grant_date else None,
-                "expiry": view.expiry.isoformat(),
-                "status": p.status.value,
-                "validated_states": sorted(p.validated_states),
-                "declarations": [
-                    f"{d.standard} {d.version}{' ' + d.section if d.section else ''}: "
-                    f"{d.essentiality.value}"
-                    for d in view.declarations
-                ],
-                "title": p.title,
-            }
-        )
+        rows.append(patent_row(view))
     columns = [
         "patent",
         "owner",

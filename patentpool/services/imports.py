@@ -67,13 +67,15 @@ def import_paths(
     progress: ProgressFactory | None = None,
     *,
     rename_alliance: bool = False,
+    by: str | None = None,
 ) -> ImportSummary:
     """Import files and folders in the session's transaction; raise ImportFailed on any problem.
 
     The caller commits; on ImportFailed nothing has been written. ``progress``, when given,
     is told of the sales lines read (each is read twice: checked, then written).
     ``rename_alliance`` lets an alliance file give the register another alliance id (refused
-    otherwise: a register belongs to one alliance).
+    otherwise: a register belongs to one alliance). ``by``: who imports (the sales reports
+    record it; the OS user when not given).
     """
     references: dict[Path, str] = {}
     files, problems = collect_files(paths, references)
@@ -83,7 +85,7 @@ def import_paths(
         if progress is not None and batch.licensing.sales_files:
             total = 2 * sum(count_lines(path) for path, _ in batch.licensing.sales_files)
             batch.licensing.advance = stack.enter_context(progress("sales lines", total))
-        return _import_batch(session, files, batch, problems, rename_alliance)
+        return _import_batch(session, files, batch, problems, rename_alliance, by)
 
 
 def _import_batch(
@@ -92,6 +94,7 @@ def _import_batch(
     batch: Batch,
     problems: list[Problem],
     rename_alliance: bool = False,
+    by: str | None = None,
 ) -> ImportSummary:
     if batch.register.is_empty():  # licensing files only: the standards are all they need
         existing = Register(standards=repository.load_standards(session))
@@ -144,7 +147,7 @@ def _import_batch(
         patent_ids = repository.save_patents(session, changes.patents)
         repository.save_declarations(session, changes.declarations, patent_ids)
     if licensing is not None:
-        _save_licensing(session, licensing, summary.import_id)
+        _save_licensing(session, licensing, summary.import_id, by)
     if corrected:
         session.flush()
         log = _corrections(session, summary, before, superseded, log)
@@ -156,7 +159,9 @@ def _import_batch(
     return summary
 
 
-def _save_licensing(session: Session, changes: LicensingChanges, import_id: int | None) -> None:
+def _save_licensing(
+    session: Session, changes: LicensingChanges, import_id: int | None, by: str | None
+) -> None:
     """The licensing an import changes: licensees, programmes and report revisions, the
     changed reports' lines, then the payments."""
     update = LicensingUpdate(
@@ -173,7 +178,7 @@ def _save_licensing(session: Session, changes: LicensingChanges, import_id: int 
         },
         payments=tuple(changes.payments),
     )
-    report_ids = licensing_repo.save_licensing(session, update, import_id, _user())
+    report_ids = licensing_repo.save_licensing(session, update, import_id, by or _user())
     if report_ids and changes.rules is not None:
         sales_lines.write_lines(session, changes, report_ids)
     if isinstance(changes.stage, sales_lines.LineStages):
