@@ -36,9 +36,11 @@ class Portal:
     url: str
     folder: Path
 
-    def client(self, **limits: int) -> TestClient:
+    def client(self, address: str = "testclient", **limits: int) -> TestClient:
         app = create_app(self.url, limits=UploadLimits(**limits) if limits else None)
-        return TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
+        return TestClient(
+            app, base_url="http://127.0.0.1", follow_redirects=False, client=(address, 50000)
+        )
 
     def token(self, name: str) -> str:
         return accounts.issue_token(self.url, name, None, by="test")
