@@ -183,7 +183,8 @@ def upload(
         )
     except ImportFailed as failed:
         problems = portal.problem_documents(failed)
-        return page(request, "upload.html", 422, licensee=licensee, problems=problems, result=None)
+        # the page answers 200: the problems are its content (the API answers 422)
+        return page(request, "upload.html", licensee=licensee, problems=problems, result=None)
     return page(request, "upload.html", licensee=licensee, problems=None, result=result)
 
 
