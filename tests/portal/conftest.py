@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -86,3 +87,29 @@ def portal(demo_database: Path, tmp_path: Path) -> Iterator[Portal]:
     upgrade(url)
     yield make_portal(url, tmp_path)
     dispose_all()
+
+
+def demo_register(url: str, folder: Path) -> None:
+    """The demo's register and licensing at ``url`` (a database with no schema yet)."""
+    from patentpool.demo import DemoState, step_licensing, step_register
+    from patentpool.resources import samples_dir
+
+    state = DemoState(folder, url, samples_dir())
+    step_register(state)
+    step_licensing(state)
+
+
+@pytest.fixture
+def pg_portal(pg_server: Any, tmp_path: Path) -> Iterator[Portal]:
+    """The portal on the demo register in a PostgreSQL database of its own."""
+    url = pg_server.create_database("portal")
+    demo_register(url, tmp_path)
+    yield make_portal(url, tmp_path)
+    dispose_all()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_portal(request: pytest.FixtureRequest) -> Portal:
+    """The portal on SQLite and on PostgreSQL."""
+    found: Portal = request.getfixturevalue("portal" if request.param == "sqlite" else "pg_portal")
+    return found
