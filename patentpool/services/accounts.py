@@ -31,6 +31,9 @@ from patentpool.core.access import (
 from patentpool.errors import InvalidInput, NotFound, PatentpoolError
 from patentpool.storage import accounts, engine, licensing_repo, repository
 
+#: The lock of the transactions that write accounts: on SQLite a writer takes the write lock
+#: at once, so concurrent logins queue instead of failing to upgrade a read lock.
+WRITES = "accounts"
 #: How long a browser stays signed in.
 SESSION_LASTS = dt.timedelta(hours=12)
 
@@ -93,7 +96,7 @@ def add_user(
     check_password(password)
     if not name.strip() or name != name.strip() or len(name) > 100:
         raise InvalidInput("the user name must be 1 to 100 characters, without spaces at an end")
-    with engine.session_for(url) as session:
+    with engine.session_for(url, lock=WRITES) as session:
         if accounts.user_named(session, name) is not None:
             raise InvalidInput(f"there is already a user {name!r}")
         if member is not None and member not in {
@@ -123,7 +126,7 @@ def _user(session: Session, name: str) -> Account:
 
 def disable_user(url: str, name: str, *, by: str = "cli") -> None:
     """The user can no longer sign in: its sessions end, its tokens are revoked."""
-    with engine.session_for(url) as session:
+    with engine.session_for(url, lock=WRITES) as session:
         accounts.disable(session, _user(session, name).id)
         _record(session, by, "user disabled", name)
 
@@ -134,7 +137,7 @@ def issue_token(url: str, name: str, days: int | None, *, by: str = "cli") -> st
         raise InvalidInput("--expires: give a number of days, at least 1")
     token = "pp_" + secrets.token_urlsafe(32)
     now = _now()
-    with engine.session_for(url) as session:
+    with engine.session_for(url, lock=WRITES) as session:
         user = _user(session, name)
         if user.disabled:
             raise InvalidInput(f"user {name!r} is disabled")
@@ -146,7 +149,7 @@ def issue_token(url: str, name: str, days: int | None, *, by: str = "cli") -> st
 
 def revoke_tokens(url: str, name: str, *, by: str = "cli") -> int:
     """Every API token of the user revoked; how many were valid."""
-    with engine.session_for(url) as session:
+    with engine.session_for(url, lock=WRITES) as session:
         count = accounts.revoke_tokens(session, _user(session, name).id)
         _record(session, by, "tokens revoked", f"{name}: {count}")
     return count
@@ -156,7 +159,7 @@ def login(url: str, username: str, password: str, address: str) -> SignedIn:
     """A new session for the user, or :class:`LoginRefused` / :class:`LoginThrottled`.
     Every attempt that is not throttled is written to the login log."""
     now = _now()
-    with engine.session_for(url) as session:
+    with engine.session_for(url, lock=WRITES) as session:
         failures = accounts.failures_since(session, now - THROTTLE_WINDOW, username, address)
         if throttled(failures, username, address, now):
             raise LoginThrottled()
@@ -201,13 +204,13 @@ def token_principal(url: str, token: str) -> Principal | None:
 
 
 def logout(url: str, session_id: str) -> None:
-    with engine.session_for(url) as session:
+    with engine.session_for(url, lock=WRITES) as session:
         accounts.end_session(session, digest(session_id))
 
 
 def record(url: str, principal: Principal, action: str, detail: str) -> None:
     """A state change made through the portal, with the user who made it."""
-    with engine.session_for(url) as session:
+    with engine.session_for(url, lock=WRITES) as session:
         _record(session, principal.name, action, detail)
 
 
@@ -217,7 +220,7 @@ def events(url: str) -> list[PortalEvent]:
 
 
 def logins(url: str) -> list[tuple[dt.datetime, str, str, bool]]:
-    with engine.session_for(url) as session:
+    with engine.session_for(url, lock=WRITES) as session:
         return accounts.logins(session)
 
 

@@ -50,6 +50,12 @@ def register(url: str) -> Register:
         return repository.load_register(session)
 
 
+def parties(url: str) -> Register:
+    """The alliance and its members, without the patents (see :func:`register`)."""
+    with engine.session_for(url) as session:
+        return repository.load_parties(session)
+
+
 def licensees(url: str) -> dict[str, Licensee]:
     """Every licensee by id."""
     with engine.session_for(url) as session:

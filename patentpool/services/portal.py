@@ -229,7 +229,7 @@ def problem_documents(failed: ImportFailed) -> list[dict[str, Any]]:
 
 def start_page(url: str, principal: Principal) -> dict[str, Any]:
     """What the user's start page shows: its role's part of the register."""
-    register = commands.register(url)
+    register = commands.parties(url)
     found, programs = commands.licensing(url)
     out: dict[str, Any] = {
         "me": me(principal),

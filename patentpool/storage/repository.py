@@ -43,13 +43,19 @@ def load_register(session: Session) -> Register:
         return _read_register(session)
 
 
+def load_parties(session: Session) -> Register:
+    """The alliance and the members only (no standards, patents or declarations): for pages
+    that name the parties."""
+    return Register(_read_alliance(session), _read_members(session))
+
+
+def _read_alliance(session: Session) -> Alliance | None:
+    row = session.scalars(select(AllianceRow).order_by(AllianceRow.id)).first()
+    return Alliance(row.id, row.name, row.illustrative) if row else None
+
+
 def _read_register(session: Session) -> Register:
-    alliance_row = session.scalars(select(AllianceRow).order_by(AllianceRow.id)).first()
-    alliance = (
-        Alliance(alliance_row.id, alliance_row.name, alliance_row.illustrative)
-        if alliance_row
-        else None
-    )
+    alliance = _read_alliance(session)
     members = _read_members(session)
     standards = load_standards(session)
     # patents and declarations are read as plain column tuples, by Core statements on the
