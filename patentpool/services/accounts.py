@@ -157,24 +157,26 @@ def revoke_tokens(url: str, name: str, *, by: str = "cli") -> int:
 
 def login(url: str, username: str, password: str, address: str) -> SignedIn:
     """A new session for the user, or :class:`LoginRefused` / :class:`LoginThrottled`.
-    Every attempt that is not throttled is written to the login log."""
+    Every attempt that is not throttled is written to the login log. The password is
+    verified outside the writing transaction, so that logins do not queue behind a hash."""
     now = _now()
-    with engine.session_for(url, lock=WRITES) as session:
+    with engine.session_for(url) as session:
         failures = accounts.failures_since(session, now - THROTTLE_WINDOW, username, address)
         if throttled(failures, username, address, now):
             raise LoginThrottled()
         user = accounts.user_named(session, username)
-        ok = _verify(user.password_hash if user else _DUMMY_HASH, password)
-        ok = ok and user is not None and not user.disabled
-        accounts.record_login(session, now, username, address, ok)
-        if not ok or user is None:
-            signed = None
-        else:
-            if _HASHER.check_needs_rehash(user.password_hash):
-                accounts.set_password_hash(session, user.id, _HASHER.hash(password))
-            signed = SignedIn(
-                secrets.token_urlsafe(32), secrets.token_urlsafe(32), user.principal()
-            )
+    ok = _verify(user.password_hash if user else _DUMMY_HASH, password)
+    signed = None
+    if ok and user is not None and not user.disabled:
+        signed = SignedIn(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user.principal())
+    rehashed = None
+    if signed is not None and user is not None and _HASHER.check_needs_rehash(user.password_hash):
+        rehashed = _HASHER.hash(password)
+    with engine.session_for(url, lock=WRITES) as session:
+        accounts.record_login(session, now, username, address, signed is not None)
+        if signed is not None and user is not None:
+            if rehashed is not None:
+                accounts.set_password_hash(session, user.id, rehashed)
             accounts.add_session(
                 session, digest(signed.session_id), user.id, signed.csrf_token, now, SESSION_LASTS
             )

@@ -53,10 +53,13 @@ def _curl(command: str, base: str, env: dict[str, str], folder: Path) -> list[st
     return done.stdout.rstrip("\n").splitlines()
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 def test_the_portal_examples_print_what_the_page_shows(
     demo_database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if shutil.which("curl") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("curl is not installed (CI=true requires it; .ci/run installs it)")
+        pytest.skip("curl is not installed: apt-get install curl to replay docs/portal.md")
     shutil.copy(demo_database, tmp_path / "patentpool.db")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PATENTPOOL_DATABASE_URL", raising=False)
