@@ -146,17 +146,22 @@ async def session(
     accepted: set[str],
 ) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        page = (await client.get("/login")).text
-        csrf = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-        signed = await client.post(
-            "/login", data={"username": name, "password": PASSWORD, "csrf_token": csrf}
-        )
-        if signed.status_code != 303:
-            errors["POST /login"] += 1
+        began = time.perf_counter()
+        try:
+            page = (await client.get("/login")).text
+            csrf = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+            signed = await client.post(
+                "/login", data={"username": name, "password": PASSWORD, "csrf_token": csrf}
+            )
+            times["sign in (GET + POST /login)"].append(time.perf_counter() - began)
+            if signed.status_code != 303:
+                errors["sign in (GET + POST /login)"] += 1
+                return
+            start = (await client.get("/")).text
+            csrf = start.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        except (httpx.HTTPError, IndexError):
+            errors["sign in (GET + POST /login)"] += 1
             return
-        csrf = (
-            (await client.get("/")).text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-        )
         routes = _routes(role, party, setup["program"], setup["period"])
         turn = 0
         while time.monotonic() < until:
