@@ -283,11 +283,36 @@ def _report_form(state: DemoState, program: Program, illustrative: bool) -> Iter
 
 #: The demo's steps, in order, each with what it says as it starts; later capabilities append
 #: theirs.
+#: The demo's portal accounts: (user, role, member, licensee).
+DEMO_ACCOUNTS = (
+    ("demo-staff", "staff", None, None),
+    ("demo-member", "member", "lenovo", None),
+    ("demo-licensee", "licensee", None, "example-home"),
+    ("demo-counsel", "counsel", None, None),
+)
+
+
+def step_portal(state: DemoState) -> list[str]:
+    """One portal account per role, with a random password printed once (demo only)."""
+    import secrets
+
+    from patentpool.services.accounts import add_user
+
+    lines = ["Portal accounts (demo only; each password is shown once, here):"]
+    for name, role, member, licensee in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(12)
+        add_user(state.url, name, role, password, member=member, licensee=licensee, by="demo")
+        bound = member or licensee
+        lines.append(f"  {name:<14} {role:<9} {bound or '':<13} password {password}")
+    return lines
+
+
 STEPS: list[tuple[str, DemoStep]] = [
     ("Creating the register and importing the IGRS sample's members and patents", step_register),
     ("Importing licensees, sales and payments; royalties and distribution", step_licensing),
     ("Comparing open and closed licensing for IGRS 1.0", step_regimes),
     ("Writing the reports", step_reports),
+    ("Opening the portal: one account per role", step_portal),
 ]
 
 
@@ -316,6 +341,8 @@ def run_demo(
             f"The demo database is {db_path}",
             f"Explore it with: patentpool --db sqlite:///{db_path} counts --standard IGRS "
             "--version 1.0",
+            f"Browse it with:  patentpool --db sqlite:///{db_path} serve",
+            "  then open http://127.0.0.1:8000/ and sign in with one of the accounts above",
         ]
     )
     return state

@@ -6,8 +6,8 @@
   builds and the files the examples name, so every id, file and run it names exists in the
   shipped sample. The commands run in the order docs/commands.md lists them, on one database
   (the `distribute` examples make the second run that `runs diff 1 2` compares), each
-  distinct example once. Examples of `patentpool demo` and of a PostgreSQL `--db` are parsed
-  only.
+  distinct example once. Examples of `patentpool demo`, of `patentpool serve` (which listens
+  until stopped) and of a PostgreSQL `--db` are parsed only.
 """
 
 from __future__ import annotations
@@ -77,8 +77,9 @@ INPUTS = {
 
 
 def parse_only(args: list[str]) -> bool:
-    """Examples that would build a whole demo or need a PostgreSQL server are parsed only."""
-    if "demo" in args:
+    """Examples that would build a whole demo, serve until stopped or need a PostgreSQL server
+    are parsed only."""
+    if "demo" in args or "serve" in args:
         return True
     return any(a == "--db" and not b.startswith("sqlite:") for a, b in itertools.pairwise(args))
 

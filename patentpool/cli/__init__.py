@@ -69,6 +69,7 @@ def _register_commands() -> None:
         register,
         report,
         template,
+        users,
     )
 
     for module in (
@@ -84,6 +85,7 @@ def _register_commands() -> None:
         compare,
         report,
         template,
+        users,
         demo,
     ):
         for command in module.COMMANDS:

@@ -15,23 +15,37 @@ if TYPE_CHECKING:
 
 
 @click.command("history")
-@click.argument("patent")
+@click.argument("patent", required=False)
+@click.option(
+    "--portal",
+    is_flag=True,
+    help="Instead: every change made through the portal or to its users, and by whom.",
+)
 @format_option
 @pass_app
-def history(app: App, patent: str, fmt: str) -> None:
+def history(app: App, patent: str | None, portal: bool, fmt: str) -> None:
     """Show every recorded change to PATENT and its declarations.
 
     Each import that added or changed the patent (owner, dates, status, validated
     states) or one of its declarations (section, essentiality, evaluator) is listed
     with when it happened, what changed and the file and line it came from. Its
     dated events are listed beside them: when each became true (its detail) and when
-    it was recorded (its time).
+    it was recorded (its time). With --portal: the uploads, distribution runs and user
+    changes made through the portal (or by `patentpool users`), each with the user who
+    made it.
 
     \b
     Example:
       patentpool history "CN 101183215 B"
+      patentpool history --portal
     """
     from patentpool.services import commands
+
+    if portal:
+        _portal_history(app, fmt)
+        return
+    if patent is None:
+        raise click.UsageError("give a PATENT, or --portal")
 
     key, changes = commands.patent_history(app.url, patent)
     if not changes:
@@ -55,6 +69,21 @@ def history(app: App, patent: str, fmt: str) -> None:
             json_payload={"patent": key, "changes": rows},
         )
     )
+
+
+def _portal_history(app: App, fmt: str) -> None:
+    from patentpool.services import accounts
+
+    rows = [
+        {
+            "at": e.at.isoformat(timespec="seconds"),
+            "user": e.username,
+            "action": e.action,
+            "detail": e.detail,
+        }
+        for e in accounts.events(app.url)
+    ]
+    click.echo(render_rows(rows, ["at", "user", "action", "detail"], fmt))
 
 
 @click.command("sales-reports")

@@ -119,70 +119,6 @@ def programs_list(app: App, fmt: str) -> None:
     click.echo(render_rows(rows, columns, fmt, json_payload=specs))
 
 
-def royalty_document(result: Any) -> dict[str, Any]:
-    """The JSON form of a royalty result (money as decimal strings)."""
-    out = {
-        "program": result.program,
-        "period": str(result.period),
-        "currency": result.currency,
-        "schedule_from": result.schedule_from.isoformat(),
-        "total_due": money(result.total_due),
-        "licensees": [],
-    }
-    for item in result.licensees:
-        out["licensees"].append(
-            {
-                "licensee": item.licensee,
-                "group": item.group,
-                "units": item.units,
-                "gross": money(item.gross),
-                "cap_reduction": money(item.cap_reduction),
-                "discount": money(item.discount),
-                "due": money(item.due),
-                "lines": [_line_document(ln) for ln in item.lines],
-            }
-        )
-    return out
-
-
-def _line_document(ln: Any) -> dict[str, Any]:
-    rate = ln.rate
-    rate_doc: dict[str, Any] | None = None
-    if rate is not None:
-        rate_doc = {"kind": rate.kind}
-        if rate.per_unit is not None:
-            rate_doc["per_unit"] = money(rate.per_unit)
-        if rate.percent is not None:
-            rate_doc["percent"] = money(rate.percent)
-        if rate.base is not None:
-            rate_doc["base"] = money(Decimal(rate.base.numerator) / Decimal(rate.base.denominator))
-            rate_doc["clamped"] = rate.clamped
-        if rate.tiers:
-            rate_doc["tiers"] = [
-                {
-                    "above": t.above,
-                    "up_to": t.up_to,
-                    "units": t.units,
-                    "per_unit": money(t.per_unit),
-                }
-                for t in rate.tiers
-            ]
-    return {
-        "source": ln.line.source,
-        "country_of_sale": ln.line.country_of_sale,
-        "country_of_manufacture": ln.line.country_of_manufacture,
-        "category": ln.line.category,
-        "units": ln.line.units,
-        "net_sales": None if ln.line.net_sales is None else money(ln.line.net_sales),
-        "rate": rate_doc,
-        "region": ln.region,
-        "multiplier": money(ln.multiplier),
-        "gross": money(ln.gross),
-        "due": money(ln.due),
-        "reason": ln.reason,
-    }
-
-
 @click.command("royalties")
 @click.option("--program", required=True, help="Programme id, e.g. igrs-v1.")
 @click.option("--period", required=True, callback=period_callback, help="Quarter, e.g. 2026Q1.")
@@ -210,6 +146,7 @@ def royalties_cmd(
       patentpool royalties --program igrs-v1 --period 2026Q3 --licensee example-home --format json
       patentpool royalties --program igrs-v1 --period 2026Q1 --lines --format xlsx -o q1.xlsx
     """
+    from patentpool.reports.documents import royalty_document
     from patentpool.services import commands
 
     check_xlsx(fmt, output)

@@ -11,7 +11,7 @@ import click
 from patentpool.cli.common import App, format_option, pass_app, render_rows, resolve_member
 from patentpool.cli.dates import as_of_option
 from patentpool.cli.workbooks import check_xlsx, table_format_options, write_xlsx
-from patentpool.core.model import Declaration, Essentiality, Register
+from patentpool.core.model import Essentiality, Register
 from patentpool.core.register import CountBy, PatentFilter, count_declarations, select_patents
 from patentpool.errors import InvalidInput, NotFound
 
@@ -179,23 +179,11 @@ def patents_list(
         country=country,
         essentiality=Essentiality(essentiality) if essentiality else None,
     )
+    from patentpool.reports.documents import patent_row
+
     rows: list[dict[str, Any]] = []
     for view in select_patents(register, query):
-        p = view.patent
-        rows.append(
-            {
-                "patent": p.publication_number,
-                "owner": p.owner,
-                "family": p.family,
-                "filing_date": p.filing_date.isoformat(),
-                "grant_date": p.grant_date.isoformat() if p.grant_date else None,
-                "expiry": view.expiry.isoformat(),
-                "status": p.status.value,
-                "validated_states": sorted(p.validated_states),
-                "declarations": [_declaration_text(d) for d in view.declarations],
-                "title": p.title,
-            }
-        )
+        rows.append(patent_row(view))
     columns = [
         "patent",
         "owner",
@@ -221,18 +209,6 @@ def patents_list(
         return
     click.echo(render_rows(rows, columns, fmt))
 
-
-def _declaration_text(d: Declaration) -> str:
-    """``IGRS 1.0 media: essential``; what a declaration says of licensing, when it does:
-    ``(declared 2005-02-23; FRAND yes; reciprocity no)``."""
-    text = f"{d.standard} {d.version}{' ' + d.section if d.section else ''}: {d.essentiality.value}"
-    if d.frand is None and d.reciprocity is None:
-        return text
-    said = [f"declared {d.declared_on.isoformat()}"] if d.declared_on else []
-    for name, flag in (("FRAND", d.frand), ("reciprocity", d.reciprocity)):
-        if flag is not None:
-            said.append(f"{name} {'yes' if flag else 'no'}")
-    return f"{text} ({'; '.join(said)})"
 
 
 @click.command("counts")

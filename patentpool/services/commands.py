@@ -55,6 +55,10 @@ def illustrative(url: str) -> bool:
     with engine.session_for(url) as session:
         alliance = repository.load_alliance(session)
     return bool(alliance and alliance.illustrative)
+def parties(url: str) -> Register:
+    """The alliance and its members, without the patents (see :func:`register`)."""
+    with engine.session_for(url) as session:
+        return repository.load_parties(session)
 
 
 def licensees(url: str) -> dict[str, Licensee]:

@@ -69,13 +69,15 @@ def import_paths(
     progress: ProgressFactory | None = None,
     *,
     rename_alliance: bool = False,
+    by: str | None = None,
 ) -> ImportSummary:
     """Import files and folders in the session's transaction; raise ImportFailed on any problem.
 
     The caller commits; on ImportFailed nothing has been written. ``progress``, when given,
     is told of the sales lines (each twice: checked, then written).
     ``rename_alliance`` lets an alliance file give the register another alliance id (refused
-    otherwise: a register belongs to one alliance).
+    otherwise: a register belongs to one alliance). ``by``: who imports (the sales reports
+    record it; the OS user when not given).
     """
     references: dict[Path, str] = {}
     files, problems = collect_files(paths, references)
@@ -89,7 +91,7 @@ def import_paths(
                 for f in batch.licensing.sales_files
             )
             advance = stack.enter_context(progress("sales lines", total))
-        return _import_batch(session, files, batch, problems, rename_alliance, advance)
+        return _import_batch(session, files, batch, problems, rename_alliance, advance, by)
 
 
 def _check_licensing(
@@ -115,6 +117,7 @@ def _import_batch(
     problems: list[Problem],
     rename_alliance: bool = False,
     advance: Callable[[int], None] | None = None,
+    by: str | None = None,
 ) -> ImportSummary:
     if batch.register.is_empty():  # licensing files only: the standards are all they need
         existing = Register(standards=repository.load_standards(session))
@@ -164,7 +167,7 @@ def _import_batch(
         repository.save_declarations(session, changes.declarations, patent_ids)
         events_repo.save_events(session, changes.events, patent_ids, dt.datetime.now(dt.UTC).date())
     if licensing is not None and sales is not None:
-        _save_licensing(session, licensing, sales, summary.import_id)
+        _save_licensing(session, licensing, sales, summary.import_id, by)
     if corrected:
         session.flush()
         log = _corrections(session, summary, before, superseded, log)
@@ -181,6 +184,7 @@ def _save_licensing(
     changes: LicensingChanges,
     sales: sales_lines.SalesPass,
     import_id: int | None,
+    by: str | None,
 ) -> None:
     """The licensing an import changes: licensees, programmes and report revisions, the
     changed reports' lines, then the payments."""
@@ -198,7 +202,7 @@ def _save_licensing(
         },
         payments=tuple(changes.payments),
     )
-    report_ids = licensing_repo.save_licensing(session, update, import_id, _user())
+    report_ids = licensing_repo.save_licensing(session, update, import_id, by or _user())
     if report_ids:
         sales_lines.write_lines(session, changes, report_ids, sales)
     if sales.stage is not None:

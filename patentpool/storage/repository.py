@@ -52,6 +52,12 @@ def load_alliance(session: Session) -> Alliance | None:
     return Alliance(alliance_row.id, alliance_row.name, alliance_row.illustrative)
 
 
+def load_parties(session: Session) -> Register:
+    """The alliance and the members only (no standards, patents or declarations): for pages
+    that name the parties."""
+    return Register(load_alliance(session), _read_members(session))
+
+
 def _read_register(session: Session) -> Register:
     alliance = load_alliance(session)
     members = _read_members(session)

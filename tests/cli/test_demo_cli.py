@@ -43,16 +43,33 @@ def test_demo_builds_and_can_run_again(tmp_path: Path) -> None:
     assert sheets[:2] == ["Summary", "lines"]
     titles = [line for line in result.stdout.splitlines() if line.startswith("[")]
     assert titles == [
-        "[1/4] Creating the register and importing the IGRS sample's members and patents ...",
-        "[2/4] Importing licensees, sales and payments; royalties and distribution ...",
-        "[3/4] Comparing open and closed licensing for IGRS 1.0 ...",
-        "[4/4] Writing the reports ...",
+        "[1/5] Creating the register and importing the IGRS sample's members and patents ...",
+        "[2/5] Importing licensees, sales and payments; royalties and distribution ...",
+        "[3/5] Comparing open and closed licensing for IGRS 1.0 ...",
+        "[4/5] Writing the reports ...",
+        "[5/5] Opening the portal: one account per role ...",
     ]
     lines = result.stdout.splitlines()
     assert lines[0] == titles[0]
     assert lines.index(titles[1]) < lines.index("Royalties due for igrs-v1 in 2026Q1 (USD):")
+    assert f"Browse it with:  patentpool --db sqlite:///{folder / 'patentpool.db'} serve" in lines
+    accounts = [line.split() for line in lines if line.startswith("  demo-") and " password " in line]
+    assert [a[:2] for a in accounts] == [
+        ["demo-staff", "staff"],
+        ["demo-member", "member"],
+        ["demo-licensee", "licensee"],
+        ["demo-counsel", "counsel"],
+    ]
+    passwords = [a[-1] for a in accounts]
+    assert len(set(passwords)) == 4
+    assert all(len(p) >= 12 for p in passwords)
+    from patentpool.services.accounts import login
+
+    url = f"sqlite:///{folder / 'patentpool.db'}"
+    assert login(url, "demo-member", passwords[1], "127.0.0.1").principal.member == "lenovo"
     again = CliRunner().invoke(cli, ["demo", "--dir", str(folder)])
     assert again.exit_code == 0, again.output
+    assert passwords[0] not in again.stdout  # new random passwords each time
 
 
 def test_demo_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:

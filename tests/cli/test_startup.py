@@ -23,6 +23,12 @@ HEAVY = (
     "jinja2",
     "babel",
     "yaml",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "argon2",
+    "openpyxl",
+    "calamine",
 )
 
 HELP_EVERYWHERE = """

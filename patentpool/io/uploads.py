@@ -1,0 +1,77 @@
+"""A sales report uploaded through the portal, checked before the import reads it: its size
+and lines within the limits, and every line of the licensee it is uploaded for."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from patentpool.errors import PatentpoolError
+from patentpool.io.problems import Problem
+from patentpool.io.readers import FileUnreadable, normalize_header, stream_rows
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class UploadLimits:
+    """The largest upload the portal takes (HTTP 413 beyond)."""
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_lines: int = 200_000
+
+
+class UploadTooLarge(PatentpoolError):
+    """An upload over the size or line limit."""
+
+
+def safe_name(uploaded: str | None) -> str:
+    """The uploaded file's own name, reduced to safe characters (never a path)."""
+    base = (uploaded or "").replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = _SAFE_NAME.sub("-", base).strip(".-") or "upload.csv"
+    return cleaned[:100]
+
+
+def check_size(data: bytes, limits: UploadLimits) -> None:
+    if len(data) > limits.max_bytes:
+        raise UploadTooLarge(
+            f"the upload has {len(data):,} bytes; the most the portal takes is {limits.max_bytes:,}"
+        )
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if lines > limits.max_lines:
+        raise UploadTooLarge(
+            f"the upload has {lines:,} lines; the most the portal takes is {limits.max_lines:,}"
+        )
+
+
+def foreign_lines(path: Path, display: str, licensee: str) -> list[Problem]:
+    """A problem for each line of a sales report that names a licensee other than
+    ``licensee`` (and for a file that is not a sales report of one at all)."""
+    try:
+        rows = stream_rows(path, display)
+        first = next(rows, None)
+        if first is None:
+            return [Problem(display, 1, "file", "is empty (a header line is required)")]
+        header = [normalize_header(h) for h in first[1]]
+        if "licensee" not in header:
+            return [
+                Problem(display, first[0], "licensee", "the sales report has no licensee column")
+            ]
+        at = header.index("licensee")
+        problems = []
+        for line, cells in rows:
+            named = cells[at] if at < len(cells) else ""
+            if named != licensee:
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        "licensee",
+                        f"{named!r} is not {licensee}: a report uploaded for {licensee} holds "
+                        "its own lines only",
+                    )
+                )
+        return problems
+    except FileUnreadable as exc:
+        return [exc.problem]

@@ -1,0 +1,125 @@
+"""The JSON API, ``/api/v1`` (docs/portal.md): the same documents as the CLI's
+``--format json``. Each route checks nothing itself: the services say who may."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from patentpool.core.access import Principal
+from patentpool.portal.auth import Caller, checked_caller, config, principal
+from patentpool.services import portal
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+Who = Annotated[Principal, Depends(principal)]
+Checked = Annotated[Caller, Depends(checked_caller)]
+
+
+class DistributionRequest(BaseModel):
+    """``POST /api/v1/programs/{program}/distributions``."""
+
+    period: str = Field(examples=["2026Q1"])
+    policy: str | None = Field(default=None, examples=["proportional"])
+    params: dict[str, str] = Field(default_factory=dict)
+
+
+@router.get("/me")
+def me(who: Who) -> dict[str, Any]:
+    """The signed-in user: name, role and the member or licensee it is bound to."""
+    return portal.me(who)
+
+
+@router.get("/patents")
+def patents(
+    request: Request,
+    who: Who,
+    standard: str | None = None,
+    version: str | None = None,
+    in_force_on: dt.date | None = None,
+    member: str | None = None,
+    country: str | None = None,
+) -> dict[str, Any]:
+    """The public patent list (any role), as ``patents list --format json``."""
+    return portal.patents(
+        config(request).url,
+        who,
+        standard=standard,
+        version=version,
+        in_force_on=in_force_on,
+        member=member,
+        country=country,
+    )
+
+
+@router.get("/members/{member}/statement")
+def member_statement(
+    request: Request, who: Who, member: str, program: str | None = None, period: str | None = None
+) -> dict[str, Any]:
+    """A member's statement (that member, or staff): ``report member --format json``."""
+    return portal.member_statement(config(request).url, who, member, program, period)
+
+
+@router.get("/licensees/{licensee}/royalties")
+def licensee_royalties(
+    request: Request,
+    who: Who,
+    licensee: str,
+    program: Annotated[str, Query()],
+    period: Annotated[str, Query()],
+) -> dict[str, Any]:
+    """What a licensee owes for a quarter (that licensee, or staff)."""
+    return portal.licensee_royalties(config(request).url, who, licensee, program, period)
+
+
+@router.get("/licensees/{licensee}/license")
+def licence_summary(
+    request: Request, who: Who, licensee: str, program: Annotated[str, Query()]
+) -> Any:
+    """A licensee's licence summary and licensed patent schedule (that licensee, counsel,
+    staff), as ``report license --format json``."""
+    text = portal.licence_summary(config(request).url, who, licensee, program, "json")
+    return JSONResponse(json.loads(text))
+
+
+@router.post("/licensees/{licensee}/sales-reports", status_code=201)
+async def sales_report(
+    request: Request, who: Checked, licensee: str, file: Annotated[UploadFile, File()]
+) -> dict[str, Any]:
+    """A sales report (multipart field ``file``) imported for the licensee (that licensee,
+    or staff): 201 with the import's summary, or 422 with every problem and nothing stored."""
+    settings = config(request)
+    data = await file.read(settings.limits.max_bytes + 1)
+    return await run_in_threadpool(
+        portal.upload_sales,
+        settings.url,
+        who.principal,
+        licensee,
+        file.filename,
+        data,
+        settings.limits,
+    )
+
+
+@router.get("/programs/{program}/royalties")
+def program_royalties(
+    request: Request, who: Who, program: str, period: Annotated[str, Query()]
+) -> dict[str, Any]:
+    """Every licensee's dues of a quarter (staff)."""
+    return portal.program_royalties(config(request).url, who, program, period)
+
+
+@router.post("/programs/{program}/distributions", status_code=201)
+def distribution(
+    request: Request, who: Checked, program: str, body: DistributionRequest
+) -> dict[str, Any]:
+    """Run a distribution (staff): the JSON of ``distribute --format json``."""
+    return portal.distribute(
+        config(request).url, who.principal, program, body.period, body.policy, body.params
+    )
