@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from patentpool.core.fx import FxRule
+from patentpool.core.interest import parse_late_interest
 from patentpool.core.licensing import (
     Discounts,
     Licensee,
@@ -62,6 +64,10 @@ def _schedule(item: ScheduleIn) -> Schedule:
         annual_cap=item.annual_cap,
         regions=regions,
         discounts=Discounts(item.discounts.good_standing, item.discounts.member),
+        payment_terms_days=item.payment_terms_days,
+        late_interest=(
+            None if item.late_interest is None else parse_late_interest(item.late_interest)
+        ),
     )
 
 
@@ -75,6 +81,10 @@ def program_from(item: ProgramIn) -> Program:
             raise InvalidInput(f"schedules.{i}.{exc}") from exc
     if item.counts not in ("essential", "declared"):
         raise InvalidInput(f"counts: must be essential or declared, not {item.counts!r}")
+    if item.fx_rule not in ("quarter_end", "quarter_average"):
+        raise InvalidInput(
+            f"fx_rule: must be quarter_end or quarter_average, not {item.fx_rule!r}"
+        )
     return Program(
         id=item.id,
         standard=item.standard,
@@ -84,6 +94,9 @@ def program_from(item: ProgramIn) -> Program:
         admin_fee=item.admin_fee,
         counts=item.counts,  # type: ignore[arg-type]
         policy=item.policy,
+        payment_terms_days=item.payment_terms_days,
+        late_interest=parse_late_interest(item.late_interest),
+        fx_rule=FxRule(item.fx_rule),
     )
 
 

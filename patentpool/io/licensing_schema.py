@@ -182,6 +182,8 @@ class ScheduleIn(Strict):
     annual_cap: OptionalRateMoney = None
     regions: list[RegionIn] = []
     discounts: DiscountsIn = DiscountsIn()
+    payment_terms_days: int | None = None
+    late_interest: Text | None = None
 
 
 class ProgramIn(Strict):
@@ -196,6 +198,11 @@ class ProgramIn(Strict):
         str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)
     ] = "essential"
     policy: Text = "proportional"
+    payment_terms_days: int = 30
+    late_interest: Text = "0%"
+    fx_rule: Annotated[
+        str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)
+    ] = "quarter_end"
     schedules: list[ScheduleIn]
 
 
