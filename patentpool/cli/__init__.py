@@ -57,6 +57,7 @@ def cli(ctx: click.Context, url: str, quiet: bool) -> None:
 def _register_commands() -> None:
     from patentpool.cli import (
         audit,
+        books,
         compare,
         db,
         demo,
@@ -80,6 +81,7 @@ def _register_commands() -> None:
         exporting,
         licensing,
         distributions,
+        books,
         compare,
         report,
         demo,

@@ -102,8 +102,11 @@ def quote_for(table: RateTable, currency: str, period: Period, rule: FxRule) -> 
             if day <= period.last_day and currency in q
         ]
         if not found or found[-1][0] < period.first_day:
-            raise _no_rate(currency, f"for {period} (quarter_end: on or before "
-                           f"{period.last_day}, within the quarter)", table)
+            raise _no_rate(
+                currency,
+                f"for {period} (quarter_end: on or before {period.last_day}, within the quarter)",
+                table,
+            )
         day, rate = found[-1]
         return Quote(currency, Fraction(rate), day)
     within = [

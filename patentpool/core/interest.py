@@ -55,8 +55,7 @@ def parse_late_interest(text: str, field: str = "late_interest") -> LateInterest
     match = _WRITTEN.fullmatch(text) if isinstance(text, str) else None
     if match is None:
         raise InvalidInput(
-            f'{field}: {text!r} is not a rate of interest such as "12%" (a year) or '
-            f'"1% per month"'
+            f'{field}: {text!r} is not a rate of interest such as "12%" (a year) or "1% per month"'
         )
     try:
         rate = Decimal(match.group(1)) / 100

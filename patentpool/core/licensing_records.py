@@ -33,6 +33,7 @@ class Payment:
     amount: Decimal
     received: dt.date
     source: str
+    invoice: str | None = None  # the invoice it pays, when the payments file names one
 
 
 @dataclass(frozen=True, slots=True)

@@ -346,6 +346,7 @@ def _check_payments(
                     prow.amount,
                     prow.received,
                     str(source),
+                    prow.invoice,
                 )
             )
             out.log.append(

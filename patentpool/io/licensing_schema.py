@@ -242,12 +242,27 @@ def parse_units(value: Any) -> Any:
     return int(number)
 
 
+def parse_invoice_number(value: Any) -> Any:
+    """An invoice number such as ``IGRS-2026-0001``, or None for an empty cell."""
+    from patentpool.core.invoice_numbers import InvoiceNumber
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"not an invoice number such as IGRS-2026-0001: {value!r}")
+    try:
+        return str(InvoiceNumber.parse(value))
+    except Exception:
+        raise ValueError(f"not an invoice number such as IGRS-2026-0001: {value!r}") from None
+
+
 class PaymentRowIn(Strict):
     licensee: Text
     period: Annotated[Any, BeforeValidator(parse_period_text)]
     amount: Money
     received: IsoDate
     program: OptionalText = None
+    invoice: Annotated[str | None, BeforeValidator(parse_invoice_number)] = None
 
 
 #: Sales reports are checked line by line as a stream (patentpool.io.sales_stream), with the

@@ -133,6 +133,7 @@ def save_payments(session: Session, payments: Sequence[Payment]) -> None:
                     "amount": p.amount,
                     "received": p.received,
                     "source": p.source,
+                    "invoice": p.invoice,
                 }
                 for p in payments
             ],
@@ -347,7 +348,15 @@ def load_payments(
     if licensee is not None:
         query = query.where(PaymentRow.licensee_id == licensee)
     return [
-        Payment(p.program_id, p.licensee_id, Period.parse(p.period), p.amount, p.received, p.source)
+        Payment(
+            p.program_id,
+            p.licensee_id,
+            Period.parse(p.period),
+            p.amount,
+            p.received,
+            p.source,
+            p.invoice,
+        )
         for p in session.scalars(query)
     ]
 

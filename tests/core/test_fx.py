@@ -58,7 +58,10 @@ def test_cross_rates_go_through_the_euro():
 
 def test_the_euro_needs_no_rate():
     conv = conversion_for(TABLE, "EUR", "USD", Q1, FxRule.QUARTER_AVERAGE)
-    assert conv.apply(Decimal("100")) == Fraction(100) * (Fraction("1.035") + Fraction("1.04") + Fraction("1.08")) / 3
+    assert (
+        conv.apply(Decimal("100"))
+        == Fraction(100) * (Fraction("1.035") + Fraction("1.04") + Fraction("1.08")) / 3
+    )
     assert conversion_for(TABLE, "EUR", "EUR", Q1, FxRule.QUARTER_END).rate == 1
 
 
@@ -82,7 +85,10 @@ def test_a_payment_converts_at_the_days_rate_or_the_last_before_it():
     assert (conv.rate, conv.day) == (Fraction(1, 8), D(2026, 4, 1))
     with pytest.raises(NoRate) as caught:
         conversion_on(TABLE, "CNY", "EUR", D(2026, 5, 4))
-    assert str(caught.value) == "currency: no CNY rate on 2026-05-04 (nor in the week before) in eurofxref-2026.csv"
+    assert (
+        str(caught.value)
+        == "currency: no CNY rate on 2026-05-04 (nor in the week before) in eurofxref-2026.csv"
+    )
 
 
 rates = st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("20000"), places=4)

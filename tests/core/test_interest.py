@@ -35,7 +35,9 @@ def test_nothing_accrues_until_the_day_after_the_due_date():
     assert late_interest(Decimal("10000"), due, [], due, TWELVE, "USD") == Decimal("0.00")
     assert late_interest(Decimal("10000"), due, [], D(2026, 5, 1), TWELVE, "USD") == Decimal("0.00")
     # one day: 10,000 x 0.12 / 365 = 3.2876... -> 3.29
-    assert late_interest(Decimal("10000"), due, [], D(2026, 5, 16), TWELVE, "USD") == Decimal("3.29")
+    assert late_interest(Decimal("10000"), due, [], D(2026, 5, 16), TWELVE, "USD") == Decimal(
+        "3.29"
+    )
 
 
 def test_a_part_payment_reduces_the_principal_for_the_days_after_it():
@@ -87,8 +89,14 @@ def test_written_forms():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("12", 'late_interest: \'12\' is not a rate of interest such as "12%" (a year) or "1% per month"'),
-        ("12% a week", 'late_interest: \'12% a week\' is not a rate of interest such as "12%" (a year) or "1% per month"'),
+        (
+            "12",
+            'late_interest: \'12\' is not a rate of interest such as "12%" (a year) or "1% per month"',
+        ),
+        (
+            "12% a week",
+            'late_interest: \'12% a week\' is not a rate of interest such as "12%" (a year) or "1% per month"',
+        ),
         ("150%", "late_interest: '150%' is over 100% a year"),
         ("9% per month", "late_interest: '9% per month' is over 100% a year"),
     ],
@@ -101,7 +109,9 @@ def test_refused(text, message):
 
 def test_a_zero_yen_rounding():
     due = D(2026, 1, 1)
-    assert late_interest(Decimal("100000"), due, [], D(2026, 1, 31), TWELVE, "JPY") == Decimal("986")
+    assert late_interest(Decimal("100000"), due, [], D(2026, 1, 31), TWELVE, "JPY") == Decimal(
+        "986"
+    )
 
 
 @given(
@@ -118,4 +128,6 @@ def test_interest_is_the_exact_sum_rounded_once(principal, late, split):
     days = sum(s.days for s in stretches)
     assert days == (paid_on - due).days
     exact = Fraction(amount) * Fraction(12, 100) * days / 365
-    assert abs(Fraction(late_interest(amount, due, [(paid_on, amount)], until, TWELVE, "USD")) - exact) <= Fraction(1, 200)
+    assert abs(
+        Fraction(late_interest(amount, due, [(paid_on, amount)], until, TWELVE, "USD")) - exact
+    ) <= Fraction(1, 200)

@@ -52,7 +52,9 @@ def test_prefix_from_the_standard():
 def test_not_a_number():
     with pytest.raises(InvalidInput) as caught:
         InvoiceNumber.parse("IGRS-26-1")
-    assert str(caught.value) == "invoice: 'IGRS-26-1' is not an invoice number such as IGRS-2026-0001"
+    assert (
+        str(caught.value) == "invoice: 'IGRS-26-1' is not an invoice number such as IGRS-2026-0001"
+    )
 
 
 @given(st.lists(st.sampled_from([2025, 2026, 2027]), max_size=40))

@@ -74,8 +74,15 @@ def test_an_overpayment_stays_on_account_and_an_underpayment_leaves_the_invoice_
 def test_a_credited_invoice_takes_no_payment_its_replacement_does():
     invoices = [
         inv("IGRS-2026-0001", "100.00"),
-        Invoice("IGRS-2026-0002", "acme", D(2026, 6, 1), D(2026, 6, 1), Decimal("100.00"),
-                Kind.CREDIT_NOTE, "IGRS-2026-0001"),
+        Invoice(
+            "IGRS-2026-0002",
+            "acme",
+            D(2026, 6, 1),
+            D(2026, 6, 1),
+            Decimal("100.00"),
+            Kind.CREDIT_NOTE,
+            "IGRS-2026-0001",
+        ),
         inv("IGRS-2026-0003", "80.00", D(2026, 6, 1), D(2026, 7, 16)),
     ]
     pay = Payment("acme", D(2026, 5, 1), Decimal("100.00"), "IGRS-2026-0001")
@@ -87,7 +94,9 @@ def test_a_credited_invoice_takes_no_payment_its_replacement_does():
 
 def test_another_licensees_invoice_is_not_paid_by_naming_it():
     invoices = [inv("IGRS-2026-0001", "100.00", licensee="tcl"), inv("IGRS-2026-0002", "40.00")]
-    matching = match_payments(invoices, [Payment("acme", D(2026, 4, 10), Decimal("40.00"), "IGRS-2026-0001")])
+    matching = match_payments(
+        invoices, [Payment("acme", D(2026, 4, 10), Decimal("40.00"), "IGRS-2026-0001")]
+    )
     assert matching.paid("IGRS-2026-0001") == Decimal(0)
     assert matching.paid("IGRS-2026-0002") == Decimal("40.00")
 
@@ -133,18 +142,32 @@ def books(draw):
     for k in range(1, n + 1):
         issued = draw(days)
         invoices.append(
-            inv(f"IGRS-2026-{k:04d}", draw(cents), issued, issued + dt.timedelta(days=45),
-                licensee=draw(st.sampled_from(["acme", "tcl"])))
+            inv(
+                f"IGRS-2026-{k:04d}",
+                draw(cents),
+                issued,
+                issued + dt.timedelta(days=45),
+                licensee=draw(st.sampled_from(["acme", "tcl"])),
+            )
         )
     for k, target in enumerate(draw(st.lists(st.sampled_from(invoices), max_size=3, unique=True))):
         invoices.append(
-            Invoice(f"IGRS-2026-{n + k + 1:04d}", target.licensee, target.issued, target.issued,
-                    target.amount, Kind.CREDIT_NOTE, target.number)
+            Invoice(
+                f"IGRS-2026-{n + k + 1:04d}",
+                target.licensee,
+                target.issued,
+                target.issued,
+                target.amount,
+                Kind.CREDIT_NOTE,
+                target.number,
+            )
         )
     numbers = [i.number for i in invoices] + [None, "IGRS-2099-0001"]
     payments = draw(
         st.lists(
-            st.builds(Payment, st.sampled_from(["acme", "tcl"]), days, cents, st.sampled_from(numbers)),
+            st.builds(
+                Payment, st.sampled_from(["acme", "tcl"]), days, cents, st.sampled_from(numbers)
+            ),
             max_size=6,
         )
     )
@@ -163,8 +186,18 @@ def test_invoices_less_credit_notes_less_payments_plus_interest_is_the_balance(b
         paid = st_.total("payment")
         interest = st_.total("interest")
         assert invoiced - credited - paid + interest == st_.balance
-        assert invoiced == sum((i.amount for i in invoices if i.licensee == licensee and i.kind is Kind.INVOICE and i.issued <= as_of), Decimal(0))
-        assert paid == sum((p.amount for p in payments if p.licensee == licensee and p.received <= as_of), Decimal(0))
+        assert invoiced == sum(
+            (
+                i.amount
+                for i in invoices
+                if i.licensee == licensee and i.kind is Kind.INVOICE and i.issued <= as_of
+            ),
+            Decimal(0),
+        )
+        assert paid == sum(
+            (p.amount for p in payments if p.licensee == licensee and p.received <= as_of),
+            Decimal(0),
+        )
         row = rows.get(licensee)
         if row is None:
             assert st_.balance == 0

@@ -31,7 +31,8 @@ def upgrade() -> None:
         sa.Column("accepted_by", sa.String(length=200), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["report_id"], ["sales_reports.id"],
+            ["report_id"],
+            ["sales_reports.id"],
             name=op.f("fk_report_acceptances_report_id_sales_reports"),
         ),
         sa.PrimaryKeyConstraint("report_id", name=op.f("pk_report_acceptances")),
@@ -46,11 +47,13 @@ def upgrade() -> None:
         sa.Column("supersedes", sa.Integer(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["run_id"], ["distribution_runs.id"],
+            ["run_id"],
+            ["distribution_runs.id"],
             name=op.f("fk_run_status_run_id_distribution_runs"),
         ),
         sa.ForeignKeyConstraint(
-            ["supersedes"], ["distribution_runs.id"],
+            ["supersedes"],
+            ["distribution_runs.id"],
             name=op.f("fk_run_status_supersedes_distribution_runs"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_run_status")),
