@@ -93,6 +93,7 @@ def step_register(state: DemoState) -> list[str]:
 def step_licensing(state: DemoState) -> list[str]:
     """Licensees, the programme, a year of sales and payments; Q1's royalties and split."""
     from patentpool.core.periods import Period
+    from patentpool.services import lifecycle
     from patentpool.services.distributions import run_distribution
     from patentpool.services.imports import import_paths
     from patentpool.services.royalties import royalties
@@ -108,6 +109,9 @@ def step_licensing(state: DemoState) -> list[str]:
         summary = import_paths(session, files)
         result = royalties(session, "igrs-v1", period)
         run = run_distribution(session, "igrs-v1", period)
+        if lifecycle.run_states(session, [run.id])[run.id].status == lifecycle.DRAFT:
+            lifecycle.approve_run(session, run.id, "demo")
+            lifecycle.publish_run(session, run.id, None, "demo")
     counts = {entity: n for (entity, _action), n in summary.changes.items()}
     lines = [
         f"Loaded {counts.get('licensee', 0)} licensees, {counts.get('program', 0)} programme, "
@@ -179,6 +183,7 @@ def step_reports(state: DemoState) -> Iterator[str]:
     from patentpool.reports.pool import pool_context
     from patentpool.reports.render import render
     from patentpool.services.licensing import load_programs
+    from patentpool.services.lifecycle import published_everywhere
     from patentpool.services.royalties import royalties
     from patentpool.services.stored_runs import stored_runs
     from patentpool.storage.licensing_repo import load_licensees
@@ -189,7 +194,7 @@ def step_reports(state: DemoState) -> Iterator[str]:
         register = load_register(session)
         licensees = load_licensees(session)
         program = load_programs(session)["igrs-v1"][0]
-        runs = stored_runs(session, "igrs-v1")
+        runs = stored_runs(session, "igrs-v1", published=published_everywhere(session))
         due = royalties(session, "igrs-v1", period, "example-home").licensees[0]
     scenario = load_scenario(state.samples / "regimes" / "igrs.yaml", today=DEMO_DATE).scenario(
         register, {program.id: program}

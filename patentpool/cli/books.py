@@ -63,7 +63,7 @@ def runs_approve(app: App, run_id: int) -> None:
 
     \b
     Example:
-      patentpool runs approve 1
+      patentpool runs approve 2
     """
     from patentpool.services import book_commands
 
@@ -83,7 +83,7 @@ def runs_publish(app: App, run_id: int, reason: str | None) -> None:
 
     \b
     Example:
-      patentpool runs publish 1
+      patentpool runs publish 2 --reason "hybrid policy adopted"
     """
     from patentpool.services import book_commands
 
@@ -232,3 +232,41 @@ def receivables_cmd(app: App, as_of: dt.datetime, program: str | None, fmt: str)
 
 
 COMMANDS = [reports, invoices, receivables_cmd]
+
+
+def _add_account_report() -> None:
+    """``report account`` joins the other reports (their options and formats)."""
+    from patentpool.cli.report import _today, emit, output_options, report
+
+    @report.command("account")
+    @click.option("--licensee", "licensee_id", required=True, help="The licensee's id or name.")
+    @click.option("--program", "program_id", required=True, help="The programme's id.")
+    @click.option("--as-of", "as_of", type=DATE, help="As of this day (YYYY-MM-DD; default today).")
+    @output_options
+    @pass_app
+    def account(
+        app: App, /, licensee_id: str, program_id: str, as_of: dt.datetime | None, **options: Any
+    ) -> None:
+        """A licensee's statement of account: invoices, credit notes, payments, late interest
+        to the day, the balance, and what is open by days past due.
+
+        \b
+        Example:
+          patentpool report account --licensee example-home --program igrs-v1 -o a.html
+        """
+        from patentpool.cli.common import resolve_licensee, user_errors
+        from patentpool.reports.account import account_context
+        from patentpool.services import book_commands
+
+        with user_errors():
+            licensees, _ = app.load_licensing()
+            found = resolve_licensee(licensees.values(), licensee_id)
+            day = _today(as_of)
+            statement, receivable, rate = book_commands.account(app.url, program_id, found, day)
+            context = account_context(
+                program_id, licensees[found].name, rate, statement, receivable
+            )
+            emit("account", context, options, app.load_register())
+
+
+_add_account_report()

@@ -66,10 +66,10 @@ def statement(
     for invoice in mine:
         if invoice.kind is Kind.CREDIT_NOTE:
             zero, amount = Decimal(0), invoice.amount
-            raw.append((invoice.issued, 1, "credit note", invoice.number, zero, amount))
+            raw.append((invoice.issued, 0, "credit note", invoice.number, zero, amount))
         else:
             zero, amount = Decimal(0), invoice.amount
-            raw.append((invoice.issued, 0, "invoice", invoice.number, amount, zero))
+            raw.append((invoice.issued, 1, "invoice", invoice.number, amount, zero))
     for payment in paid:
         reference = payment.reference or (payment.invoice or "")
         raw.append((payment.received, 2, "payment", reference, Decimal(0), payment.amount))

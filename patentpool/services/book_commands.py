@@ -65,6 +65,10 @@ def receivables(
         return invoicing.program_receivables(session, as_of, program_id)
 
 
-def account(url: str, program_id: str, licensee: str, as_of: dt.date) -> Statement:
+def account(
+    url: str, program_id: str, licensee: str, as_of: dt.date
+) -> tuple[Statement, Receivable | None, str]:
+    """The statement of account, the licensee's ageing on the day, and the programme's late
+    interest as written."""
     with engine.session_for(url) as session:
         return invoicing.account(session, program_id, licensee, as_of)

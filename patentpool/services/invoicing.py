@@ -243,7 +243,18 @@ def program_receivables(
     return out
 
 
-def account(session: Session, program_id: str, licensee: str, as_of: dt.date) -> Statement:
-    """The statement of ``licensee``'s account in ``program_id`` as of ``as_of``."""
+def account(
+    session: Session, program_id: str, licensee: str, as_of: dt.date
+) -> tuple[Statement, Receivable | None, str]:
+    """The statement of ``licensee``'s account in ``program_id`` as of ``as_of``, its ageing,
+    and the late interest of the programme's quarter of ``as_of`` as written."""
+    ctx = royalty_service.program_context(session, program_id)
+    if licensee not in ctx.licensees:
+        raise NotFound("licensee", licensee)
     currency, invoices, payments = books(session, program_id)
-    return statement(licensee, invoices, payments, as_of, currency)
+    found = statement(licensee, invoices, payments, as_of, currency)
+    rows = receivables(invoices, payments, as_of, currency)
+    mine = next((r for r in rows if r.licensee == licensee), None)
+    rates = sorted({i.late_interest for i in invoices if i.licensee == licensee}, key=str)
+    written = "; ".join(str(r) for r in rates) if rates else str(ctx.program.late_interest)
+    return found, mine, written

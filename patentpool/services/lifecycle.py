@@ -35,6 +35,17 @@ class LifecycleError(PatentpoolError):
     """A report or run is not in the state a step needs."""
 
 
+class NotPublished(LifecycleError):
+    """A members' statement asked for a run that is not published."""
+
+    def __init__(self, run_id: int) -> None:
+        super().__init__(
+            f"--run: run {run_id} is not published; members' statements show published runs "
+            f"only (`patentpool runs publish {run_id}`)"
+        )
+        self.run_id = run_id
+
+
 @dataclass(frozen=True, slots=True)
 class Accepted:
     licensee: str
@@ -246,3 +257,11 @@ def published_runs(session: Session, program_id: str) -> set[int]:
     for period, run_id in rows:
         latest[period] = run_id
     return set(latest.values())
+
+
+def published_everywhere(session: Session) -> frozenset[int]:
+    """Every run ever published, of every programme (superseded ones included: a member may
+    still look at one by its number)."""
+    return frozenset(
+        session.scalars(select(RunStatusRow.run_id).where(RunStatusRow.status == PUBLISHED))
+    )

@@ -136,3 +136,21 @@ def test_receivables_age_open_invoices_and_charge_interest(pool: str, tmp_path: 
         # beta: 5.00 x 12% x 96/365 = 0.1578... = 0.16
         "demo-v1,beta,USD,0.00,0.00,0.00,0.00,5.00,0.16,0.00,5.16",
     ]
+
+
+def test_report_account_in_every_text_format(pool: str, tmp_path: Path) -> None:
+    ok(pool, "invoices", "issue", *Q4, "--date", "2026-01-10")
+    payments = "licensee,period,amount,received\nacme,2025Q4,700.00,2026-02-20\n"
+    ok(pool, "import", str(write(tmp_path, "pay.csv", payments)))
+    args = ("report", "account", "--licensee", "acme", "--program", "demo-v1")
+    doc = json.loads("\n".join(ok(pool, *args, "--as-of", "2026-06-30", "--format", "json")))
+    assert [(e["kind"], e["reference"], e["balance"]) for e in doc["entries"]] == [
+        ("invoice", "IGRS-2026-0001", "675.00"),
+        ("payment", str(tmp_path / "pay.csv") + ":2", "-25.00"),
+    ]
+    assert (doc["balance"], doc["on_account"], doc["interest"]) == ("-25.00", "25.00", "0")
+    md = "\n".join(ok(pool, *args, "--as-of", "2026-06-30", "--format", "md"))
+    assert "| **Balance** | **-$25.00** |" in md
+    code, _, err = run(pool, "report", "account", "--licensee", "nobody", "--program", "demo-v1")
+    assert code == 1
+    assert err.startswith("Error: unknown licensee 'nobody'")
