@@ -1058,6 +1058,9 @@ def licensing_yaml() -> str:
         '    admin_fee: "10%"\n'
         "    counts: essential\n"
         "    policy: proportional\n"
+        "    payment_terms_days: 45\n"
+        '    late_interest: "12%"\n'
+        "    fx_rule: quarter_end\n"
         "    schedules:\n"
         "      - effective_from: 2026-01-01\n"
         "        categories:\n"

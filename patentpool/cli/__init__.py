@@ -58,6 +58,7 @@ def _register_commands() -> None:
     from patentpool.cli import (
         audit,
         books,
+        closing,
         compare,
         db,
         demo,
@@ -82,6 +83,7 @@ def _register_commands() -> None:
         licensing,
         distributions,
         books,
+        closing,
         compare,
         report,
         demo,

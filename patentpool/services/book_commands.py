@@ -12,7 +12,8 @@ import getpass
 from patentpool.core.account import Statement
 from patentpool.core.periods import Period
 from patentpool.core.receivables import Receivable
-from patentpool.services import invoicing, lifecycle
+from patentpool.services import closing, invoicing, lifecycle
+from patentpool.services.closing import Closed
 from patentpool.services.invoicing import Document, Issued
 from patentpool.services.lifecycle import Accepted, RunState
 from patentpool.storage import engine
@@ -72,3 +73,13 @@ def account(
     interest as written."""
     with engine.session_for(url) as session:
         return invoicing.account(session, program_id, licensee, as_of)
+
+
+def close_quarter(
+    url: str, program_id: str, period: Period, issued: dt.date, *, allow_missing: bool
+) -> Closed:
+    """``patentpool close``: one transaction under the programme's invoicing lock."""
+    with engine.session_for(url, lock=f"invoices:{program_id}") as session:
+        return closing.close_quarter(
+            session, program_id, period, issued, allow_missing=allow_missing
+        )

@@ -99,6 +99,12 @@ def _standing(session: Session, program_id: str, period: Period) -> dict[str, In
     }
 
 
+def standing_invoices(session: Session, program_id: str, period: Period) -> list[InvoiceRow]:
+    """The invoices of the period that stand (no credit note cancels them), by number."""
+    found = _standing(session, program_id, period).values()
+    return sorted(found, key=lambda r: (r.year, r.sequence))
+
+
 def _sequences(session: Session, program_id: str, year: int) -> list[int]:
     return list(
         session.scalars(
