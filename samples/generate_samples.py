@@ -1060,7 +1060,6 @@ def licensing_yaml() -> str:
         "    policy: proportional\n"
         "    payment_terms_days: 45\n"
         '    late_interest: "12%"\n'
-        "    fx_rule: quarter_end\n"
         "    schedules:\n"
         "      - effective_from: 2026-01-01\n"
         "        categories:\n"

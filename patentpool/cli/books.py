@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from patentpool.cli.common import App, format_option, money, pass_app, period_callback, render_rows
-from patentpool.cli.dates import DATE
+from patentpool.cli.dates import AS_OF_ALIASES, DATE, AliasedOption, as_of_option
 from patentpool.cli.distributions import runs
 from patentpool.core.periods import Period
 
@@ -197,7 +197,15 @@ RECEIVABLE_COLUMNS = [
 
 
 @click.command("receivables")
-@click.option("--as-of", "as_of", type=DATE, required=True, help="The day (YYYY-MM-DD).")
+@click.option(
+    "--as-of",
+    *AS_OF_ALIASES,
+    "as_of",
+    cls=AliasedOption,
+    type=DATE,
+    required=True,
+    help="The day (YYYY-MM-DD).",
+)
 @click.option("--program", help="Only this programme.")
 @format_option
 @pass_app
@@ -241,7 +249,7 @@ def _add_account_report() -> None:
     @report.command("account")
     @click.option("--licensee", "licensee_id", required=True, help="The licensee's id or name.")
     @click.option("--program", "program_id", required=True, help="The programme's id.")
-    @click.option("--as-of", "as_of", type=DATE, help="As of this day (YYYY-MM-DD; default today).")
+    @as_of_option("As of this day (YYYY-MM-DD; default today).")
     @output_options
     @pass_app
     def account(

@@ -2,8 +2,8 @@
 
 A :class:`RateTable` holds, for each day a rate was published, how many units of each currency
 one euro buys (the ECB's form: ``USD 1.0823`` means 1 EUR = 1.0823 USD). A cross rate goes
-through the euro: 1 CNY is ``USD per EUR / CNY per EUR`` USD. A programme's ``fx_rule`` says
-which rate prices a quarter: ``quarter_end``, the last rate published on or before the
+through the euro: 1 CNY is ``USD per EUR / CNY per EUR`` USD. A quarter is converted by one of two
+rules (:class:`FxRule`): ``quarter_end``, the last rate published on or before the
 quarter's last day, or ``quarter_average``, the mean of the rates published in the quarter.
 Rates are decimals and the mean is an exact fraction; converted amounts stay fractions until
 they are rounded, once, by the caller.

@@ -21,7 +21,6 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import TypeAlias
 
-from patentpool.core.fx import FxRule
 from patentpool.core.interest import NO_INTEREST, LateInterest
 from patentpool.core.model import (
     CountryCode,
@@ -307,11 +306,9 @@ class Program:
     policy: str = "proportional"  # default distribution policy
     payment_terms_days: int = 30  # an invoice is due this many days after it is issued
     late_interest: LateInterest = NO_INTEREST  # charged on what is paid late
-    fx_rule: FxRule = FxRule.QUARTER_END  # which rate converts a quarter's other currencies
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "versions", tuple(self.versions))
-        object.__setattr__(self, "fx_rule", FxRule(self.fx_rule))
         _check_terms(self.payment_terms_days)
         object.__setattr__(self, "counts", Counts(self.counts))
         minor_unit(self.currency)  # refuses an unknown currency

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from patentpool.core.fx import FxRule
 from patentpool.core.interest import parse_late_interest
 from patentpool.core.licensing import (
     Discounts,
@@ -81,10 +80,6 @@ def program_from(item: ProgramIn) -> Program:
             raise InvalidInput(f"schedules.{i}.{exc}") from exc
     if item.counts not in ("essential", "declared"):
         raise InvalidInput(f"counts: must be essential or declared, not {item.counts!r}")
-    if item.fx_rule not in ("quarter_end", "quarter_average"):
-        raise InvalidInput(
-            f"fx_rule: must be quarter_end or quarter_average, not {item.fx_rule!r}"
-        )
     return Program(
         id=item.id,
         standard=item.standard,
@@ -96,7 +91,6 @@ def program_from(item: ProgramIn) -> Program:
         policy=item.policy,
         payment_terms_days=item.payment_terms_days,
         late_interest=parse_late_interest(item.late_interest),
-        fx_rule=FxRule(item.fx_rule),
     )
 
 

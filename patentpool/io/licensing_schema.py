@@ -200,9 +200,6 @@ class ProgramIn(Strict):
     policy: Text = "proportional"
     payment_terms_days: int = 30
     late_interest: Text = "0%"
-    fx_rule: Annotated[
-        str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)
-    ] = "quarter_end"
     schedules: list[ScheduleIn]
 
 
