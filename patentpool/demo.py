@@ -24,6 +24,7 @@ from patentpool.storage.migrate import upgrade
 MARKER = ".patentpool-demo"
 #: The date the demo reports "in force" on: the end of the sample's first quarter.
 DEMO_DATE = dt.date(2026, 3, 31)
+CLOSE_DATE = dt.date(2026, 4, 15)  # the demo's first quarter is closed and invoiced on this day
 
 
 @dataclass
@@ -98,7 +99,8 @@ def step_register(state: DemoState) -> list[str]:
 def step_licensing(state: DemoState) -> list[str]:
     """Licensees, the programme, a year of sales and payments; Q1's royalties and split."""
     from patentpool.core.periods import Period
-    from patentpool.services.distributions import run_distribution
+    from patentpool.services import lifecycle
+    from patentpool.services.closing import close_quarter
     from patentpool.services.imports import import_paths
     from patentpool.services.royalties import royalties
 
@@ -111,8 +113,15 @@ def step_licensing(state: DemoState) -> list[str]:
     period = Period.parse("2026Q1")
     with session_for(state.url, lock="import") as session:
         summary = import_paths(session, files)
+    # the quarter closed as `patentpool close` closes it, and its run approved and published
+    with session_for(state.url, lock="invoices:igrs-v1") as session:
+        lifecycle.accept_reports(session, "igrs-v1", period, None, None, "demo")
+        closed = close_quarter(session, "igrs-v1", period, CLOSE_DATE, allow_missing=False)
         result = royalties(session, "igrs-v1", period)
-        run = run_distribution(session, "igrs-v1", period)
+        run = closed.run
+        if lifecycle.run_states(session, [run.id])[run.id].status == lifecycle.DRAFT:
+            lifecycle.approve_run(session, run.id, "demo")
+            lifecycle.publish_run(session, run.id, None, "demo")
     counts = {entity: n for (entity, _action), n in summary.changes.items()}
     lines = [
         f"Loaded {counts.get('licensee', 0)} licensees, {counts.get('program', 0)} programme, "
@@ -132,6 +141,10 @@ def step_licensing(state: DemoState) -> list[str]:
     )
     doc = run.result
     lines += [
+        "",
+        f"Closed {period}: {len(closed.issued)} invoices issued on {CLOSE_DATE} "
+        f"({closed.invoices[0][0].number} to {closed.invoices[-1][0].number}), "
+        f"run {doc['run_id']} approved and published",
         "",
         f"Distribution of what was collected for {period} "
         f"(policy {doc['policy']}, run {doc['run_id']}):",
@@ -212,7 +225,9 @@ def step_reports(state: DemoState) -> Iterator[str]:
     from patentpool.reports.member import member_context
     from patentpool.reports.pool import pool_context
     from patentpool.reports.render import render
+    from patentpool.services.invoicing import standing_invoices
     from patentpool.services.licensing import load_programs
+    from patentpool.services.lifecycle import published_everywhere
     from patentpool.services.royalties import royalties
     from patentpool.services.stored_runs import stored_runs
     from patentpool.storage.licensing_repo import load_licensees
@@ -223,13 +238,21 @@ def step_reports(state: DemoState) -> Iterator[str]:
         register = load_register(session)
         licensees = load_licensees(session)
         program = load_programs(session)["igrs-v1"][0]
-        runs = stored_runs(session, "igrs-v1")
+        runs = stored_runs(session, "igrs-v1", published=published_everywhere(session))
         due = royalties(session, "igrs-v1", period, "example-home").licensees[0]
+        invoice = next(
+            r
+            for r in standing_invoices(session, "igrs-v1", period)
+            if r.licensee_id == "example-home"
+        )
+        issuer = register.alliance.name if register.alliance else None
+        terms = PaymentTerms(
+            invoice.issued, (invoice.due - invoice.issued).days, invoice.number, None, issuer
+        )
     scenario = load_scenario(state.samples / "regimes" / "igrs.yaml", today=DEMO_DATE).scenario(
         register, {program.id: program}
     )
     home = licensees["example-home"]
-    terms = PaymentTerms(DEMO_DATE, 30, "IGRS-2026Q1-0001", None, "IGRS Industry Alliance")
     contexts = {
         "pool": ("pool", pool_context(register, [program], DEMO_DATE)),
         "member-lenovo": ("member", member_context(register, "lenovo", runs, None, DEMO_DATE)),

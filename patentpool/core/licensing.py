@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import TypeAlias
 
 from patentpool.core.events import register_on
+from patentpool.core.interest import NO_INTEREST, LateInterest
 from patentpool.core.model import (
     CountryCode,
     Declaration,
@@ -252,9 +253,12 @@ class Schedule:
     annual_cap: Decimal | None = None  # per licensee group and calendar year, on gross royalty
     regions: tuple[Region, ...] = ()
     discounts: Discounts = Discounts()
+    payment_terms_days: int | None = None  # overrides the programme's from effective_from
+    late_interest: LateInterest | None = None  # overrides the programme's from effective_from
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "categories", MappingProxyType(dict(self.categories)))
+        _check_terms(self.payment_terms_days)
         object.__setattr__(self, "regions", tuple(self.regions))
         where = f"schedule from {self.effective_from}"
         if not self.categories:
@@ -293,9 +297,12 @@ class Program:
     admin_fee: Decimal = Decimal(0)  # fraction of what is collected that the pool keeps
     counts: Counts = Counts.ESSENTIAL
     policy: str = "proportional"  # default distribution policy
+    payment_terms_days: int = 30  # an invoice is due this many days after it is issued
+    late_interest: LateInterest = NO_INTEREST  # charged on what is paid late
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "versions", tuple(self.versions))
+        _check_terms(self.payment_terms_days)
         object.__setattr__(self, "counts", Counts(self.counts))
         minor_unit(self.currency)  # refuses an unknown currency
         object.__setattr__(
@@ -327,6 +334,22 @@ class Program:
     def schedule_for(self, period: Period) -> Schedule:
         """The schedule in force on the period's last day."""
         return self.schedule_on(period.last_day)
+
+    def terms_for(self, period: Period) -> tuple[int, LateInterest]:
+        """The payment terms (days) and late interest of the invoices of ``period``: those of
+        the schedule in force, where it says them, else the programme's."""
+        schedule = self.schedule_for(period)
+        days = schedule.payment_terms_days
+        rate = schedule.late_interest
+        return (
+            self.payment_terms_days if days is None else days,
+            self.late_interest if rate is None else rate,
+        )
+
+
+def _check_terms(days: int | None) -> None:
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
+        raise InvalidInput(f"payment_terms_days: {days!r} is not a whole number of days, 0 or more")
 
 
 def counts_declaration(program: Program, declaration: Declaration) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from patentpool.core.fx import RateTable
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.periods import Period
 
@@ -33,6 +34,12 @@ class Payment:
     amount: Decimal
     received: dt.date
     source: str
+    invoice: str | None = None  # the invoice it pays, when the payments file names one
+    #: when received in another currency: that currency, the amount received in it, and the
+    #: day's rate that made ``amount`` ("1 CNY = 0.138... USD, ECB rate of 2026-05-05, ...")
+    received_currency: str | None = None
+    received_amount: Decimal | None = None
+    fx: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +50,7 @@ class LicensingState:
     programs: Mapping[str, tuple[Program, str]]  # (programme, the JSON of its definition)
     reports: Mapping[ReportKey, str]  # the current reports' checksums
     payments: frozenset[PaymentKey]
+    rates: RateTable = field(default_factory=lambda: RateTable({}))  # reference rates held
 
 
 @dataclass(frozen=True, slots=True)

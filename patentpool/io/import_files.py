@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from patentpool.io.backup import FORMAT as BACKUP_FORMAT
+from patentpool.io.fx_rates import RateQuote, is_rate_table, parse_rate_table
 from patentpool.io.licensing_import import (
     LicensingBatch,
     parse_licensing_yaml,
@@ -91,6 +92,7 @@ class Batch:
     register: RegisterBatch = field(default_factory=RegisterBatch)
     licensing: LicensingBatch = field(default_factory=LicensingBatch)
     notes: list[str] = field(default_factory=list)  # said in the summary: sheets skipped
+    rates: list[RateQuote] = field(default_factory=list)  # reference rates, units per euro
 
 
 def read_batch(
@@ -113,7 +115,8 @@ def read_batch(
             if suffix in YAML_SUFFIXES:
                 _read_yaml(text, display, batch, problems)
             elif suffix in CSV_SUFFIXES:
-                _read_csv(text, display, batch, problems)
+                reference = (references or {}).get(path, path.name)
+                _read_csv(text, display, batch, problems, reference)
             else:
                 problems.append(
                     Problem(display, 0, "file", "is neither YAML/JSON, CSV nor a workbook")
@@ -228,9 +231,17 @@ def _kind(value: object) -> str:
     )
 
 
-def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) -> None:
+def _read_csv(
+    text: str, display: str, batch: Batch, problems: list[Problem], reference: str
+) -> None:
     rows = iter_csv(text, display)
     first = next(rows, None)
+    if first is not None and is_rate_table(first[1]):
+        found: list[Problem] = []
+        quotes = parse_rate_table([first, *rows], display, found)
+        problems.extend(found)
+        batch.rates.extend(RateQuote(q.day, q.currency, q.rate, reference) for q in quotes)
+        return
     if first is not None:
         header_line, cells = first
         names = header_names(cells, display, header_line)
@@ -247,9 +258,9 @@ def _read_csv(text: str, display: str, batch: Batch, problems: list[Problem]) ->
     else:
         message = (
             "is not a file patentpool imports: a patents CSV has publication_number, an events "
-            "file publication_number, date and event, a sales "
-            "report units and category, a payments file amount and received "
-            "(see docs/formats.md)"
+            "file publication_number, date and event, a sales report units and category, a "
+            "payments file amount and received, a rate table Date and currency codes (see "
+            "docs/formats.md)"
         )
         problems.append(Problem(display, table.header_line, "header", message))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from patentpool.core.interest import parse_late_interest
 from patentpool.core.licensing import (
     Discounts,
     Licensee,
@@ -62,6 +63,10 @@ def _schedule(item: ScheduleIn) -> Schedule:
         annual_cap=item.annual_cap,
         regions=regions,
         discounts=Discounts(item.discounts.good_standing, item.discounts.member),
+        payment_terms_days=item.payment_terms_days,
+        late_interest=(
+            None if item.late_interest is None else parse_late_interest(item.late_interest)
+        ),
     )
 
 
@@ -84,6 +89,8 @@ def program_from(item: ProgramIn) -> Program:
         admin_fee=item.admin_fee,
         counts=item.counts,  # type: ignore[arg-type]
         policy=item.policy,
+        payment_terms_days=item.payment_terms_days,
+        late_interest=parse_late_interest(item.late_interest),
     )
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
 
+from patentpool.core.fx import conversion_on
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.licensing_records import LicensingState, Payment
 from patentpool.core.model import Register, Standard
+from patentpool.core.money import round_money
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
 from patentpool.io.licensing_convert import licensee_from, program_from, program_spec
@@ -310,6 +313,31 @@ def _paid_under(written: str | None, source: Source, programs: _Programs) -> Pro
     return f"several programmes exist ({', '.join(sorted(programs))}); add a program column"
 
 
+def _converted(
+    state: LicensingState,
+    prow: PaymentRowIn,
+    program: Program,
+    source: Source,
+    problems: list[Problem],
+) -> tuple[Decimal, str | None] | None:
+    """The payment's amount in the programme's currency, and the rate that converted it (None
+    when it was paid in that currency); None after a problem."""
+    if prow.currency is None or prow.currency == program.currency:
+        return prow.amount, None
+    try:
+        conv = conversion_on(state.rates, prow.currency, program.currency, prow.received)
+        amount = round_money(conv.apply(prow.amount), program.currency)
+    except InvalidInput as exc:
+        field, message = _split_field(str(exc), "currency")
+        problems.append(Problem.at(source, field, message))
+        return None
+    fx = (
+        f"1 {prow.currency} = {conv.rate_text()} {program.currency}, rate of "
+        f"{conv.day} ({conv.source or 'rate table'})"
+    )
+    return amount, fx
+
+
 def _check_payments(
     state: LicensingState,
     batch: LicensingBatch,
@@ -343,7 +371,11 @@ def _check_payments(
                 )
             )
             continue
-        key = (paid_under.id, prow.licensee, prow.period, prow.amount, prow.received)
+        converted = _converted(state, prow, paid_under, source, problems)
+        if converted is None:
+            continue
+        amount, fx = converted
+        key = (paid_under.id, prow.licensee, prow.period, amount, prow.received)
         if key not in state.payments and key not in added:
             added.add(key)
             out.payments.append(
@@ -351,9 +383,13 @@ def _check_payments(
                     paid_under.id,
                     prow.licensee,
                     prow.period,
-                    prow.amount,
+                    amount,
                     prow.received,
                     str(source),
+                    prow.invoice,
+                    prow.currency if fx else None,
+                    prow.amount if fx else None,
+                    fx,
                 )
             )
             out.log.append(

@@ -182,6 +182,8 @@ class ScheduleIn(Strict):
     annual_cap: OptionalRateMoney = None
     regions: list[RegionIn] = []
     discounts: DiscountsIn = DiscountsIn()
+    payment_terms_days: int | None = None
+    late_interest: Text | None = None
 
 
 class ProgramIn(Strict):
@@ -196,6 +198,8 @@ class ProgramIn(Strict):
         str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)
     ] = "essential"
     policy: Text = "proportional"
+    payment_terms_days: int = 30
+    late_interest: Text = "0%"
     schedules: list[ScheduleIn]
 
 
@@ -235,12 +239,31 @@ def parse_units(value: Any) -> Any:
     return int(number)
 
 
+def parse_invoice_number(value: Any) -> Any:
+    """An invoice number such as ``IGRS-2026-0001``, or None for an empty cell."""
+    from patentpool.core.invoice_numbers import InvoiceNumber
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"not an invoice number such as IGRS-2026-0001: {value!r}")
+    try:
+        return str(InvoiceNumber.parse(value))
+    except Exception:
+        raise ValueError(f"not an invoice number such as IGRS-2026-0001: {value!r}") from None
+
+
 class PaymentRowIn(Strict):
     licensee: Text
     period: Annotated[Any, BeforeValidator(parse_period_text)]
     amount: Money
     received: IsoDate
     program: OptionalText = None
+    invoice: Annotated[str | None, BeforeValidator(parse_invoice_number)] = None
+    currency: Annotated[
+        str | None,
+        BeforeValidator(lambda v: (v.strip().upper() or None) if isinstance(v, str) else v),
+    ] = None
 
 
 #: Sales reports are checked line by line as a stream (patentpool.io.sales_stream), with the

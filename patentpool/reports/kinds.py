@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from patentpool.reports.account import AccountReport
 from patentpool.reports.charts import Chart
 from patentpool.reports.compare import CompareReport, compare_charts
 from patentpool.reports.distribution import DistributionReport, distribution_charts
@@ -41,6 +42,7 @@ KINDS: dict[str, ReportKind] = {
         ),
         ReportKind("invoice", InvoiceReport, "Royalty invoice", _no_charts),
         ReportKind("compare", CompareReport, "Licensing regimes compared", compare_charts),
+        ReportKind("account", AccountReport, "Statement of account", _no_charts),
     )
 }
 

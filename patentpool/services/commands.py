@@ -17,7 +17,7 @@ from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult
 from patentpool.core.runs import StoredRun
 from patentpool.errors import NotFound
-from patentpool.services import corrections, distributions, history, quarters
+from patentpool.services import corrections, distributions, history, lifecycle, quarters
 from patentpool.services import royalties as royalty_service
 from patentpool.services import stored_runs as runs_service
 from patentpool.services.corrections import Revision
@@ -161,10 +161,17 @@ def diff_runs(url: str, a: int, b: int) -> tuple[Run, Run, list[MemberChange], l
 
 
 def report_runs(
-    url: str, program_ids: Sequence[str], run_id: int | None, period: Period | None = None
+    url: str,
+    program_ids: Sequence[str],
+    run_id: int | None,
+    period: Period | None = None,
+    *,
+    published_only: bool = False,
 ) -> list[StoredRun]:
     """The latest run of each period of each programme (only ``period``'s, when given);
-    ``run_id``'s period shows that run (:class:`NoSuchRun` when there is no such run)."""
+    ``run_id``'s period shows that run (:class:`NoSuchRun` when there is no such run).
+    ``published_only``: the runs members see, the published run of each period (a ``run_id``
+    not published is :class:`lifecycle.NotPublished`)."""
     with engine.session_for(url) as session:
         run_program = None
         if run_id is not None:
@@ -172,11 +179,20 @@ def report_runs(
                 run_program, _ = runs_service.run_of(session, run_id)
             except NotFound:
                 raise NoSuchRun(run_id) from None
+        published = None
+        if published_only:
+            published = lifecycle.published_everywhere(session)
+            if run_id is not None and run_id not in published:
+                raise lifecycle.NotPublished(run_id)
         superseded = corrections.superseded_runs(session)  # every programme's, read once
         found: list[StoredRun] = []
         for program_id in program_ids:
             chosen = run_id if run_program == program_id else None
-            found.extend(runs_service.stored_runs(session, program_id, chosen, superseded, period))
+            found.extend(
+                runs_service.stored_runs(
+                    session, program_id, chosen, superseded, period, published
+                )
+            )
         return found
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from patentpool.core.licensing_records import LicensingUpdate, ReportRecord
+from patentpool.core.licensing_records import LicensingState, LicensingUpdate, ReportRecord
 from patentpool.core.model import Register
 from patentpool.gcpause import collector_paused
 from patentpool.io.dialects import TextOptions, reading
@@ -28,7 +28,7 @@ from patentpool.io.register_import import RegisterChanges, check_register
 from patentpool.io.sales_stream import ReportKey, count_lines
 from patentpool.services import corrections, sales_lines
 from patentpool.services.licensing import licensing_state
-from patentpool.storage import engine, events_repo, licensing_repo, repository
+from patentpool.storage import engine, events_repo, fx_repo, licensing_repo, repository
 from patentpool.storage.models import ImportRow
 
 __all__ = ["ImportFailed", "ImportSummary", "import_files", "import_paths"]
@@ -104,7 +104,7 @@ def _check_licensing(
     """The licensing files checked against the stored licensing (the sales files read once,
     their checked blocks kept in the database's stage); the reports stored before."""
     stage = sales_lines.line_stage(session) if batch.licensing.sales_files else None
-    state = licensing_state(session)
+    state = _with_rates(licensing_state(session), batch, session)
     licensing, lic_problems = check_licensing(standards, state, batch.licensing, stage, advance)
     problems.extend(lic_problems)
     return licensing, sales_lines.SalesPass(stage, advance), frozenset(state.reports)
@@ -168,6 +168,13 @@ def _import_batch(
         events_repo.save_events(session, changes.events, patent_ids, dt.datetime.now(dt.UTC).date())
     if licensing is not None and sales is not None:
         _save_licensing(session, licensing, sales, summary.import_id, by)
+    if batch.rates:
+        added, changed = fx_repo.save_rates(
+            session, ((q.day, q.currency, q.rate, q.source) for q in batch.rates)
+        )
+        for action, n in (("added", added), ("changed", changed)):
+            if n:
+                summary.changes[("fx rate", action)] += n
     if corrected:
         session.flush()
         log = _corrections(session, summary, before, superseded, log)
@@ -208,6 +215,20 @@ def _save_licensing(
     if sales.stage is not None:
         sales.stage.close()
     licensing_repo.save_payments(session, update.payments)
+
+
+def _with_rates(state: LicensingState, batch: Batch, session: Session) -> LicensingState:
+    """The state with the reference rates held and those of the batch (which win)."""
+    from dataclasses import replace
+
+    from patentpool.core.fx import RateTable
+
+    held = fx_repo.load_rates(session)
+    merged = {day: dict(quotes) for day, quotes in held.rates.items()}
+    for q in batch.rates:
+        merged.setdefault(q.day, {})[q.currency] = q.rate
+    sources = sorted({held.source, *(q.source for q in batch.rates)} - {""})
+    return replace(state, rates=RateTable(merged, ", ".join(sources)))
 
 
 def _user() -> str | None:

@@ -85,10 +85,12 @@ def stored_runs(
     run_id: int | None = None,
     superseded: Mapping[int, str] | None = None,
     period: Period | None = None,
+    published: frozenset[int] | None = None,
 ) -> list[StoredRun]:
     """The latest revision of each period's run of ``program_id``, ordered by period; the
     period of ``run_id`` (a run of this programme) shows that run instead. ``superseded``:
-    :func:`superseded_runs` when the caller has it already; ``period``: only that quarter."""
+    :func:`superseded_runs` when the caller has it already; ``period``: only that quarter;
+    ``published``: when given, only these runs are shown (members see published runs only)."""
     if session.get(ProgramRow, program_id) is None:
         raise NotFound("programme", program_id)
     query = (
@@ -111,6 +113,8 @@ def stored_runs(
     pinned = None  # the period of run_id
     for of, *row in session.execute(query):
         revisions[of] += 1
+        if published is not None and row[0] not in published:
+            continue
         if row[0] == run_id:
             pinned = of
         if of != pinned or row[0] == run_id:

@@ -133,6 +133,10 @@ def save_payments(session: Session, payments: Sequence[Payment]) -> None:
                     "amount": p.amount,
                     "received": p.received,
                     "source": p.source,
+                    "invoice": p.invoice,
+                    "currency": p.received_currency,
+                    "received_amount": p.received_amount,
+                    "fx": p.fx,
                 }
                 for p in payments
             ],
@@ -347,7 +351,18 @@ def load_payments(
     if licensee is not None:
         query = query.where(PaymentRow.licensee_id == licensee)
     return [
-        Payment(p.program_id, p.licensee_id, Period.parse(p.period), p.amount, p.received, p.source)
+        Payment(
+            p.program_id,
+            p.licensee_id,
+            Period.parse(p.period),
+            p.amount,
+            p.received,
+            p.source,
+            p.invoice,
+            p.currency,
+            p.received_amount,
+            p.fx,
+        )
         for p in session.scalars(query)
     ]
 

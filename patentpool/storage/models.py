@@ -272,6 +272,10 @@ class PaymentRow(Base):
     amount: Mapped[Decimal] = mapped_column(DecimalText)
     received: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
+    invoice: Mapped[str | None] = mapped_column(String(40))  # the invoice it names, if any
+    currency: Mapped[str | None] = mapped_column(String(3))  # when received in another one
+    received_amount: Mapped[Decimal | None] = mapped_column(DecimalText)  # in ``currency``
+    fx: Mapped[str | None] = mapped_column(Text)  # the day's rate that converted it
 
 
 class DistributionRunRow(Base):
@@ -379,3 +383,67 @@ class PortalEventRow(Base):
     username: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text)
+
+
+# --- The quarter's books (schema revision 0011) ------------------------------------------
+
+
+class ReportAcceptanceRow(Base):
+    """A sales report revision accepted by staff; a revision without a row is submitted."""
+
+    __tablename__ = "report_acceptances"
+    report_id: Mapped[int] = mapped_column(ForeignKey("sales_reports.id"), primary_key=True)
+    accepted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    accepted_by: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)  # why a correction replaced an accepted one
+
+
+class RunStatusRow(Base):
+    """A step of a distribution run's life after ``draft``: ``approved``, then ``published``
+    (with the run it supersedes and why). Rows are only added; the run itself never changes."""
+
+    __tablename__ = "run_status"
+    __table_args__ = (UniqueConstraint("run_id", "status"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("distribution_runs.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    by: Mapped[str | None] = mapped_column(String(200))
+    supersedes: Mapped[int | None] = mapped_column(ForeignKey("distribution_runs.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class InvoiceRow(Base):
+    """An invoice or credit note: numbered without gaps per programme and year, never changed."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        UniqueConstraint("program_id", "year", "sequence"),
+        UniqueConstraint("number"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(16))  # "invoice" or "credit note"
+    credits: Mapped[str | None] = mapped_column(String(40))  # the invoice a credit note cancels
+    licensee_id: Mapped[str] = mapped_column(ForeignKey("licensees.id"), index=True)
+    period: Mapped[str] = mapped_column(String(6))
+    issued: Mapped[dt.date] = mapped_column(Date)
+    due: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(DecimalText)
+    currency: Mapped[str] = mapped_column(String(3))
+    late_interest: Mapped[str] = mapped_column(String(40))
+    basis: Mapped[str] = mapped_column(Text)  # JSON: the report revisions and rates invoiced
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FxRateRow(Base):
+    """A reference rate: how many units of ``currency`` one euro bought on ``day``."""
+
+    __tablename__ = "fx_rates"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(DecimalText)
+    source: Mapped[str] = mapped_column(Text)  # the file it was imported from

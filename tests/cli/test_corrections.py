@@ -106,6 +106,11 @@ def test_runs_made_before_a_correction_are_marked_until_a_new_run(
     assert f"This run is {why}." in out
     code, out, err = run(pool, "report", "member", "--member", "lenovo", "--format", "json")
     assert code == 0, err
+    assert json.loads(out)["periods"] == []  # members see published runs only
+    for step in ("approve", "publish"):
+        assert run(pool, "runs", step, "1")[0] == 0
+    code, out, err = run(pool, "report", "member", "--member", "lenovo", "--format", "json")
+    assert code == 0, err
     assert [p["superseded"] for p in json.loads(out)["periods"]] == [why]
 
     code, _, err = run(pool, "distribute", *Q4)  # a new run of the period clears the mark

@@ -15,8 +15,8 @@ from paths import SAMPLES
 
 @pytest.fixture(scope="module")
 def igrs(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, dict[str, object]]]:
-    """The IGRS sample with three runs: 2026Q1 proportional (revision 1) and Shapley
-    (revision 2), and 2026Q2 proportional."""
+    """The IGRS sample with three published runs: 2026Q1 proportional (revision 1) and
+    Shapley (revision 2, superseding it), and 2026Q2 proportional."""
     url = f"sqlite:///{tmp_path_factory.mktemp('igrs') / 'pool.db'}"
     assert run(url, "db", "upgrade")[0] == 0
     code, _, err = run(url, "import", str(SAMPLES / "igrs-v1"))
@@ -30,6 +30,10 @@ def igrs(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, dict[
         code, out, err = run(url, "distribute", "--program", "igrs-v1", *args, "--format", "json")
         assert code == 0, err
         runs[name] = json.loads(out)
+        number = str(runs[name]["run_id"])
+        reason = ("--reason", "Shapley values") if name == "shapley" else ()
+        assert run(url, "runs", "approve", number)[0] == 0
+        assert run(url, "runs", "publish", number, *reason)[0] == 0
     return url, runs
 
 
@@ -124,6 +128,27 @@ def test_distribution_report_refuses_a_run_it_cannot_show(
     assert (code, out, err) == (1, "", message.replace("{q2}", q2))
 
 
+def test_member_report_shows_published_runs_only(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'pool.db'}"
+    assert run(url, "db", "upgrade")[0] == 0
+    assert run(url, "import", str(SAMPLES / "igrs-v1"))[0] == 0
+    assert run(url, "distribute", "--program", "igrs-v1", "--period", "2026Q1")[0] == 0
+    base = ("report", "member", "--member", "lenovo", "--format", "json")
+    code, out, err = run(url, *base)
+    assert code == 0, err
+    assert json.loads(out)["periods"] == []
+    assert run(url, *base, "--run", "1") == (
+        1,
+        "",
+        "Error: --run: run 1 is not published; members' statements show published runs only "
+        "(`patentpool runs publish 1`)\n",
+    )
+    assert run(url, "runs", "approve", "1")[0] == 0
+    assert run(url, "runs", "publish", "1")[0] == 0
+    code, out, err = run(url, *base)
+    assert [p["run"]["run"] for p in json.loads(out)["periods"]] == [1]
+
+
 def test_member_report_refuses_an_unknown_run(
     igrs: tuple[str, dict[str, dict[str, object]]],
 ) -> None:
@@ -205,6 +230,8 @@ def test_runs_for_reports_on_both_databases(pool: str) -> None:
     args = ("distribute", "--program", "demo-v1", "--period", "2025Q4", "--format", "json")
     first = json.loads(run(pool, *args)[1])
     second = json.loads(run(pool, *args, "--basis", "due")[1])
+    for step in ("approve", "publish"):  # members see published runs only
+        assert run(pool, "runs", step, str(first["run_id"]))[0] == 0
     base = ("report", "distribution", "--program", "demo-v1", "--format", "json")
     code, out, err = run(pool, *base, "--period", "2025Q4")
     assert code == 0, err

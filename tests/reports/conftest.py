@@ -114,7 +114,34 @@ def build_contexts() -> dict[str, Any]:
         "invoice": invoice_context(data.royalties().licensee("zeta"), data.PROGRAM,
                                    data.LICENSEES[0], data.Q1, terms),
         "compare": compare_report(),
+        "account": account_report(),
     }
+
+
+def account_report() -> Any:
+    """Acme's account in demo-v1: an invoice, its credit note and replacement, a part payment
+    and interest (the worked example of docs/royalties.md)."""
+    from decimal import Decimal
+
+    from patentpool.core.account import statement
+    from patentpool.core.interest import parse_late_interest
+    from patentpool.core.receivables import Invoice, Kind, Payment, receivables
+    from patentpool.reports.account import account_context
+
+    d, rate = data.D, parse_late_interest("12%")
+    invoices = [
+        Invoice("IGRS-2026-0001", "acme", d(2026, 3, 30), d(2026, 5, 14), Decimal("12000.00"),
+                late_interest=rate),
+        Invoice("IGRS-2026-0002", "acme", d(2026, 3, 31), d(2026, 3, 31), Decimal("12000.00"),
+                Kind.CREDIT_NOTE, "IGRS-2026-0001"),
+        Invoice("IGRS-2026-0003", "acme", d(2026, 3, 31), d(2026, 5, 15), Decimal("10000.00"),
+                late_interest=rate),
+    ]
+    payments = [Payment("acme", d(2026, 6, 14), Decimal("4000.00"), "IGRS-2026-0003", "wire 1")]
+    as_of = d(2026, 7, 14)
+    found = statement("acme", invoices, payments, as_of, "USD")
+    [row] = receivables(invoices, payments, as_of, "USD")
+    return account_context("demo-v1", "Acme Devices Ltd.", str(rate), found, row)
 
 
 @pytest.fixture(scope="session")

@@ -43,7 +43,7 @@ def register_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def pool_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The small register with its licensing set and a 2025Q4 distribution run."""
+    """The small register with its licensing set and a published 2025Q4 distribution run."""
     tmp_path = tmp_path_factory.mktemp("pool")
     url = f"sqlite:///{tmp_path / 'pool.db'}"
     upgrade(url)
@@ -62,6 +62,9 @@ def pool_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         cli, ["--db", url, "distribute", "--program", "demo-v1", "--period", "2025Q4"]
     )
     assert done.exit_code == 0, done.output
+    for step in ("approve", "publish"):  # members see published runs only
+        done = runner.invoke(cli, ["--db", url, "runs", step, "1"])
+        assert done.exit_code == 0, done.output
     yield url
     dispose_all()
 
