@@ -167,12 +167,7 @@ def price_rows(
     per combination. A line the schedule cannot price raises
     (:meth:`QuarterPricing.refuse`).
     """
-    digits = net_digits(row[6] for row in lines)
-    pricing = None if shared is None else shared.get((day, digits))
-    if pricing is None:
-        pricing = QuarterPricing(schedule, countries, day, digits)
-        if shared is not None:
-            shared[(day, digits)] = pricing
+    pricing = _pricing(schedule, countries, day, net_digits(row[6] for row in lines), shared)
     minus_one = Decimal(-1)
     order: list[Order] = sorted(
         [
@@ -229,6 +224,22 @@ def price_rows(
                 year.climb(groups[licensee], category, units)
     rows = Rows(pricing, order, licensees, units_of, nums, tier_of, where, {}, {}, pricing.scale)
     return _tiered(rows, tier_units, schedule, pricing, groups, year)
+
+
+def _pricing(
+    schedule: Schedule,
+    countries: frozenset[CountryCode],
+    day: dt.date,
+    digits: int,
+    shared: dict[tuple[dt.date, int], QuarterPricing] | None,
+) -> QuarterPricing:
+    """The quarter's pricing for net sales of ``digits`` decimal places, from ``shared``."""
+    pricing = None if shared is None else shared.get((day, digits))
+    if pricing is None:
+        pricing = QuarterPricing(schedule, countries, day, digits)
+        if shared is not None:
+            shared[(day, digits)] = pricing
+    return pricing
 
 
 def _how(
