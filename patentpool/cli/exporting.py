@@ -27,8 +27,9 @@ def export(app: App, folder: Path, register_only: bool) -> None:
     revision. `patentpool restore FOLDER` puts it back into an empty database.
 
     With --register-only, FOLDER gets alliance.yaml and patents.csv instead (and
-    events.csv when the register has dated events), which `patentpool import` reads; cells that a spreadsheet would read as formulas are
-    guarded with a leading apostrophe.
+    events.csv when the register has dated events), which `patentpool import`
+    reads; cells that a spreadsheet would read as formulas are guarded with a
+    leading apostrophe.
 
     \b
     Example:
