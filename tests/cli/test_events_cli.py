@@ -255,3 +255,27 @@ def test_member_statements_list_transfers_and_late_events(sqlite_url: str, tmp_p
         f"lapsed in DE from 2026-02-01, recorded {tomorrow.isoformat()}",
         "2026-02-01",
     ) in changes("lenovo")
+
+
+def test_the_pool_report_and_its_timeline_read_the_register_as_it_stood(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    import json
+
+    code, _, err = run(sqlite_url, "import", IGRS)
+    assert code == 0, err
+
+    def timeline(day: str) -> dict[str, dict[str, int]]:
+        code, out, err = run(sqlite_url, "report", "pool", "--as-of", day, "--format", "json")
+        assert code == 0, err
+        return {p["day"]: p["by_member"] for p in json.loads(out)["timeline"]}
+
+    before, after = timeline("2026-06-29"), timeline("2026-06-30")
+    # sample-netlab's portfolio is example-micro's from 2026-06-30, that day included
+    assert before["2026-06-29"]["sample-netlab"] > 0
+    assert after["2026-06-30"]["sample-netlab"] == 0
+    assert after["2026-06-30"]["example-micro"] == (
+        before["2026-06-29"]["example-micro"] + before["2026-06-29"]["sample-netlab"]
+    )
+    assert before["2027-01-01"] == after["2027-01-01"]  # a later day reads its own register
+    assert before["2027-01-01"]["sample-netlab"] == 0
