@@ -26,9 +26,10 @@ def export(app: App, folder: Path, register_only: bool) -> None:
     per table, and manifest.json with each file's row count and SHA-256 and the schema
     revision. `patentpool restore FOLDER` puts it back into an empty database.
 
-    With --register-only, FOLDER gets alliance.yaml and patents.csv instead, which
-    `patentpool import` reads; cells that a spreadsheet would read as formulas are
-    guarded with a leading apostrophe.
+    With --register-only, FOLDER gets alliance.yaml and patents.csv instead (and
+    events.csv when the register has dated events), which `patentpool import`
+    reads; cells that a spreadsheet would read as formulas are guarded with a
+    leading apostrophe.
 
     \b
     Example:

@@ -227,9 +227,10 @@ def transfers(register: Register, start: dt.date, end: dt.date) -> list[Transfer
     return sorted(out, key=lambda t: (t.on, t.patent))
 
 
-def recorded_late(register: Register, day: dt.date) -> list[PatentEvent]:
-    """The events that held on ``day`` (dated on or before it) but were recorded after it."""
+def recorded_late(register: Register, day: dt.date, after: dt.date) -> list[PatentEvent]:
+    """The events that held on ``day`` (dated on or before it) but were recorded after
+    ``after`` (the day an answer for ``day`` was given, a distribution run made)."""
     return sorted(
-        (e for e in register.events if e.date <= day and e.recorded and e.recorded > day),
+        (e for e in register.events if e.date <= day and e.recorded and e.recorded > after),
         key=lambda e: (e.date, e.patent),
     )

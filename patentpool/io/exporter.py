@@ -11,6 +11,7 @@ import yaml
 from patentpool.core.cells import is_number
 from patentpool.core.model import Register
 from patentpool.errors import InvalidInput
+from patentpool.io.register_events import EVENT_COLUMNS
 from patentpool.io.register_schema import PATENT_COLUMNS
 
 
@@ -92,7 +93,8 @@ def patent_rows(register: Register) -> list[dict[str, str]]:
 
 
 def export_register(register: Register, folder: Path) -> list[Path]:
-    """Write ``alliance.yaml`` and ``patents.csv`` into ``folder`` (which must exist)."""
+    """Write ``alliance.yaml``, ``patents.csv`` and (when the register has events) ``events.csv``
+    into ``folder`` (which must exist)."""
     if not folder.is_dir():
         raise InvalidInput(f"folder {str(folder)!r} does not exist")
     written = []
@@ -107,4 +109,36 @@ def export_register(register: Register, folder: Path) -> list[Path]:
         for row in patent_rows(register):
             writer.writerow({k: neutralise(v) for k, v in row.items()})
     written.append(csv_path)
+    if register.events:  # a register without events is exported as it always was
+        written.append(_export_events(register, folder / "events.csv"))
     return written
+
+
+def event_rows(register: Register) -> list[dict[str, str]]:
+    """The register's events as rows of the events CSV (docs/formats.md)."""
+    names = {p.key: p.publication_number for p in register.patents}
+    return [
+        {
+            "publication_number": names.get(e.patent, e.patent),
+            "date": e.date.isoformat(),
+            "event": e.kind.value,
+            "country": e.country or "",
+            "owner": e.owner or "",
+            "standard": e.standard or "",
+            "version": e.version or "",
+            "essentiality": e.essentiality.value if e.essentiality else "",
+            "evaluator": e.evaluator or "",
+            "expiry": e.expiry.isoformat() if e.expiry else "",
+            "note": e.note or "",
+        }
+        for e in register.events
+    ]
+
+
+def _export_events(register: Register, path: Path) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(EVENT_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        for row in event_rows(register):
+            writer.writerow({k: neutralise(v) for k, v in row.items()})
+    return path

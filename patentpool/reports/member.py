@@ -339,16 +339,24 @@ def _changes(
     return tuple(sorted(out, key=lambda c: (c.patent, c.change)))
 
 
+def _made(periods: Sequence[PeriodAmount], period: Period) -> dt.date | None:
+    """The day the stored run shown for ``period`` was made (None: not a stored run)."""
+    stamps = [p.run for p in periods if p.period == period and p.run is not None]
+    return max(dt.date.fromisoformat(s.created_at[:10]) for s in stamps) if stamps else None
+
+
 def _dated(
     raw: Register,
     member_id: MemberId,
-    since: dt.date,
+    last: tuple[dt.date, dt.date | None],
     as_of: dt.date,
     changes: tuple[PatentChange, ...],
 ) -> tuple[PatentChange, ...]:
     """``changes`` with the member's transfers from ``since`` to ``as_of`` (a transferred
     patent is gained or lost on its day, not added or removed) and the events of its patents
-    that held on ``since`` but were recorded after it."""
+    that held on ``since`` but were recorded after the day its run was made; ``last``: the
+    period end of the run before the last one, and the day that run was made."""
+    since, made = last
     if not raw.events:
         return changes
     moved = [t for t in transfers(raw, since, as_of) if member_id in (t.before, t.after)]
@@ -362,7 +370,7 @@ def _dated(
             out.append(PatentChange(t.patent, "lost", f"to {to}", t.on))
     then, now = register_on(raw, since), register_on(raw, as_of)
     owners = {p.key: p.owner for p in (*then.patents, *now.patents)}
-    for e in recorded_late(raw, since):
+    for e in recorded_late(raw, since, made) if made is not None else ():
         if owners.get(e.patent) == member_id:
             recorded = e.recorded.isoformat() if e.recorded else ""
             detail = f"{e.what()} from {e.date.isoformat()}, recorded {recorded}"
@@ -446,7 +454,7 @@ def member_context(
                 _dated(
                     raw,
                     member_id,
-                    since_day,
+                    (since_day, _made(periods, runs[-2])),
                     as_of,
                     _changes(register, previous_register, member_id, since_day, as_of),
                 )

@@ -198,3 +198,84 @@ def test_history_lists_when_an_event_was_true_and_when_it_was_recorded(
         f"{events}:2",
     )
     assert rows[-1][0].startswith(dt.datetime.now(dt.UTC).date().isoformat())
+
+
+def test_member_statements_list_transfers_and_late_events(sqlite_url: str, tmp_path: Path) -> None:
+    import json
+
+    from sqlalchemy import update
+
+    from patentpool.storage.engine import session_for
+    from patentpool.storage.models import PatentEventRow
+
+    late = write(
+        tmp_path, "late.csv", EVENTS_HEADER + "EP2086474B1,2026-02-01,lapsed,DE,,,,,,,unpaid\n"
+    )
+    for args in (
+        ["import", IGRS],
+        ["royalties", "--program", "igrs-v1", "--period", "2026Q1"],
+        ["distribute", "--program", "igrs-v1", "--period", "2026Q1"],
+        ["import", late],
+        ["royalties", "--program", "igrs-v1", "--period", "2026Q2"],
+        ["distribute", "--program", "igrs-v1", "--period", "2026Q2"],
+    ):
+        code, _, err = run(sqlite_url, *args)
+        assert code == 0, err
+    tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    with session_for(sqlite_url) as session:  # the lapse was recorded after the 2026Q1 run
+        session.execute(
+            update(PatentEventRow).where(PatentEventRow.country == "DE").values(recorded=tomorrow)
+        )
+
+    def changes(member: str) -> list[tuple[str, str, str, str]]:
+        code, out, err = run(
+            sqlite_url,
+            "report",
+            "member",
+            "--member",
+            member,
+            "--as-of",
+            "2026-06-30",
+            "--format",
+            "json",
+        )
+        assert code == 0, err
+        return [
+            (c["patent"], c["change"], c["detail"], c["on"]) for c in json.loads(out)["changes"]
+        ]
+
+    sold = ["CN101184758", "CN101200324", "CN101311723", "CN101758597", "CN101762433",
+            "CN101829306"]  # fmt: skip
+    assert changes("sample-netlab") == [(k, "lost", "to example-micro", "2026-06-30") for k in sold]
+    gained = [c for c in changes("example-micro") if c[1] == "gained"]
+    assert gained == [(k, "gained", "from sample-netlab", "2026-06-30") for k in sold]
+    assert (
+        "EP2086474",
+        "recorded late",
+        f"lapsed in DE from 2026-02-01, recorded {tomorrow.isoformat()}",
+        "2026-02-01",
+    ) in changes("lenovo")
+
+
+def test_the_pool_report_and_its_timeline_read_the_register_as_it_stood(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    import json
+
+    code, _, err = run(sqlite_url, "import", IGRS)
+    assert code == 0, err
+
+    def timeline(day: str) -> dict[str, dict[str, int]]:
+        code, out, err = run(sqlite_url, "report", "pool", "--as-of", day, "--format", "json")
+        assert code == 0, err
+        return {p["day"]: p["by_member"] for p in json.loads(out)["timeline"]}
+
+    before, after = timeline("2026-06-29"), timeline("2026-06-30")
+    # sample-netlab's portfolio is example-micro's from 2026-06-30, that day included
+    assert before["2026-06-29"]["sample-netlab"] > 0
+    assert after["2026-06-30"]["sample-netlab"] == 0
+    assert after["2026-06-30"]["example-micro"] == (
+        before["2026-06-29"]["example-micro"] + before["2026-06-29"]["sample-netlab"]
+    )
+    assert before["2027-01-01"] == after["2027-01-01"]  # a later day reads its own register
+    assert before["2027-01-01"]["sample-netlab"] == 0

@@ -245,3 +245,26 @@ def test_a_patent_ended_by_an_event_stands_lapsed_or_revoked() -> None:
         register = Register(patents=(US,), events=(PatentEvent(US.key, D(2026, 1, 1), kind),))
         assert register_on(register, D(2025, 12, 31)).patents[0].status is Status.GRANTED
         assert register_on(register, D(2026, 1, 1)).patents[0].status is status
+
+
+def test_the_regime_projection_counts_holders_as_the_register_stood() -> None:
+    from patentpool.core.holders import Counting, HolderSource, patent_counts
+    from patentpool.core.model import Standard, StandardVersion
+
+    register = Register(
+        members=(Member("alpha", "Alpha"), Member("beta", "Beta")),
+        standards=(Standard("IGRS", "IGRS", (StandardVersion("2.0"),)),),
+        patents=(EP,),
+        declarations=(DECL,),
+        events=(
+            ev(EventKind.ASSIGNED, D(2027, 1, 1), owner="beta"),
+            ev(EventKind.EVALUATED, D(2028, 1, 1), standard="IGRS", version="2.0",
+               essentiality=Essentiality.ESSENTIAL),
+        ),
+    )  # fmt: skip
+    source = HolderSource("IGRS", "2.0", Counting.ESSENTIAL)
+    assert patent_counts(register, source, D(2026, 12, 31)) == {}
+    assert patent_counts(register, source, D(2028, 1, 1)) == {"beta": 1}
+    declared = HolderSource("IGRS", "2.0")
+    assert patent_counts(register, declared, D(2026, 12, 31)) == {"alpha": 1}
+    assert patent_counts(register, declared, D(2027, 1, 1)) == {"beta": 1}

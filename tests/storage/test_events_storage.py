@@ -119,3 +119,21 @@ def test_a_backup_carries_the_events(db_url: str, second_url: str, tmp_path: Pat
     result = runner.invoke(cli, ["--db", second_url, "restore", str(backup)])
     assert result.exit_code == 0, result.stderr
     assert _events(second_url) == _events(db_url)
+
+
+def test_the_register_export_carries_the_events_and_imports_back(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    _import(sqlite_url, write_register(tmp_path), write(tmp_path, "events.csv", EVENTS))
+    runner = CliRunner()
+    out = tmp_path / "exported"
+    result = runner.invoke(cli, ["--db", sqlite_url, "export", "--register-only", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert (out / "events.csv").read_text(encoding="utf-8").splitlines()[0] == (
+        "publication_number,date,event,country,owner,standard,version,essentiality,evaluator,"
+        "expiry,note"
+    )
+    again = f"sqlite:///{tmp_path / 'again.db'}"
+    assert runner.invoke(cli, ["--db", again, "db", "upgrade"]).exit_code == 0
+    _import(again, out)
+    assert _events(again) == _events(sqlite_url)
