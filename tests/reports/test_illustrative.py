@@ -33,9 +33,15 @@ def test_every_page_of_every_demo_report_says_the_figures_are_invented(tmp_path:
     result = CliRunner().invoke(cli, ["demo", "--dir", str(folder)])
     assert result.exit_code == 0, result.output
     reports = sorted((folder / "reports").iterdir())
-    assert {p.suffix for p in reports} == {".html", ".md", ".pdf", ".docx"}
+    assert {p.suffix for p in reports} == {".html", ".md", ".pdf", ".docx", ".xlsx"}
     for path in reports:
-        if path.suffix == ".pdf":
+        if path.suffix == ".xlsx":
+            import openpyxl
+
+            for sheet in openpyxl.load_workbook(path):
+                lines = [row[0] for row in sheet.iter_rows(max_row=4, values_only=True)]
+                assert ILLUSTRATIVE in lines, f"{path.name} sheet {sheet.title}"
+        elif path.suffix == ".pdf":
             pages = _pages(path.read_bytes())
             assert len(pages) > 1, path.name
             for number, text in enumerate(pages, 1):
