@@ -112,3 +112,49 @@ def test_a_long_list_is_a_column_of_its_own() -> None:
     assert len(",".join(m.id for m in members)) > INLINE_LIMIT
     assert _validations(book["Patents"])["owner"] == ("list", "Lists!$A$2:$A$41")
     assert book["Lists"]["A41"].value == "member-with-a-long-id-039"
+
+
+def _fill(path: Path, sheet_name: str, values: dict[str, object], row: int = 2) -> None:
+    """Type ``values`` into ``row`` of the form's sheet, by column header, and save it."""
+    book = openpyxl.load_workbook(path)
+    sheet = book[sheet_name]
+    headers = [c.value for c in sheet[1]]
+    for name, value in values.items():
+        sheet.cell(row=row, column=headers.index(name) + 1, value=value)
+    book.save(path)
+
+
+def test_a_filled_sales_report_form_imports_as_it_is(db: str, tmp_path: Path) -> None:
+    form = tmp_path / "example-home-2027Q1.xlsx"
+    args = ["--db", db, "template", "sales-report", "--program", "igrs-v1"]
+    made = CliRunner().invoke(
+        cli, [*args, "--licensee", "example-home", "--period", "2027Q1", "-o", str(form)]
+    )
+    assert made.exit_code == 0, made.output
+    _fill(form, "Sales", {"country_of_sale": "DE", "country_of_manufacture": "CN",
+                          "category": "tv", "units": 1200})  # fmt: skip
+    result = CliRunner().invoke(cli, ["--db", db, "import", str(form)])
+    assert result.exit_code == 0, result.output
+    assert "sales reports   added          1" in result.output
+    shown = CliRunner().invoke(
+        cli, ["--db", db, "royalties", "--program", "igrs-v1", "--period", "2027Q1",
+              "--format", "json"],
+    )  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    assert '"example-home"' in shown.output
+
+
+def test_a_filled_patents_form_imports_as_it_is(db: str, tmp_path: Path) -> None:
+    form = tmp_path / "patents.xlsx"
+    made = CliRunner().invoke(cli, ["--db", db, "template", "patents", "-o", str(form)])
+    assert made.exit_code == 0, made.output
+    _fill(form, "Patents", {
+        "publication_number": "CN109999999B", "owner": "lenovo", "family": "IGRS-F9999",
+        "filing_date": "2018-03-01", "grant_date": "2021-05-04", "standard": "IGRS",
+        "version": "1.0", "essentiality": "declared", "title": "A form-declared method",
+    })  # fmt: skip
+    result = CliRunner().invoke(cli, ["--db", db, "import", str(form)])
+    assert result.exit_code == 0, result.output
+    assert "patents         added          1" in result.output
+    listed = CliRunner().invoke(cli, ["--db", db, "patents", "list", "--format", "csv"])
+    assert "CN109999999B" in listed.output
