@@ -258,7 +258,11 @@ def main(argv: list[str] | None = None) -> int:
             duration = time.monotonic() - began
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # workers still busy with the last requests
+                server.kill()
+                server.wait(timeout=30)
         from patentpool.services import commands
 
         stored = [

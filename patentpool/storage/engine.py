@@ -119,6 +119,9 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
     kwargs: dict[str, Any] = {}
     if parsed.drivername.startswith("postgresql"):
         kwargs["pool_pre_ping"] = True
+        # the portal runs up to 40 requests of a worker at once (its thread pool): the pool
+        # grows to that many connections on demand, then shrinks back to 5
+        kwargs["max_overflow"] = 40
     try:
         engine = create_engine(parsed, **kwargs)
     except Exception as exc:  # driver missing, bad options
