@@ -91,6 +91,21 @@ def distribution_document(dist: Distribution) -> dict[str, Any]:
     }
 
 
+#: Keys of a programme that its books read and no distribution does (when an invoice is due,
+#: the interest on it late): left out of a run's inputs, which name what its split rests on.
+BOOK_KEYS = ("payment_terms_days", "late_interest")
+
+
+def _split_terms(spec: dict[str, Any]) -> dict[str, Any]:
+    """The programme's definition without its :data:`BOOK_KEYS`, in it and its schedules."""
+    out = {k: v for k, v in spec.items() if k not in BOOK_KEYS}
+    if "schedules" in out:
+        out["schedules"] = [
+            {k: v for k, v in s.items() if k not in BOOK_KEYS} for s in out["schedules"]
+        ]
+    return out
+
+
 def _inputs(
     ctx: ProgramContext,
     period: Period,
@@ -135,7 +150,7 @@ def _inputs(
             f'"patent":{text(key)},"sections":[{sections}],"territories":[{territories}]}}'
         )
     document = {
-        "program": json.loads(ctx.spec),
+        "program": _split_terms(json.loads(ctx.spec)),
         "period": str(period),
         "policy": policy,
         "params": dict(sorted(params.items())),

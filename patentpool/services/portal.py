@@ -109,7 +109,9 @@ def member_report(
     programs = commands.programs(url)
     if program is not None and program not in programs:
         raise NotFound("programme", program)
-    runs = commands.report_runs(url, [program] if program else sorted(programs), None, quarter)
+    runs = commands.report_runs(
+        url, [program] if program else sorted(programs), None, quarter, published_only=True
+    )
     context = member_context(register, member, runs, None, dt.date.today())
     return render("member", context, fmt, illustrative=_illustrative(register))
 

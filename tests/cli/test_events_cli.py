@@ -218,7 +218,8 @@ def test_member_statements_list_transfers_and_late_events(sqlite_url: str, tmp_p
         ["import", late],
         ["royalties", "--program", "igrs-v1", "--period", "2026Q2"],
         ["distribute", "--program", "igrs-v1", "--period", "2026Q2"],
-    ):
+        *(["runs", step, run_id] for run_id in ("1", "2") for step in ("approve", "publish")),
+    ):  # members' statements show published runs
         code, _, err = run(sqlite_url, *args)
         assert code == 0, err
     tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
