@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import click
@@ -11,6 +12,7 @@ import click
 from patentpool.cli.common import App, format_option, money, pass_app, period_callback, render_rows
 from patentpool.cli.dates import AS_OF_ALIASES, DATE, AliasedOption, as_of_option
 from patentpool.cli.distributions import runs
+from patentpool.cli.workbooks import check_xlsx, table_format_options, write_xlsx
 from patentpool.core.periods import Period
 
 
@@ -207,9 +209,11 @@ RECEIVABLE_COLUMNS = [
     help="The day (YYYY-MM-DD).",
 )
 @click.option("--program", help="Only this programme.")
-@format_option
+@table_format_options
 @pass_app
-def receivables_cmd(app: App, as_of: dt.datetime, program: str | None, fmt: str) -> None:
+def receivables_cmd(
+    app: App, as_of: dt.datetime, program: str | None, fmt: str, output: Path | None
+) -> None:
     """What each licensee owes on a day: open invoices by days past due, interest, total.
 
     Interest is simple, on actual days over 365, from the day after an invoice's due date,
@@ -218,7 +222,9 @@ def receivables_cmd(app: App, as_of: dt.datetime, program: str | None, fmt: str)
     \b
     Example:
       patentpool receivables --as-of 2026-06-30
+      patentpool receivables --as-of 2026-06-30 --format xlsx -o receivables.xlsx
     """
+    check_xlsx(fmt, output)
     from patentpool.core.money import round_money
     from patentpool.services import book_commands
 
@@ -233,10 +239,31 @@ def receivables_cmd(app: App, as_of: dt.datetime, program: str | None, fmt: str)
         }
         row.update({name: money(round_money(v, currency)) for name, v in amounts.items()})
         rows.append(row)
+    if fmt == "xlsx":
+        _receivables_xlsx(app, output, as_of.date(), rows)
+        return
     if fmt == "table" and not rows:
         click.echo(f"no invoices as of {as_of.date()}")
         return
     click.echo(render_rows(rows, RECEIVABLE_COLUMNS, fmt))
+
+
+def _receivables_xlsx(
+    app: App, output: Path | None, day: dt.date, rows: list[dict[str, Any]]
+) -> None:
+    """The receivables as a workbook: amounts as numbers to the currency's minor unit."""
+    from patentpool.reports.workbook import table
+
+    money_columns = set(RECEIVABLE_COLUMNS[3:])
+    columns = [(c, "money" if c in money_columns else "text") for c in RECEIVABLE_COLUMNS]
+    currencies = {row["currency"] for row in rows}
+    write_xlsx(
+        app,
+        output,
+        f"Receivables as of {day.isoformat()}",
+        [table("Receivables", columns, rows)],
+        currency=currencies.pop() if len(currencies) == 1 else None,
+    )
 
 
 COMMANDS = [reports, invoices, receivables_cmd]

@@ -136,6 +136,16 @@ def test_receivables_age_open_invoices_and_charge_interest(pool: str, tmp_path: 
         # beta: 5.00 x 12% x 96/365 = 0.1578... = 0.16
         "demo-v1,beta,USD,0.00,0.00,0.00,0.00,5.00,0.16,0.00,5.16",
     ]
+    book_path = tmp_path / "receivables.xlsx"
+    ok(pool, "receivables", "--as-of", "2026-05-31", "--format", "xlsx", "-o", str(book_path))
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(book_path)["Receivables"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and r[0] in ("program", "demo-v1")]
+    assert rows[0][:4] == ("program", "licensee", "currency", "not yet due")
+    acme = rows[1]
+    assert acme[:3] == ("demo-v1", "acme", "USD")
+    assert [float(v) for v in acme[7:]] == [375.0, 14.79, 0.0, 389.79]  # numbers, not text
 
 
 def test_report_account_in_every_text_format(pool: str, tmp_path: Path) -> None:
