@@ -267,7 +267,7 @@ def step_reports(state: DemoState) -> Iterator[str]:
         ),
         "compare-igrs": ("compare", compare_context(scenario, regimes.compare(scenario))),
     }
-    illustrative = bool(register.alliance and register.alliance.illustrative)  # the sample is
+    illustrative = register.illustrative  # the sample is
     folder = state.folder / "reports"
     folder.mkdir(exist_ok=True)
     yield f"Reports for the IGRS sample (illustrative), in {folder}:"

@@ -78,7 +78,7 @@ def _render(app: App, done: object, folder: Path) -> tuple[int, str]:
     assert isinstance(done, Closed)
     register = done.register
     issuer = register.alliance.name if register.alliance else None
-    illustrative = bool(register.alliance and register.alliance.illustrative)
+    illustrative = register.illustrative
     jobs: list[tuple[str, object, str]] = []
     for doc, royalty in done.invoices:
         terms = PaymentTerms(doc.issued, (doc.due - doc.issued).days, doc.number, None, issuer)

@@ -204,7 +204,7 @@ def patents_list(
         for row in rows:
             row["declarations"] = "; ".join(row["declarations"])
         sheet = table("Patents", [(c, kinds.get(c, "text")) for c in columns], rows)
-        illustrative = bool(register.alliance and register.alliance.illustrative)
+        illustrative = register.illustrative
         write_xlsx(app, output, "Patents", [sheet], illustrative=illustrative)
         return
     click.echo(render_rows(rows, columns, fmt))
@@ -270,7 +270,7 @@ def counts(
         title = f"Declarations of {standard} {version}, in force as of {day.isoformat()}, by {by}"
         kinds = [(c, "int" if c != "group" else "text") for c in columns]
         sheet = table("Counts", kinds, table_rows)
-        illustrative = bool(register.alliance and register.alliance.illustrative)
+        illustrative = register.illustrative
         write_xlsx(app, output, title, [sheet], illustrative=illustrative)
         return
     out = render_rows(table_rows, columns, fmt, json_payload=payload)

@@ -88,7 +88,7 @@ def emit(kind: str, context: Any, options: dict[str, Any], register: Register | 
     output: Path | None = options["output"]
     from patentpool.reports.render import render
 
-    illustrative = bool(register and register.alliance and register.alliance.illustrative)
+    illustrative = bool(register and register.illustrative)
     result = render(
         kind,
         context,

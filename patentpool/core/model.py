@@ -209,6 +209,11 @@ class Register:
     declarations: tuple[Declaration, ...] = ()
     events: tuple[PatentEvent, ...] = ()  # dated events (core/events.py), in date order
 
+    @property
+    def illustrative(self) -> bool:
+        """Is this register a sample with invented figures (its alliance says so)?"""
+        return bool(self.alliance and self.alliance.illustrative)
+
     def patent_index(self) -> dict[PatentKey, Patent]:
         return {p.key: p for p in self.patents}
 

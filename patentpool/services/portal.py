@@ -22,7 +22,6 @@ from patentpool.core.access import (
     require_member,
 )
 from patentpool.core.countries import normalize_country
-from patentpool.core.model import Register
 from patentpool.core.periods import Period
 from patentpool.core.register import PatentFilter, select_patents
 from patentpool.errors import InvalidInput, NotFound
@@ -49,10 +48,6 @@ def me(principal: Principal) -> dict[str, Any]:
     }
 
 
-def _illustrative(register: Register) -> bool:
-    return bool(register.alliance and register.alliance.illustrative)
-
-
 def patents(
     url: str,
     principal: Principal,
@@ -75,7 +70,7 @@ def patents(
     register = commands.register(url)
     query = PatentFilter(member, standard, version, in_force_on, country)
     rows = [patent_row(view) for view in select_patents(register, query)]
-    return {"illustrative": _illustrative(register), "patents": rows}
+    return {"illustrative": register.illustrative, "patents": rows}
 
 
 def _period(raw: str | None, name: str = "period") -> Period | None:
@@ -113,7 +108,7 @@ def member_report(
         url, [program] if program else sorted(programs), None, quarter, published_only=True
     )
     context = member_context(register, member, runs, None, dt.date.today())
-    return render("member", context, fmt, illustrative=_illustrative(register))
+    return render("member", context, fmt, illustrative=register.illustrative)
 
 
 def licensee_royalties(
@@ -152,7 +147,7 @@ def licence_summary(
     context = license_context(
         register, programs[program], found[licensee], register.alliance, dt.date.today()
     )
-    return render("license", context, fmt, illustrative=_illustrative(register))
+    return render("license", context, fmt, illustrative=register.illustrative)
 
 
 def distribute(
@@ -236,7 +231,7 @@ def start_page(url: str, principal: Principal) -> dict[str, Any]:
     out: dict[str, Any] = {
         "me": me(principal),
         "alliance": register.alliance.name if register.alliance else None,
-        "illustrative": _illustrative(register),
+        "illustrative": register.illustrative,
         "programs": sorted(programs),
         "party": None,
         "members": [],

@@ -44,5 +44,5 @@ def patents_register_form(url: str) -> bytes:
     """The patents form, with the register's members and standards in its drop-down lists."""
     with engine.session_for(url) as session:
         register = repository.load_register(session)
-    illustrative = bool(register.alliance and register.alliance.illustrative)
+    illustrative = register.illustrative
     return patents_form(register.members, register.standards, illustrative)
