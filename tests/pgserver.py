@@ -109,8 +109,18 @@ def free_port() -> int:
 def database_name(label: str) -> str:
     """Turn ``label`` into a unique, valid database name (lower case, at most 63 bytes)."""
     slug = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_") or "db"
-    suffix = f"{next(_counter)}_{uuid.uuid4().hex[:8]}"
+    worker = re.sub(r"[^a-z0-9]+", "", worker_id().lower())
+    suffix = f"{worker}{'_' if worker else ''}{next(_counter)}_{uuid.uuid4().hex[:8]}"
     return f"pp_{slug[: 63 - len(suffix) - 4]}_{suffix}"
+
+
+def worker_id() -> str:
+    """The pytest-xdist worker this process is (``gw0``, ``gw1``...), or "" without -n.
+
+    Each worker is a process of its own with its own session fixtures, hence its own server;
+    the id goes into the names of its folder and databases, so that they tell whose they are.
+    """
+    return os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 def _clean_environment() -> dict[str, str]:
@@ -242,17 +252,27 @@ class PostgresServer:
             host=HOST, port=self.port, user=SERVER_USER, dbname=dbname
         )
 
-    def create_database(self, name: str = "test") -> str:
-        """Create a new empty database and return its SQLAlchemy URL.
+    def create_database(self, name: str = "test", template: str | None = None) -> str:
+        """Create a new database and return its SQLAlchemy URL.
 
         ``name`` is a readable label; a unique suffix is added, so two calls never share
-        a database, also on a shared external server.
+        a database, also on a shared external server. The database is empty, or - given
+        ``template``, the URL of another database of this server that nobody is connected
+        to - a copy of that one (``CREATE DATABASE ... TEMPLATE``).
         """
         if not self._started:
             raise RuntimeError("the PostgreSQL server is not started")
         dbname = database_name(name)
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname))
+        if template is not None:
+            source = make_url(template).database
+            if not source:
+                raise ValueError(f"no database named in the template URL {template!r}")
+            statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(dbname), sql.Identifier(source)
+            )
         with self._admin_connection() as connection:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+            connection.execute(statement)
         self._created.append(dbname)
         return self.url(dbname)
 
@@ -310,7 +330,8 @@ class PostgresServer:
         # /tmp rather than TMPDIR: the postgres user must be able to reach the folder,
         # and the socket path must stay short.
         parent = "/tmp" if root else None
-        self._tempdir = Path(tempfile.mkdtemp(prefix="patentpool-pg-", dir=parent))
+        prefix = f"patentpool-pg-{worker_id()}-" if worker_id() else "patentpool-pg-"
+        self._tempdir = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
         if root:
             account = pwd.getpwnam(SERVER_USER)
             os.chown(self._tempdir, account.pw_uid, account.pw_gid)

@@ -58,6 +58,13 @@ def test_database_names_are_unique_valid_identifiers() -> None:
     assert first.startswith("pp_test_storage_round_trip_")
 
 
+def test_database_names_tell_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw3")
+    assert database_name("portal").startswith("pp_portal_gw3_")
+    monkeypatch.delenv("PYTEST_XDIST_WORKER")
+    assert not database_name("portal").startswith("pp_portal_gw")
+
+
 def test_external_url_is_rewritten_per_database() -> None:
     external = PostgresServer("postgresql://alice:s3cret@db.example:6543/admin?sslmode=disable")
     assert external.is_external
@@ -117,6 +124,24 @@ def test_created_databases_are_separate(server: PostgresServer) -> None:
     with psycopg.connect(server.conninfo(first)) as connection:
         names = connection.execute("select name from member").fetchall()
     assert names == [("Acme",)]
+
+
+@pytest.mark.postgres
+def test_a_database_made_from_a_template_is_a_copy_of_its_own(server: PostgresServer) -> None:
+    template_url = server.create_database("template")
+    template = _dbname(template_url)
+    with psycopg.connect(server.conninfo(template), autocommit=True) as connection:
+        connection.execute("create table member (name text)")
+        connection.execute("insert into member values ('Acme')")
+    copy = _dbname(server.create_database("copy", template=template_url))
+    assert copy != template
+    with psycopg.connect(server.conninfo(copy), autocommit=True) as connection:
+        connection.execute("insert into member values ('Zeta')")
+        names = connection.execute("select name from member order by name").fetchall()
+    assert names == [("Acme",), ("Zeta",)]
+    with psycopg.connect(server.conninfo(template)) as connection:
+        kept = connection.execute("select name from member").fetchall()
+    assert kept == [("Acme",)]
 
 
 @pytest.mark.postgres
