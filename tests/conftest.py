@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import chromium
 from pgserver import PostgresServer, PostgresUnavailable, missing_postgres
+from playwright.sync_api import Browser
 
-from patentpool.storage.engine import dispose_all
+from patentpool.storage.engine import dispose_all, make_engine
 from patentpool.storage.migrate import upgrade
 
 
@@ -40,9 +43,16 @@ def pg_server() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend of a test run on each: ``sqlite`` or ``postgresql``."""
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database URL with no schema, on each backend."""
-    if request.param == "sqlite":
+    if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'register.db'}"
     else:
         server: PostgresServer = request.getfixturevalue("pg_server")
@@ -51,20 +61,55 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     dispose_all()
 
 
-@pytest.fixture
-def db_url(empty_db_url: str) -> str:
-    """A database URL with the schema at head, on each backend."""
-    upgrade(empty_db_url)
-    return empty_db_url
-
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> Iterator[str]:
-    """A SQLite database with the schema, for tests that need no second backend."""
-    url = f"sqlite:///{tmp_path / 'register.db'}"
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session: tests get copies of it (migrating
+    takes longer than copying)."""
+    path = tmp_path_factory.mktemp("template") / "register.db"
+    url = f"sqlite:///{path}"
     upgrade(url)
+    dispose(url)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: PostgresServer) -> str:
+    """A PostgreSQL database migrated to head once per session, nobody connected to it: the
+    template of the databases of ``db_url``."""
+    url = pg_server.create_database("template")
+    upgrade(url)
+    dispose(url)
+    return url
+
+
+def migrated_sqlite(template: Path, path: Path) -> str:
+    """The URL of ``path``, a copy of the migrated ``template`` file."""
+    shutil.copy(template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL with the schema at head, on each backend (a copy of the template)."""
+    if backend == "sqlite":
+        url = migrated_sqlite(request.getfixturevalue("sqlite_template"), tmp_path / "register.db")
+    else:
+        server: PostgresServer = request.getfixturevalue("pg_server")
+        url = server.create_database("t", template=request.getfixturevalue("pg_template"))
     yield url
     dispose_all()
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
+    """A SQLite database with the schema, for tests that need no second backend."""
+    yield migrated_sqlite(sqlite_template, tmp_path / "register.db")
+    dispose_all()
+
+
+def dispose(url: str) -> None:
+    """Close the pooled connections to ``url`` (and to nothing else)."""
+    make_engine(url).dispose()
 
 
 @pytest.fixture
@@ -99,3 +144,22 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     step_licensing(state)
     dispose_all()
     return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the session (for each pytest-xdist worker)."""
+    with chromium() as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder a whole `patentpool demo` run writes (its database and reports), made once
+    per session: read it, never write into it (copy the database first)."""
+    from patentpool.demo import run_demo
+
+    folder = tmp_path_factory.mktemp("demo-run") / "demo"
+    run_demo(folder)
+    dispose_all()
+    return folder

@@ -1,110 +1,60 @@
-"""The portal on a copy of the demo's register, with one user of each role (and a second
-member and licensee, whose resources the first must not reach)."""
+"""The portal on a copy of the demo's register, with the users of ``portal_setup``.
+
+The register with its users is built once per session (a SQLite file, a PostgreSQL template
+database); each test gets a copy of its own.
+"""
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
+from portal_setup import Portal, add_users, demo_register
 
-from patentpool.portal.app import create_app
-from patentpool.services import accounts
-from patentpool.services.portal import UploadLimits
-from patentpool.storage.engine import dispose_all
+from patentpool.storage.engine import dispose_all, make_engine
 from patentpool.storage.migrate import upgrade
 
-PASSWORD = "correct horse battery"
-#: user name -> (role, member, licensee)
-USERS = {
-    "staff1": ("staff", None, None),
-    "lenovo1": ("member", "lenovo", None),
-    "tcl1": ("member", "tcl", None),
-    "home1": ("licensee", None, "example-home"),
-    "codec1": ("licensee", None, "sample-codec"),
-    "counsel1": ("counsel", None, None),
-}
-ROLE_USER = {"staff": "staff1", "member": "lenovo1", "licensee": "home1", "counsel": "counsel1"}
 
-
-@dataclass
-class Portal:
-    url: str
-    folder: Path
-
-    def client(self, address: str = "testclient", **limits: int) -> TestClient:
-        app = create_app(self.url, limits=UploadLimits(**limits) if limits else None)
-        return TestClient(
-            app, base_url="http://127.0.0.1", follow_redirects=False, client=(address, 50000)
-        )
-
-    def token(self, name: str) -> str:
-        return accounts.issue_token(self.url, name, None, by="test")
-
-    def signed_in(self, name: str, client: TestClient | None = None) -> TestClient:
-        """A client with a session of ``name`` (logged in through the form)."""
-        client = client or self.client()
-        csrf = login_csrf(client)
-        response = client.post(
-            "/login", data={"username": name, "password": PASSWORD, "csrf_token": csrf}
-        )
-        assert response.status_code == 303, response.text
-        return client
-
-
-def login_csrf(client: TestClient) -> str:
-    page = client.get("/login")
-    assert page.status_code == 200
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found is not None
-    return found.group(1)
-
-
-def page_csrf(client: TestClient, path: str = "/") -> str:
-    page = client.get(path)
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found is not None, page.text
-    return found.group(1)
-
-
-def make_portal(url: str, folder: Path) -> Portal:
-    for name, (role, member, licensee) in USERS.items():
-        accounts.add_user(url, name, role, PASSWORD, member=member, licensee=licensee, by="test")
-    return Portal(url, folder)
-
-
-@pytest.fixture
-def portal(demo_database: Path, tmp_path: Path) -> Iterator[Portal]:
-    """The portal on a SQLite copy of the demo register."""
-    path = tmp_path / "portal.db"
+@pytest.fixture(scope="session")
+def portal_template(demo_database: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo register with the portal's users, as a SQLite file; copy it before use."""
+    path = tmp_path_factory.mktemp("portal") / "portal.db"
     shutil.copy(demo_database, path)
     url = f"sqlite:///{path}"
     upgrade(url)
-    yield make_portal(url, tmp_path)
-    dispose_all()
-
-
-def demo_register(url: str, folder: Path) -> None:
-    """The demo's register and licensing at ``url`` (a database with no schema yet)."""
-    from patentpool.demo import DemoState, step_licensing, step_register
-    from patentpool.resources import samples_dir
-
-    state = DemoState(folder, url, samples_dir())
-    step_register(state)
-    step_licensing(state)
+    add_users(url)
+    make_engine(url).dispose()
+    return path
 
 
 @pytest.fixture
-def pg_portal(pg_server: Any, tmp_path: Path) -> Iterator[Portal]:
+def portal(portal_template: Path, tmp_path: Path) -> Iterator[Portal]:
+    """The portal on a SQLite copy of the demo register."""
+    path = tmp_path / "portal.db"
+    shutil.copy(portal_template, path)
+    yield Portal(f"sqlite:///{path}", tmp_path)
+    dispose_all()
+
+
+@pytest.fixture(scope="session")
+def pg_portal_template(pg_server: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo register with the portal's users in a PostgreSQL database nobody is connected
+    to: the template of ``pg_portal``'s databases."""
+    url: str = pg_server.create_database("portal_template")
+    demo_register(url, tmp_path_factory.mktemp("pg-portal"))
+    add_users(url)
+    make_engine(url).dispose()
+    return url
+
+
+@pytest.fixture
+def pg_portal(pg_server: Any, pg_portal_template: str, tmp_path: Path) -> Iterator[Portal]:
     """The portal on the demo register in a PostgreSQL database of its own."""
-    url = pg_server.create_database("portal")
-    demo_register(url, tmp_path)
-    yield make_portal(url, tmp_path)
+    url = pg_server.create_database("portal", template=pg_portal_template)
+    yield Portal(url, tmp_path)
     dispose_all()
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, ROLE_USER, Portal, login_csrf, page_csrf
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from portal_setup import PASSWORD, ROLE_USER, Portal, login_csrf, page_csrf
 from starlette.routing import Route
 
 from patentpool.portal.app import create_app

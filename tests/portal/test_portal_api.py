@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 from click.testing import CliRunner
-from conftest import PASSWORD, Portal, page_csrf
+from portal_setup import PASSWORD, Portal, page_csrf
 
 from patentpool.cli import cli
 from patentpool.services import accounts, commands

@@ -7,20 +7,17 @@ are kept in test-artifacts/screenshots/portal/ (a folder CI keeps).
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, ROLE_USER, Portal
 from live import served
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
+from portal_setup import PASSWORD, ROLE_USER, Portal
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots" / "portal"
 WIDTHS = (1280, 390)
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 BAD = (
     "licensee,period,country_of_sale,country_of_manufacture,category,units,net_sales\n"
     "example-home,2027Q1,DE,PL,tv,1000,500000.00\n"
@@ -37,21 +34,6 @@ _MEASURE = """() => ({
     .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
     .map(el => el.name || el.id),
 })"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Chromium is not installed (CI=true requires it; .ci/run installs it)")
-        pytest.skip("Chromium is not installed: apt-get install chromium to run browser tests")
-    with sync_playwright() as playwright:
-        opened = playwright.chromium.launch(executable_path=executable, headless=True, args=FLAGS)
-        try:
-            yield opened
-        finally:
-            opened.close()
 
 
 @pytest.fixture

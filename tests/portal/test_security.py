@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from click.testing import CliRunner
-from conftest import PASSWORD, Portal, login_csrf
+from portal_setup import PASSWORD, Portal, login_csrf
 from sqlalchemy import text
 
 from patentpool.cli import cli

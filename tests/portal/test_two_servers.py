@@ -14,8 +14,8 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from conftest import PASSWORD, Portal
 from live import free_port
+from portal_setup import PASSWORD, Portal
 
 from patentpool.services import commands
 

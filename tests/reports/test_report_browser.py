@@ -9,17 +9,14 @@ Without Chromium the tests are skipped, except under CI=true where they fail.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import report_data as data
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from patentpool.reports.render import render
@@ -29,14 +26,6 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 WIDTHS = (1280, 390)
 #: The smallest chart text, in CSS pixels as rendered.
 MIN_CHART_TEXT_PX = 9.0
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 #: Figures each report must show, as the reader sees them.
 KEY_FIGURES = {
     "pool": ["Pool report", "Expiry timeline", f"Evil {data.SCRIPT} Corp", "igx-1, igx-2"],
@@ -96,29 +85,6 @@ class Loaded:
         assert len(figure["shown"]) == 1, f"{name}: {len(figure['shown'])} drawings shown"
         shown: dict[str, Any] = figure["shown"][0]
         return shown
-
-
-def chromium_path() -> str | None:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Chromium is not installed (CI=true requires it; .ci/run installs it)")
-        pytest.skip("Chromium is not installed: apt-get install chromium to run browser tests")
-    with sync_playwright() as playwright:
-        opened = playwright.chromium.launch(executable_path=executable, headless=True, args=FLAGS)
-        try:
-            yield opened
-        finally:
-            opened.close()
 
 
 def load(browser: Browser, url: str, width: int, screenshot: Path | None = None) -> Loaded:
@@ -251,15 +217,10 @@ DEMO_FIGURES = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from patentpool.demo import run_demo
-    from patentpool.storage.engine import dispose_all
-
-    folder = tmp_path_factory.mktemp("demo") / "demo"
-    run_demo(folder)
-    dispose_all()
-    return folder / "reports"
+@pytest.fixture
+def demo_reports(demo_folder: Path) -> Path:
+    """The reports the demo wrote (read only)."""
+    return demo_folder / "reports"
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -133,14 +134,13 @@ def test_a_table_too_wide_is_caught(contexts: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from patentpool.demo import run_demo
+def demo_db(demo_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A copy of the demo's database, for this module's reports."""
     from patentpool.storage.engine import dispose_all
 
-    folder = tmp_path_factory.mktemp("demo") / "demo"
-    run_demo(folder)
-    dispose_all()
-    yield f"sqlite:///{folder / 'patentpool.db'}"
+    path = tmp_path_factory.mktemp("demo") / "patentpool.db"
+    shutil.copy(demo_folder / "patentpool.db", path)
+    yield f"sqlite:///{path}"
     dispose_all()
 
 
