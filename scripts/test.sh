@@ -27,4 +27,7 @@ echo "== mypy"
 
 echo "== pytest"
 # pytest exits 5 when it collected no test; that fails this script like any other failure.
-exec .venv/bin/pytest -q "$@"
+# One worker process per core (pytest-xdist); --dist loadfile keeps each test file in one
+# worker, so a module's fixtures are built once. Each worker starts its own PostgreSQL server
+# and its own Chromium. PATENTPOOL_TEST_WORKERS=0 runs everything in this one process.
+exec .venv/bin/pytest -q -n "${PATENTPOOL_TEST_WORKERS:-auto}" --dist loadfile "$@"
