@@ -62,19 +62,21 @@ def invoices_page(request: Request, who: Who, licensee: str) -> Response:
 
 @router.get("/licensees/{licensee}/account")
 def account_page(
-    request: Request, who: Who, licensee: str, program: str, as_of: dt.date | None = None
+    request: Request, who: Who, licensee: str, program: str, as_of: str = ""
 ) -> Response:
     url = config(request).url
-    html = portal_books.account_report(url, who, licensee, program, as_of, "html")
+    day = _day(as_of, "as of")
+    html = portal_books.account_report(url, who, licensee, program, day, "html")
     assert isinstance(html, str)
     return report_page(html)
 
 
 @router.get("/licensees/{licensee}/account.pdf")
 def account_pdf(
-    request: Request, who: Who, licensee: str, program: str, as_of: dt.date | None = None
+    request: Request, who: Who, licensee: str, program: str, as_of: str = ""
 ) -> Response:
-    pdf = portal_books.account_report(config(request).url, who, licensee, program, as_of, "pdf")
+    day = _day(as_of, "as of")
+    pdf = portal_books.account_report(config(request).url, who, licensee, program, day, "pdf")
     return Response(
         pdf,
         media_type="application/pdf",
@@ -126,7 +128,7 @@ def issue(
 ) -> Response:
     url = config(request).url
     try:
-        issued = _day(day)
+        issued = _day(day, "issue date")
         found = portal_books.issue(url, who.principal, program, period, issued)
     except Refused as exc:
         return _books(request, program, period, problem=str(exc))
@@ -136,13 +138,14 @@ def issue(
     return _books(request, program, period, done=[*lines, found["summary"]])
 
 
-def _day(raw: str) -> dt.date | None:
+def _day(raw: str, name: str) -> dt.date | None:
+    """A day of a form or query (YYYY-MM-DD); None when left empty."""
     if not raw:
         return None
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(f"issue date: {raw!r} is not a date (YYYY-MM-DD)") from None
+        raise InvalidInput(f"{name}: {raw!r} is not a date (YYYY-MM-DD)") from None
 
 
 @router.post("/programs/{program}/runs/{run_id}/approve")
@@ -174,9 +177,7 @@ def publish(
 
 
 @router.get("/programs/{program}/receivables")
-def receivables_page(
-    request: Request, who: Who, program: str, as_of: dt.date | None = None
-) -> Response:
-    day = as_of or dt.date.today()
+def receivables_page(request: Request, who: Who, program: str, as_of: str = "") -> Response:
+    day = _day(as_of, "as of") or dt.date.today()
     rows = portal_books.receivables(config(request).url, who, program, day)
     return page(request, "receivables.html", program=program, rows=rows, as_of=day.isoformat())
