@@ -220,3 +220,23 @@ def test_a_run_of_another_programme_is_not_found(portal: Portal) -> None:
     client = portal.signed_in("staff1")
     got = client.post("/programs/nope/runs/1/approve", data={"csrf_token": page_csrf(client)})
     assert got.status_code == 404
+
+
+def test_a_member_sees_a_run_only_once_it_is_published(portal: Portal) -> None:
+    member = portal.client()
+    member.headers.update(bearer(portal, "lenovo1"))
+    statement = "/api/v1/members/lenovo/statement?program=igrs-v1&period=2026Q2"
+    before = member.get(statement).json()
+    staff = portal.signed_in("staff1")
+    csrf = page_csrf(staff)
+    run = staff.post("/programs/igrs-v1/distribute", data={"csrf_token": csrf, "period": "2026Q2"})
+    found = re.search(r"Run (\d+) \(revision", run.text)
+    assert found is not None, run.text
+    number = found.group(1)
+    assert member.get(statement).json() == before  # a draft
+    staff.post(f"/programs/igrs-v1/runs/{number}/approve", data={"csrf_token": csrf})
+    assert member.get(statement).json() == before  # approved, not yet published
+    staff.post(f"/programs/igrs-v1/runs/{number}/publish", data={"csrf_token": csrf})
+    after = member.get(statement).json()
+    assert before["periods"] == []
+    assert [p["run"]["run"] for p in after["periods"]] == [int(number)]
