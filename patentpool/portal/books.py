@@ -14,7 +14,7 @@ from patentpool.core.access import Principal
 from patentpool.errors import InvalidInput
 from patentpool.portal.auth import Caller, checked_caller, config, principal
 from patentpool.portal.render import page, report_page
-from patentpool.services import portal_books
+from patentpool.services import portal, portal_books
 from patentpool.services.lifecycle import LifecycleError
 
 api_router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -23,6 +23,7 @@ router = APIRouter(include_in_schema=False)
 Who = Annotated[Principal, Depends(principal)]
 Checked = Annotated[Caller, Depends(checked_caller)]
 Refused = (InvalidInput, LifecycleError)
+AsOf = Annotated[str, Query(description="The day, YYYY-MM-DD (empty: today).")]
 
 
 @api_router.get("/licensees/{licensee}/invoices")
@@ -38,25 +39,26 @@ def account_api(
     who: Who,
     licensee: str,
     program: Annotated[str, Query()],
-    as_of: dt.date | None = None,
+    as_of: AsOf = "",
 ) -> dict[str, Any]:
     """The statement of account (that licensee, staff): ``report account --format json``."""
-    return portal_books.account(config(request).url, who, licensee, program, as_of)
+    day = _day(as_of, "as_of")
+    return portal_books.account(config(request).url, who, licensee, program, day)
 
 
 @api_router.get("/programs/{program}/receivables")
 def receivables_api(
-    request: Request, who: Who, program: str, as_of: dt.date | None = None
+    request: Request, who: Who, program: str, as_of: AsOf = ""
 ) -> list[dict[str, Any]]:
     """What each licensee owes on a day (staff): ``receivables --format json``."""
-    return portal_books.receivables(config(request).url, who, program, as_of)
+    return portal_books.receivables(config(request).url, who, program, _day(as_of, "as_of"))
 
 
 @router.get("/licensees/{licensee}/invoices")
 def invoices_page(request: Request, who: Who, licensee: str) -> Response:
     url = config(request).url
     found = portal_books.licensee_invoices(url, who, licensee)
-    programs = sorted({d["program"] for d in found["invoices"]})
+    programs = portal.start_page(url, who)["programs"]
     return page(request, "invoices.html", licensee=licensee, found=found, programs=programs)
 
 

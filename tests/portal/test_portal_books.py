@@ -3,6 +3,7 @@ books page (accept, issue, approve, publish) and the receivables, against the CL
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from decimal import Decimal
@@ -240,3 +241,15 @@ def test_a_member_sees_a_run_only_once_it_is_published(portal: Portal) -> None:
     after = member.get(statement).json()
     assert before["periods"] == []
     assert [p["run"]["run"] for p in after["periods"]] == [int(number)]
+
+
+def test_an_empty_day_is_today_and_a_wrong_one_is_422(portal: Portal) -> None:
+    client = portal.client()
+    client.headers.update(bearer(portal, "staff1"))
+    base = "/api/v1/programs/igrs-v1/receivables?as_of="
+    today = client.get(base + dt.date.today().isoformat())
+    assert today.status_code == 200
+    assert client.get(base).json() == today.json()
+    wrong = client.get(base + "2026-13-01")
+    assert wrong.status_code == 422
+    assert wrong.json() == {"detail": "as_of: '2026-13-01' is not a date (YYYY-MM-DD)"}
