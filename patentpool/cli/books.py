@@ -163,23 +163,9 @@ def invoices_list(app: App, program: str | None, fmt: str) -> None:
       patentpool invoices list --program igrs-v1 --format csv
     """
     from patentpool.services import book_commands
+    from patentpool.services.portal_books import invoice_row
 
-    rows = [
-        {
-            "number": d.number,
-            "kind": d.kind,
-            "program": d.program,
-            "licensee": d.licensee,
-            "period": d.period,
-            "issued": d.issued.isoformat(),
-            "due": d.due.isoformat(),
-            "amount": money(d.amount),
-            "currency": d.currency,
-            "credits": d.credits or "",
-            "late_interest": d.late_interest,
-        }
-        for d in book_commands.list_invoices(app.url, program)
-    ]
+    rows = [invoice_row(d) for d in book_commands.list_invoices(app.url, program)]
     click.echo(render_rows(rows, INVOICE_COLUMNS, fmt))
 
 
@@ -225,20 +211,10 @@ def receivables_cmd(
       patentpool receivables --as-of 2026-06-30 --format xlsx -o receivables.xlsx
     """
     check_xlsx(fmt, output)
-    from patentpool.core.money import round_money
     from patentpool.services import book_commands
+    from patentpool.services.portal_books import receivable_rows
 
-    rows: list[dict[str, Any]] = []
-    for program_id, currency, r in book_commands.receivables(app.url, as_of.date(), program):
-        row: dict[str, Any] = {"program": program_id, "licensee": r.licensee, "currency": currency}
-        amounts = {
-            **r.buckets,
-            "interest": r.interest,
-            "on account": r.on_account,
-            "total": r.total,
-        }
-        row.update({name: money(round_money(v, currency)) for name, v in amounts.items()})
-        rows.append(row)
+    rows = receivable_rows(book_commands.receivables(app.url, as_of.date(), program))
     if fmt == "xlsx":
         _receivables_xlsx(app, output, as_of.date(), rows)
         return

@@ -40,6 +40,8 @@ class Capability(StrEnum):
     LICENCE_SUMMARY = "licence summary"  # a licence summary and patent schedule
     PROGRAM_ROYALTIES = "programme royalties"  # every licensee's dues of a quarter
     DISTRIBUTE = "distribute"  # run a distribution
+    LICENSEE_BOOKS = "licensee books"  # one licensee's invoices and statement of account
+    BOOKS = "books"  # accept reports, issue invoices, approve and publish runs, receivables
     USERS = "users"
 
 
@@ -52,6 +54,7 @@ _ALLOWED: dict[Role, frozenset[Capability]] = {
             Capability.LICENSEE_ROYALTIES,
             Capability.SALES_UPLOAD,
             Capability.LICENCE_SUMMARY,
+            Capability.LICENSEE_BOOKS,
         }
     ),
     Role.COUNSEL: frozenset({Capability.PATENTS, Capability.REGISTER, Capability.LICENCE_SUMMARY}),

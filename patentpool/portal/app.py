@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from patentpool import __version__
 from patentpool.core.access import Forbidden, NotYours
 from patentpool.errors import NotFound, PatentpoolError
-from patentpool.portal import api, pages
+from patentpool.portal import api, books, pages
 from patentpool.portal.auth import CsrfRefused, PortalConfig, SignInNeeded
 from patentpool.portal.render import error_page
 from patentpool.services.accounts import LoginThrottled
@@ -80,6 +80,8 @@ def create_app(url: str, *, https: bool = False, limits: UploadLimits | None = N
     )
     app.state.portal = PortalConfig(url, https, limits or UploadLimits())
     app.include_router(api.router)
+    app.include_router(books.api_router)
+    app.include_router(books.router)
     app.include_router(pages.router)
     _handlers(app)
     app.add_middleware(SecurityHeaders)

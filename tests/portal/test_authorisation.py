@@ -10,7 +10,7 @@ API answers 401.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -23,8 +23,8 @@ from patentpool.portal.app import create_app
 
 ROLES = ("anonymous", "staff", "member", "licensee", "counsel")
 IDS = {
-    "own": {"member": "lenovo", "licensee": "example-home", "program": "igrs-v1"},
-    "other": {"member": "tcl", "licensee": "sample-codec", "program": "igrs-v1"},
+    "own": {"member": "lenovo", "licensee": "example-home", "program": "igrs-v1", "run_id": "1"},
+    "other": {"member": "tcl", "licensee": "sample-codec", "program": "igrs-v1", "run_id": "1"},
 }
 
 
@@ -51,6 +51,10 @@ PAGE_ALL = Expect(303, 200, (200, 200), (200, 200), 200)
 MEMBER_OWN = Expect(401, 200, (200, 404), (403, 403), 403)
 LICENSEE_OWN = Expect(401, 200, (403, 403), (200, 404), 403)
 STAFF_ONLY = Expect(401, 200, (403, 403), (403, 403), 403)
+LICENSEE_BOOKS = Expect(401, 200, (403, 403), (200, 404), 403)
+PAGE_LICENSEE_BOOKS = Expect(303, 200, (403, 403), (200, 404), 403)
+PAGE_STAFF = Expect(303, 200, (403, 403), (403, 403), 403)
+ACCOUNT = "?program=igrs-v1&as_of=2026-06-30"
 
 MATRIX: dict[tuple[str, str], Expect] = {
     ("GET", "/openapi.json"): Expect(200, 200, (200, 200), (200, 200), 200),
@@ -72,6 +76,11 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("POST", "/api/v1/programs/{program}/distributions"): Expect(
         401, 201, (403, 403), (403, 403), 403
     ),
+    ("GET", "/api/v1/licensees/{licensee}/invoices"): LICENSEE_BOOKS,
+    ("GET", "/api/v1/licensees/{licensee}/account"): replace(LICENSEE_BOOKS, query=ACCOUNT),
+    ("GET", "/api/v1/programs/{program}/receivables"): replace(
+        STAFF_ONLY, query="?as_of=2026-06-30"
+    ),
     ("GET", "/assets/portal.css"): Expect(200, 200, (200, 200), (200, 200), 200),
     ("GET", "/login"): Expect(200, 200, (200, 200), (200, 200), 200),
     # a wrong password, with the login form's token
@@ -91,6 +100,15 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("POST", "/licensees/{licensee}/upload"): Expect(303, 200, (403, 403), (200, 404), 403),
     ("GET", "/programs/{program}/distribute"): Expect(303, 200, (403, 403), (403, 403), 403),
     ("POST", "/programs/{program}/distribute"): Expect(303, 200, (403, 403), (403, 403), 403),
+    ("GET", "/licensees/{licensee}/invoices"): PAGE_LICENSEE_BOOKS,
+    ("GET", "/licensees/{licensee}/account"): replace(PAGE_LICENSEE_BOOKS, query=ACCOUNT),
+    ("GET", "/licensees/{licensee}/account.pdf"): replace(PAGE_LICENSEE_BOOKS, query=ACCOUNT),
+    ("GET", "/programs/{program}/books"): replace(PAGE_STAFF, query="?period=2026Q2"),
+    ("POST", "/programs/{program}/books/accept"): PAGE_STAFF,
+    ("POST", "/programs/{program}/books/invoices"): PAGE_STAFF,
+    ("POST", "/programs/{program}/runs/{run_id}/approve"): PAGE_STAFF,
+    ("POST", "/programs/{program}/runs/{run_id}/publish"): PAGE_STAFF,
+    ("GET", "/programs/{program}/receivables"): replace(PAGE_STAFF, query="?as_of=2026-06-30"),
 }
 
 
@@ -139,7 +157,7 @@ def _request(
         return client.post(url, data=data).status_code
     if path.endswith("/distributions"):
         return client.post(url, json={"period": "2026Q1"}).status_code
-    if path.endswith("/distribute"):
+    if path.endswith(("/distribute", "/accept", "/invoices", "/approve", "/publish")):
         return client.post(url, data={"period": "2026Q1", **csrf}).status_code
     if "sales-reports" in path or path.endswith("/upload"):
         return client.post(url, files=files, data=csrf).status_code

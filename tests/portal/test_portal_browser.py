@@ -47,8 +47,9 @@ class Watched:
 
     def __init__(self, browser: Browser, width: int) -> None:
         self.width = width
-        self.page: Page = browser.new_page(viewport={"width": width, "height": 900},
-                                           accept_downloads=True)
+        self.page: Page = browser.new_page(
+            viewport={"width": width, "height": 900}, accept_downloads=True
+        )
         self.errors: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -153,5 +154,70 @@ def test_staff_runs_a_distribution(browser: Browser, base: str, width: int) -> N
         assert "Run " in done
         assert "distributed" in done
         view.check("distribution")
+    finally:
+        view.page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_licensee_sees_its_invoices_and_downloads_its_account(
+    browser: Browser, base: str, width: int
+) -> None:
+    view = Watched(browser, width)
+    try:
+        view.sign_in(base, "home1")
+        view.page.get_by_role("link", name="Invoices and statement of account").click()
+        assert view.page.get_by_role("heading", level=1).inner_text() == "Invoices: example-home"
+        assert "IGRS-2026-" in view.page.inner_text("table")
+        view.check("invoices")
+        with view.page.expect_download() as download:
+            view.page.get_by_role("link", name="PDF igrs-v1").click()
+        assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
+        assert download.value.suggested_filename == "account-example-home.pdf"
+        view.page.get_by_role("button", name="Show the statement").click()
+        body = view.page.inner_text("body")
+        assert "Example Home Appliances GmbH" in body
+        assert "/samples/" not in body  # a payment's source file is named, not its path
+        assert view.errors == []
+        view.page.screenshot(path=str(SCREENSHOTS / f"account-{width}.png"), full_page=True)
+    finally:
+        view.page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_staff_accepts_issues_and_publishes_a_quarter(
+    browser: Browser, base: str, width: int
+) -> None:
+    view = Watched(browser, width)
+    try:
+        view.sign_in(base, "staff1")
+        view.page.get_by_role("link", name="books").first.click()
+        view.page.get_by_label("Quarter").fill("2026Q2")
+        view.page.get_by_role("button", name="Show the quarter").click()
+        view.check("books")
+        view.page.get_by_role("button", name="Accept the reports").click()
+        assert (
+            "accepted example-home 2026Q2 revision 1"
+            in view.page.get_by_role("status").inner_text()
+        )
+        view.page.get_by_label("Issue date (empty: today)").fill("2026-07-15")
+        view.page.get_by_role("button", name="Issue the invoices").click()
+        issued = view.page.get_by_role("status").inner_text()
+        assert "invoice(s) issued" in issued
+        view.check("books-issued")
+        view.page.goto(f"{base}/programs/igrs-v1/distribute")
+        view.page.get_by_label("Quarter").fill("2026Q2")
+        view.page.get_by_role("button", name="Run the distribution").click()
+        run = view.page.get_by_role("status").inner_text().split()[1]
+        view.page.goto(f"{base}/programs/igrs-v1/books?period=2026Q2")
+        view.page.get_by_role("button", name=f"Approve run {run}").click()
+        assert f"run {run}: approved" in view.page.get_by_role("status").inner_text()
+        view.page.get_by_role("button", name=f"Publish run {run}").click()
+        assert f"run {run}: published" in view.page.get_by_role("status").inner_text()
+        view.check("books-published")
+        view.page.get_by_role("link", name="Receivables").click()
+        view.page.get_by_label("As of").fill("2026-09-30")
+        view.page.get_by_role("button", name="Show").click()
+        assert "example-home" in view.page.inner_text("table")
+        view.check("receivables")
     finally:
         view.page.close()
