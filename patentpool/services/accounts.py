@@ -159,35 +159,41 @@ def login(url: str, username: str, password: str, address: str) -> SignedIn:
     """A new session for the user, or :class:`LoginRefused` / :class:`LoginThrottled`.
     Every attempt that is not throttled is written to the login log.
 
-    The throttle's check and the attempt's record are one step, in one writing transaction:
-    the attempt is written as a failure before its password is verified (outside the
-    transaction, so that logins do not queue behind a hash), and marked a success after.
-    Attempts made at once therefore count each other, and a sixth is refused however
-    closely they follow each other."""
+    The password is verified outside any writing transaction, so that logins do not queue
+    behind a hash; then the throttle's check and the attempt's record are one step, in one
+    writing transaction: attempts made at once are counted one after the other, and once
+    five of them have failed the others are throttled, their password right or wrong. (A
+    first check, before the hash, spares the work for a username or address throttled
+    already.)"""
     now = _now()
-    with engine.session_for(url, lock=WRITES) as session:
-        failures = accounts.failures_since(session, now - THROTTLE_WINDOW, username, address)
-        if throttled(failures, username, address, now):
-            raise LoginThrottled()
+    with engine.session_for(url) as session:
+        _check_throttle(session, username, address, now)
         user = accounts.user_named(session, username)
-        attempt = accounts.record_login(session, now, username, address, False)
     ok = _verify(user.password_hash if user else _DUMMY_HASH, password)
     signed = None
     if ok and user is not None and not user.disabled:
         signed = SignedIn(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user.principal())
-    if signed is None or user is None:  # the failure is committed with the block above
-        raise LoginRefused()
     rehashed = None
-    if _HASHER.check_needs_rehash(user.password_hash):
+    if signed is not None and user is not None and _HASHER.check_needs_rehash(user.password_hash):
         rehashed = _HASHER.hash(password)
     with engine.session_for(url, lock=WRITES) as session:
-        accounts.login_succeeded(session, attempt)
-        if rehashed is not None:
-            accounts.set_password_hash(session, user.id, rehashed)
-        accounts.add_session(
-            session, digest(signed.session_id), user.id, signed.csrf_token, now, SESSION_LASTS
-        )
+        _check_throttle(session, username, address, now)
+        accounts.record_login(session, now, username, address, signed is not None)
+        if signed is not None and user is not None:
+            if rehashed is not None:
+                accounts.set_password_hash(session, user.id, rehashed)
+            accounts.add_session(
+                session, digest(signed.session_id), user.id, signed.csrf_token, now, SESSION_LASTS
+            )
+    if signed is None:  # the failure is committed with the block above
+        raise LoginRefused()
     return signed
+
+
+def _check_throttle(session: Session, username: str, address: str, now: dt.datetime) -> None:
+    failures = accounts.failures_since(session, now - THROTTLE_WINDOW, username, address)
+    if throttled(failures, username, address, now):
+        raise LoginThrottled()
 
 
 def _verify(password_hash: str, password: str) -> bool:

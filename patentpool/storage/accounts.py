@@ -134,17 +134,8 @@ def revoke_tokens(session: Session, user_id: int) -> int:
 
 def record_login(
     session: Session, at: dt.datetime, username: str, address: str, success: bool
-) -> int:
-    """A login attempt written to the log; its id."""
-    row = LoginRow(at=at, username=username, address=address, success=success)
-    session.add(row)
-    session.flush()
-    return row.id
-
-
-def login_succeeded(session: Session, login_id: int) -> None:
-    """The attempt written as a failure before its password was verified was a success."""
-    session.execute(update(LoginRow).where(LoginRow.id == login_id).values(success=True))
+) -> None:
+    session.add(LoginRow(at=at, username=username, address=address, success=success))
 
 
 def failures_since(

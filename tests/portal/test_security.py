@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from click.testing import CliRunner
-from conftest import PASSWORD, Portal, login_csrf
+from conftest import PASSWORD, USERS, Portal, login_csrf
 from sqlalchemy import text
 
 from patentpool.cli import cli
@@ -108,6 +108,20 @@ def test_failures_at_once_are_throttled_as_one_after_the_other(
     assert said == ["refused"] * 5 + ["throttled"] * 7
     log = accounts.logins(portal.url)
     assert [(user, ok) for _, user, _, ok in log] == [("home1", False)] * 5
+
+
+def test_logins_at_once_from_one_address_are_not_throttled(portal: Portal) -> None:
+    """Twelve users signing in at the same moment through one proxy: none is a failure."""
+    start = threading.Barrier(6)
+    names = list(USERS)
+
+    def attempt(name: str) -> bool:
+        start.wait()
+        return bool(accounts.login(portal.url, name, PASSWORD, "10.0.4.1").session_id)
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(attempt, names * 2)) == [True] * 12
+    assert [ok for *_, ok in accounts.logins(portal.url)] == [True] * 12
 
 
 def test_five_failures_from_an_address_throttle_it(portal: Portal) -> None:
