@@ -169,12 +169,12 @@ def licensee_royalties_json(
 
 def _licensee_quarter(store: Snapshots, principal: Principal, licensee: str, period: str) -> Period:
     require_licensee(principal, licensee, Capability.LICENSEE_ROYALTIES)
-    _known_licensee(store.url, licensee)
+    _known_licensee(store, licensee)
     return Period.parse(period, "period")
 
 
-def _known_licensee(url: str, licensee: str) -> None:
-    if licensee not in commands.licensees(url):
+def _known_licensee(store: Snapshots, licensee: str) -> None:
+    if licensee not in store.licensing()[0]:
         raise NotYours()
 
 
@@ -194,7 +194,7 @@ def licence_summary(
 ) -> str | bytes:
     """The licence summary and licensed patent schedule of a licensee (html, json, pdf)."""
     require_licensee(principal, licensee, Capability.LICENCE_SUMMARY)
-    found, programs = commands.licensing(store.url)
+    found, programs = store.licensing()
     if licensee not in found:
         raise NotYours()
     if program not in programs:
@@ -237,7 +237,7 @@ def upload_sales(
     every problem at once as ``FILE:LINE`` and nothing stored, or the import's summary."""
     require_licensee(principal, licensee, Capability.SALES_UPLOAD)
     url = store.url
-    _known_licensee(url, licensee)
+    _known_licensee(store, licensee)
     check_size(data, limits)
     name = safe_name(filename)
     with tempfile.TemporaryDirectory(prefix="patentpool-upload-") as folder:
@@ -285,7 +285,7 @@ def problem_documents(failed: ImportFailed) -> list[dict[str, Any]]:
 def start_page(store: Snapshots, principal: Principal) -> dict[str, Any]:
     """What the user's start page shows: its role's part of the register."""
     register = store.register()
-    found, programs = commands.licensing(store.url)
+    found, programs = store.licensing()
     out: dict[str, Any] = {
         "me": me(principal),
         "alliance": register.alliance.name if register.alliance else None,
@@ -310,13 +310,13 @@ def start_page(store: Snapshots, principal: Principal) -> dict[str, Any]:
 def licensee_check(store: Snapshots, principal: Principal, licensee: str) -> None:
     """Raise unless the user may see the licensee's dues."""
     require_licensee(principal, licensee, Capability.LICENSEE_ROYALTIES)
-    _known_licensee(store.url, licensee)
+    _known_licensee(store, licensee)
 
 
 def upload_check(store: Snapshots, principal: Principal, licensee: str) -> None:
     """Raise unless the user may upload the licensee's sales reports."""
     require_licensee(principal, licensee, Capability.SALES_UPLOAD)
-    _known_licensee(store.url, licensee)
+    _known_licensee(store, licensee)
 
 
 def distribute_check(principal: Principal) -> None:

@@ -20,9 +20,11 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from patentpool.core.licensing import Licensee, Program
 from patentpool.core.model import Register
 from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult
+from patentpool.services import commands
 from patentpool.services import royalties as royalty_service
 from patentpool.services.licensing import load_programs
 from patentpool.storage import engine, licensing_repo, repository, state
@@ -126,6 +128,11 @@ class Snapshots:
                 while len(self._values) > KEPT:
                     del self._values[next(iter(self._values))]
             return value
+
+    def licensing(self) -> tuple[dict[str, Licensee], dict[str, Program]]:
+        """Licensees and programmes by id, as :func:`patentpool.services.commands.licensing`
+        reads them (the same dictionaries for every request: not to be changed)."""
+        return self.kept(("licensing",), lambda: commands.licensing(self.url))
 
     def royalties(self, program_id: str, period: Period) -> RoyaltyResult:
         """Every licensee's royalties of the quarter, their lines priced."""
