@@ -8,7 +8,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -36,7 +36,7 @@ def me(who: Who) -> dict[str, Any]:
     return portal.me(who)
 
 
-@router.get("/patents")
+@router.get("/patents", response_model=dict[str, Any])
 def patents(
     request: Request,
     who: Who,
@@ -45,10 +45,10 @@ def patents(
     in_force_on: dt.date | None = None,
     member: str | None = None,
     country: str | None = None,
-) -> dict[str, Any]:
+) -> Response:
     """The public patent list (any role), as ``patents list --format json``."""
-    return portal.patents(
-        config(request).url,
+    found = portal.patents_json(
+        config(request).store,
         who,
         standard=standard,
         version=version,
@@ -56,6 +56,12 @@ def patents(
         member=member,
         country=country,
     )
+    return _json(found)
+
+
+def _json(content: bytes) -> Response:
+    """A document the services serialised (once for each state of the register)."""
+    return Response(content, media_type="application/json")
 
 
 @router.get("/members/{member}/statement")
@@ -63,19 +69,20 @@ def member_statement(
     request: Request, who: Who, member: str, program: str | None = None, period: str | None = None
 ) -> dict[str, Any]:
     """A member's statement (that member, or staff): ``report member --format json``."""
-    return portal.member_statement(config(request).url, who, member, program, period)
+    return portal.member_statement(config(request).store, who, member, program, period)
 
 
-@router.get("/licensees/{licensee}/royalties")
+@router.get("/licensees/{licensee}/royalties", response_model=dict[str, Any])
 def licensee_royalties(
     request: Request,
     who: Who,
     licensee: str,
     program: Annotated[str, Query()],
     period: Annotated[str, Query()],
-) -> dict[str, Any]:
+) -> Response:
     """What a licensee owes for a quarter (that licensee, or staff)."""
-    return portal.licensee_royalties(config(request).url, who, licensee, program, period)
+    store = config(request).store
+    return _json(portal.licensee_royalties_json(store, who, licensee, program, period))
 
 
 @router.get("/licensees/{licensee}/license")
@@ -84,7 +91,7 @@ def licence_summary(
 ) -> Any:
     """A licensee's licence summary and licensed patent schedule (that licensee, counsel,
     staff), as ``report license --format json``."""
-    text = portal.licence_summary(config(request).url, who, licensee, program, "json")
+    text = portal.licence_summary(config(request).store, who, licensee, program, "json")
     return JSONResponse(json.loads(text))
 
 
@@ -98,7 +105,7 @@ async def sales_report(
     data = await file.read(settings.limits.max_bytes + 1)
     return await run_in_threadpool(
         portal.upload_sales,
-        settings.url,
+        settings.store,
         who.principal,
         licensee,
         file.filename,
@@ -107,12 +114,12 @@ async def sales_report(
     )
 
 
-@router.get("/programs/{program}/royalties")
+@router.get("/programs/{program}/royalties", response_model=dict[str, Any])
 def program_royalties(
     request: Request, who: Who, program: str, period: Annotated[str, Query()]
-) -> dict[str, Any]:
+) -> Response:
     """Every licensee's dues of a quarter (staff)."""
-    return portal.program_royalties(config(request).url, who, program, period)
+    return _json(portal.program_royalties(config(request).store, who, program, period))
 
 
 @router.post("/programs/{program}/distributions", status_code=201)
@@ -121,5 +128,5 @@ def distribution(
 ) -> dict[str, Any]:
     """Run a distribution (staff): the JSON of ``distribute --format json``."""
     return portal.distribute(
-        config(request).url, who.principal, program, body.period, body.policy, body.params
+        config(request).store, who.principal, program, body.period, body.policy, body.params
     )

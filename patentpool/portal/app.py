@@ -7,10 +7,14 @@ A thin edge like the CLI: its routes call :mod:`patentpool.services.portal` and
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,11 +26,13 @@ from patentpool.portal.auth import CsrfRefused, PortalConfig, SignInNeeded
 from patentpool.portal.render import error_page
 from patentpool.services.accounts import LoginThrottled
 from patentpool.services.portal import (
+    THREADS,
     DatabaseError,
     ImportFailed,
     UploadLimits,
     UploadTooLarge,
     problem_documents,
+    start_worker,
 )
 
 #: The Content-Security-Policy of the portal's own pages: nothing inline, nothing fetched
@@ -70,9 +76,20 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """A worker starting: its thread pool sized, the register read and the latest quarters'
+    royalties computed before the first request."""
+    to_thread.current_default_thread_limiter().total_tokens = THREADS
+    settings: PortalConfig = app.state.portal
+    await run_in_threadpool(start_worker, settings.store)
+    yield
+
+
 def create_app(url: str, *, https: bool = False, limits: UploadLimits | None = None) -> FastAPI:
     """The portal on the database at ``url``; ``https``: reached over TLS (Secure cookies)."""
     app = FastAPI(
+        lifespan=_lifespan,
         title="patentpool portal",
         version=__version__,
         docs_url=None,  # the interactive pages load scripts from a CDN: only the JSON is served
@@ -136,7 +153,9 @@ def _handlers(app: FastAPI) -> None:
         return _error(request, 429, str(exc))
 
     async def database(request: Request, exc: Exception) -> Response:
-        return _error(request, 503, str(exc))
+        answer = _error(request, 503, str(exc))
+        answer.headers["retry-after"] = "1"
+        return answer
 
     async def invalid(request: Request, exc: Exception) -> Response:
         return _error(request, 422, str(exc))

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from patentpool.core.access import Principal
 from patentpool.services import accounts
 from patentpool.services.portal import UploadLimits
+from patentpool.services.snapshots import Snapshots
 
 SESSION_COOKIE = "pp_session"
 LOGIN_CSRF_COOKIE = "pp_login_csrf"
@@ -24,6 +25,11 @@ class PortalConfig:
     url: str
     https: bool = False
     limits: UploadLimits = field(default_factory=UploadLimits)
+    #: what this app (one worker) keeps of the database between requests
+    store: Snapshots = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "store", Snapshots(self.url))
 
 
 class SignInNeeded(Exception):

@@ -101,13 +101,13 @@ def logout(request: Request, who: Checked) -> Response:
 
 @router.get("/")
 def start(request: Request, who: Who) -> Response:
-    found = portal.start_page(config(request).url, who)
+    found = portal.start_page(config(request).store, who)
     return page(request, f"start_{who.role.value}.html", start=found)
 
 
 @router.get("/patents")
 def patents(request: Request, who: Who, member: str | None = None) -> Response:
-    found = portal.patents(config(request).url, who, member=member or None)
+    found = portal.patents(config(request).store, who, member=member or None)
     return page(request, "patents.html", found=found, member=member)
 
 
@@ -115,7 +115,7 @@ def patents(request: Request, who: Who, member: str | None = None) -> Response:
 def member_statement(
     request: Request, who: Who, member: str, program: str | None = None, period: str | None = None
 ) -> Response:
-    html = portal.member_report(config(request).url, who, member, program, period or None, "html")
+    html = portal.member_report(config(request).store, who, member, program, period or None, "html")
     assert isinstance(html, str)
     return report_page(html)
 
@@ -124,7 +124,7 @@ def member_statement(
 def member_statement_pdf(
     request: Request, who: Who, member: str, program: str | None = None, period: str | None = None
 ) -> Response:
-    pdf = portal.member_report(config(request).url, who, member, program, period or None, "pdf")
+    pdf = portal.member_report(config(request).store, who, member, program, period or None, "pdf")
     return Response(
         pdf,
         media_type="application/pdf",
@@ -140,13 +140,13 @@ def royalties(
     program: str | None = None,
     period: str | None = None,
 ) -> Response:
-    url = config(request).url
-    found = portal.start_page(url, who)
+    store = config(request).store
+    found = portal.start_page(store, who)
     dues = None
     if program and period:
-        dues = portal.licensee_royalties(url, who, licensee, program, period)
+        dues = portal.licensee_royalties(store, who, licensee, program, period)
     else:  # the right to see it is checked without a quarter too
-        portal.licensee_check(url, who, licensee)
+        portal.licensee_check(store, who, licensee)
     return page(
         request,
         "royalties.html",
@@ -160,14 +160,14 @@ def royalties(
 
 @router.get("/licensees/{licensee}/license")
 def licence(request: Request, who: Who, licensee: str, program: str) -> Response:
-    html = portal.licence_summary(config(request).url, who, licensee, program, "html")
+    html = portal.licence_summary(config(request).store, who, licensee, program, "html")
     assert isinstance(html, str)
     return report_page(html)
 
 
 @router.get("/licensees/{licensee}/upload")
 def upload_form(request: Request, who: Who, licensee: str) -> Response:
-    portal.upload_check(config(request).url, who, licensee)
+    portal.upload_check(config(request).store, who, licensee)
     return page(request, "upload.html", licensee=licensee, problems=None, result=None)
 
 
@@ -179,7 +179,7 @@ def upload(
     data = file.file.read(settings.limits.max_bytes + 1)
     try:
         result = portal.upload_sales(
-            settings.url, who.principal, licensee, file.filename, data, settings.limits
+            settings.store, who.principal, licensee, file.filename, data, settings.limits
         )
     except ImportFailed as failed:
         problems = portal.problem_documents(failed)
@@ -208,6 +208,6 @@ def distribute(
     policy: Annotated[str, Form()] = "",
 ) -> Response:
     run: dict[str, Any] = portal.distribute(
-        config(request).url, who.principal, program, period, policy or None, {}
+        config(request).store, who.principal, program, period, policy or None, {}
     )
     return page(request, "distribute.html", program=program, run=run, period=period)

@@ -157,13 +157,17 @@ def revoke_tokens(url: str, name: str, *, by: str = "cli") -> int:
 
 def login(url: str, username: str, password: str, address: str) -> SignedIn:
     """A new session for the user, or :class:`LoginRefused` / :class:`LoginThrottled`.
-    Every attempt that is not throttled is written to the login log. The password is
-    verified outside the writing transaction, so that logins do not queue behind a hash."""
+    Every attempt that is not throttled is written to the login log.
+
+    The password is verified outside any writing transaction, so that logins do not queue
+    behind a hash; then the throttle's check and the attempt's record are one step, in one
+    writing transaction: attempts made at once are counted one after the other, and once
+    five of them have failed the others are throttled, their password right or wrong. (A
+    first check, before the hash, spares the work for a username or address throttled
+    already.)"""
     now = _now()
     with engine.session_for(url) as session:
-        failures = accounts.failures_since(session, now - THROTTLE_WINDOW, username, address)
-        if throttled(failures, username, address, now):
-            raise LoginThrottled()
+        _check_throttle(session, username, address, now)
         user = accounts.user_named(session, username)
     ok = _verify(user.password_hash if user else _DUMMY_HASH, password)
     signed = None
@@ -173,6 +177,7 @@ def login(url: str, username: str, password: str, address: str) -> SignedIn:
     if signed is not None and user is not None and _HASHER.check_needs_rehash(user.password_hash):
         rehashed = _HASHER.hash(password)
     with engine.session_for(url, lock=WRITES) as session:
+        _check_throttle(session, username, address, now)
         accounts.record_login(session, now, username, address, signed is not None)
         if signed is not None and user is not None:
             if rehashed is not None:
@@ -183,6 +188,12 @@ def login(url: str, username: str, password: str, address: str) -> SignedIn:
     if signed is None:  # the failure is committed with the block above
         raise LoginRefused()
     return signed
+
+
+def _check_throttle(session: Session, username: str, address: str, now: dt.datetime) -> None:
+    failures = accounts.failures_since(session, now - THROTTLE_WINDOW, username, address)
+    if throttled(failures, username, address, now):
+        raise LoginThrottled()
 
 
 def _verify(password_hash: str, password: str) -> bool:

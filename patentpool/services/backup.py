@@ -2,7 +2,9 @@
 
 A backup holds every row of every table of the schema (docs/formats.md, "Backups"), so that a
 restore reproduces the register, the licensing books, every distribution run and the history
-of changes exactly; docs/operations.md has the procedure.
+of changes exactly; docs/operations.md has the procedure. The portal's sessions and API
+tokens are left out (their tables are in the backup, with no rows): a backup is not a way in,
+and after a restore everyone signs in again and staff issue new tokens.
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ def export_backup(url: str, folder: Path) -> Manifest:
     return manifest
 
 
+#: The tables whose rows a backup leaves out: the portal's sessions and API tokens.
+LEFT_OUT = frozenset({"portal_sessions", "portal_tokens"})
+
+
 def _write_backup(url: str, folder: Path) -> Manifest:
     with session_for(url) as session:
         if session.get_bind().dialect.name == "postgresql":
@@ -68,7 +74,7 @@ def _write_backup(url: str, folder: Path) -> Manifest:
                 folder,
                 table.name,
                 table_rows.columns(table),
-                table_rows.read_rows(session, table),
+                iter(()) if table.name in LEFT_OUT else table_rows.read_rows(session, table),
             )
             for table in table_rows.tables()
         ]

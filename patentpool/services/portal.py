@@ -35,8 +35,21 @@ from patentpool.reports.license import license_context
 from patentpool.reports.member import member_context
 from patentpool.reports.render import render
 from patentpool.services import accounts, commands, imports
+from patentpool.services.royalties import of_licensee
+from patentpool.services.snapshots import Snapshots, quarter_sales
 from patentpool.storage import engine
 from patentpool.storage.engine import DatabaseError as DatabaseError  # the portal's 503
+
+#: How many requests a worker runs at once (its thread pool): as many as the connections
+#: its database pool holds.
+THREADS = engine.POOL_CONNECTIONS
+
+
+def start_worker(store: Snapshots) -> None:
+    """A worker starting: a SQLite register in WAL mode (requests read while an upload
+    writes), the register read and the latest quarters' royalties computed."""
+    engine.use_wal(store.url)
+    store.warm()
 
 
 def me(principal: Principal) -> dict[str, Any]:
@@ -49,7 +62,7 @@ def me(principal: Principal) -> dict[str, Any]:
 
 
 def patents(
-    url: str,
+    store: Snapshots,
     principal: Principal,
     *,
     standard: str | None = None,
@@ -59,6 +72,26 @@ def patents(
     country: str | None = None,
 ) -> dict[str, Any]:
     """The public patent list, as ``patents list --format json`` writes each patent."""
+    query = _patent_query(principal, standard, version, in_force_on, member, country)
+    register = store.register()
+    rows = [patent_row(view) for view in select_patents(register, query)]
+    return {"illustrative": register.illustrative, "patents": rows}
+
+
+def patents_json(store: Snapshots, principal: Principal, **filters: Any) -> bytes:
+    """:func:`patents` as JSON, serialised once for each list and state of the register."""
+    query = _patent_query(principal, **filters)
+    return store.kept(("patents", query), lambda: as_json(patents(store, principal, **filters)))
+
+
+def _patent_query(
+    principal: Principal,
+    standard: str | None = None,
+    version: str | None = None,
+    in_force_on: dt.date | None = None,
+    member: str | None = None,
+    country: str | None = None,
+) -> PatentFilter:
     require(principal, Capability.PATENTS)
     if version is not None and standard is None:
         raise InvalidInput("version: give the standard too")
@@ -67,10 +100,12 @@ def patents(
             country = normalize_country(country)
         except ValueError as exc:
             raise InvalidInput(f"country: {exc}") from None
-    register = commands.register(url)
-    query = PatentFilter(member, standard, version, in_force_on, country)
-    rows = [patent_row(view) for view in select_patents(register, query)]
-    return {"illustrative": register.illustrative, "patents": rows}
+    return PatentFilter(member, standard, version, in_force_on, country)
+
+
+def as_json(document: Any) -> bytes:
+    """A document as the API sends it (the encoding of FastAPI's JSON responses)."""
+    return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 def _period(raw: str | None, name: str = "period") -> Period | None:
@@ -78,17 +113,17 @@ def _period(raw: str | None, name: str = "period") -> Period | None:
 
 
 def member_statement(
-    url: str, principal: Principal, member: str, program: str | None, period: str | None
+    store: Snapshots, principal: Principal, member: str, program: str | None, period: str | None
 ) -> dict[str, Any]:
     """A member's statement: the JSON of ``report member --format json``."""
-    text = member_report(url, principal, member, program, period, "json")
+    text = member_report(store, principal, member, program, period, "json")
     assert isinstance(text, str)
     document: dict[str, Any] = json.loads(text)
     return document
 
 
 def member_report(
-    url: str,
+    store: Snapshots,
     principal: Principal,
     member: str,
     program: str | None,
@@ -97,7 +132,8 @@ def member_report(
 ) -> str | bytes:
     """A member's statement as ``fmt`` (json, html, pdf); only its own, or staff's."""
     require_member(principal, member)
-    register = commands.register(url)
+    url = store.url
+    register = store.register()
     if member not in {m.id for m in register.members}:
         raise NotYours()
     quarter = _period(period)
@@ -112,38 +148,58 @@ def member_report(
 
 
 def licensee_royalties(
-    url: str, principal: Principal, licensee: str, program: str, period: str
+    store: Snapshots, principal: Principal, licensee: str, program: str, period: str
 ) -> dict[str, Any]:
     """What the licensee owes for a quarter: the JSON of ``royalties --licensee L``."""
+    quarter = _licensee_quarter(store, principal, licensee, period)
+    return royalty_document(of_licensee(store.royalties(program, quarter), licensee))
+
+
+def licensee_royalties_json(
+    store: Snapshots, principal: Principal, licensee: str, program: str, period: str
+) -> bytes:
+    """:func:`licensee_royalties` as JSON, serialised once for each state."""
+    quarter = _licensee_quarter(store, principal, licensee, period)
+    return store.kept(
+        ("licensee royalties", program, str(quarter), licensee),
+        lambda: as_json(royalty_document(of_licensee(store.royalties(program, quarter), licensee))),
+        sales=quarter_sales(program, quarter),
+    )
+
+
+def _licensee_quarter(store: Snapshots, principal: Principal, licensee: str, period: str) -> Period:
     require_licensee(principal, licensee, Capability.LICENSEE_ROYALTIES)
-    _known_licensee(url, licensee)
-    quarter = Period.parse(period, "period")
-    return royalty_document(commands.royalties(url, program, quarter, licensee))
+    _known_licensee(store, licensee)
+    return Period.parse(period, "period")
 
 
-def _known_licensee(url: str, licensee: str) -> None:
-    if licensee not in commands.licensees(url):
+def _known_licensee(store: Snapshots, licensee: str) -> None:
+    if licensee not in store.licensing()[0]:
         raise NotYours()
 
 
-def program_royalties(url: str, principal: Principal, program: str, period: str) -> dict[str, Any]:
-    """Every licensee's dues of a quarter (staff)."""
+def program_royalties(store: Snapshots, principal: Principal, program: str, period: str) -> bytes:
+    """Every licensee's dues of a quarter (staff), as JSON serialised once for each state."""
     require(principal, Capability.PROGRAM_ROYALTIES)
     quarter = Period.parse(period, "period")
-    return royalty_document(commands.royalties(url, program, quarter))
+    return store.kept(
+        ("program royalties", program, str(quarter)),
+        lambda: as_json(royalty_document(store.royalties(program, quarter))),
+        sales=quarter_sales(program, quarter),
+    )
 
 
 def licence_summary(
-    url: str, principal: Principal, licensee: str, program: str, fmt: str
+    store: Snapshots, principal: Principal, licensee: str, program: str, fmt: str
 ) -> str | bytes:
     """The licence summary and licensed patent schedule of a licensee (html, json, pdf)."""
     require_licensee(principal, licensee, Capability.LICENCE_SUMMARY)
-    found, programs = commands.licensing(url)
+    found, programs = store.licensing()
     if licensee not in found:
         raise NotYours()
     if program not in programs:
         raise NotFound("programme", program)
-    register = commands.register(url)
+    register = store.register()
     context = license_context(
         register, programs[program], found[licensee], register.alliance, dt.date.today()
     )
@@ -151,7 +207,7 @@ def licence_summary(
 
 
 def distribute(
-    url: str,
+    store: Snapshots,
     principal: Principal,
     program: str,
     period: str,
@@ -160,6 +216,7 @@ def distribute(
 ) -> dict[str, Any]:
     """A distribution run (staff): the JSON of ``distribute --format json``."""
     require(principal, Capability.DISTRIBUTE)
+    url = store.url
     quarter = Period.parse(period, "period")
     run, _ = commands.distribute(url, program, quarter, policy, params, "collected", note=False)
     state = "reproduced" if run.reproduced else "stored"
@@ -169,7 +226,7 @@ def distribute(
 
 
 def upload_sales(
-    url: str,
+    store: Snapshots,
     principal: Principal,
     licensee: str,
     filename: str | None,
@@ -179,7 +236,8 @@ def upload_sales(
     """A sales report uploaded for ``licensee``, imported as ``patentpool import`` would:
     every problem at once as ``FILE:LINE`` and nothing stored, or the import's summary."""
     require_licensee(principal, licensee, Capability.SALES_UPLOAD)
-    _known_licensee(url, licensee)
+    url = store.url
+    _known_licensee(store, licensee)
     check_size(data, limits)
     name = safe_name(filename)
     with tempfile.TemporaryDirectory(prefix="patentpool-upload-") as folder:
@@ -224,10 +282,10 @@ def problem_documents(failed: ImportFailed) -> list[dict[str, Any]]:
     ]
 
 
-def start_page(url: str, principal: Principal) -> dict[str, Any]:
+def start_page(store: Snapshots, principal: Principal) -> dict[str, Any]:
     """What the user's start page shows: its role's part of the register."""
-    register = commands.parties(url)
-    found, programs = commands.licensing(url)
+    register = store.register()
+    found, programs = store.licensing()
     out: dict[str, Any] = {
         "me": me(principal),
         "alliance": register.alliance.name if register.alliance else None,
@@ -249,16 +307,16 @@ def start_page(url: str, principal: Principal) -> dict[str, Any]:
     return out
 
 
-def licensee_check(url: str, principal: Principal, licensee: str) -> None:
+def licensee_check(store: Snapshots, principal: Principal, licensee: str) -> None:
     """Raise unless the user may see the licensee's dues."""
     require_licensee(principal, licensee, Capability.LICENSEE_ROYALTIES)
-    _known_licensee(url, licensee)
+    _known_licensee(store, licensee)
 
 
-def upload_check(url: str, principal: Principal, licensee: str) -> None:
+def upload_check(store: Snapshots, principal: Principal, licensee: str) -> None:
     """Raise unless the user may upload the licensee's sales reports."""
     require_licensee(principal, licensee, Capability.SALES_UPLOAD)
-    _known_licensee(url, licensee)
+    _known_licensee(store, licensee)
 
 
 def distribute_check(principal: Principal) -> None:

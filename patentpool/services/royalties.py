@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -29,13 +29,20 @@ class ProgramContext:
     licensees: dict[str, Licensee]
 
 
-def program_context(session: Session, program_id: str) -> ProgramContext:
+def program_context(
+    session: Session, program_id: str, register: Register | None = None
+) -> ProgramContext:
+    """The programme's context; ``register``: the register already read (by a process that
+    keeps it, :mod:`patentpool.services.snapshots`), instead of reading it again."""
     programs = load_programs(session)
     if program_id not in programs:
         raise NotFound("programme", program_id)
     program, spec = programs[program_id]
     return ProgramContext(
-        load_register(session), program, spec, licensing_repo.load_licensees(session)
+        register if register is not None else load_register(session),
+        program,
+        spec,
+        licensing_repo.load_licensees(session),
     )
 
 
@@ -62,16 +69,15 @@ def royalties(
         result = summarize_groups(
             ctx.program, ctx.register, ctx.licensees.values(), groups, period, lines=detail
         )
-    if licensee is not None:
-        from dataclasses import replace
+    return result if licensee is None else of_licensee(result, licensee)
 
-        picked = tuple(item for item in result.licensees if item.licensee == licensee)
-        if not picked:
-            raise InvalidInput(f"{licensee} reported no sales for {program_id} in {period}")
-        result = replace(
-            result, licensees=picked, total_due=sum((i.due for i in picked), Decimal(0))
-        )
-    return result
+
+def of_licensee(result: RoyaltyResult, licensee: str) -> RoyaltyResult:
+    """The quarter's royalties of one licensee, from those of every licensee."""
+    picked = tuple(item for item in result.licensees if item.licensee == licensee)
+    if not picked:
+        raise InvalidInput(f"{licensee} reported no sales for {result.program} in {result.period}")
+    return replace(result, licensees=picked, total_due=sum((i.due for i in picked), Decimal(0)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.exc import DatabaseError as DriverDatabaseError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from patentpool.errors import PatentpoolError
@@ -21,6 +22,23 @@ from patentpool.errors import PatentpoolError
 #: How long a command waits for a locked SQLite database before giving up (seconds);
 #: PATENTPOOL_SQLITE_BUSY_TIMEOUT overrides it.
 SQLITE_BUSY_TIMEOUT = 30
+
+
+#: The most connections one process's pool holds: as many as the portal's worker runs
+#: requests at once (the threads of its pool, ``patentpool.portal.app.THREADS``).
+POOL_CONNECTIONS = 40
+#: How long a request waits for a free connection of the pool before it is refused (its
+#: answer a 503): a few seconds, not the minutes a queue behind slow requests would last;
+#: PATENTPOOL_POOL_TIMEOUT overrides it.
+POOL_TIMEOUT = 5.0
+
+
+def pool_timeout() -> float:
+    raw = os.environ.get("PATENTPOOL_POOL_TIMEOUT")
+    try:
+        return float(raw) if raw else POOL_TIMEOUT
+    except ValueError:
+        return POOL_TIMEOUT
 
 
 def busy_timeout() -> float:
@@ -117,11 +135,14 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
     if url in _ENGINES:
         return _ENGINES[url]
     kwargs: dict[str, Any] = {}
+    if path is not None or parsed.drivername.startswith("postgresql"):
+        # the pool grows on demand to as many connections as requests run at once, then
+        # shrinks back to 5; a request that finds none free waits a few seconds at most
+        kwargs["pool_size"] = 5
+        kwargs["max_overflow"] = POOL_CONNECTIONS - 5
+        kwargs["pool_timeout"] = pool_timeout()
     if parsed.drivername.startswith("postgresql"):
         kwargs["pool_pre_ping"] = True
-        # the portal runs up to 40 requests of a worker at once (its thread pool): the pool
-        # grows to that many connections on demand, then shrinks back to 5
-        kwargs["max_overflow"] = 40
     try:
         engine = create_engine(parsed, **kwargs)
     except Exception as exc:  # driver missing, bad options
@@ -131,6 +152,30 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
         event.listen(engine, "begin", _on_sqlite_begin)
     _ENGINES[url] = engine
     return engine
+
+
+def use_wal(url: str) -> None:
+    """Put a SQLite file in WAL mode (kept by the file): readers no longer wait for a writer,
+    nor a writer for readers. For the portal, whose requests read while an upload writes."""
+    if _sqlite_file(url) is None:
+        return
+    raw = make_engine(url).raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+    finally:
+        raw.close()
+
+
+class PoolExhausted(DatabaseError):
+    """Every connection of the pool stayed busy for the pool's time-out."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"the database {safe_url(url)} is busy: no connection came free within "
+            f"{pool_timeout():g} seconds; try again"
+        )
 
 
 def dispose_all() -> None:
@@ -147,6 +192,8 @@ def schema_revision(engine: Engine) -> str | None:
             if not inspect(conn).has_table("alembic_version"):
                 return None
             row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    except PoolTimeout as exc:
+        raise PoolExhausted(engine.url.render_as_string(hide_password=False)) from exc
     except OperationalError as exc:
         url = engine.url.render_as_string(hide_password=False)
         if _is_locked(exc):
@@ -216,6 +263,8 @@ def session_for(
                             {"name": f"patentpool:{lock}"},
                         )
                 yield session
+        except PoolTimeout as exc:
+            raise PoolExhausted(url) from exc
         except OperationalError as exc:
             if _is_locked(exc):
                 raise _locked(url) from exc

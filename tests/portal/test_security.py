@@ -4,9 +4,12 @@ as text, and the serve command's refusal to listen in the open without TLS."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from click.testing import CliRunner
-from portal_setup import PASSWORD, Portal, login_csrf
+from portal_setup import PASSWORD, USERS, Portal, login_csrf
 from sqlalchemy import text
 
 from patentpool.cli import cli
@@ -51,8 +54,9 @@ def test_the_session_cookie_is_httponly_and_lax_and_secure_with_https(portal: Po
 
     from patentpool.portal.app import create_app
 
-    tls = TestClient(create_app(portal.url, https=True), base_url="https://127.0.0.1",
-                     follow_redirects=False)
+    tls = TestClient(
+        create_app(portal.url, https=True), base_url="https://127.0.0.1", follow_redirects=False
+    )
     data = {"username": "staff1", "password": PASSWORD, "csrf_token": login_csrf(tls)}
     cookie = tls.post("/login", data=data).headers["set-cookie"].lower()
     assert "secure" in cookie
@@ -76,6 +80,48 @@ def test_five_failures_for_a_username_throttle_it_and_are_logged(portal: Portal)
     log = accounts.logins(portal.url)
     assert [(user, ok) for _, user, _, ok in log] == [("home1", False)] * 5 + [("codec1", True)]
     assert [addr for _, _, addr, _ in log][:2] == ["10.0.1.0", "10.0.1.1"]
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_failures_at_once_are_throttled_as_one_after_the_other(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    """Twelve wrong passwords at the same moment: the throttle's check and the record of
+    each failure are one step, so five are verified and refused, the seven others throttled."""
+    portal: Portal = request.getfixturevalue("portal" if backend == "sqlite" else "pg_portal")
+    start = threading.Barrier(12)
+
+    def attempt(i: int) -> str:
+        start.wait()
+        try:
+            accounts.login(portal.url, "home1", "wrong password", f"10.0.3.{i}")
+        except accounts.LoginThrottled:
+            return "throttled"
+        except accounts.LoginRefused:
+            return "refused"
+        return "signed in"
+
+    with ThreadPoolExecutor(12) as pool:
+        said = sorted(pool.map(attempt, range(12)))
+    assert said == ["refused"] * 5 + ["throttled"] * 7
+    log = accounts.logins(portal.url)
+    assert [(user, ok) for _, user, _, ok in log] == [("home1", False)] * 5
+
+
+def test_logins_at_once_from_one_address_are_not_throttled(portal: Portal) -> None:
+    """Twelve users signing in at the same moment through one proxy: none is a failure."""
+    start = threading.Barrier(6)
+    names = list(USERS)
+
+    def attempt(name: str) -> bool:
+        start.wait()
+        return bool(accounts.login(portal.url, name, PASSWORD, "10.0.4.1").session_id)
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(attempt, names * 2)) == [True] * 12
+    assert [ok for *_, ok in accounts.logins(portal.url)] == [True] * 12
 
 
 def test_five_failures_from_an_address_throttle_it(portal: Portal) -> None:

@@ -412,3 +412,29 @@ def test_export_needs_the_schema(empty_db_url: str, tmp_path: Path) -> None:
         "`patentpool db upgrade`\n",
     )
     assert not (tmp_path / "backup").exists()
+
+
+def test_a_backup_leaves_out_the_portals_sessions_and_tokens(
+    db_url: str, second_url: str, tmp_path: Path
+) -> None:
+    from patentpool.services import accounts
+
+    build_igrs(db_url, tmp_path)
+    accounts.add_user(db_url, "staff1", "staff", "correct horse battery", by="test")
+    accounts.login(db_url, "staff1", "correct horse battery", "127.0.0.1")
+    accounts.issue_token(db_url, "staff1", None, by="test")
+    held = all_rows(db_url)
+    assert len(held["portal_sessions"]) == 1
+    assert len(held["portal_tokens"]) == 1
+    backup = tmp_path / "backup"
+    ok(db_url, "export", backup)
+    counts = {t.table: t.rows for t in read_manifest(backup).tables}
+    assert counts["portal_sessions"] == counts["portal_tokens"] == 0
+    assert counts["portal_users"] == 1
+    assert (backup / "portal_sessions.jsonl").read_text(encoding="utf-8") == ""
+    ok(second_url, "restore", backup)
+    restored = all_rows(second_url)
+    assert restored["portal_sessions"] == restored["portal_tokens"] == []
+    assert {k: v for k, v in restored.items() if k not in ("portal_sessions", "portal_tokens")} == {
+        k: v for k, v in held.items() if k not in ("portal_sessions", "portal_tokens")
+    }

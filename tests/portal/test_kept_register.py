@@ -1,0 +1,92 @@
+"""What a portal worker keeps between requests (the register, a quarter's royalties, the API's
+documents) is never older than the database: an import made anywhere - by the CLI, by
+another worker - is seen by the next request, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from conftest import Portal, page_csrf
+
+from patentpool.cli import cli
+from patentpool.services.snapshots import Snapshots
+
+HEADER = (
+    "publication_number,owner,family,filing_date,grant_date,expiry_date,status,standard,"
+    "version,section,essentiality,validated_states,title,evaluator,evaluated_on,declared_on\n"
+)
+NEW_PATENT = (
+    "CN109999999B,lenovo,IGRS-F9999,2016-01-04,2019-05-07,,granted,IGRS,1.0,media,essential,,"
+    "Method for a patent imported while the portal runs,Sample & Partners IP Law Office,"
+    "2020-01-06,2016-02-01\n"
+)
+REPORT = (
+    "licensee,period,country_of_sale,country_of_manufacture,category,units,net_sales\n"
+    "example-home,2027Q2,DE,PL,tv,1000,500000.00\n"
+)
+ROYALTIES = "/api/v1/licensees/example-home/royalties?program=igrs-v1&period=2027Q2"
+
+
+def _import(portal: Portal, name: str, text: str) -> None:
+    path = portal.folder / name
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--db", portal.url, "import", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def _numbers(response: object) -> set[str]:
+    found = response.json()["patents"]  # type: ignore[attr-defined]
+    return {p["patent"] for p in found}
+
+
+def _store(client: object) -> Snapshots:
+    store: Snapshots = client.app.state.portal.store  # type: ignore[attr-defined]
+    return store
+
+
+def test_a_register_import_is_seen_by_the_next_request_of_every_worker(
+    any_portal: Portal,
+) -> None:
+    token = {"authorization": f"Bearer {any_portal.token('codec1')}"}
+    one, two = any_portal.client(), any_portal.client()  # two workers: two apps, one database
+    before = _numbers(one.get("/api/v1/patents?member=lenovo", headers=token))
+    assert _numbers(two.get("/api/v1/patents?member=lenovo", headers=token)) == before
+    assert "CN109999999B" not in before
+    kept = _store(one).register()
+    assert _store(one).register() is kept  # nothing changed: the register is not read again
+
+    _import(any_portal, "patents.csv", HEADER + NEW_PATENT)
+
+    for client in (one, two):
+        after = _numbers(client.get("/api/v1/patents?member=lenovo", headers=token))
+        assert after == before | {"CN109999999B"}
+        page = client.get("/patents?member=lenovo", headers=token)
+        assert "CN109999999B" in page.text
+    assert _store(one).register() is not kept
+
+
+def test_a_sales_upload_on_one_worker_is_in_the_next_royalties_of_the_other(
+    any_portal: Portal,
+) -> None:
+    one = any_portal.signed_in("home1")
+    two = any_portal.signed_in("home1", any_portal.client())
+    staff = {"authorization": f"Bearer {any_portal.token('staff1')}"}
+    program = "/api/v1/programs/igrs-v1/royalties?period=2027Q2"
+    assert one.get(ROYALTIES).status_code == 422  # no sales reported for the quarter yet
+    assert one.get(program, headers=staff).json()["licensees"] == []
+    kept = _store(one).register()
+
+    csrf = page_csrf(two)
+    uploaded = two.post(
+        "/api/v1/licensees/example-home/sales-reports",
+        headers={"x-csrf-token": csrf},
+        files={"file": ("report.csv", REPORT.encode(), "text/csv")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+
+    dues = one.get(ROYALTIES)
+    assert dues.status_code == 200, dues.text
+    assert [item["units"] for item in dues.json()["licensees"]] == [1000]
+    total = one.get(program, headers=staff).json()
+    assert [item["licensee"] for item in total["licensees"]] == ["example-home"]
+    assert total["total_due"] == dues.json()["total_due"]
+    assert _store(one).register() is kept  # a sales import leaves the register as it was
