@@ -152,3 +152,20 @@ def test_quarter_average_takes_the_mean_of_the_quarter(sqlite_url: str, tmp_path
     rate = mean / mean_cny
     assert fx["rate_exact"] == f"{rate.numerator}/{rate.denominator}"
     assert (fx["rule"], fx["date"]) == ("quarter_average", f"{days[0]}..{days[-1]}")
+
+
+def test_fx_rule_quarter_end_written_out_keeps_the_runs_inputs(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    from tests.cli.test_events_regression import RUNS
+
+    folder = tmp_path / "igrs"
+    shutil.copytree(IGRS, folder)
+    (folder / "events.csv").unlink()
+    licensing = folder / "licensing.yaml"
+    written = licensing.read_text()
+    licensing.write_text(written.replace("    schedules:\n", "    fx_rule: quarter_end\n"
+                                         "    schedules:\n", 1))  # fmt: skip
+    run_ok(sqlite_url, "import", folder)
+    out = run_ok(sqlite_url, "distribute", "--program", "igrs-v1", "--period", "2026Q1")
+    assert out.splitlines()[-1].endswith(f"inputs sha256 {RUNS['2026Q1']}")
