@@ -169,3 +169,28 @@ def test_fx_rule_quarter_end_written_out_keeps_the_runs_inputs(
     run_ok(sqlite_url, "import", folder)
     out = run_ok(sqlite_url, "distribute", "--program", "igrs-v1", "--period", "2026Q1")
     assert out.splitlines()[-1].endswith(f"inputs sha256 {RUNS['2026Q1']}")
+
+
+def test_a_workbook_sheet_carries_the_currency_column(both: str, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER.split(","))
+    sheet.append(["example-yuan-display", "2026Q2", "CN", "CN", "phone", 100, 20000, "cny"])
+    path = tmp_path / "sales-2026Q2-yuan.xlsx"
+    book.save(path)
+    run_ok(both, "import", path)
+    document = json.loads(run_ok(
+        both, "royalties", "--program", "igrs-v1", "--period", "2026Q2",
+        "--licensee", "example-yuan-display", "--format", "json",
+    ))  # fmt: skip
+    (line,) = document["licensees"][0]["lines"]
+    rate = ecb("USD")["2026-06-30"] / ecb("CNY")["2026-06-30"]
+    assert (line["currency"], line["fx"]["rate_exact"]) == (
+        "CNY",
+        f"{rate.numerator}/{rate.denominator}",
+    )
+    # 200 CNY a unit is under the floor of 50 USD: 100 x 50 x 0.5%, no discount
+    assert document["licensees"][0]["due"] == "25.00"
