@@ -193,14 +193,44 @@ def royalties_cmd(
                     line_rows, ["line", "sold", "made", "category", "units", "due", "note"], "table"
                 )
             )
+            for rate in _rates_of(item["lines"]):
+                click.echo(f"rate: {rate}")
+
+
+def _rates_of(lines: list[dict[str, Any]]) -> list[str]:
+    """The conversions of lines in other currencies, each once, as text."""
+    from patentpool.reports.documents import fx_text
+
+    texts = {fx_text(ln["currency"], ln["fx"]) for ln in lines if "fx" in ln}
+    return sorted(texts)
+
+
+#: The columns a sales line in another currency adds (CSV, xlsx).
+_FX_COLUMNS = [("currency", "text"), ("fx_rate", "text"), ("fx_rule", "text"),
+               ("fx_date", "text"), ("fx_source", "text")]  # fmt: skip
+
+
+def _flat(line: dict[str, Any]) -> dict[str, Any]:
+    """A line's document with its conversion, if any, as the ``fx_*`` cells."""
+    out = {k: v for k, v in line.items() if k != "fx"}
+    fx = line.get("fx")
+    if fx is not None:
+        out.update(fx_rate=fx["rate_exact"], fx_rule=fx["rule"], fx_date=fx["date"],
+                   fx_source=fx["source"])  # fmt: skip
+    return out
+
+
+def _any_fx(document: dict[str, Any]) -> bool:
+    return any("fx" in ln for item in document["licensees"] for ln in item["lines"])
 
 
 def _royalties_csv(document: dict[str, Any]) -> str:
-    """Every sales line of a royalty document as CSV."""
+    """Every sales line of a royalty document as CSV (with the ``fx_*`` columns when a line
+    was converted from another currency)."""
     rows = [
         {
             "licensee": item["licensee"],
-            **{k: v for k, v in line.items() if k != "rate"},
+            **{k: v for k, v in _flat(line).items() if k != "rate"},
             "rate": json.dumps(line["rate"]) if line["rate"] else "",
         }
         for item in document["licensees"]
@@ -221,6 +251,8 @@ def _royalties_csv(document: dict[str, Any]) -> str:
         "due",
         "reason",
     ]
+    if _any_fx(document):
+        columns[7:7] = [c for c, _ in _FX_COLUMNS]
     return render_rows(rows, columns, "csv")
 
 
@@ -248,11 +280,14 @@ def _royalties_xlsx(app: App, output: Path | None, document: dict[str, Any], lin
     sheets = [table("Royalties", columns, rows)]
     if lines:
         line_rows = [
-            {"licensee": item["licensee"], **line}
+            {"licensee": item["licensee"], **_flat(line)}
             for item in document["licensees"]
             for line in item["lines"]
         ]
-        sheets.append(table("Sales lines", [("licensee", "text"), *_LINE_COLUMNS], line_rows))
+        line_columns = list(_LINE_COLUMNS)
+        if _any_fx(document):
+            line_columns[6:6] = _FX_COLUMNS
+        sheets.append(table("Sales lines", [("licensee", "text"), *line_columns], line_rows))
     title = (
         f"Royalties of {document['program']} for {document['period']} "
         f"({document['currency']}), schedule from {document['schedule_from']}"

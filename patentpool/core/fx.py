@@ -61,6 +61,7 @@ class Quote:
     per_eur: Fraction
     day: dt.date | None  # None for the euro itself
     days: int = 1  # how many published rates were averaged
+    first: dt.date | None = None  # the first day averaged (None: ``day`` alone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +74,18 @@ class Conversion:
     day: dt.date | None
     rule: str
     source: str
+    first_day: dt.date | None = None  # the first rate averaged (quarter_average), else None
 
     def apply(self, amount: Decimal | Fraction) -> Fraction:
         return Fraction(amount) * self.rate
+
+    def dates_text(self) -> str:
+        """The day of the rate, or the days averaged (``2026-01-02..2026-03-31``)."""
+        if self.day is None:
+            return ""
+        if self.first_day is not None and self.first_day != self.day:
+            return f"{self.first_day}..{self.day}"
+        return str(self.day)
 
     def rate_text(self, places: int = 6) -> str:
         """The rate written to ``places`` decimals (half up), for documents."""
@@ -117,7 +127,7 @@ def quote_for(table: RateTable, currency: str, period: Period, rule: FxRule) -> 
     if not within:
         raise _no_rate(currency, f"for {period} (quarter_average: none published in it)", table)
     mean = sum((Fraction(r) for _, r in within), Fraction(0)) / len(within)
-    return Quote(currency, mean, within[-1][0], len(within))
+    return Quote(currency, mean, within[-1][0], len(within), within[0][0])
 
 
 def quote_on(table: RateTable, currency: str, day: dt.date) -> Quote:
@@ -134,6 +144,7 @@ def quote_on(table: RateTable, currency: str, day: dt.date) -> Quote:
 def cross(source: Quote, target: Quote, rule: str, table: RateTable) -> Conversion:
     """The conversion from ``source``'s currency to ``target``'s, through the euro."""
     days = [d for d in (source.day, target.day) if d is not None]
+    firsts = [d for d in (source.first, target.first) if d is not None]
     return Conversion(
         source.currency,
         target.currency,
@@ -141,6 +152,7 @@ def cross(source: Quote, target: Quote, rule: str, table: RateTable) -> Conversi
         max(days) if days else None,
         rule,
         table.source,
+        min(firsts) if firsts else None,
     )
 
 

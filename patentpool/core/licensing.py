@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import TypeAlias
 
 from patentpool.core.events import register_on
+from patentpool.core.fx import FxRule
 from patentpool.core.interest import NO_INTEREST, LateInterest
 from patentpool.core.model import (
     CountryCode,
@@ -255,9 +256,12 @@ class Schedule:
     discounts: Discounts = Discounts()
     payment_terms_days: int | None = None  # overrides the programme's from effective_from
     late_interest: LateInterest | None = None  # overrides the programme's from effective_from
+    fx_rule: FxRule | None = None  # overrides the programme's from effective_from
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "categories", MappingProxyType(dict(self.categories)))
+        if self.fx_rule is not None:
+            object.__setattr__(self, "fx_rule", FxRule(self.fx_rule))
         _check_terms(self.payment_terms_days)
         object.__setattr__(self, "regions", tuple(self.regions))
         where = f"schedule from {self.effective_from}"
@@ -299,9 +303,11 @@ class Program:
     policy: str = "proportional"  # default distribution policy
     payment_terms_days: int = 30  # an invoice is due this many days after it is issued
     late_interest: LateInterest = NO_INTEREST  # charged on what is paid late
+    fx_rule: FxRule = FxRule.QUARTER_END  # which rate converts a quarter's other currencies
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "versions", tuple(self.versions))
+        object.__setattr__(self, "fx_rule", FxRule(self.fx_rule))
         _check_terms(self.payment_terms_days)
         object.__setattr__(self, "counts", Counts(self.counts))
         minor_unit(self.currency)  # refuses an unknown currency
@@ -345,6 +351,13 @@ class Program:
             self.payment_terms_days if days is None else days,
             self.late_interest if rate is None else rate,
         )
+
+
+    def fx_rule_for(self, period: Period) -> FxRule:
+        """The rule that converts ``period``'s sales in other currencies: the schedule's in
+        force, where it says one, else the programme's."""
+        rule = self.schedule_for(period).fx_rule
+        return self.fx_rule if rule is None else rule
 
 
 def _check_terms(days: int | None) -> None:

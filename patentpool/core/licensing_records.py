@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from patentpool.core.fx import RateTable
+from patentpool.core.fx import Conversion, RateTable
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.periods import Period
 
@@ -62,6 +62,7 @@ class ReportRecord:
     checksum: str
     lines: int
     units: int
+    fx: tuple[Conversion, ...] = ()  # the rates chosen for its lines' other currencies
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import cast
 
+from patentpool.core.fx import Conversion
 from patentpool.core.licensing import (
     Category,
     LicenseeId,
@@ -46,6 +47,8 @@ class SalesLine:
     units: int
     net_sales: Decimal | None = None  # required where a percent rate applies
     source: str | None = None  # where the line came from, e.g. "sales-2026Q1.csv:12"
+    #: net_sales are in another currency: how they become the programme's (None: they are)
+    fx: Conversion | None = None
 
     def __post_init__(self) -> None:
         units_ = self.units
@@ -91,7 +94,7 @@ class RateApplied:
     kind: str  # "per_unit", "percent" or "tiers"
     per_unit: Decimal | None = None
     percent: Decimal | None = None  # as a percent
-    unit_price: Fraction | None = None  # net_sales / units
+    unit_price: Fraction | None = None  # net_sales / units (in the programme's currency)
     base: Fraction | None = None  # the unit price clamped to [base_floor, base_cap]
     clamped: str | None = None  # "floor", "cap" or None
     tiers: tuple[TierSlice, ...] = ()  # the group's units of the quarter, tier by tier
@@ -101,9 +104,28 @@ class RateApplied:
 #: A sales line as plain values, in the order of :class:`SalesLine`'s fields (licensee,
 #: period, country of sale, country of manufacture, category, units, net sales, source), as
 #: storage reads it: checked when it was imported, so not checked again.
-SalesRow = tuple[
-    LicenseeId, Period, CountryCode, CountryCode, Category, int, Decimal | None, str | None
-]
+SalesRow = (
+    tuple[LicenseeId, Period, CountryCode, CountryCode, Category, int, Decimal | None, str | None]
+    | tuple[
+        LicenseeId, Period, CountryCode, CountryCode, Category, int, Decimal | None, str | None,
+        Conversion | None,
+    ]
+)  # fmt: skip
+
+
+def row_fx(row: SalesRow) -> Conversion | None:
+    """How the row's net sales become the programme's currency (None: they are in it)."""
+    return row[8] if len(row) > 8 else None
+
+
+def converted(net: Decimal, digits: int, fx: Conversion | None) -> int | Fraction:
+    """Net sales ``x 10^digits`` in the programme's currency: exact, a fraction when they were
+    converted (one line at a time, before a percent rate's bounds clamp them)."""
+    total = scaled(net, digits)
+    if fx is None:
+        return total
+    value = fx.rate * total
+    return value.numerator if value.denominator == 1 else value
 
 
 def no_patent_reason(line: SalesLine, day: dt.date) -> str:
@@ -146,7 +168,7 @@ class _Percent:
     floor: int | None  # base_floor x 10^sub
     cap: int | None
 
-    def base(self, total: int, units: int) -> tuple[int, str | None]:
+    def base(self, total: int | Fraction, units: int) -> tuple[int | Fraction, str | None]:
         """A line's net sales ``total`` (x 10^sub) for ``units`` units, clamped to ``units x
         [base_floor, base_cap]`` - the unit price clamped to the bounds, compared in
         integers - and which bound clamped it ("floor", "cap" or None). The one clamp of a
@@ -237,6 +259,7 @@ class QuarterPricing:
         net: Decimal | None,
         tier: tuple[str, Category] | None,
         tiers: dict[tuple[str, Category], TierKey],
+        fx: Conversion | None = None,
     ) -> RateApplied:
         """How a line of ``category`` (``units`` units, ``net`` net sales, in the tier key
         ``tier``) was priced, in the exact values an invoice prints (values that many lines
@@ -244,8 +267,8 @@ class QuarterPricing:
         rate = self.schedule.categories[category]
         if isinstance(rate, PercentRate) and units and net is not None:
             percent = self.percent[category]
-            total = scaled(net, percent.sub)
-            price = Fraction(total, _ten(percent.sub) * units)
+            total = converted(net, percent.sub, fx)
+            price = Fraction(total) / (_ten(percent.sub) * units)
             _, clamped = percent.base(total, units)
             if clamped is None:
                 base = price

@@ -31,7 +31,9 @@ from patentpool.core.line_pricing import (
     SalesLine,
     SalesRow,
     TierKey,
+    converted,
     net_digits,
+    row_fx,
     scaled,
 )
 from patentpool.core.model import CountryCode
@@ -98,7 +100,7 @@ def tier_keys(
 
 
 def cut_rates(
-    plain: dict[str, int],
+    plain: dict[str, int | Fraction],
     tiered: dict[tuple[str, Category], int],
     present: set[str],
     tiers: dict[tuple[str, Category], TierKey],
@@ -140,7 +142,7 @@ class Rows:
     order: list[Order]
     licensees: list[LicenseeId]
     units: list[int]
-    nums: list[int]
+    nums: list[int | Fraction]  # fractions only for lines converted from another currency
     tier_of: list[tuple[str, Category] | None]
     countries: list[CountryCode | None]
     tiers: dict[tuple[str, Category], TierKey]
@@ -182,7 +184,7 @@ def price_rows(
     known = pricing.known
     licensees: list[LicenseeId] = []
     units_of: list[int] = []
-    nums: list[int] = []
+    nums: list[int | Fraction] = []
     tier_of: list[tuple[str, Category] | None] = []
     where: list[CountryCode | None] = []
     tier_units: dict[tuple[str, Category], int] = defaultdict(int)
@@ -194,6 +196,7 @@ def price_rows(
             how = known[(category, sale, made)] = _how(pricing, category, sale, made)
         kind, factor, rc, needs_net = how
         tier: tuple[str, Category] | None = None
+        num: int | Fraction
         if needs_net:
             net = lines[n][6]
             if net is None:
@@ -204,8 +207,9 @@ def price_rows(
             num = 0
             if units:
                 p = percent[category]
-                total, _ = p.base(scaled(net, p.sub), units)  # type: ignore[arg-type]
-                num = total * p.percent * factor
+                amount = converted(net, p.sub, row_fx(lines[n]))  # type: ignore[arg-type]
+                total, _ = p.base(amount, units)
+                num = total * p.percent * factor  # a fraction only when converted
         elif kind == 3:
             num = units * factor
             tier = (groups[licensee], category)
@@ -271,15 +275,16 @@ def _tiered(
 ) -> Rows:
     """``rows`` with the tiers' totals applied to their lines and the quarter's rates cut."""
     tiers = tier_keys(tier_units, schedule, pricing, year)
-    plain: dict[str, int] = defaultdict(int)
+    plain: dict[str, int | Fraction] = defaultdict(int)
     tiered: dict[tuple[str, Category], int] = defaultdict(int)
     nums = rows.nums
     for i, tier in enumerate(rows.tier_of):
         if tier is None:
             plain[groups[rows.licensees[i]]] += nums[i]
         else:
-            nums[i] *= tiers[tier].total
-            tiered[tier] += nums[i]
+            num = int(nums[i]) * tiers[tier].total  # tiered lines are never converted
+            nums[i] = num
+            tiered[tier] += num
     present = {groups[lid] for lid in set(rows.licensees)}
     rates = cut_rates(plain, tiered, present, tiers, pricing, schedule, year)
     return replace(rows, tiers=tiers, cut_rates=rates)

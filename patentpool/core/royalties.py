@@ -163,7 +163,7 @@ _LICENSEE_OF = attrgetter("licensee")
 
 
 def _zero_reason(
-    kind: str, num: int, units: int, multiplier: Decimal, region: str | None
+    kind: str, num: int | Fraction, units: int, multiplier: Decimal, region: str | None
 ) -> str | None:
     """Why a line priced under a rate of ``kind`` has no gross (None if its ``num`` has one)."""
     if num != 0:
@@ -231,7 +231,7 @@ def compute_royalties(
     """
     rows = (
         (ln.licensee, ln.period, ln.country_of_sale, ln.country_of_manufacture, ln.category,
-         ln.units, ln.net_sales, ln.source)
+         ln.units, ln.net_sales, ln.source, ln.fx)
         for ln in sales
     )  # fmt: skip
     return summarize_royalties(program, register, licensees, rows, period, lines=detail)
@@ -359,9 +359,12 @@ def _summarize_licensees(
         common = 1
         for key in {t for t in tier_of[start:end] if t is not None}:
             common = math.lcm(common, last.tiers[key].units or 1)
+        for num in nums[start:end]:  # lines converted from another currency: fractions
+            if type(num) is Fraction:
+                common = math.lcm(common, num.denominator)
         weights = [
-            nums[i] * common if tier_of[i] is None
-            else nums[i] * (common // (last.tiers[tier_of[i]].units or 1))  # type: ignore[index]
+            int(nums[i] * common) if tier_of[i] is None
+            else int(nums[i]) * (common // (last.tiers[tier_of[i]].units or 1))  # type: ignore[index]
             for i in range(start, end)
         ]  # fmt: skip
         licensee = index[lid]
@@ -433,7 +436,9 @@ def _royalty_lines(priced: _Priced, split: _Split) -> tuple[RoyaltyLine, ...]:
         if country is None:
             reason: str | None = no_patent_reason(line, pricing.day)
         else:
-            rate = pricing.applied(category, units, line.net_sales, last.tier_of[i], last.tiers)
+            rate = pricing.applied(
+                category, units, line.net_sales, last.tier_of[i], last.tiers, line.fx
+            )
             reason = _zero_reason(rate.kind, last.nums[i], units, multiplier, region_id)
         value = exact.get(weight)
         if value is None:

@@ -87,7 +87,9 @@ def instructions(form: SalesForm) -> list[str]:
         f"category, for {when}, as {who}.",
         "Columns: " + ", ".join(SALES_COLUMNS) + f" (required: {', '.join(SALES_REQUIRED)}).",
         "Countries are ISO 3166 two-letter codes (see the Countries sheet); units are whole "
-        f"numbers; net_sales is the amount invoiced in {cur}, needed for percentage rates.",
+        f"numbers; net_sales is the amount invoiced in {cur}, needed for percentage rates "
+        "(or in the ISO 4217 currency written in the currency column, left empty for "
+        f"{cur}).",
         "Keep the first row (the column names) as it is; leave rows you do not need empty.",
         "",
         f"Rates from {schedule.effective_from.isoformat()}, in {cur}:",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from patentpool.core.fx import FxRule
 from patentpool.core.interest import parse_late_interest
 from patentpool.core.licensing import (
     Discounts,
@@ -67,7 +68,14 @@ def _schedule(item: ScheduleIn) -> Schedule:
         late_interest=(
             None if item.late_interest is None else parse_late_interest(item.late_interest)
         ),
+        fx_rule=None if item.fx_rule is None else _fx_rule(item.fx_rule),
     )
+
+
+def _fx_rule(text: str) -> FxRule:
+    if text not in ("quarter_end", "quarter_average"):
+        raise InvalidInput(f"fx_rule: must be quarter_end or quarter_average, not {text!r}")
+    return FxRule(text)
 
 
 def program_from(item: ProgramIn) -> Program:
@@ -91,12 +99,19 @@ def program_from(item: ProgramIn) -> Program:
         policy=item.policy,
         payment_terms_days=item.payment_terms_days,
         late_interest=parse_late_interest(item.late_interest),
+        fx_rule=FxRule.QUARTER_END if item.fx_rule is None else _fx_rule(item.fx_rule),
     )
 
 
 def program_spec(item: ProgramIn) -> str:
-    """The canonical JSON the database keeps for a programme."""
-    return json.dumps(item.model_dump(mode="json", exclude_defaults=False), sort_keys=True)
+    """The canonical JSON the database keeps for a programme. An ``fx_rule`` not written is
+    left out (in the programme and its schedules): a programme written before the key existed
+    keeps the definition, and so the runs' inputs, it had."""
+    data = item.model_dump(mode="json", exclude_defaults=False)
+    for part in [data, *data["schedules"]]:
+        if part.get("fx_rule") is None:
+            part.pop("fx_rule", None)
+    return json.dumps(data, sort_keys=True)
 
 
 def program_document(spec: str) -> dict[str, Any]:

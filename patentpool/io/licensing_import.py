@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
 
-from patentpool.core.fx import conversion_on
+from patentpool.core.fx import RateTable, conversion_for, conversion_on
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.licensing_records import LicensingState, Payment
 from patentpool.core.model import Register, Standard
@@ -128,6 +128,7 @@ def check_licensing(
     out.sales_files = list(batch.sales_files)
     out.references = dict(batch.references)
     _log_reports(state, scanned, out)
+    _choose_rates(state, programs, out, problems)
     reported = set(state.reports) | set(scanned)
     _check_payments(state, batch, licensees, programs, reported, out, problems)
     return out, problems
@@ -276,6 +277,36 @@ def _scan_sales_files(
                 continue
             scanned[report_key] = report
     return scanned
+
+
+def _choose_rates(
+    state: LicensingState, programs: _Programs, out: LicensingChanges, problems: list[Problem]
+) -> None:
+    """The rate of each other currency a changed report's lines name, chosen now by the
+    programme's rule for the quarter (kept with the report); a currency without a rate for the
+    quarter is a problem of the report's first line."""
+    table: RateTable | None = None
+    for (program_id, _licensee, period), report in sorted(out.reports.items()):
+        found = programs.get(program_id)
+        if not report.currencies or found is None:
+            continue
+        if table is None:  # the table named by its files, not by each quote's line
+            table = replace(state.rates, source=rate_files(state.rates.source))
+        program = found[0]
+        rule = program.fx_rule_for(period)
+        for code in sorted(report.currencies - {program.currency}):
+            try:
+                report.fx[code] = conversion_for(table, code, program.currency, period, rule)
+            except InvalidInput as exc:
+                field, message = _split_field(str(exc), "currency")
+                problems.append(Problem(report.file, report.line, field, message))
+
+
+def rate_files(source: str) -> str:
+    """The files a rate table's ``FILE:LINE`` sources name, each once."""
+    files = {part.rsplit(":", 1)[0] if part.rsplit(":", 1)[-1].isdigit() else part
+             for part in source.split(", ") if part}  # fmt: skip
+    return ", ".join(sorted(files))
 
 
 def _log_reports(

@@ -176,6 +176,12 @@ class DiscountsIn(Strict):
     member: Share = Decimal(0)
 
 
+#: ``fx_rule`` as written, trimmed and in lower case (checked when the programme is made).
+FxRuleText = Annotated[
+    str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)
+]
+
+
 class ScheduleIn(Strict):
     effective_from: IsoDate
     categories: dict[str, RateIn]
@@ -184,6 +190,7 @@ class ScheduleIn(Strict):
     discounts: DiscountsIn = DiscountsIn()
     payment_terms_days: int | None = None
     late_interest: Text | None = None
+    fx_rule: FxRuleText | None = None
 
 
 class ProgramIn(Strict):
@@ -200,6 +207,7 @@ class ProgramIn(Strict):
     policy: Text = "proportional"
     payment_terms_days: int = 30
     late_interest: Text = "0%"
+    fx_rule: FxRuleText | None = None  # None: quarter_end
     schedules: list[ScheduleIn]
 
 
@@ -276,6 +284,6 @@ SALES_REQUIRED = (
     "category",
     "units",
 )
-SALES_COLUMNS = (*SALES_REQUIRED, "net_sales", "program")
+SALES_COLUMNS = (*SALES_REQUIRED, "net_sales", "program", "currency")
 PAYMENT_COLUMNS = tuple(PaymentRowIn.model_fields)
 PAYMENT_REQUIRED = tuple(n for n, f in PaymentRowIn.model_fields.items() if f.is_required())

@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 from patentpool.core.periods import Period
 
 ReportKey = tuple[str, str, Period]  # (programme, licensee, period)
-Place = tuple[str, str, str]  # (country of sale, country of manufacture, category)
+#: (country of sale, country of manufacture, category, currency: "" for the programme's)
+Place = tuple[str, str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +33,8 @@ class Block:
     line: pa.Array  # per line: its line in the file (its row in a sheet)
     units: pa.Array  # int64
     net: pa.Array  # text as stored (``format(Decimal, "f")``), or null
-    places: list[Place]  # the block's distinct (sale, made, category)
-    place: pa.Array  # per line: its (sale, made, category)'s index in ``places``
+    places: list[Place]  # the block's distinct (sale, made, category, currency)
+    place: pa.Array  # per line: its (sale, made, category, currency)'s index in ``places``
 
     def __len__(self) -> int:
         return len(self.line)
@@ -55,6 +56,28 @@ class Block:
     def category(self) -> pa.Array:
         """Per line: the category."""
         return self._per_line(2)
+
+    @property
+    def currency(self) -> pa.Array:
+        """Per line: the currency of its net sales, null for the programme's."""
+        codes = [p[3] or None for p in self.places]
+        return pc.take(pa.array(codes, pa.string()), self.place)
+
+    def currencies(self) -> dict[int, set[str]]:
+        """The other currencies each report of the block (by its index in ``keys``) uses."""
+        others = [i for i, p in enumerate(self.places) if p[3]]
+        if not others:
+            return {}
+        width = len(self.places)
+        codes = pc.add(
+            pc.multiply(pc.cast(self.key, pa.int64()), width), pc.cast(self.place, pa.int64())
+        )
+        out: dict[int, set[str]] = {}
+        for code in pc.unique(codes).to_pylist():
+            key, place = divmod(code, width)
+            if self.places[place][3]:
+                out.setdefault(key, set()).add(self.places[place][3])
+        return out
 
 
 #: Lines a reader of single lines gathers into one block.
@@ -125,9 +148,10 @@ class Texts:
 
 
 def texts(block: Block) -> Texts:
-    """Each line's canonical text, ``sale|made|category|units|net``: the text whose SHA-256
-    digest the report's checksum adds up (the one definition of a line's digest)."""
-    places = pa.array(["|".join(place) for place in block.places], pa.string())
+    """Each line's canonical text, ``sale|made|category|units|net``, or
+    ``sale|made|category|currency|units|net`` for net sales in a currency given: the text whose
+    SHA-256 digest the report's checksum adds up (the one definition of a line's digest)."""
+    places = pa.array(["|".join(p if p[3] else p[:3]) for p in block.places], pa.string())
     canonical = pc.binary_join_element_wise(
         pc.take(places, block.place),
         pc.cast(block.units, pa.string()),

@@ -224,7 +224,14 @@ def _block(batch: pa.RecordBatch, ix: dict[str, int], values: _Values, start: in
 
     # Each line's report (programme, licensee, period) and place (countries, category).
     key, keys = _distinct((prog_i, programs), (lic_i, licensees), (per_i, periods))
-    place, places = _distinct((sale_i, sales), (made_i, mades), (cat_i, categories))
+    if "currency" in ix:
+        cur_i, codes = values.resolve(batch.column(ix["currency"]), check.currency)
+    else:
+        codes = [""]
+        cur_i = pa.array(np.zeros(batch.num_rows, dtype=np.int32))
+    place, places = _distinct(
+        (sale_i, sales), (made_i, mades), (cat_i, categories), (cur_i, codes)
+    )
     return Block(
         keys=keys,
         key=key,

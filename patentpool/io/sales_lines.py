@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from patentpool.core.countries import normalize_country
 from patentpool.core.licensing import PercentRate, Program, Rate
+from patentpool.core.money import MINOR_UNITS
 from patentpool.core.periods import Period, period_problem
 from patentpool.errors import InvalidInput
 from patentpool.io.licensing_schema import (
@@ -72,7 +73,8 @@ def read_header(cells: list[str], source: Source, problems: list[Problem]) -> He
 
 @dataclass(frozen=True, slots=True)
 class Columns:
-    """Where each field of a sales line is (``net`` and ``program`` may be absent)."""
+    """Where each field of a sales line is (``net``, ``program`` and ``currency`` may be
+    absent)."""
 
     licensee: int
     period: int
@@ -82,6 +84,7 @@ class Columns:
     units: int
     net: int | None
     program: int | None
+    currency: int | None = None
 
     @classmethod
     def of(cls, header: Header) -> Columns:
@@ -89,10 +92,12 @@ class Columns:
         return cls(
             ix["licensee"], ix["period"], ix["country_of_sale"], ix["country_of_manufacture"],
             ix["category"], ix["units"], ix.get("net_sales"), ix.get("program"),
+            ix.get("currency"),
         )  # fmt: skip
 
 
-LineRecord = tuple[str, str, str, int, Decimal | None]  # sale, made, category, units, net
+#: sale, made, category, currency ("" when not given: the programme's), units, net
+LineRecord = tuple[str, str, str, str, int, Decimal | None]
 #: A line's problems, (field, message) each.
 LineProblems = list[tuple[str, str]]
 _T = TypeVar("_T")
@@ -105,6 +110,15 @@ def _checked(bad: LineProblems, name: str, check: Callable[[str], _T], text: str
     except ValueError as exc:
         bad.append((name, str(exc)))
         return None
+
+
+def read_currency(text: str) -> str:
+    """An ISO 4217 code (any case), or "" for a cell left empty: the programme's currency."""
+    code = text.strip().upper()
+    if code and code not in MINOR_UNITS:
+        known = ", ".join(sorted(MINOR_UNITS))
+        raise ValueError(f"unknown currency {text.strip()!r} (ISO 4217; known: {known})")
+    return code
 
 
 def _category(text: str) -> str:
@@ -120,6 +134,7 @@ class LineChecker:
         self.rules = rules
         self.periods: dict[str, Period | str] = {}
         self.countries: dict[str, str | None] = {}
+        self.currencies: dict[str, str] = {}  # cells found good -> their code
         self.rates: dict[tuple[str, Period], Mapping[str, Rate] | str] = {}
         self.only = next(iter(rules.programs)) if len(rules.programs) == 1 else None
 
@@ -163,6 +178,12 @@ class LineChecker:
             "add a program column"
         )
 
+    def currency(self, text: str) -> str:
+        code = self.currencies.get(text)
+        if code is None:
+            code = self.currencies[text] = read_currency(text)
+        return code
+
     def licensee(self, text: str) -> str:
         if not text:
             raise ValueError("must not be empty")
@@ -186,6 +207,8 @@ class LineChecker:
         net = _checked(bad, "net_sales", read_money, net_text) if cols.net is not None else None
         program_text = "" if cols.program is None else cells[cols.program]
         program = _checked(bad, "program", self.program, program_text)
+        currency = "" if cols.currency is None else cells[cols.currency]
+        code = _checked(bad, "currency", self.currency, currency) if currency else ""
         percent = False
         if program is not None and period is not None and category is not None:
             percent = self.rate_problems(bad, program, period, category, net_text)
@@ -199,7 +222,8 @@ class LineChecker:
         assert units is not None
         assert program is not None
         assert period is not None
-        return (program, licensee, period), (sale, made, category, units, net), percent
+        assert code is not None
+        return (program, licensee, period), (sale, made, category, code, units, net), percent
 
     def rate_problems(
         self, bad: LineProblems, program: str, period: Period, category: str, net_text: str

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from patentpool.core.fx import Conversion
 from patentpool.core.periods import Period
 from patentpool.io.licensing_schema import SALES_REQUIRED, is_plain_units
 from patentpool.io.problems import Problem, Source
@@ -40,6 +41,8 @@ class ReportScan:
     units: int = 0
     file: str = ""
     line: int = 0  # where the report's first line is
+    currencies: set[str] = field(default_factory=set)  # the other currencies its lines name
+    fx: dict[str, Conversion] = field(default_factory=dict)  # their rates, chosen at import
 
     def digest(self) -> str:
         return f"{self.checksum:064x}"
@@ -136,6 +139,8 @@ def check_rows(
     cols = Columns.of(header)
     i_lic, i_per, i_sale, i_made = cols.licensee, cols.period, cols.sale, cols.made
     i_cat, i_units, i_net, i_prog = cols.category, cols.units, cols.net, cols.program
+    i_cur = cols.currency
+    currencies = check.currencies
     width = header.width
     countries = check.countries
     licensees = rules.licensees
@@ -161,8 +166,10 @@ def check_rows(
             sale = countries.get(cells[i_sale])
             made = countries.get(cells[i_made])
             units_text = cells[i_units]
+            code = "" if i_cur is None or not cells[i_cur] else currencies.get(cells[i_cur])
             if (
                 context is not None
+                and code is not None
                 and sale
                 and made
                 and cells[i_lic] in licensees
@@ -174,7 +181,7 @@ def check_rows(
                     amount, context = None, None
                 if context is not None and (amount is not None or not context[2]):
                     add((context[0], cells[i_lic], context[1]), line,
-                        (sale, made, cells[i_cat]), int(units_text), amount)  # fmt: skip
+                        (sale, made, cells[i_cat], code), int(units_text), amount)  # fmt: skip
                     continue
         if len(cells) > width and any(cells[width:]):
             problems.append(complaint(line, None, "row", "has more cells than the header"))
@@ -183,11 +190,11 @@ def check_rows(
         if isinstance(checked, list):
             problems.extend(complaint(line, index.get(f), f, m) for f, m in checked)
             continue
-        key, (sale, made, category, units, net), percent = checked
+        key, (sale, made, category, code, units, net), percent = checked
         good[(cells[i_prog] if i_prog is not None else "", cells[i_per], category)] = (
             key[0], key[2], percent,
         )  # fmt: skip
-        add(key, line, (sale, made, category), units, net)
+        add(key, line, (sale, made, category, code), units, net)
     if advance is not None:
         advance(count % PROGRESS_EVERY)
     if len(builder):
@@ -262,6 +269,8 @@ def _checksum(
                     report = scan.reports[key] = ReportScan(file=scan.file, line=sums.line)
                 report.add(sums.checksum, sums.lines, sums.units)
                 report.line = min(report.line, sums.line)
+            for index, codes in block.currencies().items():
+                scan.reports[block.keys[index]].currencies.update(codes)
 
 
 def _helper(path: Path) -> bool:

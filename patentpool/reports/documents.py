@@ -93,7 +93,7 @@ def _line_document(ln: Any) -> dict[str, Any]:
                 }
                 for t in rate.tiers
             ]
-    return {
+    doc = {
         "source": ln.line.source,
         "country_of_sale": ln.line.country_of_sale,
         "country_of_manufacture": ln.line.country_of_manufacture,
@@ -107,3 +107,27 @@ def _line_document(ln: Any) -> dict[str, Any]:
         "due": money(ln.due),
         "reason": ln.reason,
     }
+    if ln.line.fx is not None:  # net sales in another currency: the rate that converted them
+        doc["currency"] = ln.line.fx.source_currency
+        doc["fx"] = fx_document(ln.line.fx)
+    return doc
+
+
+def fx_document(fx: Any) -> dict[str, Any]:
+    """A conversion as documents show it: the rate (6 places, and exact), rule, date(s) and
+    source."""
+    return {
+        "rate": fx.rate_text(),
+        "rate_exact": f"{fx.rate.numerator}/{fx.rate.denominator}",
+        "to": fx.target_currency,
+        "rule": fx.rule,
+        "date": fx.dates_text(),
+        "source": fx.source,
+    }
+
+
+def fx_text(currency: str, fx: dict[str, Any]) -> str:
+    """``1 CNY = 0.147373 USD (quarter_end, 2026-03-31, FILE)``."""
+    return (
+        f"1 {currency} = {fx['rate']} {fx['to']} ({fx['rule']}, {fx['date']}, {fx['source']})"
+    )

@@ -7,10 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from patentpool.core.fx import Conversion
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.periods import Period
 from patentpool.core.royalties import LicenseeRoyalty, RoyaltyLine
 from patentpool.errors import InvalidInput
+from patentpool.reports.documents import fx_document, fx_text
 from patentpool.reports.rates import LicenseeTerms, ScheduleTerms, licensee_terms, schedule_terms
 
 
@@ -57,6 +59,8 @@ class InvoiceReport:
     #: those of the current revisions ("sales report of 2026Q1: revision 2 of ... replaced
     #: revision 1 of ...")
     corrections: tuple[str, ...] = ()
+    #: how net sales in other currencies became the programme's, one text per rate
+    rates: tuple[str, ...] = ()
 
 
 def invoice_context(
@@ -95,4 +99,11 @@ def invoice_context(
         terms=terms,
         due_date=terms.due_date,
         corrections=corrections,
+        rates=tuple(
+            sorted({fx_text(f.source_currency, fx_document(f)) for f in _conversions(royalty)})
+        ),
     )
+
+
+def _conversions(royalty: LicenseeRoyalty) -> set[Conversion]:
+    return {ln.line.fx for ln in royalty.lines if ln.line.fx is not None}

@@ -99,6 +99,8 @@ BOOK_KEYS = ("payment_terms_days", "late_interest")
 def _split_terms(spec: dict[str, Any]) -> dict[str, Any]:
     """The programme's definition without its :data:`BOOK_KEYS`, in it and its schedules."""
     out = {k: v for k, v in spec.items() if k not in BOOK_KEYS}
+    if out.get("fx_rule") == "quarter_end":  # the default, as a programme without the key
+        del out["fx_rule"]
     if "schedules" in out:
         out["schedules"] = [
             {k: v for k, v in s.items() if k not in BOOK_KEYS} for s in out["schedules"]

@@ -204,6 +204,7 @@ def _save_licensing(
                 checksum=report.digest(),
                 lines=report.lines,
                 units=report.units,
+                fx=tuple(report.fx[code] for code in sorted(report.fx)),
             )
             for key, report in changes.reports.items()
         },

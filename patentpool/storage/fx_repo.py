@@ -1,16 +1,19 @@
-"""Reference rates in the database: saved from an import, read back as a core rate table."""
+"""Reference rates in the database: saved from an import, read back as a core rate table;
+the rates chosen for the reports' other currencies (``report_fx``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from patentpool.core.fx import RateTable
-from patentpool.storage.models import FxRateRow
+from patentpool.core.fx import Conversion, RateTable
+from patentpool.core.licensing_records import ReportKey, ReportRecord
+from patentpool.storage.models import FxRateRow, ReportFxRow, SalesReportRow
 
 
 def save_rates(
@@ -49,3 +52,59 @@ def load_rates(session: Session) -> RateTable:
         rates.setdefault(row.day, {})[row.currency] = row.rate
         sources.add(row.source)
     return RateTable(rates, source=", ".join(sorted(sources)))
+
+
+def save_report_fx(
+    session: Session,
+    report_ids: Mapping[ReportKey, int],
+    reports: Mapping[ReportKey, ReportRecord],
+) -> int:
+    """The rates chosen at import for the new report revisions' other currencies; how many."""
+    rows = [
+        ReportFxRow(
+            report_id=report_ids[key],
+            currency=c.source_currency,
+            target=c.target_currency,
+            rate=f"{c.rate.numerator}/{c.rate.denominator}",
+            rule=c.rule,
+            day=c.day,
+            first_day=c.first_day,
+            source=c.source,
+        )
+        for key, record in sorted(reports.items())
+        if key in report_ids
+        for c in record.fx
+    ]
+    session.add_all(rows)
+    session.flush()
+    return len(rows)
+
+
+def _conversion(row: ReportFxRow) -> Conversion:
+    return Conversion(
+        row.currency, row.target, Fraction(row.rate), row.day, row.rule, row.source, row.first_day
+    )
+
+
+def report_conversions(
+    session: Session, program: str, periods: Sequence[str]
+) -> dict[tuple[int, str], Conversion]:
+    """The rates of the current reports of ``program`` for ``periods``, by (report, currency)."""
+    if not periods:
+        return {}
+    query = (
+        select(ReportFxRow)
+        .join(SalesReportRow, SalesReportRow.id == ReportFxRow.report_id)
+        .where(
+            SalesReportRow.program_id == program,
+            SalesReportRow.current.is_(True),
+            SalesReportRow.period.in_(list(periods)),
+        )
+    )
+    return {(row.report_id, row.currency): _conversion(row) for row in session.scalars(query)}
+
+
+def conversions_of(session: Session, report_id: int) -> list[Conversion]:
+    """The rates stored with one report revision, by currency."""
+    query = select(ReportFxRow).where(ReportFxRow.report_id == report_id)
+    return [_conversion(r) for r in session.scalars(query.order_by(ReportFxRow.currency))]

@@ -10,11 +10,13 @@ from decimal import Decimal
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from patentpool.core.fx import Conversion
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.licensing_records import LicensingState, LicensingUpdate, Payment, ReportKey
 from patentpool.core.periods import Period
 from patentpool.core.royalties import SalesLine, SalesRow
-from patentpool.errors import NotFound
+from patentpool.errors import InvalidInput, NotFound
+from patentpool.storage import fx_repo
 from patentpool.storage.engine import param_mark
 from patentpool.storage.models import (
     LicenseeRow,
@@ -209,6 +211,7 @@ def _save_reports(
         found = wanted.get((program_id, licensee_id, period))
         if found is not None:
             ids[found] = rid
+    fx_repo.save_report_fx(session, ids, changes.reports)
     return ids
 
 
@@ -293,6 +296,26 @@ def _read_all_of(
     return held.pop(group)
 
 
+class _Rates:
+    """The conversions stored with the reports read, looked up by (report, currency)."""
+
+    def __init__(self, session: Session, program: str, periods: Sequence[str]) -> None:
+        self.held = fx_repo.report_conversions(session, program, periods)
+        row = session.get(ProgramRow, program)
+        self.currency = "" if row is None else row.currency
+
+    def of(self, report: int, currency: str, period: Period, source: str) -> Conversion | None:
+        if currency == self.currency:
+            return None
+        found = self.held.get((report, currency))
+        if found is None:
+            raise InvalidInput(
+                f"currency: no {currency} rate for {period} stored with the sales report "
+                f"{source}; import the reference rates of {period} and the report again"
+            )
+        return found
+
+
 def _sales_rows(
     session: Session,
     program: str,
@@ -312,7 +335,7 @@ def _sales_rows(
     mark = param_mark(connection)
     sql = (
         "SELECT r.licensee_id, r.period, r.source, l.line, l.country_of_sale, "
-        "l.country_of_manufacture, l.category, l.units, l.net_sales "
+        "l.country_of_manufacture, l.category, l.units, l.net_sales, l.currency, r.id "
         "FROM sales_reports r JOIN sales_lines l ON l.report_id = r.id "
         f"WHERE r.program_id = {mark} AND r.current = {mark} "
         f"AND r.period IN ({', '.join([mark] * len(names))}) "
@@ -320,6 +343,7 @@ def _sales_rows(
         + f"ORDER BY {order}, l.line, l.id"
     )
     parsed: dict[str, Period] = {}
+    rates = _Rates(session, program, names)
     # the few distinct licensees, countries and categories are kept once each, not per line
     same: dict[str, str] = {}
     share = same.setdefault
@@ -327,7 +351,9 @@ def _sales_rows(
     try:
         cursor.execute(sql, (program, True, *names, *(licensees or ())))
         while rows := cursor.fetchmany(BATCH):
-            for licensee, period_text, source, line, sale, made, category, units, net in rows:
+            for row in rows:
+                licensee, period_text, source, line, sale, made, category, units, net = row[:9]
+                code, report = row[9], row[10]
                 period = parsed.get(period_text)
                 if period is None:
                     period = parsed[period_text] = Period.parse(period_text)
@@ -335,6 +361,7 @@ def _sales_rows(
                     share(licensee, licensee), period, share(sale, sale), share(made, made),
                     share(category, category), int(units),
                     None if net is None else Decimal(net), f"{source}:{line}",
+                    None if code is None else rates.of(report, code, period, source),
                 )  # fmt: skip
     finally:
         cursor.close()
@@ -399,10 +426,18 @@ def reported_periods(session: Session, program: str, licensee: str | None = None
 def report_checksums(
     session: Session, program: str, periods: Sequence[Period]
 ) -> list[dict[str, object]]:
-    """The current sales reports of the periods: who, when, which revision, what checksum."""
+    """The current sales reports of the periods: who, when, which revision, what checksum;
+    a report with net sales in other currencies also the rates that converted them (``fx``)."""
     names = [str(p) for p in periods]
+    rates: dict[int, list[str]] = defaultdict(list)
+    for (report, _), c in sorted(fx_repo.report_conversions(session, program, names).items()):
+        rates[report].append(
+            f"{c.source_currency}/{c.target_currency} {c.rate.numerator}/{c.rate.denominator} "
+            f"{c.rule} {c.dates_text()} {c.source}"
+        )
     rows = session.execute(
         select(
+            SalesReportRow.id,
             SalesReportRow.licensee_id,
             SalesReportRow.period,
             SalesReportRow.revision,
@@ -425,6 +460,7 @@ def report_checksums(
             "checksum": checksum,
             "lines": int(lines),
             "units": int(units or 0),
+            **({"fx": rates[rid]} if rid in rates else {}),
         }
-        for licensee, period, revision, checksum, lines, units in rows
+        for rid, licensee, period, revision, checksum, lines, units in rows
     ]

@@ -258,6 +258,7 @@ class SalesLineRow(Base):
     category: Mapped[str] = mapped_column(String(64))
     units: Mapped[int] = mapped_column(BigInteger)
     net_sales: Mapped[Decimal | None] = mapped_column(DecimalText)
+    currency: Mapped[str | None] = mapped_column(String(3))  # None: the programme's
 
 
 class PaymentRow(Base):
@@ -447,3 +448,21 @@ class FxRateRow(Base):
     currency: Mapped[str] = mapped_column(String(3), primary_key=True)
     rate: Mapped[Decimal] = mapped_column(DecimalText)
     source: Mapped[str] = mapped_column(Text)  # the file it was imported from
+
+
+class ReportFxRow(Base):
+    """The rate chosen at import that converts a report's net sales in ``currency`` into the
+    programme's ``target``: exact (``rate`` is a fraction ``n/d``), by ``rule``, from the rates
+    published on ``day`` (or averaged from ``first_day`` to ``day``), as ``source`` names."""
+
+    __tablename__ = "report_fx"
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("sales_reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    target: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(String(16))
+    day: Mapped[dt.date | None] = mapped_column(Date)
+    first_day: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)

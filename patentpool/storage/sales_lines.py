@@ -42,7 +42,7 @@ class LineBlock(Protocol):
     def net(self) -> Any: ...  # text as stored, or null
 
     @property
-    def places(self) -> list[tuple[str, str, str]]: ...  # the distinct (sale, made, category)
+    def places(self) -> list[tuple[str, str, str, str]]: ...  # (sale, made, category, currency)
 
     @property
     def place(self) -> Any: ...  # per line: its place's index in ``places``
@@ -56,6 +56,9 @@ class LineBlock(Protocol):
     @property
     def category(self) -> Any: ...
 
+    @property
+    def currency(self) -> Any: ...  # null for the programme's
+
     def __len__(self) -> int: ...
 
 
@@ -67,6 +70,7 @@ _LINE_COLUMNS = (
     "category",
     "units",
     "net_sales",
+    "currency",
 )
 #: Rows per INSERT statement when a block of lines goes into SQLite.
 _ROWS_PER_INSERT = 200
@@ -128,7 +132,7 @@ class SqliteLineStage:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.keys: dict[ReportKey, int] = {}
-        self.places: dict[tuple[str, str, str], int] = {}
+        self.places: dict[tuple[str, str, str, str], int] = {}
         self.files: dict[str, tuple[int, int, list[Segment]]] = {}  # label -> rowids, runs
         self._rows = 0  # the rowid of the last line staged: lines take rowids 1, 2, 3, ...
         self._file: tuple[str, int] | None = None  # the file being staged, its first rowid
@@ -211,15 +215,15 @@ class SqliteLineStage:
         run("CREATE TEMP TABLE stage_reports (key INTEGER PRIMARY KEY, report_id INTEGER)")
         run(
             "CREATE TEMP TABLE stage_places (code INTEGER PRIMARY KEY, country_of_sale TEXT, "
-            "country_of_manufacture TEXT, category TEXT)"
+            "country_of_manufacture TEXT, category TEXT, currency TEXT)"
         )
         reports = [(n, report_ids[k]) for k, n in self.keys.items() if k in report_ids]
         if reports:
             run("INSERT INTO temp.stage_reports VALUES (?, ?)", reports)
         if self.places:
             run(
-                "INSERT INTO temp.stage_places VALUES (?, ?, ?, ?)",
-                [(n, *place) for place, n in self.places.items()],
+                "INSERT INTO temp.stage_places VALUES (?, ?, ?, ?, ?)",
+                [(n, *place[:3], place[3] or None) for place, n in self.places.items()],
             )
 
     def copy(self, label: str, report_ids: Mapping[ReportKey, int]) -> int:
@@ -233,7 +237,7 @@ class SqliteLineStage:
             self.connection.exec_driver_sql(
                 f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) "
                 "SELECT r.report_id, s.rowid + ?, p.country_of_sale, p.country_of_manufacture, "
-                "p.category, s.units, s.net_sales FROM temp.stage_lines AS s "
+                "p.category, s.units, s.net_sales, p.currency FROM temp.stage_lines AS s "
                 "CROSS JOIN temp.stage_reports AS r CROSS JOIN temp.stage_places AS p "
                 f"ON r.key = s.code >> {_PLACE_BITS} "
                 f"AND p.code = s.code & {(1 << _PLACE_BITS) - 1} "
@@ -270,7 +274,7 @@ class PostgresLineStage:
         connection.exec_driver_sql(
             "CREATE TEMP TABLE stage_lines (file INTEGER, key INTEGER, line BIGINT, "
             "country_of_sale TEXT, country_of_manufacture TEXT, category TEXT, units BIGINT, "
-            "net_sales TEXT) ON COMMIT DROP"
+            "net_sales TEXT, currency TEXT) ON COMMIT DROP"
         )
 
     def begin(self, label: str) -> None:
@@ -290,7 +294,7 @@ class PostgresLineStage:
         columns = [file, key, block.line, block.sale, block.made, block.category]
         _copy_lines(
             self.connection,
-            [*columns, block.units, block.net],
+            [*columns, block.units, block.net, block.currency],
             "stage_lines",
             ("file", "key", "line", *_LINE_COLUMNS[2:]),
         )
@@ -324,7 +328,7 @@ class PostgresLineStage:
         run(
             f"INSERT INTO sales_lines ({', '.join(_LINE_COLUMNS)}) "
             "SELECT r.report_id, s.line, s.country_of_sale, s.country_of_manufacture, "
-            "s.category, s.units, s.net_sales FROM stage_lines AS s "
+            "s.category, s.units, s.net_sales, s.currency FROM stage_lines AS s "
             "JOIN stage_reports AS r ON r.key = s.key WHERE s.file = %s ORDER BY s.line",
             (number,),
         )

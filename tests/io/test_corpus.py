@@ -370,7 +370,15 @@ EXPECTED: dict[str, list[str]] = {
         "sales-unknown-category.csv:2: category: unknown category 'fridge' in demo-v1 (known: phone, tv)",
     ],
     "sales-unknown-column.csv": [
-        "sales-unknown-column.csv:1: currency: unknown column (see docs/royalties.md)",
+        "sales-unknown-column.csv:1: colour: unknown column (see docs/royalties.md)",
+    ],
+    "sales-unknown-currency.csv": [
+        "sales-unknown-currency.csv:2: currency: unknown currency 'ZZZ' (ISO 4217; known: AUD, "
+        "BHD, BRL, CAD, CHF, CNY, EUR, GBP, HKD, INR, JPY, KRW, KWD, SEK, SGD, TWD, USD)",
+    ],
+    "sales-currency-without-rate.csv": [
+        "sales-currency-without-rate.csv:2: currency: no CNY rate for 2026Q1 (quarter_end: on "
+        "or before 2026-03-31, within the quarter)",
     ],
     "sales-unknown-country.csv": [
         "sales-unknown-country.csv:2: country_of_sale: unknown country code 'XZ'",

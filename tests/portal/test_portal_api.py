@@ -254,3 +254,21 @@ def test_passwords_are_argon2id_and_rehashed_at_login(portal: Portal) -> None:
         assert user is not None
         assert user.password_hash != weak
         assert not PasswordHasher().check_needs_rehash(user.password_hash)
+
+
+def test_an_upload_in_a_currency_without_a_rate_for_the_quarter_is_refused(
+    portal: Portal,
+) -> None:
+    header, *lines = GOOD.splitlines()
+    yuan = "\n".join([f"{header},currency", *(f"{ln},CNY" for ln in lines)]) + "\n"
+    got = portal.client().post(
+        "/api/v1/licensees/example-home/sales-reports",
+        headers=bearer(portal, "home1"),
+        files={"file": ("sales-2027Q1.csv", yuan.encode(), "text/csv")},
+    )
+    assert got.status_code == 422, got.text
+    (problem,) = got.json()["problems"]
+    assert (problem["line"], problem["field"]) == (2, "currency")
+    assert problem["message"].startswith(
+        "no CNY rate for 2027Q1 (quarter_end: on or before 2027-03-31, within the quarter)"
+    )

@@ -25,6 +25,7 @@ from patentpool.storage.migrate import head_revision, upgrade
 from patentpool.storage.models import Base, SalesReportRow, StandardRow
 
 IGRS = SAMPLES / "igrs-v1"
+CURRENCIES = SAMPLES / "igrs-v1-currencies"
 
 #: Read-only commands whose JSON output must not change through a backup and a restore.
 OUTPUTS = [
@@ -69,6 +70,8 @@ def build_igrs(url: str, tmp_path: Path) -> None:
     ok(url, "import", IGRS / "alliance.yaml", IGRS / "patents.csv", IGRS / "licensing.yaml")
     first_half = payments(tmp_path, "2026Q1", "2026Q2")
     ok(url, "import", IGRS / "sales-2026Q1.csv", IGRS / "sales-2026Q2.csv", first_half)
+    # two licensees reporting in euros and yuan: their rates are kept per report (report_fx)
+    ok(url, "import", IGRS / "rates", CURRENCIES / "licensing.yaml", CURRENCIES / "sales-2026Q1.csv")
     lines = (IGRS / "sales-2026Q1.csv").read_text(encoding="utf-8").splitlines()
     corrected = tmp_path / "sales-2026Q1-corrected.csv"
     corrected.write_text(
@@ -130,6 +133,11 @@ def test_a_restored_backup_is_the_same_database(
     )
     before_rows, before_outputs = all_rows(db_url), outputs(db_url)
     assert len(before_rows["distribution_runs"]) == 2
+    assert [r[1] for r in before_rows["report_fx"]] == ["EUR", "CNY"]
+    currencies = [r[-1] for r in before_rows["sales_lines"]]
+    assert (currencies.count("EUR"), currencies.count("CNY"), currencies.count(None)) == (
+        3, 3, len(currencies) - 6
+    )  # fmt: skip
     with session_for(db_url) as session:
         revisions = session.scalars(
             select(SalesReportRow.revision)
