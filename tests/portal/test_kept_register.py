@@ -5,7 +5,7 @@ another worker - is seen by the next request, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from click.testing import CliRunner
-from conftest import Portal, page_csrf
+from portal_setup import Portal, page_csrf
 
 from patentpool.cli import cli
 from patentpool.services.snapshots import Snapshots

@@ -8,7 +8,7 @@ import time
 from contextlib import ExitStack
 
 import pytest
-from conftest import Portal
+from portal_setup import Portal
 
 from patentpool.services.portal import THREADS
 from patentpool.storage import engine

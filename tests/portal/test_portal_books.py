@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from conftest import Portal, page_csrf
+from portal_setup import Portal, page_csrf
 
 from patentpool.cli import cli
 from patentpool.resources import samples_dir
