@@ -86,7 +86,9 @@ def serve(url: str, workers: int, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PATENTPOOL_DATABASE_URL": url}
     args = ["serve", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen([sys.executable, "-m", "patentpool", *args], env=env)
-    deadline = time.monotonic() + 120
+    # each worker reads the register and computes the latest quarter before it serves: on a
+    # busy machine that takes minutes
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
             httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
