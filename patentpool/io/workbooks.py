@@ -24,9 +24,11 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
+from patentpool.io import xlsx_sheet
 from patentpool.io.problems import Problem, Source
 from patentpool.io.readers import FileUnreadable, _unguard, normalize_header
 
@@ -50,8 +52,25 @@ def _workbook(path: Path, display: str) -> Any:
         raise _unreadable(display, f"is not a workbook patentpool can read ({exc})") from exc
 
 
+def _is_xml(path: Path) -> bool:
+    """Whether the workbook's sheets are read from their XML (``.xlsx``, ``.xlsm``)."""
+    return path.suffix.lower() != ".ods"
+
+
+def _archive(path: Path, display: str) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(path)
+        archive.getinfo("xl/workbook.xml")
+    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+        raise _unreadable(display, f"is not a workbook patentpool can read ({exc})") from exc
+    return archive
+
+
 def sheet_names(path: Path, display: str) -> list[str]:
     """The workbook's sheets, in order."""
+    if _is_xml(path):
+        with _archive(path, display) as archive:
+            return [name for name, _ in _sheet_parts(archive)]
     names: list[str] = _workbook(path, display).sheet_names
     return names
 
@@ -86,6 +105,13 @@ class Sheet:
         self.path = path
         self.display = display
         self.name = name
+        self._header: tuple[str, int, list[str]] | None = None
+        if _is_xml(path):
+            self._rows = self._stream()
+            with _archive(path, display) as archive:
+                part = _sheet_part(archive, name)
+                self.height = 0 if part is None else xlsx_sheet.height(archive, part)
+            return
         try:
             self._sheet = _workbook(path, display).get_sheet_by_name(name)
         except FileUnreadable:
@@ -94,9 +120,23 @@ class Sheet:
             raise _unreadable(display, f"sheet {name!r} cannot be read ({exc})") from exc
         start = self._sheet.start or (0, 0)
         self._first_row, self._first_col = start[0] + 1, start[1]
-        self.height: int = self._sheet.height
+        self.height = self._sheet.height
         self._rows = self._read()
-        self._header: tuple[str, int, list[str]] | None = None
+
+    def _stream(self) -> Rows:
+        """An ``.xlsx``/``.xlsm`` sheet's rows as its XML streams (:mod:`xlsx_sheet`)."""
+        try:
+            with _archive(self.path, self.display) as archive:
+                part = _sheet_part(archive, self.name)
+                if part is None:
+                    raise KeyError(self.name)
+                yield from xlsx_sheet.SheetXml(archive).rows(part)
+        except FileUnreadable:
+            raise
+        except (KeyError, ValueError, IndexError, zipfile.BadZipFile, ET.ParseError) as exc:
+            raise _unreadable(
+                self.display, f"sheet {self.name!r} cannot be read ({exc})"
+            ) from exc
 
     def _read(self) -> Rows:
         pad = [""] * self._first_col
@@ -154,29 +194,34 @@ def sheet_complaint(sheet: Sheet, header: tuple[str, ...]) -> Any:
     return complaint
 
 
-_SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
-_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
-_REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
 _CELL_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 #: A cell's cached value: a non-empty ``<v>`` (or an inline string).
 _VALUE = re.compile(rb"<v>[^<]|<is>")
 
 
+_OFFICE_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(name, zip member) of each sheet of an xlsx workbook, in order."""
+    workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels if r.tag.endswith("Relationship")}
+    parts = []
+    for sheet in workbook.iter():
+        if not sheet.tag.endswith("}sheet"):
+            continue
+        target = targets.get(sheet.get(_OFFICE_REL))
+        if target is None:
+            continue
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        parts.append((sheet.get("name", ""), member))
+    return parts
+
+
 def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
     """The zip member holding the sheet ``name`` of an xlsx workbook."""
-    from html import unescape
-
-    workbook = archive.read("xl/workbook.xml")
-    rels = archive.read("xl/_rels/workbook.xml.rels")
-    targets: dict[bytes, bytes] = dict(_REL.findall(rels))
-    targets.update({i: t for t, i in _REL_REVERSED.findall(rels)})
-    for raw, rel in _SHEET.findall(workbook):
-        if unescape(raw.decode()) == name and rel in targets:
-            target: str = targets[rel].decode()
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return str(PurePosixPath("xl") / target)
-    return None
+    return next((part for n, part in _sheet_parts(archive) if n == name), None)
 
 
 def _uncached_formulas(path: Path, name: str) -> Iterator[tuple[str, int, str]]:
