@@ -158,7 +158,7 @@ class SheetXml:
         from patentpool.io.workbooks import cell_text
 
         ns = _ns(sheet_data.tag)
-        t_v, t_is = f"{ns}v", f"{ns}is"
+        t_v, t_is, t_t = f"{ns}v", f"{ns}is", f"{ns}t"
         strings, dates = self.strings, self.dates
         number = 0
         for row in sheet_data:
@@ -173,7 +173,11 @@ class SheetXml:
                         cells.extend([""] * (at - len(cells)))
                 kind = c.get("t")
                 if kind == "inlineStr":
-                    text = _text(c.find(t_is), ns)
+                    inline = c.find(t_is)
+                    if inline is not None and len(inline) == 1 and inline[0].tag == t_t:
+                        text = inline[0].text or ""  # plain text, the commonest
+                    else:
+                        text = _text(inline, ns)
                 else:
                     v = c.find(t_v)
                     text = "" if v is None or v.text is None else v.text
