@@ -1,8 +1,9 @@
 """Workbooks in: ``.xlsx``, ``.xlsm`` and ``.ods`` read as rows of text, cells as people type them.
 
-A sheet is read by python-calamine (Rust; why it and not openpyxl: docs/dependencies.md) and
-every cell becomes the text a CSV file would hold for it, so that each row then takes the
-very checks of the CSV readers (one rule, written once):
+An ``.xlsx`` or ``.xlsm`` sheet is streamed from its XML (:mod:`patentpool.io.xlsx_sheet`),
+an ``.ods`` one read by python-calamine (why: docs/dependencies.md), and every cell becomes
+the text a CSV file would hold for it, so that each row then takes the very checks of the CSV
+readers (one rule, written once):
 
 - text as written (stray spaces dropped, the formula guard ``'=`` undone, as in CSV);
 - a whole number typed as a number is its digits (``1000000.0`` is ``1000000``, a patent
@@ -20,7 +21,6 @@ Where a problem is, the sheet and cell name it: ``q1.xlsx:Sales!D12: units: ...`
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterator
@@ -30,7 +30,8 @@ from xml.etree import ElementTree as ET
 
 from patentpool.io import xlsx_sheet
 from patentpool.io.problems import Problem, Source
-from patentpool.io.readers import FileUnreadable, _unguard, normalize_header
+from patentpool.io.readers import FileUnreadable, normalize_header
+from patentpool.io.xlsx_sheet import cell_text
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 #: Rows of a sheet looked through for its header (below a title block).
@@ -73,29 +74,6 @@ def sheet_names(path: Path, display: str) -> list[str]:
             return [name for name, _ in _sheet_parts(archive)]
     names: list[str] = _workbook(path, display).sheet_names
     return names
-
-
-def cell_text(value: Any) -> str:
-    """A cell's value as the text a CSV file would hold for it."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _unguard(value.strip())
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e16:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time():
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 class Sheet:

@@ -2,7 +2,7 @@
 
 A sheet is a zip member (``xl/worksheets/sheetN.xml``) of rows of cells. It is read in chunks
 cut after a row's end tag; each chunk is parsed whole by the C parser of ``xml.etree``, and
-its rows become rows of text as :func:`patentpool.io.workbooks.cell_text` gives them, so a
+its rows become rows of text as :func:`cell_text` gives them, so a
 row reads the same whichever reader read it:
 
 - ``t="s"``: the shared strings table's text (rich text runs joined, phonetic runs left out);
@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from patentpool.io.readers import _unguard
+
 Rows = Iterator[tuple[int, list[str]]]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -39,6 +41,29 @@ _DATE_CODE = re.compile(r"[dmyhs]", re.IGNORECASE)
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet\b[^>]*>")
 _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\b[^>]*\bref="[A-Z]*[0-9]*:?[A-Z]*([0-9]+)"')
 _EPOCHS = {False: dt.datetime(1899, 12, 30), True: dt.datetime(1904, 1, 1)}
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as the text a CSV file would hold for it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _unguard(value.strip())
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _text(element: ET.Element | None, ns: str) -> str:
@@ -155,8 +180,6 @@ class SheetXml:
                 yield from self._rows(sheet_data)
 
     def _rows(self, sheet_data: ET.Element) -> Rows:
-        from patentpool.io.workbooks import cell_text
-
         ns = _ns(sheet_data.tag)
         t_v, t_is, t_t = f"{ns}v", f"{ns}is", f"{ns}t"
         strings, dates = self.strings, self.dates
@@ -207,8 +230,6 @@ class SheetXml:
                 yield number, cells
 
     def _number(self, text: str, style: str | None) -> str:
-        from patentpool.io.workbooks import cell_text
-
         try:
             value = float(text)
         except ValueError:
@@ -219,8 +240,6 @@ class SheetXml:
 
 
 def _iso(text: str) -> str:
-    from patentpool.io.workbooks import cell_text
-
     try:
         return cell_text(dt.datetime.fromisoformat(text))
     except ValueError:
