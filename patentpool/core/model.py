@@ -128,6 +128,15 @@ class Declaration:
     def key(self) -> tuple[PatentKey, StandardId, VersionId]:
         return (self.patent, self.standard, self.version)
 
+    def keeping_flags(self, before: Declaration) -> Declaration:
+        """This declaration with ``before``'s licensing flags where it does not say them (an
+        ETSI import sets them; a patents file need not carry them)."""
+        frand = before.frand if self.frand is None else self.frand
+        reciprocity = before.reciprocity if self.reciprocity is None else self.reciprocity
+        if (frand, reciprocity) == (self.frand, self.reciprocity):
+            return self
+        return replace(self, frand=frand, reciprocity=reciprocity)
+
 
 class EventKind(StrEnum):
     """What happened to a patent on an event's date."""

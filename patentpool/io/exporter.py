@@ -65,6 +65,10 @@ def register_documents(register: Register) -> dict[str, Any]:
     return doc
 
 
+def _flag(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
 def patent_rows(register: Register) -> list[dict[str, str]]:
     patents = register.patent_index()
     rows = []
@@ -87,6 +91,8 @@ def patent_rows(register: Register) -> list[dict[str, str]]:
             "evaluator": d.evaluator,
             "evaluated_on": d.evaluated_on,
             "declared_on": d.declared_on,
+            "frand": _flag(d.frand),
+            "reciprocity": _flag(d.reciprocity),
         }
         rows.append({k: "" if v is None else str(v) for k, v in values.items()})
     return rows

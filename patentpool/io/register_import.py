@@ -324,6 +324,8 @@ def _declaration(row: PatentRecord, key: str) -> Declaration:
         evaluator=row.evaluator,
         evaluated_on=row.evaluated_on,
         declared_on=row.declared_on,
+        frand=row.frand,
+        reciprocity=row.reciprocity,
     )
 
 
@@ -346,6 +348,9 @@ def _log_patents(
             out.log.append(("patent", key, "updated", _diff(before_p, patent), source))
     for dkey, (declaration, source) in new_decls.items():
         before_d = declarations_before.get(dkey)
+        if before_d is not None:
+            # a flag the file leaves empty (or has no column for) keeps the one known
+            declaration = declaration.keeping_flags(before_d)
         if before_d is None:
             change = ("added", "new")
         elif before_d != declaration:

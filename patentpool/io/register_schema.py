@@ -12,11 +12,13 @@ from patentpool.core.model import Essentiality, Status
 from patentpool.io.types import (
     IsoDate,
     OptionalDate,
+    OptionalFlag,
     OptionalText,
     Slug,
     Text,
     empty_to_none,
     parse_date,
+    parse_flag,
     parse_optional_text,
     parse_required_date,
     parse_text,
@@ -107,6 +109,8 @@ class PatentRowIn(Strict):
     evaluator: OptionalText = None
     evaluated_on: OptionalDate = None
     declared_on: OptionalDate = None
+    frand: OptionalFlag = None
+    reciprocity: OptionalFlag = None
 
 
 PATENT_COLUMNS = tuple(PatentRowIn.model_fields)
@@ -133,6 +137,8 @@ class PatentRecord(NamedTuple):
     evaluator: str | None = None
     evaluated_on: dt.date | None = None
     declared_on: dt.date | None = None
+    frand: bool | None = None
+    reciprocity: bool | None = None
 
     @classmethod
     def of(cls, row: PatentRowIn) -> PatentRecord:
@@ -170,4 +176,6 @@ CELL_READERS: dict[str, Callable[[str], Any]] = {
     "evaluator": parse_optional_text,
     "evaluated_on": parse_date,
     "declared_on": parse_date,
+    "frand": parse_flag,
+    "reciprocity": parse_flag,
 }

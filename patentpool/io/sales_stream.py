@@ -156,6 +156,8 @@ def check_rows(
             advance(PROGRESS_EVERY)
         if len(builder) >= LINES_PER_BLOCK:
             yield builder.take()
+        if len(cells) < width:  # trailing empty cells left out (as a workbook's row ends)
+            cells = cells + [""] * (width - len(cells))
         # Fast path: a line like the good ones before it (the same programme, period and
         # category, countries and licensee already seen) needs only its numbers parsed.
         # Anything else takes the full check below, which names every problem.
@@ -186,7 +188,7 @@ def check_rows(
         if len(cells) > width and any(cells[width:]):
             problems.append(complaint(line, None, "row", "has more cells than the header"))
             continue
-        checked = check.line(cells + [""] * (width - len(cells)), cols)
+        checked = check.line(cells, cols)
         if isinstance(checked, list):
             problems.extend(complaint(line, index.get(f), f, m) for f, m in checked)
             continue

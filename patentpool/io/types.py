@@ -80,6 +80,23 @@ def parse_country(value: Any) -> Any:
     return normalize_country(value)
 
 
+_FLAGS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+
+
+def parse_flag(value: Any) -> Any:
+    """An optional yes/no cell: ``yes``/``no`` (or ``true``/``false``, ``1``/``0``); empty
+    is not known."""
+    if isinstance(value, bool):
+        return value
+    value = empty_to_none(value)
+    if value is None:
+        return None
+    flag = _FLAGS.get(str(value).strip().lower())
+    if flag is None:
+        raise ValueError(f"{value!r} is not yes or no")
+    return flag
+
+
 def parse_required_date(value: Any) -> Any:
     if empty_to_none(value) is None:
         raise ValueError("is required")
@@ -92,3 +109,4 @@ Slug = Annotated[str, BeforeValidator(parse_slug)]
 Text = Annotated[str, BeforeValidator(parse_text)]
 OptionalText = Annotated[str | None, BeforeValidator(parse_optional_text)]
 Country = Annotated[str, BeforeValidator(parse_country)]
+OptionalFlag = Annotated[bool | None, BeforeValidator(parse_flag)]

@@ -10,6 +10,7 @@ from pathlib import Path
 from patentpool.errors import PatentpoolError
 from patentpool.io.problems import Problem
 from patentpool.io.readers import FileUnreadable, normalize_header, stream_rows
+from patentpool.io.workbooks import WORKBOOK_SUFFIXES
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -33,11 +34,15 @@ def safe_name(uploaded: str | None) -> str:
     return cleaned[:100]
 
 
-def check_size(data: bytes, limits: UploadLimits) -> None:
+def check_size(data: bytes, limits: UploadLimits, count_lines: bool = True) -> None:
+    """The upload's bytes, and its lines unless ``count_lines`` is false (a workbook, whose
+    compressed bytes have no lines)."""
     if len(data) > limits.max_bytes:
         raise UploadTooLarge(
             f"the upload has {len(data):,} bytes; the most the portal takes is {limits.max_bytes:,}"
         )
+    if not count_lines:
+        return
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if lines > limits.max_lines:
         raise UploadTooLarge(
@@ -48,6 +53,8 @@ def check_size(data: bytes, limits: UploadLimits) -> None:
 def foreign_lines(path: Path, display: str, licensee: str) -> list[Problem]:
     """A problem for each line of a sales report that names a licensee other than
     ``licensee`` (and for a file that is not a sales report of one at all)."""
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return _foreign_cells(path, display, licensee)
     try:
         rows = stream_rows(path, display)
         first = next(rows, None)
@@ -75,3 +82,36 @@ def foreign_lines(path: Path, display: str, licensee: str) -> list[Problem]:
         return problems
     except FileUnreadable as exc:
         return [exc.problem]
+
+
+def _not_theirs(named: str, licensee: str) -> str:
+    return f"{named!r} is not {licensee}: a report uploaded for {licensee} holds its own lines only"
+
+
+def _foreign_cells(path: Path, display: str, licensee: str) -> list[Problem]:
+    """:func:`foreign_lines` of a workbook: each sales sheet's licensee cells, by their cell
+    (``Sales!A3``); a workbook without a sales sheet is not a sales report."""
+    from patentpool.io import workbooks
+    from patentpool.io.licensing_schema import SALES_REQUIRED
+
+    problems: list[Problem] = []
+    found = False
+    try:
+        for name in workbooks.sheet_names(path, display):
+            sheet = workbooks.Sheet(path, display, name)
+            header = sheet.header({"sales": SALES_REQUIRED})
+            if header is None:
+                continue
+            found = True
+            names = tuple(normalize_header(c) for c in header[2])
+            at = names.index("licensee")
+            for row, cells in sheet.rows():
+                named = cells[at] if at < len(cells) else ""
+                if named != licensee:
+                    source = sheet.source(row, names)
+                    problems.append(Problem.at(source, "licensee", _not_theirs(named, licensee)))
+    except FileUnreadable as exc:
+        return [exc.problem]
+    if not found:
+        return [Problem(display, 1, "file", "the workbook has no sheet of sales lines")]
+    return problems

@@ -1,8 +1,9 @@
 """Workbooks in: ``.xlsx``, ``.xlsm`` and ``.ods`` read as rows of text, cells as people type them.
 
-A sheet is read by python-calamine (Rust; why it and not openpyxl: docs/dependencies.md) and
-every cell becomes the text a CSV file would hold for it, so that each row then takes the
-very checks of the CSV readers (one rule, written once):
+An ``.xlsx`` or ``.xlsm`` sheet is streamed from its XML (:mod:`patentpool.io.xlsx_sheet`),
+an ``.ods`` one read by python-calamine (why: docs/dependencies.md), and every cell becomes
+the text a CSV file would hold for it, so that each row then takes the very checks of the CSV
+readers (one rule, written once):
 
 - text as written (stray spaces dropped, the formula guard ``'=`` undone, as in CSV);
 - a whole number typed as a number is its digits (``1000000.0`` is ``1000000``, a patent
@@ -20,15 +21,17 @@ Where a problem is, the sheet and cell name it: ``q1.xlsx:Sales!D12: units: ...`
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
+from patentpool.io import xlsx_sheet
 from patentpool.io.problems import Problem, Source
-from patentpool.io.readers import FileUnreadable, _unguard, normalize_header
+from patentpool.io.readers import FileUnreadable, normalize_header
+from patentpool.io.xlsx_sheet import cell_text
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 #: Rows of a sheet looked through for its header (below a title block).
@@ -50,33 +53,27 @@ def _workbook(path: Path, display: str) -> Any:
         raise _unreadable(display, f"is not a workbook patentpool can read ({exc})") from exc
 
 
+def _is_xml(path: Path) -> bool:
+    """Whether the workbook's sheets are read from their XML (``.xlsx``, ``.xlsm``)."""
+    return path.suffix.lower() != ".ods"
+
+
+def _archive(path: Path, display: str) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(path)
+        archive.getinfo("xl/workbook.xml")
+    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+        raise _unreadable(display, f"is not a workbook patentpool can read ({exc})") from exc
+    return archive
+
+
 def sheet_names(path: Path, display: str) -> list[str]:
     """The workbook's sheets, in order."""
+    if _is_xml(path):
+        with _archive(path, display) as archive:
+            return [name for name, _ in _sheet_parts(archive)]
     names: list[str] = _workbook(path, display).sheet_names
     return names
-
-
-def cell_text(value: Any) -> str:
-    """A cell's value as the text a CSV file would hold for it."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _unguard(value.strip())
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e16:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time():
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 class Sheet:
@@ -86,6 +83,13 @@ class Sheet:
         self.path = path
         self.display = display
         self.name = name
+        self._header: tuple[str, int, list[str]] | None = None
+        if _is_xml(path):
+            self._rows = self._stream()
+            with _archive(path, display) as archive:
+                part = _sheet_part(archive, name)
+                self.height = 0 if part is None else xlsx_sheet.height(archive, part)
+            return
         try:
             self._sheet = _workbook(path, display).get_sheet_by_name(name)
         except FileUnreadable:
@@ -94,9 +98,23 @@ class Sheet:
             raise _unreadable(display, f"sheet {name!r} cannot be read ({exc})") from exc
         start = self._sheet.start or (0, 0)
         self._first_row, self._first_col = start[0] + 1, start[1]
-        self.height: int = self._sheet.height
+        self.height = self._sheet.height
         self._rows = self._read()
-        self._header: tuple[str, int, list[str]] | None = None
+
+    def _stream(self) -> Rows:
+        """An ``.xlsx``/``.xlsm`` sheet's rows as its XML streams (:mod:`xlsx_sheet`)."""
+        try:
+            with _archive(self.path, self.display) as archive:
+                part = _sheet_part(archive, self.name)
+                if part is None:
+                    raise KeyError(self.name)
+                yield from xlsx_sheet.SheetXml(archive).rows(part)
+        except FileUnreadable:
+            raise
+        except (KeyError, ValueError, IndexError, zipfile.BadZipFile, ET.ParseError) as exc:
+            raise _unreadable(
+                self.display, f"sheet {self.name!r} cannot be read ({exc})"
+            ) from exc
 
     def _read(self) -> Rows:
         pad = [""] * self._first_col
@@ -154,29 +172,34 @@ def sheet_complaint(sheet: Sheet, header: tuple[str, ...]) -> Any:
     return complaint
 
 
-_SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
-_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
-_REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
 _CELL_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 #: A cell's cached value: a non-empty ``<v>`` (or an inline string).
 _VALUE = re.compile(rb"<v>[^<]|<is>")
 
 
+_OFFICE_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(name, zip member) of each sheet of an xlsx workbook, in order."""
+    workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels if r.tag.endswith("Relationship")}
+    parts = []
+    for sheet in workbook.iter():
+        if not sheet.tag.endswith("}sheet"):
+            continue
+        target = targets.get(sheet.get(_OFFICE_REL))
+        if target is None:
+            continue
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        parts.append((sheet.get("name", ""), member))
+    return parts
+
+
 def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
     """The zip member holding the sheet ``name`` of an xlsx workbook."""
-    from html import unescape
-
-    workbook = archive.read("xl/workbook.xml")
-    rels = archive.read("xl/_rels/workbook.xml.rels")
-    targets: dict[bytes, bytes] = dict(_REL.findall(rels))
-    targets.update({i: t for t, i in _REL_REVERSED.findall(rels)})
-    for raw, rel in _SHEET.findall(workbook):
-        if unescape(raw.decode()) == name and rel in targets:
-            target: str = targets[rel].decode()
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return str(PurePosixPath("xl") / target)
-    return None
+    return next((part for n, part in _sheet_parts(archive) if n == name), None)
 
 
 def _uncached_formulas(path: Path, name: str) -> Iterator[tuple[str, int, str]]:

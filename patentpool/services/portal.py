@@ -30,6 +30,7 @@ from patentpool.io.problems import Problem
 from patentpool.io.uploads import UploadLimits as UploadLimits
 from patentpool.io.uploads import UploadTooLarge as UploadTooLarge
 from patentpool.io.uploads import check_size, foreign_lines, safe_name
+from patentpool.io.workbooks import WORKBOOK_SUFFIXES
 from patentpool.reports.documents import patent_row, royalty_document
 from patentpool.reports.license import license_context
 from patentpool.reports.member import member_context
@@ -225,6 +226,9 @@ def distribute(
     return document
 
 
+_NOT_A_REPORT = "a sales report is a .csv file or a workbook (.xlsx, .xlsm, .ods)"
+
+
 def upload_sales(
     store: Snapshots,
     principal: Principal,
@@ -238,15 +242,16 @@ def upload_sales(
     require_licensee(principal, licensee, Capability.SALES_UPLOAD)
     url = store.url
     _known_licensee(store, licensee)
-    check_size(data, limits)
     name = safe_name(filename)
+    workbook = name.lower().endswith(WORKBOOK_SUFFIXES)
+    check_size(data, limits, count_lines=not workbook)
     with tempfile.TemporaryDirectory(prefix="patentpool-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
         shown = str(path)
         try:
-            if not name.lower().endswith(".csv"):
-                raise ImportFailed([Problem(shown, 0, "file", "a sales report is a .csv file")])
+            if not (workbook or name.lower().endswith(".csv")):
+                raise ImportFailed([Problem(shown, 0, "file", _NOT_A_REPORT)])
             problems = foreign_lines(path, shown, licensee)
             if problems:
                 raise ImportFailed(problems)
@@ -255,7 +260,9 @@ def upload_sales(
         except ImportFailed as failed:
             raise ImportFailed(
                 [
-                    Problem(name if p.file == shown else p.file, p.line, p.field, p.message)
+                    Problem(
+                        name if p.file == shown else p.file, p.line, p.field, p.message, p.place
+                    )
                     for p in failed.problems
                 ]
             ) from None
@@ -278,6 +285,7 @@ def upload_sales(
 def problem_documents(failed: ImportFailed) -> list[dict[str, Any]]:
     return [
         {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+        | ({"place": p.place} if p.place else {})
         for p in failed.problems
     ]
 

@@ -272,3 +272,47 @@ def test_an_upload_in_a_currency_without_a_rate_for_the_quarter_is_refused(
     assert problem["message"].startswith(
         "no CNY rate for 2027Q1 (quarter_end: on or before 2027-03-31, within the quarter)"
     )
+
+
+def _workbook(rows: str) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Sales"
+    for line in rows.splitlines():
+        sheet.append([int(c) if c.isdigit() else c for c in line.split(",")])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_a_workbook_upload_is_imported_and_its_problems_named_by_cell(portal: Portal) -> None:
+    client = portal.client()
+    headers = bearer(portal, "home1")
+    url = "/api/v1/licensees/example-home/sales-reports"
+    before = commands.report_revisions(portal.url, None, "example-home", None)
+    bad = GOOD.replace("example-home,2027Q1,DE", "example-shop,2027Q1,DE")
+    got = client.post(url, headers=headers, files={"file": ("q1.xlsx", _workbook(bad), XLSX)})
+    assert got.status_code == 422, got.text
+    problems = got.json()["problems"]
+    assert [(p["file"], p.get("place"), p["field"]) for p in problems] == [
+        ("q1.xlsx", "Sales!A2", "licensee")
+    ]
+    fixed = GOOD.replace("FR,PL,tv,200", "FR,PL,tv,-5")
+    got = client.post(url, headers=headers, files={"file": ("q1.xlsx", _workbook(fixed), XLSX)})
+    assert got.status_code == 422, got.text
+    assert [(p["file"], p["place"], p["field"]) for p in got.json()["problems"]] == [
+        ("q1.xlsx", "Sales!F3", "units")
+    ]
+    assert commands.report_revisions(portal.url, None, "example-home", None) == before
+    got = client.post(url, headers=headers, files={"file": ("q1.xlsx", _workbook(GOOD), XLSX)})
+    assert got.status_code == 201, got.text
+    assert got.json()["file"] == "q1.xlsx"
+    assert got.json()["changed"] is True
+    assert commands.report_revisions(portal.url, None, "example-home", None) != before

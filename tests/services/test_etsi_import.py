@@ -195,3 +195,66 @@ def test_a_line_break_in_a_cell_is_read_row_by_row_with_true_lines(
     assert commands.register(register).patent_index()["WO2017120002"].title == (
         "Invented uplink\r\npower control"
     )
+
+
+def _flags(url: str) -> dict[str, tuple[bool | None, bool | None]]:
+    _, declarations = _lte(url)
+    return {key: (d.frand, d.reciprocity) for key, d in declarations.items()}  # type: ignore[attr-defined]
+
+
+def test_the_frand_flags_survive_an_export_and_a_patents_reimport(
+    register: str, tmp_path: Path
+) -> None:
+    from patentpool.io.exporter import export_register
+
+    import_etsi(register, SAMPLE, "LTE", "15", SPECS)
+    flags = _flags(register)
+    assert flags["EP3100001"] == (True, False)
+    export_register(commands.register(register), tmp_path)
+    exported = tmp_path / "patents.csv"
+    with exported.open(newline="", encoding="utf-8") as fh:
+        rows = {r["publication_number"]: r for r in csv.DictReader(fh) if r["standard"] == "LTE"}
+    assert (rows["EP3100001B1"]["frand"], rows["EP3100001B1"]["reciprocity"]) == ("yes", "no")
+    # the exported file imported again changes nothing
+    assert not import_files(register, [exported]).changes
+    assert _flags(register) == flags
+    # a patents file without the columns (as members send them) keeps the flags known
+    with exported.open(newline="", encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    plain = tmp_path / "plain.csv"
+    columns = [c for c in table[0] if c not in ("frand", "reciprocity")]
+    with plain.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(table)
+    assert not import_files(register, [plain]).changes
+    assert _flags(register) == flags
+    # and the export read into a fresh register gives the same flags
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    from patentpool.storage.migrate import upgrade
+
+    upgrade(fresh)
+    import_files(fresh, [ROOT / "samples" / "etsi" / "lte.yaml", tmp_path / "alliance.yaml",
+                         exported])  # fmt: skip
+    assert _flags(fresh) == flags
+
+
+def test_a_patents_file_may_set_or_change_a_flag(register: str, tmp_path: Path) -> None:
+    from patentpool.io.exporter import export_register
+
+    import_etsi(register, SAMPLE, "LTE", "15", SPECS)
+    export_register(commands.register(register), tmp_path)
+    exported = tmp_path / "patents.csv"
+    text = exported.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("EP3100001B1,"))
+    assert lines[at].endswith(",yes,no")
+    lines[at] = lines[at][: -len("yes,no")] + "no,maybe"
+    exported.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = CliRunner().invoke(cli, ["--db", register, "import", str(exported)])
+    assert code.exit_code == 1
+    assert f"{exported}:{at + 1}: reciprocity: 'maybe' is not yes or no" in code.stderr
+    lines[at] = lines[at][: -len("no,maybe")] + "no,yes"
+    exported.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert import_files(register, [exported]).changes == {("declaration", "updated"): 1}
+    assert _flags(register)["EP3100001"] == (False, True)
