@@ -58,7 +58,7 @@ def receivables_api(
 def invoices_page(request: Request, who: Who, licensee: str) -> Response:
     url = config(request).url
     found = portal_books.licensee_invoices(url, who, licensee)
-    programs = portal.start_page(url, who)["programs"]
+    programs = portal.start_page(config(request).store, who)["programs"]
     return page(request, "invoices.html", licensee=licensee, found=found, programs=programs)
 
 
