@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -33,28 +34,39 @@ def serve(url: str) -> Iterator[str]:
     """``patentpool serve`` in a process of its own; yields its base URL."""
     port = free_port()
     env = {**os.environ, "PATENTPOOL_DATABASE_URL": url}
+    # The server's messages go to a file, not a pipe: a pipe nobody reads fills up and stops
+    # the server, and reading one from a server still running never returns.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     process = subprocess.Popen(
         [sys.executable, "-m", "patentpool", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        # A worker reads the register and prices the latest quarter before it answers.
+        deadline = time.monotonic() + 120
         while True:
             try:
                 httpx.get(f"{base}/login", timeout=1)
                 break
             except httpx.TransportError as exc:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    said = process.stderr.read().decode() if process.stderr else ""
-                    raise AssertionError(said) from exc
+                    process.kill()
+                    process.wait(timeout=15)
+                    log.seek(0)
+                    raise AssertionError(log.read().decode(errors="replace")) from exc
                 time.sleep(0.1)
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=15)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+        log.close()
 
 
 def _sign_in(client: httpx.Client) -> None:
