@@ -117,8 +117,7 @@ def account_report(
         tuple(_shown_reference(e) for e in statement.entries),
     )
     context = account_context(program, found[licensee].name, rate, shown, receivable)
-    register = commands.register(url)
-    return render("account", context, fmt, illustrative=register.illustrative)
+    return render("account", context, fmt, illustrative=commands.illustrative(url))
 
 
 def account(
