@@ -50,11 +50,15 @@ def check_size(data: bytes, limits: UploadLimits, count_lines: bool = True) -> N
         )
 
 
-def foreign_lines(path: Path, display: str, licensee: str) -> list[Problem]:
+def foreign_lines(
+    path: Path, display: str, licensee: str, max_lines: int | None = None
+) -> list[Problem]:
     """A problem for each line of a sales report that names a licensee other than
-    ``licensee`` (and for a file that is not a sales report of one at all)."""
+    ``licensee`` (and for a file that is not a sales report of one at all). A workbook's
+    sales lines are counted as they are read: more than ``max_lines`` of them raise
+    :class:`UploadTooLarge` (a CSV file's lines are counted by :func:`check_size`)."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        return _foreign_cells(path, display, licensee)
+        return _foreign_cells(path, display, licensee, max_lines)
     try:
         rows = stream_rows(path, display)
         first = next(rows, None)
@@ -88,14 +92,25 @@ def _not_theirs(named: str, licensee: str) -> str:
     return f"{named!r} is not {licensee}: a report uploaded for {licensee} holds its own lines only"
 
 
-def _foreign_cells(path: Path, display: str, licensee: str) -> list[Problem]:
+def _too_many(max_lines: int) -> UploadTooLarge:
+    return UploadTooLarge(
+        f"the upload's sales sheets hold more than {max_lines:,} lines; "
+        f"the most the portal takes is {max_lines:,}"
+    )
+
+
+def _foreign_cells(
+    path: Path, display: str, licensee: str, max_lines: int | None
+) -> list[Problem]:
     """:func:`foreign_lines` of a workbook: each sales sheet's licensee cells, by their cell
-    (``Sales!A3``); a workbook without a sales sheet is not a sales report."""
+    (``Sales!A3``); a workbook without a sales sheet is not a sales report. A sheet whose
+    dimension already tells more rows than ``max_lines`` is refused before it is read."""
     from patentpool.io import workbooks
     from patentpool.io.licensing_schema import SALES_REQUIRED
 
     problems: list[Problem] = []
     found = False
+    lines = 0
     try:
         for name in workbooks.sheet_names(path, display):
             sheet = workbooks.Sheet(path, display, name)
@@ -103,9 +118,14 @@ def _foreign_cells(path: Path, display: str, licensee: str) -> list[Problem]:
             if header is None:
                 continue
             found = True
+            if max_lines is not None and sheet.height - header[1] > max_lines - lines:
+                raise _too_many(max_lines)
             names = tuple(normalize_header(c) for c in header[2])
             at = names.index("licensee")
             for row, cells in sheet.rows():
+                lines += 1
+                if max_lines is not None and lines > max_lines:
+                    raise _too_many(max_lines)
                 named = cells[at] if at < len(cells) else ""
                 if named != licensee:
                     source = sheet.source(row, names)

@@ -252,7 +252,7 @@ def upload_sales(
         try:
             if not (workbook or name.lower().endswith(".csv")):
                 raise ImportFailed([Problem(shown, 0, "file", _NOT_A_REPORT)])
-            problems = foreign_lines(path, shown, licensee)
+            problems = foreign_lines(path, shown, licensee, limits.max_lines)
             if problems:
                 raise ImportFailed(problems)
             with engine.session_for(url, lock="import") as session:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import pytest
 from click.testing import CliRunner
 from portal_setup import PASSWORD, Portal, page_csrf
 
@@ -316,3 +317,45 @@ def test_a_workbook_upload_is_imported_and_its_problems_named_by_cell(portal: Po
     assert got.json()["file"] == "q1.xlsx"
     assert got.json()["changed"] is True
     assert commands.report_revisions(portal.url, None, "example-home", None) != before
+
+
+def _without_dimension(book: bytes) -> bytes:
+    """The workbook with its sheet's ``<dimension>`` taken out, so its rows must be counted."""
+    import io
+    import re
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(book)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("shape", ["with its dimension", "without it"])
+def test_a_workbook_over_the_line_limit_is_413_and_nothing_stored(
+    portal: Portal, shape: str
+) -> None:
+    book = _workbook(GOOD)
+    if shape == "without it":
+        book = _without_dimension(book)
+        assert b"<dimension" not in book
+    lines = len(GOOD.strip().splitlines()) - 1
+    url = "/api/v1/licensees/example-home/sales-reports"
+    before = commands.report_revisions(portal.url, None, "example-home", None)
+    got = portal.client(max_lines=lines - 1).post(
+        url, headers=bearer(portal, "home1"), files={"file": ("q1.xlsx", book, XLSX)}
+    )
+    assert got.status_code == 413, got.text
+    assert got.json()["detail"] == (
+        f"the upload's sales sheets hold more than {lines - 1:,} lines; "
+        f"the most the portal takes is {lines - 1:,}"
+    )
+    assert commands.report_revisions(portal.url, None, "example-home", None) == before
+    got = portal.client(max_lines=lines).post(
+        url, headers=bearer(portal, "home1"), files={"file": ("q1.xlsx", book, XLSX)}
+    )
+    assert got.status_code == 201, got.text
