@@ -16,6 +16,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import PurePosixPath, PureWindowsPath
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -203,6 +204,12 @@ def _rates(rows: Sequence[InvoiceRow]) -> dict[str, LateInterest]:
     return {text: parse_late_interest(text) for text in {r.late_interest for r in rows}}
 
 
+def _file_and_line(source: str) -> str:
+    """Where a payment was read (``/srv/pool/payments.csv:5``) as its statement shows it: the
+    file's name and line only (``payments.csv:5``), never a folder of the server."""
+    return PureWindowsPath(PurePosixPath(source).name).name
+
+
 def books(session: Session, program_id: str) -> tuple[str, list[Invoice], list[Payment]]:
     """A programme's currency, invoices and payments as core values."""
     program = _program(session, program_id)
@@ -222,7 +229,7 @@ def books(session: Session, program_id: str) -> tuple[str, list[Invoice], list[P
         for r in rows
     ]
     payments = [
-        Payment(p.licensee_id, p.received, p.amount, p.invoice, p.source)
+        Payment(p.licensee_id, p.received, p.amount, p.invoice, _file_and_line(p.source))
         for p in session.scalars(
             select(PaymentRow)
             .where(PaymentRow.program_id == program_id)

@@ -10,15 +10,12 @@ file) is said in the portal's words. Every change is recorded with the user who 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
-from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from patentpool.core.access import Capability, NotYours, Principal, require, require_licensee
-from patentpool.core.account import Entry, Statement
 from patentpool.core.money import round_money
 from patentpool.core.periods import Period
 from patentpool.core.receivables import Receivable
@@ -91,15 +88,6 @@ def licensee_invoices(url: str, principal: Principal, licensee: str) -> dict[str
     return {"licensee": licensee, "invoices": [invoice_row(d) for d in docs]}
 
 
-def _shown_reference(entry: Entry) -> Entry:
-    """A payment's reference is where it was read (a file on the server): only the file's
-    name and line are shown."""
-    if entry.kind != "payment" or not ("/" in entry.reference or "\\" in entry.reference):
-        return entry
-    name = PureWindowsPath(PurePosixPath(entry.reference).name).name
-    return dataclasses.replace(entry, reference=name)
-
-
 def account_report(
     url: str, principal: Principal, licensee: str, program: str, as_of: dt.date | None, fmt: str
 ) -> str | bytes:
@@ -110,13 +98,7 @@ def account_report(
         raise NotFound("programme", program)
     day = as_of or dt.date.today()
     statement, receivable, rate = book_commands.account(url, program, licensee, day)
-    shown = Statement(
-        statement.licensee,
-        statement.as_of,
-        statement.currency,
-        tuple(_shown_reference(e) for e in statement.entries),
-    )
-    context = account_context(program, found[licensee].name, rate, shown, receivable)
+    context = account_context(program, found[licensee].name, rate, statement, receivable)
     return render("account", context, fmt, illustrative=commands.illustrative(url))
 
 
