@@ -383,8 +383,54 @@ def _sheet_blocks(
     read = len(problems)
     complaint = workbooks.sheet_complaint(sheet, names)
     lines = 0
-    for block in check_rows(sheet.rows(), header, rules, problems, complaint, advance):
+    pieces = sheet.pieces()
+    if pieces is None:
+        blocks = check_rows(sheet.rows(), header, rules, problems, complaint, advance)
+    else:
+        blocks = _sheet_columns(sheet, pieces, header, rules, problems, complaint, advance)
+    for block in blocks:
         lines += len(block)
         yield block
     if not lines and len(problems) == read:
         problems.append(Problem.at(sheet.source(row, names), "file", "has a header but no rows"))
+
+
+def _sheet_columns(
+    sheet: Any,
+    pieces: Iterator[tuple[bytes, int, int]],
+    header: Header,
+    rules: SalesRules,
+    problems: list[Problem],
+    complaint: Complaint,
+    advance: Advance | None,
+) -> Iterator[Block]:
+    """An ``.xlsx`` sheet's good lines, a chunk of its XML at a time: read by columns
+    (:mod:`patentpool.io.xlsx_columns`) and checked by the column checks of plain CSV files
+    (:mod:`patentpool.io.sales_columns`); a chunk either cannot take is read by its elements
+    and checked row by row (:func:`check_rows`), which names every problem at its cell."""
+    from patentpool.io import sales_columns, xlsx_columns
+
+    reader = xlsx_columns.Columns(sheet.book).of(sheet.chunks.prefix)
+    values = sales_columns.Values(LineChecker(rules))
+    index = dict(header.index)
+    before: int | None = None
+    for data, first, skip in pieces:
+        if before is None:
+            before = first
+        piece = reader.read(data, before, skip, header.width)
+        if piece is not None and not piece.wide:
+            if not len(piece.lines):
+                before = piece.last
+                continue
+            try:
+                block = sales_columns.columns_block(piece.batch, index, values, piece.lines)
+            except sales_columns.NotPlain:
+                pass
+            else:
+                before = piece.last
+                if advance is not None:
+                    advance(len(block))
+                yield block
+                continue
+        rows, before = sheet.parse(data, before)
+        yield from check_rows(iter(rows[skip:]), header, rules, problems, complaint, advance)
