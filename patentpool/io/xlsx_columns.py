@@ -21,7 +21,6 @@ as the element path reads it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -32,41 +31,22 @@ import pyarrow.compute as pc
 
 from patentpool.io.xlsx_sheet import SheetXml, _column, cell_text, iso_text
 
-#: What only the element path reads (see the module's docstring).
-_ODD = (b"<!", b"<?", b"\r")
-#: A row's number (its ``r`` attribute).
-_ROW_R = r"""^row\b[^>]*?\sr\s*=\s*["'](?P<r>[^"']*)["']"""
+#: A row's start tag, every attribute well formed (no ``>`` inside a value), and its ``r``.
+_ROW_TAG = r"""^row(?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?$"""
+_ROW_R = r"""^row(?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*?\s+r\s*=\s*["'](?P<r>[^"']*)["']"""
 #: Numbers whose text is already the element path's (a whole number's digits, or a decimal
 #: of at most 15 significant digits with no trailing zero, which is its shortest exact form).
 _AS_IS = (
     r"^-?(?:[1-9][0-9]{0,14}|[1-9][0-9]*\.[0-9]*[1-9]|0\.0{0,3}[1-9](?:[0-9]*[1-9])?)$"
 )
-#: A text that may need :func:`cell_text` (stray spaces, a leading ``'``): a superset, the
-#: element path's own test decides.
-_GUARDED = r"^['\s\pZ\x0b\x1c-\x1f\x85]|[\s\pZ\x0b\x1c-\x1f\x85]$"
-#: What each tag of a chunk is, by its first characters (tags cut at ``<``).
+#: A decimal whose shortest form is itself without its trailing zeros (then without its
+#: point), when that is :data:`_SHORTEST`.
+_ZEROS = r"^(?:[1-9][0-9]*|0)\.[0-9]*0$"
+_SHORTEST = (
+    r"^(?:0|[1-9][0-9]{0,14}|[1-9][0-9]*\.[0-9]*[1-9]|0\.0{0,3}[1-9](?:[0-9]*[1-9])?)$"
+)
+#: What each tag of a chunk is.
 _CELL, _ROW, _VALUE, _TEXT, _OTHER = range(5)
-_TAG = re.compile(r"(/?)([\w.:-]*)(.?)")
-
-
-def _kind(start: str) -> int:
-    """The kind of a tag by its first characters; Odd for a tag only elements read."""
-    found = _TAG.match(start)
-    assert found is not None
-    close, name, after = found.groups()
-    if close or name == "f":
-        return _OTHER  # an end tag, a formula's text
-    if after not in (" ", ">", "/", "\t", "\n", ""):
-        raise Odd(start)
-    if name == "c":
-        return _CELL
-    if name == "row":
-        return _ROW
-    if name in ("v", "t"):
-        return _VALUE if name == "v" else _TEXT
-    if name == "is" and after == ">":
-        return _OTHER
-    raise Odd(start)  # rich text runs, attributes on <v> or <t>, other markup
 
 
 class Odd(Exception):
@@ -92,6 +72,95 @@ class Piece:
 def _field(array: pa.Array, pattern: str) -> pa.Array:
     """The one named group of ``pattern`` in each text (null where it does not match)."""
     return pc.struct_field(pc.extract_regex(array, pattern), [0])
+
+
+@dataclass(frozen=True, slots=True)
+class _Tags:
+    """A chunk cut at each ``<``: per tag, where it starts (after its ``<``), where its start
+    tag ends (its first ``>``) and where it ends (the next ``<``), and what it is."""
+
+    data: pa.Buffer
+    start: np.ndarray
+    close: np.ndarray
+    end: np.ndarray
+    kind: np.ndarray
+    empty: np.ndarray  # self-closed (``<v/>``)
+
+    def spans(self, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
+        """The texts data[starts[i]:ends[i]] (in order, not overlapping), copied."""
+        n = len(starts)
+        if not n:
+            return pa.array([], pa.string())
+        offsets = np.empty(2 * n + 1, np.int32)
+        offsets[0 : 2 * n : 2] = starts
+        offsets[1 : 2 * n : 2] = ends
+        offsets[2 * n] = ends[-1]
+        both = pa.StringArray.from_buffers(2 * n, pa.py_buffer(offsets), self.data)
+        return both.take(pa.array(np.arange(0, 2 * n, 2)))
+
+    def heads(self, of: np.ndarray) -> pa.Array:
+        """The start tags (without ``<`` and ``>``) of the tags ``of``."""
+        return self.spans(self.start[of], self.close[of])
+
+    def texts(self, of: np.ndarray) -> pa.Array:
+        """The text after the start tags ``of`` ("" after a self-closed one)."""
+        ends = self.end[of]
+        return self.spans(np.where(self.empty[of], ends, self.close[of] + 1), ends)
+
+
+def _ends_name(b: np.ndarray) -> np.ndarray:
+    out: np.ndarray = (b == 32) | (b == 62) | (b == 47) | (b == 9) | (b == 10)
+    return out
+
+
+def _tags(data: bytes) -> _Tags:
+    """The chunk's tags; Odd if any is a tag the column reader does not read."""
+    buf = np.frombuffer(data, np.uint8)
+    marks = np.flatnonzero((buf == 60) | (buf == 62))  # every < and >
+    opening = np.flatnonzero(buf[marks] == 60)
+    lt = marks[opening]
+    if data[: lt[0] if len(lt) else len(data)].strip():
+        raise Odd("text between rows")
+    start = lt + 1
+    end = np.r_[lt[1:], len(buf)]
+    after = opening + 1  # the mark after each <: its tag's >
+    if len(after) and (after[-1] >= len(marks) or np.any(buf[marks[after]] != 62)):
+        raise Odd("a tag without its end")
+    close = marks[after]
+    padded = np.concatenate([buf, np.zeros(4, np.uint8)])
+    b0, b1, b2, b3 = (padded[start + i] for i in range(4))
+    kind = np.full(len(start), -1, np.int8)
+    kind[(b0 == 99) & _ends_name(b1)] = _CELL
+    kind[(b0 == 114) & (b1 == 111) & (b2 == 119) & _ends_name(b3)] = _ROW
+    kind[(b0 == 118) & _ends_name(b1)] = _VALUE
+    kind[(b0 == 116) & _ends_name(b1)] = _TEXT
+    kind[(b0 == 47) | ((b0 == 102) & _ends_name(b1))] = _OTHER  # end tags, formulas
+    kind[(b0 == 105) & (b1 == 115) & _ends_name(b2)] = _OTHER  # <is>
+    if np.any(kind < 0):
+        raise Odd("markup")  # rich text runs, comments, CDATA, other elements
+    empty = padded[np.maximum(close - 1, 0)] == 47
+    return _Tags(pa.py_buffer(data), start, close, end, kind, empty)
+
+
+def _space(b: np.ndarray) -> np.ndarray:
+    out: np.ndarray = (b == 32) | ((b >= 9) & (b <= 13)) | ((b >= 28) & (b <= 31)) | (b >= 128)
+    return out
+
+
+def _edges(values: pa.Array) -> np.ndarray:
+    """Texts that may need :func:`cell_text`: a first byte that is ``'``, a space or not
+    ASCII, or such a last byte (a superset; :func:`_guard` decides)."""
+    _, offsets, data = values.buffers()
+    n = len(values)
+    bounds = np.frombuffer(offsets, np.int32)[values.offset : values.offset + n + 1]
+    out = np.zeros(n, bool)
+    if data is None or not n:
+        return out
+    text = np.frombuffer(data, np.uint8)
+    filled = np.flatnonzero(bounds[1:] > bounds[:-1])
+    first, last = text[bounds[:-1][filled]], text[bounds[1:][filled] - 1]
+    out[filled] = (first == 39) | _space(first) | _space(last)
+    return out
 
 
 def _guard(text: str) -> str:
@@ -126,6 +195,8 @@ def _decoded(text: str) -> str:
 
 def _row_numbers(tags: pa.Array, before: int) -> np.ndarray:
     """Each row's number: its ``r``, or the one before it plus one."""
+    if pc.all(pc.match_substring_regex(tags, _ROW_TAG)).as_py() is False:
+        raise Odd("row attributes")
     r = _field(tags, _ROW_R)
     r = pc.if_else(pc.equal(r, ""), pa.scalar(None, pa.string()), r)
     if pc.all(pc.match_substring_regex(r, "^[0-9]{1,9}$")).as_py() is False:
@@ -142,7 +213,7 @@ def _row_numbers(tags: pa.Array, before: int) -> np.ndarray:
 def _attributes(tag: str) -> tuple[int, str | None, str | None]:
     """(column index or -1, ``t``, ``s``) of a cell's start tag (the digits of its ``r``
     taken out), read by the XML parser itself."""
-    head = tag[: tag.rindex(">")].rstrip().removesuffix("/")
+    head = tag.rstrip().removesuffix("/")
     try:
         cell = ET.fromstring(f"<{head}/>")
     except ET.ParseError:
@@ -184,43 +255,36 @@ class Columns:
     def read(self, data: bytes, before: int, skip: int, width: int) -> Piece | None:
         """The chunk's filled rows but its first ``skip`` ones, as ``width`` columns; None
         when only the element path reads it. ``before``: the number of the row before it."""
-        if any(odd in data for odd in _ODD):
+        if b"\r" in data:  # XML reads a carriage return as a line feed
             return None
+        if self.prefix:
+            data = data.replace(b"<" + self.prefix.encode(), b"<")
+            data = data.replace(b"</" + self.prefix.encode(), b"</")
         try:
-            return self._read(data, before, skip, width)
-        except (Odd, pa.ArrowInvalid, pa.ArrowIndexError, UnicodeDecodeError):
+            pa.StringArray.from_buffers(
+                1, pa.py_buffer(np.array([0, len(data)], np.int32)), pa.py_buffer(data)
+            ).validate(full=True)  # UTF-8
+            return self._read(_tags(data), before, skip, width)
+        except (Odd, pa.ArrowInvalid, pa.ArrowIndexError):
             return None
 
-    def _read(self, data: bytes, before: int, skip: int, width: int) -> Piece:
-        whole = pa.StringArray.from_buffers(
-            1, pa.py_buffer(np.array([0, len(data)], np.int32)), pa.py_buffer(data)
-        )
-        whole.validate(full=True)  # UTF-8
-        if self.prefix:
-            whole = pc.replace_substring(whole, f"<{self.prefix}", "<")
-            whole = pc.replace_substring(whole, f"</{self.prefix}", "</")
-        tags = pc.list_flatten(pc.split_pattern(whole, "<"))
-        if tags[0].as_py().strip():
-            raise Odd("text between rows")
-        tags = tags[1:]
-        starts = pc.dictionary_encode(pc.utf8_slice_codeunits(tags, 0, 3))
-        kinds = np.array([_kind(t) for t in starts.dictionary.to_pylist()], np.int8)
-        kind = kinds[starts.indices.to_numpy()]
+    def _read(self, tags: _Tags, before: int, skip: int, width: int) -> Piece:
+        kind = tags.kind
         is_cell, is_row = kind == _CELL, kind == _ROW
         if len(kind) and not is_row[0]:
             raise Odd("a cell outside a row")
-        numbers = _row_numbers(tags.filter(pa.array(is_row)), before)
+        numbers = _row_numbers(tags.heads(np.flatnonzero(is_row)), before)
         owner = np.cumsum(is_cell) - 1  # per tag, the cell it is in
         row = (np.cumsum(is_row) - 1)[is_cell]
-        cells = tags.filter(pa.array(is_cell))
-        heads = pc.dictionary_encode(
-            pc.replace_substring_regex(cells, r'(\sr="[A-Z]{1,3})[0-9]+"', r'\1"')
-        )
+        cells = tags.heads(np.flatnonzero(is_cell))
+        if pc.any(pc.match_substring(cells, "r=")).as_py():
+            cells = pc.replace_substring_regex(cells, r'(\sr="[A-Z]{1,3})[0-9]+"', r'\1"')
+        heads = pc.dictionary_encode(cells)
         read = [_attributes(h) for h in heads.dictionary.to_pylist()]
         head = heads.indices.to_numpy()
         given = np.array([a[0] for a in read], np.int64)[head]
-        value = self._values(tags, kind, owner, len(cells), _VALUE)
-        text = self._values(tags, kind, owner, len(cells), _TEXT)
+        value = _values(tags, owner, len(cells), _VALUE)
+        text = _values(tags, owner, len(cells), _TEXT)
         codes = pa.array([a[1] for a in read], pa.string())
         styles = pa.array([a[2] for a in read], pa.string())
         index = pa.array(head)
@@ -242,28 +306,6 @@ class Columns:
         last = int(numbers[-1]) if len(numbers) else before
         return Piece(pa.array(numbers[kept], pa.int64()), columns, wide, last)
 
-    @staticmethod
-    def _values(
-        tags: pa.Array, kind: np.ndarray, owner: np.ndarray, cells: int, of: int
-    ) -> pa.Array:
-        """Per cell, the text of its ``<v>`` (or its inline ``<t>``), null if it has none."""
-        chosen = np.flatnonzero(kind == of)
-        owners = owner[chosen]
-        if len(owners) and (owners[0] < 0 or np.any(owners[1:] <= owners[:-1])):
-            raise Odd("two values in a cell")
-        found = tags.take(pa.array(chosen))
-        plain = pc.starts_with(found, "v>" if of == _VALUE else "t>")
-        if pc.all(plain).as_py():
-            found = pc.utf8_slice_codeunits(found, 2)
-        else:  # <v/>, <t xml:space="preserve">: the text after the start tag's end
-            parts = pc.split_pattern(found, ">", max_splits=1)
-            closed = pc.ends_with(pc.list_element(parts, 0), "/")
-            found = pc.if_else(closed, "", pc.list_element(parts, 1))
-        found = _where(found, pc.match_substring(found, "&"), _decoded)
-        place = np.full(cells, -1, dtype=np.int64)
-        place[owners] = np.arange(len(owners))
-        return pc.take(found, pa.array(place, mask=place < 0))
-
     def _texts(self, kind: pa.Array, style: pa.Array, value: pa.Array, text: pa.Array) -> pa.Array:
         """Each cell's text, as :meth:`SheetXml.parse` gives it."""
         inline = pc.fill_null(pc.equal(kind, "inlineStr"), False)
@@ -282,22 +324,50 @@ class Columns:
         date = pc.fill_null(pc.equal(kind, "d"), False)
         out = _where(out, date, iso_text)
         other = pc.invert(pc.or_(pc.or_(number, shared), pc.or_(boolean, date)))
-        guarded = pc.and_(other, pc.match_substring_regex(out, _GUARDED))
+        guarded = pc.and_(other, pa.array(_edges(out)))
         return _where(out, guarded, _guard)
 
     def _numbers(self, style: pa.Array, value: pa.Array, number: pa.Array) -> pa.Array:
         """The cells' values with their numbers as the element path writes them."""
-        odd = pc.and_(number, pc.invert(pc.match_substring_regex(value, _AS_IS)))
-        odd = pc.and_(odd, pc.not_equal(value, ""))
-        dates = self.book.dates
-        if dates:
-            if pc.all(pc.match_substring_regex(style, "^[0-9]{1,9}$")).as_py() is False:
-                raise Odd("style")
-            dated = pc.is_in(pc.cast(style, pa.int64()), pa.array(sorted(dates), pa.int64()))
-            dated = pc.and_(number, pc.fill_null(dated, False))
-            value = _where(value, pc.and_(dated, pc.not_equal(value, "")), self._date)
+        filled = pc.and_(number, pc.not_equal(value, ""))
+        if not pc.any(filled).as_py():
+            return value
+        texts = pc.filter(value, filled)
+        dated = self._dated(pc.filter(style, filled)) if self.book.dates else None
+        odd = pc.invert(pc.match_substring_regex(texts, _AS_IS))
+        if dated is not None:
             odd = pc.and_(odd, pc.invert(dated))
-        return _where(value, odd, self.book.number_text)
+        if pc.any(odd).as_py():  # trailing zeros (12.50) dropped without a call per value
+            zeros = pc.and_(odd, pc.match_substring_regex(texts, _ZEROS))
+            trimmed = pc.utf8_rtrim(pc.utf8_rtrim(texts, "0"), ".")
+            short = pc.and_(zeros, pc.match_substring_regex(trimmed, _SHORTEST))
+            short = pc.and_(short, pc.less_equal(pc.utf8_length(trimmed), 16))
+            texts = pc.if_else(short, trimmed, texts)
+            odd = pc.and_(odd, pc.invert(short))
+        if dated is not None:
+            texts = _where(texts, dated, self._date)
+        texts = _where(texts, odd, self.book.number_text)
+        return pc.replace_with_mask(value, filled, texts)
+
+    def _dated(self, style: pa.Array) -> pa.Array:
+        """Cells in a date style."""
+        if pc.all(pc.match_substring_regex(style, "^[0-9]{1,9}$")).as_py() is False:
+            raise Odd("style")
+        dates = pa.array(sorted(self.book.dates), pa.int64())
+        return pc.fill_null(pc.is_in(pc.cast(style, pa.int64()), dates), False)
 
     def _date(self, text: str) -> str:
         return self.book.date_text(text)
+
+
+def _values(tags: _Tags, owner: np.ndarray, cells: int, of: int) -> pa.Array:
+    """Per cell, the text of its ``<v>`` (or its inline ``<t>``), null if it has none."""
+    chosen = np.flatnonzero(tags.kind == of)
+    owners = owner[chosen]
+    if len(owners) and (owners[0] < 0 or np.any(owners[1:] <= owners[:-1])):
+        raise Odd("two values in a cell")
+    found = tags.texts(chosen)
+    found = _where(found, pc.match_substring(found, "&"), _decoded)
+    place = np.full(cells, -1, dtype=np.int64)
+    place[owners] = np.arange(len(owners))
+    return pc.take(found, pa.array(place, mask=place < 0))
