@@ -2,7 +2,8 @@
 
 A quarter's sales file can hold a million lines, so it is never loaded whole. Whatever the
 file - plain CSV (read by columns, :mod:`patentpool.io.sales_columns`), any other CSV file
-(read line by line here) or a workbook's sheet (its rows read here the same way) - its reader
+(read line by line here) or a workbook's sheet (an ``.xlsx`` one by columns too, a chunk of
+its XML at a time, :mod:`patentpool.io.xlsx_columns`; an ``.ods`` one by its rows) - its reader
 yields :class:`~patentpool.io.sales_blocks.Block` values and names every problem. One pass
 then sums, per report (programme, licensee, period), a checksum that does not depend on line
 order (:func:`_checksum`, the one checksum path) and hands each block to the database's stage,
@@ -332,8 +333,9 @@ def scan_sales(
     """Check every line, checksum every report, stage every good line (when ``stage``).
 
     A plain CSV file is read by columns (:mod:`patentpool.io.sales_columns`); any other CSV
-    file, or one that turns out not to be plain, is read line by line; a workbook's sheet
-    by its rows (:mod:`patentpool.io.workbooks`). Each reader yields the same blocks.
+    file, or one that turns out not to be plain, is read line by line; an ``.xlsx`` sheet by
+    columns a chunk at a time, an ``.ods`` one by its rows (:mod:`patentpool.io.workbooks`).
+    Each reader yields the same blocks.
     """
     from patentpool.io import sales_columns
 

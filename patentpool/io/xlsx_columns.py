@@ -1,22 +1,24 @@
-"""A chunk of a sheet's XML read as columns, by Arrow's compute functions (C and RE2 speed).
+"""A chunk of a sheet's XML read as columns, by numpy and Arrow (no call per cell).
 
 :mod:`patentpool.io.xlsx_sheet` cuts a sheet's ``<sheetData>`` into chunks of whole rows and
-parses each with ``xml.etree``, a cell at a time in Python. For a sales sheet below its header
-this module reads the same chunk without building elements: the chunk is split into its rows
-and cells (``<row`` and ``<c`` start tags, any namespace prefix), each cell's ``r``, ``s`` and
-``t`` attributes (in any order) and its ``<v>`` or plain inline ``<is><t>`` text are extracted
-by regular expressions, shared strings are looked up by ``take``, and the cells are scattered
-into one array per column, aligned with the chunk's rows. Every value is the text
-:meth:`~patentpool.io.xlsx_sheet.SheetXml.parse` gives for it: the rare values that need more
-than a copy (a number not written in its shortest form, a date, an entity such as ``&amp;``,
-stray spaces or a leading ``'``) go through the very functions of that module, once per
-distinct value.
+parses each with ``xml.etree``, a cell at a time in Python. Below a sales sheet's header this
+module reads the same chunk without building elements: numpy finds every ``<`` and ``>`` and
+tells the tags apart by their first bytes (rows, cells, ``<v>``, inline ``<is><t>``, formulas,
+end tags); each cell's start tag, its ``r`` digits taken out, is read once per distinct tag by
+the XML parser itself (so ``r``, ``s`` and ``t`` in any order and any quoting); shared strings
+are looked up by ``take``, and the cells are scattered into one array per column, aligned with
+the chunk's rows (a cell without ``r`` follows the one before it, a row without ``r`` the row
+before it). Every value is the text :meth:`~patentpool.io.xlsx_sheet.SheetXml.parse` gives for
+it: the values that need more than a copy (a number not in its shortest form, a date, an
+entity such as ``&amp;``, stray spaces or a leading ``'``) go through the very functions of
+that module, once per distinct value.
 
-Where a chunk holds anything this pass does not read (rich-text inline strings,
-comments, CDATA, processing instructions, carriage returns, single-quoted attributes, cell
-references it cannot read, text it cannot decode), :meth:`Columns.read`
-returns None and the caller reads that chunk with the element path, so every workbook is read
-as the element path reads it.
+Where a chunk holds anything this pass does not read (rich-text runs, comments, CDATA,
+processing instructions, carriage returns, a start tag it cannot parse, a ``>``
+inside a row's attribute, cells of a prefix it does not know, text that is not UTF-8),
+:meth:`Columns.read` returns None and the caller reads that chunk with the element path, so
+every workbook is read as the element path reads it. The chunks read by columns are then
+checked by the column checks of plain CSV files (:mod:`patentpool.io.sales_columns`).
 """
 
 from __future__ import annotations

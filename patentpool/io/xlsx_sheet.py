@@ -15,6 +15,10 @@ row reads the same whichever reader read it:
   before it (as Excel reads them).
 
 A formula saved without its value is an empty cell here; the workbook reader names it.
+
+Below a sales sheet's header the same chunks (:class:`Chunks`) are read by columns instead
+(:mod:`patentpool.io.xlsx_columns`), which gives the very text :meth:`SheetXml.parse` gives
+and leaves to it any chunk it does not read.
 """
 
 from __future__ import annotations
