@@ -106,7 +106,7 @@ def _plain_bytes(path: Path) -> bool:
     return not tail.endswith(b"\r")
 
 
-class _Values:
+class Values:
     """Distinct cell values resolved once, by the line-by-line reader's own checks."""
 
     def __init__(self, check: Any) -> None:
@@ -161,7 +161,7 @@ def blocks(plan: Plan, check: Any) -> Iterator[Block]:
         )
     except (pa.ArrowInvalid, OSError) as exc:
         raise NotPlain(str(exc)) from None
-    values = _Values(check)
+    values = Values(check)
     start = 2  # the line of the block's first row: the header is line 1
     while True:
         try:
@@ -173,11 +173,16 @@ def blocks(plan: Plan, check: Any) -> Iterator[Block]:
         n = batch.num_rows
         if not n:
             continue
-        yield _block(batch, ix, values, start)
+        lines = pa.array(np.arange(start, start + n, dtype=np.int64))
+        yield columns_block(batch, ix, values, lines)
         start += n
 
 
-def _block(batch: pa.RecordBatch, ix: dict[str, int], values: _Values, start: int) -> Block:
+def columns_block(
+    batch: pa.RecordBatch, ix: dict[str, int], values: Values, lines: pa.Array
+) -> Block:
+    """A block of lines (``lines``: each one's line or row) checked column by column, from
+    the batch of their cells' text; NotPlain when any is not plain."""
     check = values.check
     lic_i, licensees = values.resolve(batch.column(ix["licensee"]), values.licensee)
     per_i, periods = values.resolve(batch.column(ix["period"]), check.period)
@@ -235,7 +240,7 @@ def _block(batch: pa.RecordBatch, ix: dict[str, int], values: _Values, start: in
     return Block(
         keys=keys,
         key=key,
-        line=pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64)),
+        line=lines,
         units=units,
         net=net,
         places=places,

@@ -2,7 +2,8 @@
 
 A quarter's sales file can hold a million lines, so it is never loaded whole. Whatever the
 file - plain CSV (read by columns, :mod:`patentpool.io.sales_columns`), any other CSV file
-(read line by line here) or a workbook's sheet (its rows read here the same way) - its reader
+(read line by line here) or a workbook's sheet (an ``.xlsx`` one by columns too, a chunk of
+its XML at a time, :mod:`patentpool.io.xlsx_columns`; an ``.ods`` one by its rows) - its reader
 yields :class:`~patentpool.io.sales_blocks.Block` values and names every problem. One pass
 then sums, per report (programme, licensee, period), a checksum that does not depend on line
 order (:func:`_checksum`, the one checksum path) and hands each block to the database's stage,
@@ -332,8 +333,9 @@ def scan_sales(
     """Check every line, checksum every report, stage every good line (when ``stage``).
 
     A plain CSV file is read by columns (:mod:`patentpool.io.sales_columns`); any other CSV
-    file, or one that turns out not to be plain, is read line by line; a workbook's sheet
-    by its rows (:mod:`patentpool.io.workbooks`). Each reader yields the same blocks.
+    file, or one that turns out not to be plain, is read line by line; an ``.xlsx`` sheet by
+    columns a chunk at a time, an ``.ods`` one by its rows (:mod:`patentpool.io.workbooks`).
+    Each reader yields the same blocks.
     """
     from patentpool.io import sales_columns
 
@@ -383,8 +385,54 @@ def _sheet_blocks(
     read = len(problems)
     complaint = workbooks.sheet_complaint(sheet, names)
     lines = 0
-    for block in check_rows(sheet.rows(), header, rules, problems, complaint, advance):
+    pieces = sheet.pieces()
+    if pieces is None:
+        blocks = check_rows(sheet.rows(), header, rules, problems, complaint, advance)
+    else:
+        blocks = _sheet_columns(sheet, pieces, header, rules, problems, complaint, advance)
+    for block in blocks:
         lines += len(block)
         yield block
     if not lines and len(problems) == read:
         problems.append(Problem.at(sheet.source(row, names), "file", "has a header but no rows"))
+
+
+def _sheet_columns(
+    sheet: Any,
+    pieces: Iterator[tuple[bytes, int, int]],
+    header: Header,
+    rules: SalesRules,
+    problems: list[Problem],
+    complaint: Complaint,
+    advance: Advance | None,
+) -> Iterator[Block]:
+    """An ``.xlsx`` sheet's good lines, a chunk of its XML at a time: read by columns
+    (:mod:`patentpool.io.xlsx_columns`) and checked by the column checks of plain CSV files
+    (:mod:`patentpool.io.sales_columns`); a chunk either cannot take is read by its elements
+    and checked row by row (:func:`check_rows`), which names every problem at its cell."""
+    from patentpool.io import sales_columns, xlsx_columns
+
+    reader = xlsx_columns.Columns(sheet.book).of(sheet.chunks.prefix)
+    values = sales_columns.Values(LineChecker(rules))
+    index = dict(header.index)
+    before: int | None = None
+    for data, first, skip in pieces:
+        if before is None:
+            before = first
+        piece = reader.read(data, before, skip, header.width)
+        if piece is not None and not piece.wide:
+            if not len(piece.lines):
+                before = piece.last
+                continue
+            try:
+                block = sales_columns.columns_block(piece.batch, index, values, piece.lines)
+            except sales_columns.NotPlain:
+                pass
+            else:
+                before = piece.last
+                if advance is not None:
+                    advance(len(block))
+                yield block
+                continue
+        rows, before = sheet.parse(data, before)
+        yield from check_rows(iter(rows[skip:]), header, rules, problems, complaint, advance)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -84,6 +85,10 @@ class Sheet:
         self.display = display
         self.name = name
         self._header: tuple[str, int, list[str]] | None = None
+        self.book: xlsx_sheet.SheetXml | None = None
+        self.chunks: xlsx_sheet.Chunks | None = None
+        self._before = 0  # the number of the last row read (an .xlsx sheet's)
+        self._piece: tuple[bytes, int, list[int]] | None = None
         if _is_xml(path):
             self._rows = self._stream()
             with _archive(path, display) as archive:
@@ -103,18 +108,59 @@ class Sheet:
 
     def _stream(self) -> Rows:
         """An ``.xlsx``/``.xlsm`` sheet's rows as its XML streams (:mod:`xlsx_sheet`)."""
+        with self._reading(), _archive(self.path, self.display) as archive:
+            part = _sheet_part(archive, self.name)
+            if part is None:
+                raise KeyError(self.name)
+            self.book = book = xlsx_sheet.SheetXml(archive)
+            with archive.open(part) as fh:
+                self.chunks = chunks = xlsx_sheet.Chunks(fh)
+                for data in chunks:
+                    before = self._before
+                    rows, self._before = book.parse(chunks.element(data), before)
+                    self._piece = (data, before, [0])
+                    for row in rows:
+                        self._piece[2][0] += 1
+                        yield row
+                    self._piece = None
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Errors of the sheet's XML as the file's problem."""
         try:
-            with _archive(self.path, self.display) as archive:
-                part = _sheet_part(archive, self.name)
-                if part is None:
-                    raise KeyError(self.name)
-                yield from xlsx_sheet.SheetXml(archive).rows(part)
+            yield
         except FileUnreadable:
             raise
         except (KeyError, ValueError, IndexError, zipfile.BadZipFile, ET.ParseError) as exc:
             raise _unreadable(
                 self.display, f"sheet {self.name!r} cannot be read ({exc})"
             ) from exc
+
+    def pieces(self) -> Iterator[tuple[bytes, int, int]] | None:
+        """The XML of the rows not read yet, a chunk of whole rows at a time, for the column
+        reader (:mod:`patentpool.io.xlsx_columns`): (its XML, the number of the row before it,
+        how many of its filled rows were read already); None for an ``.ods`` sheet. The
+        number of the row before each chunk but the first is the caller's to keep."""
+        if not _is_xml(self.path):
+            return None
+        return self._pieces()
+
+    def _pieces(self) -> Iterator[tuple[bytes, int, int]]:
+        with self._reading():
+            if self._piece is not None:
+                data, before, read = self._piece
+                self._piece = None
+                yield data, before, read[0]
+            if self.chunks is not None:
+                for data in self.chunks:
+                    yield data, 0, 0
+
+    def parse(self, data: bytes, before: int) -> tuple[list[tuple[int, list[str]]], int]:
+        """A chunk of :meth:`pieces` read by the element path: its rows, its last row."""
+        assert self.book is not None
+        assert self.chunks is not None
+        with self._reading():
+            return self.book.parse(self.chunks.element(data), before)
 
     def _read(self) -> Rows:
         pad = [""] * self._first_col

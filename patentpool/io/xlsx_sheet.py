@@ -15,6 +15,10 @@ row reads the same whichever reader read it:
   before it (as Excel reads them).
 
 A formula saved without its value is an empty cell here; the workbook reader names it.
+
+Below a sales sheet's header the same chunks (:class:`Chunks`) are read by columns instead
+(:mod:`patentpool.io.xlsx_columns`), which gives the very text :meth:`SheetXml.parse` gives
+and leaves to it any chunk it does not read.
 """
 
 from __future__ import annotations
@@ -176,14 +180,19 @@ class SheetXml:
         """The sheet's rows, each (its number, its cells' text up to its last filled cell);
         empty rows left out."""
         with self.archive.open(part) as fh:
-            for sheet_data in _chunks(fh):
-                yield from self._rows(sheet_data)
+            chunks = Chunks(fh)
+            last = 0
+            for data in chunks:
+                rows, last = self.parse(chunks.element(data), last)
+                yield from rows
 
-    def _rows(self, sheet_data: ET.Element) -> Rows:
+    def parse(self, sheet_data: ET.Element, number: int) -> tuple[list[tuple[int, list[str]]], int]:
+        """The rows of one parsed chunk, and the number of its last row (empty or not);
+        ``number`` is the number of the row before it (a row without ``r`` follows it)."""
         ns = _ns(sheet_data.tag)
         t_v, t_is, t_t = f"{ns}v", f"{ns}is", f"{ns}t"
         strings, dates = self.strings, self.dates
-        number = 0
+        out: list[tuple[int, list[str]]] = []
         for row in sheet_data:
             r = row.get("r")
             number = int(r) if r else number + 1
@@ -218,7 +227,7 @@ class SheetXml:
                     elif kind == "b":
                         text = "TRUE" if text in ("1", "true") else "FALSE"
                     elif kind == "d":
-                        text = _iso(text)
+                        text = iso_text(text)
                         cells.append(text)
                         continue
                 if text and (text[0] == "'" or text[0].isspace() or text[-1].isspace()):
@@ -227,7 +236,20 @@ class SheetXml:
             while cells and not cells[-1]:
                 cells.pop()
             if cells:
-                yield number, cells
+                out.append((number, cells))
+        return out, number
+
+    def number_text(self, text: str) -> str:
+        """A number cell's text (in no date style) as :meth:`parse` writes it."""
+        return self._number(text, None)
+
+    def date_text(self, text: str) -> str:
+        """A number cell's text in a date style as :meth:`parse` writes it."""
+        try:
+            value = float(text)
+        except ValueError:
+            return text
+        return cell_text(serial_date(value, self.date1904))
 
     def _number(self, text: str, style: str | None) -> str:
         try:
@@ -239,44 +261,60 @@ class SheetXml:
         return cell_text(value)
 
 
-def _iso(text: str) -> str:
+def iso_text(text: str) -> str:
     try:
         return cell_text(dt.datetime.fromisoformat(text))
     except ValueError:
         return text
 
 
-def _chunks(fh: Any) -> Iterator[ET.Element]:
-    """The sheet's ``<sheetData>`` as a run of parsed pieces, each of whole rows: the XML is
-    cut after a row's end tag and each piece wrapped in the worksheet's own start tag (its
-    namespaces) so that it parses alone."""
-    head = b""
-    while True:
-        chunk = fh.read(CHUNK)
-        head += chunk
-        root = _ROOT.search(head)
-        start = re.search(rb"<([\w.-]+:)?sheetData\b[^>]*?(/?)>", head)
-        if (root is not None and start is not None) or not chunk:
-            break
-    if root is None or start is None or start.group(2):
-        return
-    prefix = (root.group(1) or b"").decode()
-    opening = root.group(0) + f"<{prefix}sheetData>".encode()
-    closing = f"</{prefix}sheetData></{prefix}worksheet>".encode()
-    row_end = f"</{prefix}row>".encode()
-    data_end = f"</{prefix}sheetData>".encode()
-    tail = head[start.end() :]
-    while True:
-        stop = tail.find(data_end)
-        if stop >= 0:
-            yield ET.fromstring(opening + tail[:stop] + closing)[0]
+class Chunks:
+    """The sheet's ``<sheetData>`` as a run of pieces of its XML, each of whole rows: the XML
+    is cut after a row's end tag. :meth:`element` parses a piece alone, wrapped in the
+    worksheet's own start tag (its namespaces)."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+        self.opening = self.closing = b""
+        self.prefix = ""  # the worksheet's namespace prefix (``x:``), if it has one
+        self._pieces = self._read()
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._pieces
+
+    def element(self, data: bytes) -> ET.Element:
+        """A piece parsed: its ``<sheetData>`` element."""
+        return ET.fromstring(self.opening + data + self.closing)[0]
+
+    def _read(self) -> Iterator[bytes]:
+        fh = self.fh
+        head = b""
+        while True:
+            chunk = fh.read(CHUNK)
+            head += chunk
+            root = _ROOT.search(head)
+            start = re.search(rb"<([\w.-]+:)?sheetData\b[^>]*?(/?)>", head)
+            if (root is not None and start is not None) or not chunk:
+                break
+        if root is None or start is None or start.group(2):
             return
-        chunk = fh.read(CHUNK)
-        if not chunk:
-            raise ET.ParseError("the sheet's XML ends inside its rows")
-        tail += chunk
-        end = tail.rfind(row_end)
-        if end >= 0:
-            cut = end + len(row_end)
-            yield ET.fromstring(opening + tail[:cut] + closing)[0]
-            tail = tail[cut:]
+        prefix = self.prefix = (root.group(1) or b"").decode()
+        self.opening = root.group(0) + f"<{prefix}sheetData>".encode()
+        self.closing = f"</{prefix}sheetData></{prefix}worksheet>".encode()
+        row_end = f"</{prefix}row>".encode()
+        data_end = f"</{prefix}sheetData>".encode()
+        tail = head[start.end() :]
+        while True:
+            stop = tail.find(data_end)
+            if stop >= 0:
+                yield tail[:stop]
+                return
+            chunk = fh.read(CHUNK)
+            if not chunk:
+                raise ET.ParseError("the sheet's XML ends inside its rows")
+            tail += chunk
+            end = tail.rfind(row_end)
+            if end >= 0:
+                cut = end + len(row_end)
+                yield tail[:cut]
+                tail = tail[cut:]

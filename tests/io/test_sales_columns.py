@@ -85,13 +85,13 @@ def _small_blocks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Blocks of a few lines each (the header must fit in one); the lines of each block read."""
     monkeypatch.setattr(sales_columns, "BLOCK_BYTES", 128)
     read: list[int] = []
-    real = sales_columns._block
+    real = sales_columns.columns_block
 
     def spy(batch: Any, *args: Any) -> Any:
         read.append(batch.num_rows)
         return real(batch, *args)
 
-    monkeypatch.setattr(sales_columns, "_block", spy)
+    monkeypatch.setattr(sales_columns, "columns_block", spy)
     return read
 
 
