@@ -238,7 +238,7 @@ def load_sales_rows(
 ) -> list[SalesRow]:
     """:func:`load_sales` as plain tuples (for pricing without a record per line); only those
     of ``licensees`` when given."""
-    return list(sales_rows(session, program, periods, "r.period, r.licensee_id", licensees))
+    return list(sales_rows(session, program, periods, "period, licensee_id", licensees))
 
 
 def iter_sales_groups(
@@ -268,7 +268,7 @@ def iter_sales_groups(
         waiting[licensees[lid].group_key].add(lid)
     held: dict[str, list[SalesRow]] = defaultdict(list)
     current: str | None = None
-    for batch in sales_batches(session, program, periods, "r.licensee_id, r.period"):
+    for batch in sales_batches(session, program, periods, "licensee_id, period"):
         # the lines come licensee by licensee: each run of one licensee's lines is taken whole
         for lid, run in groupby(batch, _LICENSEE):
             if lid != current:
