@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
+from itertools import groupby
 from typing import TypeVar
 
 from patentpool.core.licensing import (
@@ -295,26 +296,19 @@ T = TypeVar("T")
 
 def lines_by_quarter(
     lines: Iterable[T],
-    licensee_of: Callable[[T], LicenseeId],
-    period_of: Callable[[T], Period],
+    key_of: Callable[[T], tuple[LicenseeId, Period]],
     index: Mapping[LicenseeId, Licensee],
     quarters: Iterable[Period],
 ) -> dict[Period, list[T]]:
-    """The lines of each of ``quarters`` (others are left out); an unknown licensee raises."""
+    """The lines of each of ``quarters`` (others are left out); an unknown licensee raises.
+    ``key_of``: a line's licensee and period (an ``itemgetter``: no Python step per line)."""
     by_quarter: dict[Period, list[T]] = {q: [] for q in quarters}
-    # lines share their period objects: each is looked up once (by identity), not per line
-    buckets: dict[int, list[T] | None] = {}
-    held: list[Period] = []  # keeps every period looked up alive, so no id is reused
-    missing: list[T] = []
-    for line in lines:
-        licensee = licensee_of(line)
+    # lines come licensee by licensee, period by period: each run of them is taken whole
+    # (runs compare their keys as tuples, which finds the shared period objects equal at once)
+    for (licensee, period), run in groupby(lines, key_of):
         if licensee not in index:
             raise NotFound("licensee", licensee)
-        period = period_of(line)
-        bucket = buckets.get(id(period), missing)
-        if bucket is missing:
-            held.append(period)
-            bucket = buckets[id(period)] = by_quarter.get(period)
+        bucket = by_quarter.get(period)
         if bucket is not None:
-            bucket.append(line)
+            bucket.extend(run)
     return by_quarter

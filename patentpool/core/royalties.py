@@ -157,8 +157,7 @@ class RoyaltyResult:
         raise NotFound("licensee", licensee_id)
 
 
-_ROW_LICENSEE = itemgetter(0)
-_ROW_PERIOD = itemgetter(1)
+_ROW_KEY = itemgetter(0, 1)  # licensee and period
 _LICENSEE_OF = attrgetter("licensee")
 
 
@@ -294,7 +293,7 @@ def summarize_groups(
     summary: list[LicenseeRoyalty] = []
     country_units: dict[CountryCode, int] = defaultdict(int)
     for rows in groups:
-        by_quarter = lines_by_quarter(rows, _ROW_LICENSEE, _ROW_PERIOD, index, quarters)
+        by_quarter = lines_by_quarter(rows, _ROW_KEY, index, quarters)
         year = Year({}, {}, tiered)
         last: Rows | None = None
         for quarter, quarter_lines in by_quarter.items():

@@ -6,16 +6,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from patentpool.core.fx import Conversion
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.licensing_records import LicensingState, LicensingUpdate, Payment, ReportKey
 from patentpool.core.periods import Period
 from patentpool.core.royalties import SalesLine, SalesRow
-from patentpool.errors import InvalidInput, NotFound
+from patentpool.errors import NotFound
 from patentpool.storage import fx_repo
 from patentpool.storage.engine import param_mark
 from patentpool.storage.models import (
@@ -24,6 +25,7 @@ from patentpool.storage.models import (
     ProgramRow,
     SalesReportRow,
 )
+from patentpool.storage.sales_read import sales_batches, sales_rows
 
 
 def load_licensees(session: Session) -> dict[str, Licensee]:
@@ -220,8 +222,7 @@ def _id_chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
         yield items[i : i + size]
 
 
-#: Sales lines read per round trip from the database.
-BATCH = 20_000
+_LICENSEE = itemgetter(0)
 
 
 def load_sales(session: Session, program: str, periods: Sequence[Period]) -> list[SalesLine]:
@@ -237,7 +238,7 @@ def load_sales_rows(
 ) -> list[SalesRow]:
     """:func:`load_sales` as plain tuples (for pricing without a record per line); only those
     of ``licensees`` when given."""
-    return list(_sales_rows(session, program, periods, "r.period, r.licensee_id", licensees))
+    return list(sales_rows(session, program, periods, "period, licensee_id", licensees))
 
 
 def iter_sales_groups(
@@ -267,14 +268,17 @@ def iter_sales_groups(
         waiting[licensees[lid].group_key].add(lid)
     held: dict[str, list[SalesRow]] = defaultdict(list)
     current: str | None = None
-    for row in _sales_rows(session, program, periods, "r.licensee_id, r.period"):
-        if row[0] != current:
-            if current is not None:
-                done = _read_all_of(current, licensees, waiting, held)
-                if done is not None:
-                    yield done
-            current = row[0]
-        held[licensees[current].group_key].append(row)
+    for batch in sales_batches(session, program, periods, "licensee_id, period"):
+        # the lines come licensee by licensee: each run of one licensee's lines is taken whole
+        for lid, run in groupby(batch, _LICENSEE):
+            if lid != current:
+                if current is not None:
+                    done = _read_all_of(current, licensees, waiting, held)
+                    if done is not None:
+                        yield done
+                current = lid
+                bucket = held[licensees[lid].group_key]
+            bucket.extend(run)
     if current is not None:
         done = _read_all_of(current, licensees, waiting, held)
         if done is not None:
@@ -294,77 +298,6 @@ def _read_all_of(
     if waiting[group]:
         return None
     return held.pop(group)
-
-
-class _Rates:
-    """The conversions stored with the reports read, looked up by (report, currency)."""
-
-    def __init__(self, session: Session, program: str, periods: Sequence[str]) -> None:
-        self.held = fx_repo.report_conversions(session, program, periods)
-        row = session.get(ProgramRow, program)
-        self.currency = "" if row is None else row.currency
-
-    def of(self, report: int, currency: str, period: Period, source: str) -> Conversion | None:
-        if currency == self.currency:
-            return None
-        found = self.held.get((report, currency))
-        if found is None:
-            raise InvalidInput(
-                f"currency: no {currency} rate for {period} stored with the sales report "
-                f"{source}; import the reference rates of {period} and the report again"
-            )
-        return found
-
-
-def _sales_rows(
-    session: Session,
-    program: str,
-    periods: Sequence[Period],
-    order: str,
-    licensees: Sequence[str] | None = None,
-) -> Iterator[SalesRow]:
-    """The current lines of the periods as plain tuples, in ``order`` (then by line).
-
-    Read through the driver's own cursor, a batch at a time: a quarter can hold a million
-    lines, and nothing of the ORM is needed to read them.
-    """
-    names = [str(p) for p in periods]
-    if not names:
-        return
-    connection = session.connection()
-    mark = param_mark(connection)
-    sql = (
-        "SELECT r.licensee_id, r.period, r.source, l.line, l.country_of_sale, "
-        "l.country_of_manufacture, l.category, l.units, l.net_sales, l.currency, r.id "
-        "FROM sales_reports r JOIN sales_lines l ON l.report_id = r.id "
-        f"WHERE r.program_id = {mark} AND r.current = {mark} "
-        f"AND r.period IN ({', '.join([mark] * len(names))}) "
-        + (f"AND r.licensee_id IN ({', '.join([mark] * len(licensees))}) " if licensees else "")
-        + f"ORDER BY {order}, l.line, l.id"
-    )
-    parsed: dict[str, Period] = {}
-    rates = _Rates(session, program, names)
-    # the few distinct licensees, countries and categories are kept once each, not per line
-    same: dict[str, str] = {}
-    share = same.setdefault
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql, (program, True, *names, *(licensees or ())))
-        while rows := cursor.fetchmany(BATCH):
-            for row in rows:
-                licensee, period_text, source, line, sale, made, category, units, net = row[:9]
-                code, report = row[9], row[10]
-                period = parsed.get(period_text)
-                if period is None:
-                    period = parsed[period_text] = Period.parse(period_text)
-                yield (
-                    share(licensee, licensee), period, share(sale, sale), share(made, made),
-                    share(category, category), int(units),
-                    None if net is None else Decimal(net), f"{source}:{line}",
-                    None if code is None else rates.of(report, code, period, source),
-                )  # fmt: skip
-    finally:
-        cursor.close()
 
 
 def load_payments(
