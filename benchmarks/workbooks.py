@@ -114,7 +114,13 @@ def _run(args: list[str]) -> tuple[float, float]:
 
 
 def _database(folder: Path, data: Path, name: str) -> str:
-    url = f"sqlite:///{folder / f'{name}.db'}"
+    """A new database holding the register only: one left by an earlier run in a ``--keep``
+    folder is removed first (it already holds the report, whose import would change
+    nothing and measure nothing)."""
+    path = folder / f"{name}.db"
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
     cli = [*_cli(), "--db", url]
     subprocess.run([*cli, "db", "upgrade"], check=True, stdout=subprocess.DEVNULL)
     register = [str(data / n) for n in ("alliance.yaml", "patents.csv", "licensing.yaml")]
