@@ -64,12 +64,13 @@ def _json(content: bytes) -> Response:
     return Response(content, media_type="application/json")
 
 
-@router.get("/members/{member}/statement")
+@router.get("/members/{member}/statement", response_model=dict[str, Any])
 def member_statement(
     request: Request, who: Who, member: str, program: str | None = None, period: str | None = None
-) -> dict[str, Any]:
+) -> Response:
     """A member's statement (that member, or staff): ``report member --format json``."""
-    return portal.member_statement(config(request).store, who, member, program, period)
+    store = config(request).store
+    return _json(portal.member_statement_json(store, who, member, program, period))
 
 
 @router.get("/licensees/{licensee}/royalties", response_model=dict[str, Any])
