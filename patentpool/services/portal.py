@@ -49,9 +49,12 @@ THREADS = engine.POOL_CONNECTIONS
 
 def start_worker(store: Snapshots) -> None:
     """A worker starting: a SQLite register in WAL mode (requests read while an upload
-    writes), the register read and the latest quarters' royalties computed."""
+    writes), the register read and the latest quarters' royalties computed, and their
+    document for staff serialised (tens of megabytes at size M: seconds of a worker's time
+    that no request then waits for)."""
     engine.use_wal(store.url)
-    store.warm()
+    for program, period in store.warm():
+        _program_royalties_json(store, program, period)
 
 
 def me(principal: Principal) -> dict[str, Any]:
@@ -209,7 +212,10 @@ def _known_licensee(store: Snapshots, licensee: str) -> None:
 def program_royalties(store: Snapshots, principal: Principal, program: str, period: str) -> bytes:
     """Every licensee's dues of a quarter (staff), as JSON serialised once for each state."""
     require(principal, Capability.PROGRAM_ROYALTIES)
-    quarter = Period.parse(period, "period")
+    return _program_royalties_json(store, program, Period.parse(period, "period"))
+
+
+def _program_royalties_json(store: Snapshots, program: str, quarter: Period) -> bytes:
     return store.kept(
         ("program royalties", program, str(quarter)),
         lambda: as_json(royalty_document(store.royalties(program, quarter))),

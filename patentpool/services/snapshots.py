@@ -158,9 +158,9 @@ class Snapshots:
             ctx = royalty_service.program_context(session, program_id, register)
             return royalty_service.royalties(session, program_id, period, context=ctx)
 
-    def warm(self) -> None:
+    def warm(self) -> list[tuple[str, Period]]:
         """Read the register, and compute each programme's latest quarter of royalties, now
-        (a worker starting), so that no request waits for them."""
+        (a worker starting), so that no request waits for them: those quarters."""
         self.register()
         with engine.session_for(self.url) as session:
             latest = {
@@ -170,6 +170,7 @@ class Snapshots:
             }
         for program, period in sorted(latest.items()):
             self.royalties(program, period)
+        return sorted(latest.items())
 
 
 def quarter_sales(program_id: str, period: Period) -> tuple[str, tuple[str, ...]]:

@@ -146,3 +146,14 @@ def test_a_statement_kept_shows_the_next_run_published_and_the_next_import(
     _import(any_portal, "patents.csv", HEADER + NEW_PATENT)
     for client in (one, two):
         assert "CN109999999B" in json.dumps(_statement(client, token))
+
+
+def test_a_worker_starts_with_the_latest_quarter_of_staff_serialised(any_portal: Portal) -> None:
+    token = {"authorization": f"Bearer {any_portal.token('staff1')}"}
+    with any_portal.client() as client:  # the worker's start runs
+        store = _store(client)
+        kept = [key for key in store._values if key[0] == "program royalties"]
+        assert kept == [("program royalties", "igrs-v1", "2026Q4")]
+        got = client.get("/api/v1/programs/igrs-v1/royalties?period=2026Q4", headers=token)
+        assert got.status_code == 200
+        assert [key for key in store._values if key[0] == "program royalties"] == kept
