@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from types import ModuleType
 
@@ -150,6 +150,8 @@ def _report(licensee: str) -> bytes:
 
 
 SIGN_IN = "sign in (GET + POST /login)"
+#: What each error was: (route, HTTP status or the exception's name) -> how many.
+ERROR_KINDS: Counter[tuple[str, str]] = Counter()
 
 
 async def sign_in(
@@ -236,12 +238,14 @@ async def session(
                 async with client.stream("GET", path) as response:
                     async for _ in response.aiter_raw():
                         pass
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
             errors[label] += 1
+            ERROR_KINDS[label, type(exc).__name__] += 1
             continue
         times[label].append(time.perf_counter() - began)
         if response.status_code >= 400:
             errors[label] += 1
+            ERROR_KINDS[label, str(response.status_code)] += 1
         elif label.startswith("POST"):
             accepted.add(str(party))
 
@@ -411,6 +415,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(table(times, errors))
         print(rates(times, errors, duration, args.sessions, args.think))
+        if ERROR_KINDS:
+            kinds = ", ".join(
+                f"{n} x {what} on {label}" for (label, what), n in ERROR_KINDS.items()
+            )
+            print(f"errors: {kinds}")
         print(
             f"load average: {loads[0]:.1f} at the start, {loads[-1]:.1f} at the end "
             f"(from {min(loads):.1f} to {max(loads):.1f}, sampled every 5 s)"

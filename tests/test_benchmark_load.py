@@ -47,13 +47,15 @@ def test_offered_rate_is_sessions_over_the_mean_think_time() -> None:
     assert load.offered_rate(50, (0.0, 0.0)) is None
 
 
-def _run_session(think: tuple[float, float], seconds: float) -> tuple[list[float], dict]:
+def _run_session(
+    think: tuple[float, float], seconds: float, status: int = 200
+) -> tuple[list[float], dict]:
     """One counsel session against a portal that answers at once: when each request came."""
     asked: list[float] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
         asked.append(time.monotonic())
-        return httpx.Response(200, stream=httpx.ByteStream(b"{}"))
+        return httpx.Response(status, stream=httpx.ByteStream(b"{}"))
 
     times: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
@@ -102,3 +104,11 @@ def test_table_gives_every_read_and_upload_together() -> None:
     assert "| **every upload** | 1 | 1000 | 1000 | 1000 | 0 |" in text
     summary = load.rates(times, errors, 2.0, 50, (0.5, 1.5))
     assert summary == ("4 requests answered in 2 s, 1 errors; offered rate 50.0/s, achieved 2.0/s")
+
+
+def test_each_error_is_counted_with_its_status() -> None:
+    load.ERROR_KINDS.clear()
+    asked, _ = _run_session((0.02, 0.02), 0.2, status=503)
+    assert sum(load.ERROR_KINDS.values()) == len(asked) > 0
+    assert {what for _, what in load.ERROR_KINDS} == {"503"}
+    load.ERROR_KINDS.clear()
