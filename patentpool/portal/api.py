@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from patentpool.core.access import Principal
 from patentpool.portal.auth import Caller, checked_caller, config, principal
+from patentpool.portal.encoding import json_response
 from patentpool.services import portal
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -56,20 +57,17 @@ def patents(
         member=member,
         country=country,
     )
-    return _json(found)
+    return json_response(request, found)
 
 
-def _json(content: bytes) -> Response:
-    """A document the services serialised (once for each state of the register)."""
-    return Response(content, media_type="application/json")
-
-
-@router.get("/members/{member}/statement")
+@router.get("/members/{member}/statement", response_model=dict[str, Any])
 def member_statement(
     request: Request, who: Who, member: str, program: str | None = None, period: str | None = None
-) -> dict[str, Any]:
+) -> Response:
     """A member's statement (that member, or staff): ``report member --format json``."""
-    return portal.member_statement(config(request).store, who, member, program, period)
+    store = config(request).store
+    found = portal.member_statement_json(store, who, member, program, period)
+    return json_response(request, found)
 
 
 @router.get("/licensees/{licensee}/royalties", response_model=dict[str, Any])
@@ -82,7 +80,8 @@ def licensee_royalties(
 ) -> Response:
     """What a licensee owes for a quarter (that licensee, or staff)."""
     store = config(request).store
-    return _json(portal.licensee_royalties_json(store, who, licensee, program, period))
+    found = portal.licensee_royalties_json(store, who, licensee, program, period)
+    return json_response(request, found)
 
 
 @router.get("/licensees/{licensee}/license")
@@ -119,7 +118,8 @@ def program_royalties(
     request: Request, who: Who, program: str, period: Annotated[str, Query()]
 ) -> Response:
     """Every licensee's dues of a quarter (staff)."""
-    return _json(portal.program_royalties(config(request).store, who, program, period))
+    found = portal.program_royalties(config(request).store, who, program, period)
+    return json_response(request, found)
 
 
 @router.post("/programs/{program}/distributions", status_code=201)

@@ -21,6 +21,7 @@ from jinja2 import (
     PrefixLoader,
     StrictUndefined,
 )
+from jinja2.filters import do_urlencode
 from markupsafe import Markup
 
 from patentpool.reports.errors import ReportError
@@ -38,6 +39,19 @@ def markdown_escape(value: Any) -> Any:
         return value
     one_line = " ".join(value.splitlines())
     return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
+
+
+@lru_cache(maxsize=1 << 16)
+def _quoted(value: str) -> str:
+    return do_urlencode(value)
+
+
+def urlencode(value: Any) -> str:
+    """Jinja's ``urlencode``, each text quoted once: the staff start page quotes every
+    member's and licensee's id in its links (thousands), the same ones on every request."""
+    if isinstance(value, str):
+        return _quoted(value)
+    return do_urlencode(value)
 
 
 def check_templates_dir(folder: Path) -> Path:
@@ -71,4 +85,5 @@ def environment(user_dir: Path | None, markdown: bool) -> Environment:
     )
     env.filters.update(FILTERS)
     env.filters["md"] = markdown_escape
+    env.filters["urlencode"] = urlencode
     return env

@@ -163,7 +163,9 @@ def _import_batch(
     repository.save_members(session, changes.members)
     repository.save_standards(session, changes.standards)
     with collector_paused():
-        patent_ids = repository.save_patents(session, changes.patents)
+        # without patents to save, the ids of every patent are read only if declarations or
+        # events need them (a sales report's upload needs neither)
+        patent_ids = repository.save_patents(session, changes.patents) if changes.patents else None
         repository.save_declarations(session, changes.declarations, patent_ids)
         events_repo.save_events(session, changes.events, patent_ids, dt.datetime.now(dt.UTC).date())
     if licensing is not None and sales is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,12 @@ THREADS = engine.POOL_CONNECTIONS
 
 def start_worker(store: Snapshots) -> None:
     """A worker starting: a SQLite register in WAL mode (requests read while an upload
-    writes), the register read and the latest quarters' royalties computed."""
+    writes), the register read and the latest quarters' royalties computed, and their
+    document for staff serialised (tens of megabytes at size M: seconds of a worker's time
+    that no request then waits for)."""
     engine.use_wal(store.url)
-    store.warm()
+    for program, period in store.warm():
+        _program_royalties_json(store, program, period)
 
 
 def me(principal: Principal) -> dict[str, Any]:
@@ -113,14 +117,16 @@ def _period(raw: str | None, name: str = "period") -> Period | None:
     return None if raw is None or raw == "" else Period.parse(raw, name)
 
 
-def member_statement(
+def member_statement_json(
     store: Snapshots, principal: Principal, member: str, program: str | None, period: str | None
-) -> dict[str, Any]:
-    """A member's statement: the JSON of ``report member --format json``."""
-    text = member_report(store, principal, member, program, period, "json")
-    assert isinstance(text, str)
-    document: dict[str, Any] = json.loads(text)
-    return document
+) -> bytes:
+    """A member's statement: the JSON of ``report member --format json``, as the API sends
+    it, serialised once for each state."""
+    found = _member_report(
+        store, principal, member, program, period, "json", lambda text: as_json(json.loads(text))
+    )
+    assert isinstance(found, bytes)
+    return found
 
 
 def member_report(
@@ -132,10 +138,23 @@ def member_report(
     fmt: str,
 ) -> str | bytes:
     """A member's statement as ``fmt`` (json, html, pdf); only its own, or staff's."""
+    return _member_report(store, principal, member, program, period, fmt, None)
+
+
+def _member_report(
+    store: Snapshots,
+    principal: Principal,
+    member: str,
+    program: str | None,
+    period: str | None,
+    fmt: str,
+    encode: Callable[[Any], bytes] | None,
+) -> str | bytes:
+    """The statement rendered as ``fmt`` (then ``encode``-d), kept for the register's state
+    and the runs it shows."""
     require_member(principal, member)
     url = store.url
-    register = store.register()
-    if member not in {m.id for m in register.members}:
+    if member not in {m.id for m in store.register().members}:
         raise NotYours()
     quarter = _period(period)
     programs = commands.programs(url)
@@ -144,8 +163,19 @@ def member_report(
     runs = commands.report_runs(
         url, [program] if program else sorted(programs), None, quarter, published_only=True
     )
-    context = member_context(register, member, runs, None, dt.date.today())
-    return render("member", context, fmt, illustrative=register.illustrative)
+    today = dt.date.today()
+
+    def rendered() -> str | bytes:
+        register = store.register()
+        context = member_context(register, member, runs, None, today)
+        found = render("member", context, fmt, illustrative=register.illustrative)
+        return found if encode is None else encode(found)
+
+    # a run never changes once stored: which runs are shown, and what superseded them, is
+    # what the statement is computed from besides the register
+    shown = tuple((run.stamp, run.superseded) for run in runs)
+    key = ("member report", member, program, str(quarter), fmt, encode is not None, today)
+    return store.kept(key, rendered, also=shown)
 
 
 def licensee_royalties(
@@ -182,7 +212,10 @@ def _known_licensee(store: Snapshots, licensee: str) -> None:
 def program_royalties(store: Snapshots, principal: Principal, program: str, period: str) -> bytes:
     """Every licensee's dues of a quarter (staff), as JSON serialised once for each state."""
     require(principal, Capability.PROGRAM_ROYALTIES)
-    quarter = Period.parse(period, "period")
+    return _program_royalties_json(store, program, Period.parse(period, "period"))
+
+
+def _program_royalties_json(store: Snapshots, program: str, quarter: Period) -> bytes:
     return store.kept(
         ("program royalties", program, str(quarter)),
         lambda: as_json(royalty_document(store.royalties(program, quarter))),

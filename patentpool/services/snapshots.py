@@ -103,14 +103,24 @@ class Snapshots:
             self._register = (generation, register)
             return register
 
-    def kept(self, key: Hashable, compute: Callable[[], T], *, sales: Sales = None) -> T:
+    def kept(
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        *,
+        sales: Sales = None,
+        also: Hashable = None,
+    ) -> T:
         """The value of ``key``, computed by ``compute`` when not kept for the register's
         and the licensing terms' generations (and, with ``sales`` - a programme and its
-        periods - for the state of those sales reports and of the reference rates)."""
+        periods - for the state of those sales reports and of the reference rates; and for
+        ``also``, what else the value was computed from, read by the caller)."""
         with engine.session_for(self.url) as session:
             now: Hashable = self._observe(session)
             if sales is not None:
                 now = (now, state.sales_state(session, *sales), state.rates_digest(session))
+        if also is not None:
+            now = (now, also)
         with self._lock:
             found = self._values.get(key)
             if found is not None and found.state == now:
@@ -148,9 +158,9 @@ class Snapshots:
             ctx = royalty_service.program_context(session, program_id, register)
             return royalty_service.royalties(session, program_id, period, context=ctx)
 
-    def warm(self) -> None:
+    def warm(self) -> list[tuple[str, Period]]:
         """Read the register, and compute each programme's latest quarter of royalties, now
-        (a worker starting), so that no request waits for them."""
+        (a worker starting), so that no request waits for them: those quarters."""
         self.register()
         with engine.session_for(self.url) as session:
             latest = {
@@ -160,6 +170,7 @@ class Snapshots:
             }
         for program, period in sorted(latest.items()):
             self.royalties(program, period)
+        return sorted(latest.items())
 
 
 def quarter_sales(program_id: str, period: Period) -> tuple[str, tuple[str, ...]]:

@@ -64,13 +64,40 @@ def load_program_specs(session: Session) -> dict[str, str]:
 
 def load_state(session: Session, programs: Mapping[str, tuple[Program, str]]) -> LicensingState:
     """What the database holds, for checking an import; ``programs`` decoded by the caller."""
+    # columns, not rows as objects, and each period parsed once: an upload of one line
+    # reads every current report and payment, under the import lock
+    periods: dict[str, Period] = {}
+
+    def period(raw: str) -> Period:
+        found = periods.get(raw)
+        if found is None:
+            found = periods[raw] = Period.parse(raw)
+        return found
+
+    report_rows = session.execute(
+        select(
+            SalesReportRow.program_id,
+            SalesReportRow.licensee_id,
+            SalesReportRow.period,
+            SalesReportRow.checksum,
+        ).where(SalesReportRow.current.is_(True))
+    )
     reports = {
-        (r.program_id, r.licensee_id, Period.parse(r.period)): r.checksum
-        for r in session.scalars(select(SalesReportRow).where(SalesReportRow.current.is_(True)))
+        (program, licensee, period(raw)): checksum
+        for program, licensee, raw, checksum in report_rows
     }
+    payment_rows = session.execute(
+        select(
+            PaymentRow.program_id,
+            PaymentRow.licensee_id,
+            PaymentRow.period,
+            PaymentRow.amount,
+            PaymentRow.received,
+        )
+    )
     payments = frozenset(
-        (p.program_id, p.licensee_id, Period.parse(p.period), p.amount, p.received)
-        for p in session.scalars(select(PaymentRow))
+        (program, licensee, period(raw), amount, received)
+        for program, licensee, raw, amount, received in payment_rows
     )
     return LicensingState(load_licensees(session), programs, reports, payments)
 

@@ -7,6 +7,8 @@ import cycle.
 
 from __future__ import annotations
 
+import functools
+
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
@@ -21,7 +23,11 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+@functools.cache
 def head_revision() -> str:
+    """The newest revision of the migrations shipped with this code: read from their
+    scripts once per process (they do not change under it), since every session's schema
+    check asks for it (loading the scripts took most of a cheap request's time)."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head

@@ -4,6 +4,8 @@ another worker - is seen by the next request, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import json
+
 from click.testing import CliRunner
 from portal_setup import Portal, page_csrf
 
@@ -90,3 +92,68 @@ def test_a_sales_upload_on_one_worker_is_in_the_next_royalties_of_the_other(
     assert [item["licensee"] for item in total["licensees"]] == ["example-home"]
     assert total["total_due"] == dues.json()["total_due"]
     assert _store(one).register() is kept  # a sales import leaves the register as it was
+
+
+def _cli(portal: Portal, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", portal.url, *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _statement(client: object, headers: dict[str, str]) -> dict[str, object]:
+    got = client.get("/api/v1/members/lenovo/statement", headers=headers)  # type: ignore[attr-defined]
+    assert got.status_code == 200, got.text
+    found: dict[str, object] = got.json()
+    return found
+
+
+def _periods(statement: dict[str, object]) -> list[object]:
+    return [p["period"] for p in statement["periods"]]  # type: ignore[attr-defined,index]
+
+
+def test_a_statement_kept_shows_the_next_run_published_and_the_next_import(
+    any_portal: Portal,
+) -> None:
+    token = {"authorization": f"Bearer {any_portal.token('lenovo1')}"}
+    one, two = any_portal.client(), any_portal.client()
+    before = _statement(one, token)
+    assert _statement(one, token) == before == _statement(two, token)
+    page = one.get("/members/lenovo/statement", headers=token)
+    assert page.status_code == 200
+    assert _periods(before) == ["2026Q1"]
+
+    run = json.loads(
+        _cli(
+            any_portal,
+            "distribute",
+            "--program",
+            "igrs-v1",
+            "--period",
+            "2026Q2",
+            "--format",
+            "json",
+        )
+    )["run_id"]
+    _cli(any_portal, "runs", "approve", str(run))
+    for client in (one, two):  # approved is not published: members do not see it yet
+        assert _periods(_statement(client, token)) == ["2026Q1"]
+    _cli(any_portal, "runs", "publish", str(run))
+    for client in (one, two):
+        assert _periods(_statement(client, token)) == ["2026Q1", "2026Q2"]
+        page = client.get("/members/lenovo/statement", headers=token)
+        assert "2026Q2" in page.text
+
+    _import(any_portal, "patents.csv", HEADER + NEW_PATENT)
+    for client in (one, two):
+        assert "CN109999999B" in json.dumps(_statement(client, token))
+
+
+def test_a_worker_starts_with_the_latest_quarter_of_staff_serialised(any_portal: Portal) -> None:
+    token = {"authorization": f"Bearer {any_portal.token('staff1')}"}
+    with any_portal.client() as client:  # the worker's start runs
+        store = _store(client)
+        kept = [key for key in store._values if key[0] == "program royalties"]
+        assert kept == [("program royalties", "igrs-v1", "2026Q4")]
+        got = client.get("/api/v1/programs/igrs-v1/royalties?period=2026Q4", headers=token)
+        assert got.status_code == 200
+        assert [key for key in store._values if key[0] == "program royalties"] == kept

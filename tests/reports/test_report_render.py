@@ -256,3 +256,16 @@ def test_unknown_kind_format_and_context(contexts: dict[str, Any]) -> None:
         render("pool", contexts["pool"], "xls")
     with pytest.raises(TypeError, match="a pool report takes a PoolReport"):
         render("pool", contexts["member"], "html")
+
+
+def test_urlencode_quotes_as_jinja_does_each_text_once() -> None:
+    from jinja2.filters import do_urlencode
+
+    from patentpool.reports.environment import _quoted, environment, urlencode
+
+    for value in ("lic-0001", "a b/c&d", "ü", {"q": "x y"}, 7):
+        assert urlencode(value) == do_urlencode(value)
+    _quoted.cache_clear()
+    template = environment(None, False).from_string("{{ a|urlencode }} {{ a|urlencode }}")
+    assert template.render(a="a b") == "a%20b a%20b"
+    assert _quoted.cache_info().hits == 1

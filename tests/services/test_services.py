@@ -116,3 +116,35 @@ def test_distributions_stored_reproduced_and_compared(pool: str) -> None:
 def test_a_distribution_refuses_an_unknown_basis(pool: str) -> None:
     with session_for(pool) as session, pytest.raises(InvalidInput, match="basis: must be one of"):
         run_distribution(session, "demo-v1", Q4, basis="hoped")
+
+
+def test_a_sales_import_reads_neither_the_patents_nor_report_rows_as_objects(
+    pool: str, tmp_path: Path
+) -> None:
+    """A licensee's upload of one report: what it reads under the import lock is the
+    licensing state's columns, not the register's patents."""
+    from sqlalchemy import event
+
+    from patentpool.storage.engine import make_engine
+
+    write(tmp_path, "sales-2026.csv", SALES_HEADER + "acme,2026Q1,US,CN,tv,10,\n")
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    engine = make_engine(pool)
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with session_for(pool, lock="import") as session:
+            summary = import_paths(session, [tmp_path / "sales-2026.csv"])
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert summary.changes[("sales report", "added")] == 1
+    assert not [s for s in statements if "FROM patents" in s]
+    current = [s for s in statements if "FROM sales_reports" in s and "current" in s]
+    assert current
+    # the current reports' checksums read as columns, not as whole rows
+    assert [s for s in current if "checksum" in s and "sales_reports.source" not in s]
+    with session_for(pool) as session:
+        assert royalties(session, "demo-v1", Period(2026, 1)).licensees[0].units == 10

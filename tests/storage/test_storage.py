@@ -12,7 +12,13 @@ from sqlalchemy import text
 
 from patentpool.cli import cli
 from patentpool.services.imports import import_paths
-from patentpool.storage.engine import make_engine, safe_url, schema_revision, session_for
+from patentpool.storage.engine import (
+    DatabaseError,
+    make_engine,
+    safe_url,
+    schema_revision,
+    session_for,
+)
 from patentpool.storage.migrate import head_revision, upgrade
 from patentpool.storage.repository import load_register
 
@@ -180,3 +186,26 @@ def test_sales_reports_get_their_line_and_unit_sums_on_upgrade(empty_db_url: str
         ("acme", 2, 42),
         ("beta", 1, 0),
     ]
+
+
+def test_sessions_check_the_schema_without_reading_the_migrations_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The newest revision is read from the migration scripts once per process: a portal
+    opens several sessions per request, and loading the scripts cost more than the rest."""
+    url = f"sqlite:///{tmp_path / 'register.db'}"
+    upgrade(url)
+    from alembic.script import ScriptDirectory
+
+    loaded = []
+    real = ScriptDirectory.from_config
+    monkeypatch.setattr(ScriptDirectory, "from_config", lambda cfg: loaded.append(cfg) or real(cfg))
+    head_revision.cache_clear()
+    for _ in range(3):
+        with session_for(url) as session:
+            session.execute(text("SELECT 1"))
+    assert len(loaded) == 1
+    with make_engine(url).begin() as conn:  # a database behind the code is still refused
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    with pytest.raises(DatabaseError, match="upgrade it"), session_for(url):
+        pass
