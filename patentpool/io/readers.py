@@ -367,9 +367,10 @@ def _csv_rows(reader: Any, display: str) -> Iterator[tuple[int, list[str]]]:
             if held is not None:
                 yield held
                 held = None
-            if not any(c.strip() for c in cells):
+            joined = "".join(cells)
+            if not joined or joined.isspace():
                 continue
-            if any("\x00" in c for c in cells):
+            if "\x00" in joined:
                 raise FileUnreadable(
                     Problem(
                         display,
@@ -379,7 +380,10 @@ def _csv_rows(reader: Any, display: str) -> Iterator[tuple[int, list[str]]]:
                         "save it as UTF-8 text and import it again",
                     )
                 )
-            held = line, [_unguard(c.strip()) for c in cells]
+            stripped = [c.strip() for c in cells]
+            if "'" in joined:
+                stripped = [_unguard(c) for c in stripped]
+            held = line, stripped
         else:
             raise FileUnreadable(
                 Problem(
