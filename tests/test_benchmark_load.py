@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import importlib.util
 import itertools
 import random
@@ -69,7 +70,9 @@ def _run_session(
                 client, "t", "counsel", None, setup, until, times, errors, set(), random.Random(1)
             )
 
-    asyncio.run(run())
+    # a thread of its own: a browser test of the same worker may hold a running loop here
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()
     return asked, times
 
 
