@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from patentpool.storage.engine import (
 )
 from patentpool.storage.migrate import head_revision, upgrade
 from patentpool.storage.repository import load_register
+from patentpool.storage.revisions import HEAD_REVISION, scripts_head
 
 
 def test_register_made_by_the_first_schema_upgrades_without_loss(
@@ -188,11 +191,32 @@ def test_sales_reports_get_their_line_and_unit_sums_on_upgrade(empty_db_url: str
     ]
 
 
-def test_sessions_check_the_schema_without_reading_the_migrations_again(
+def test_the_head_revision_is_the_migration_scripts_head() -> None:
+    """A new migration must set ``HEAD_REVISION``: the code and its scripts agree."""
+    assert head_revision() == scripts_head() == HEAD_REVISION
+
+
+def test_a_command_checks_the_schema_without_importing_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'register.db'}"
+    upgrade(url)
+    probe = (
+        "import sys\n"
+        "from sqlalchemy import text\n"
+        "from patentpool.storage.engine import session_for\n"
+        f"with session_for({url!r}) as session:\n"
+        "    session.execute(text('SELECT 1'))\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_sessions_check_the_schema_without_reading_the_migrations(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The newest revision is read from the migration scripts once per process: a portal
-    opens several sessions per request, and loading the scripts cost more than the rest."""
+    """The newest revision is known to the code: a portal opens several sessions per request,
+    and loading the migration scripts (and Alembic) cost more than the rest."""
     url = f"sqlite:///{tmp_path / 'register.db'}"
     upgrade(url)
     from alembic.script import ScriptDirectory
@@ -200,11 +224,10 @@ def test_sessions_check_the_schema_without_reading_the_migrations_again(
     loaded = []
     real = ScriptDirectory.from_config
     monkeypatch.setattr(ScriptDirectory, "from_config", lambda cfg: loaded.append(cfg) or real(cfg))
-    head_revision.cache_clear()
     for _ in range(3):
         with session_for(url) as session:
             session.execute(text("SELECT 1"))
-    assert len(loaded) == 1
+    assert loaded == []
     with make_engine(url).begin() as conn:  # a database behind the code is still refused
         conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     with pytest.raises(DatabaseError, match="upgrade it"), session_for(url):
