@@ -193,17 +193,25 @@ def save_alliance(session: Session, alliance: Alliance) -> None:
 
 
 def save_members(session: Session, members: Iterable[Member]) -> None:
-    for m in members:
-        row = session.get(MemberRow, m.id)
-        if row is None:
-            session.add(MemberRow(id=m.id, name=m.name, joined=m.joined))
-        else:
-            row.name, row.joined = m.name, m.joined
-        session.flush()
-        session.execute(delete(MemberAliasRow).where(MemberAliasRow.member_id == m.id))
-        for alias in dict.fromkeys(m.aliases):
-            session.add(MemberAliasRow(member_id=m.id, alias=alias))
-    session.flush()
+    """Insert new members and update changed ones (matched by id), then replace their aliases:
+    a few statements whatever the number of members (no ORM object nor flush per member)."""
+    by_id = {m.id: m for m in members}  # a member given twice: the last one counts
+    if not by_id:
+        return
+    session.flush()  # anything pending is written before the statements below
+    table = _table(MemberRow)
+    existing = set(session.scalars(select(table.c.id))) & by_id.keys()
+    new = [(m.id, m.name, m.joined) for m in by_id.values() if m.id not in existing]
+    _insert_rows(session, table, ("id", "name", "joined"), new)
+    changed = [
+        {"id": m.id, "name": m.name, "joined": m.joined} for m in by_id.values() if m.id in existing
+    ]
+    if changed:
+        session.execute(update(MemberRow), changed)
+    for chunk in _chunks(list(existing), 500):  # a new member has no aliases yet
+        session.execute(delete(MemberAliasRow).where(MemberAliasRow.member_id.in_(chunk)))
+    aliases = ((m.id, alias) for m in by_id.values() for alias in dict.fromkeys(m.aliases))
+    _insert_rows(session, _table(MemberAliasRow), ("member_id", "alias"), aliases)
 
 
 def save_standards(session: Session, standards: Iterable[Standard]) -> None:
