@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
+from operator import itemgetter, mul
 from typing import TypeVar
 
 from patentpool.core.licensing import (
@@ -170,58 +171,56 @@ def price_rows(
     per combination. A line the schedule cannot price raises
     (:meth:`QuarterPricing.refuse`).
     """
-    pricing = _pricing(schedule, countries, day, net_digits(row[6] for row in lines), shared)
-    minus_one = Decimal(-1)
+    # the lines' fields as columns (licensee, period, sale, made, category, units, net sales,
+    # source; a row may or may not end with its conversion): the sort keys are zipped from
+    # them, no Python step per line
+    licensee_of, _, sale_of, made_of, category_of, units_in, net_of, source_of = (
+        list(zip(*lines, strict=False))[:8] if lines else [()] * 8
+    )
+    pricing = _pricing(schedule, countries, day, net_digits(net_of), shared)
+    missing_net = None in net_of
+    if missing_net:
+        minus_one = Decimal(-1)
+        net_of = tuple(minus_one if net is None else net for net in net_of)
+    if None in source_of:
+        source_of = tuple(source or "" for source in source_of)
     order: list[Order] = sorted(
-        [
-            (row[0], row[4], row[2], row[3], row[5], minus_one if row[6] is None else row[6],
-             row[7] or "", n)
-            for n, row in enumerate(lines)
-        ]
+        zip(licensee_of, category_of, sale_of, made_of, units_in, net_of, source_of,
+            range(len(lines)), strict=True)
     )  # fmt: skip
-    percent, categories = pricing.percent, schedule.categories
-    # (category, sale, made) -> (kind, factor, royalty country, needs net sales)
-    # kind: 0 no patent in force, 1 per unit, 2 percent, 3 tiers
-    known = pricing.known
-    licensees: list[LicenseeId] = []
-    units_of: list[int] = []
-    nums: list[int | Fraction] = []
-    tier_of: list[tuple[str, Category] | None] = []
-    where: list[CountryCode | None] = []
+    # the sorted lines as columns again; what each combination of category and countries
+    # costs (pricing.known) is worked out once, then looked up for every line in C
+    licensee_o, category_o, sale_o, made_o, units_o, *_, index_o = (
+        zip(*order, strict=True) if order else [()] * 8
+    )
+    combos = list(zip(category_o, sale_o, made_o, strict=True))
+    known, categories = pricing.known, schedule.categories
+    for combo in set(combos).difference(known):
+        if combo[0] in categories:  # else the line is refused below
+            known[combo] = _how(pricing, *combo)
+    hows = list(map(known.get, combos))
+    _refuse_unpriced(pricing, lines, hows, index_o, missing_net)
+    # kind 0 (no patent in force) has factor 0, 1 (per unit) and 3 (tiers) units x factor
+    nums: list[int | Fraction] = list(map(mul, units_o, map(_FACTOR, hows)))  # type: ignore[arg-type]
+    tier_of: list[tuple[str, Category] | None] = [None] * len(order)
     tier_units: dict[tuple[str, Category], int] = defaultdict(int)
-    for licensee, category, sale, made, units, _net, _source, n in order:
-        how = known.get((category, sale, made))
-        if how is None:
-            if category not in categories:
-                pricing.refuse(SalesLine(*lines[n]))  # raises UnknownCategory
-            how = known[(category, sale, made)] = _how(pricing, category, sale, made)
-        kind, factor, rc, needs_net = how
-        tier: tuple[str, Category] | None = None
-        num: int | Fraction
-        if needs_net:
-            net = lines[n][6]
-            if net is None:
-                pricing.refuse(SalesLine(*lines[n]))  # raises: net sales required
-        if kind == 1:
-            num = units * factor
-        elif kind == 2:
-            num = 0
+    for i in [i for i, how in enumerate(hows) if how[0] > 1]:  # type: ignore[index]
+        kind, factor, *_ = hows[i]  # type: ignore[misc]
+        units = units_o[i]
+        if kind == 2:  # percent of the (clamped) net sales
+            num: int | Fraction = 0
             if units:
-                p = percent[category]
-                amount = converted(net, p.sub, row_fx(lines[n]))  # type: ignore[arg-type]
-                total, _ = p.base(amount, units)
+                row = lines[index_o[i]]
+                p = pricing.percent[category_o[i]]
+                total, _ = p.base(converted(row[6], p.sub, row_fx(row)), units)
                 num = total * p.percent * factor  # a fraction only when converted
-        elif kind == 3:
-            num = units * factor
-            tier = (groups[licensee], category)
+            nums[i] = num
+        else:  # tiers: the group's units of the quarter in the category
+            tier = tier_of[i] = (groups[licensee_o[i]], category_o[i])
             tier_units[tier] += units
-        else:
-            num = 0
-        licensees.append(licensee)
-        units_of.append(units)
-        nums.append(num)
-        tier_of.append(tier)
-        where.append(rc)
+    licensees: list[LicenseeId] = list(licensee_o)
+    units_of: list[int] = list(units_o)
+    where: list[CountryCode | None] = list(map(_COUNTRY, hows))  # type: ignore[arg-type]
     counted = year.counted(schedule)
     if counted:  # a second pass, only when a category changes how it is priced in the year
         for (licensee, category, *_), rc, units in zip(order, where, units_of, strict=True):
@@ -229,6 +228,28 @@ def price_rows(
                 year.climb(groups[licensee], category, units)
     rows = Rows(pricing, order, licensees, units_of, nums, tier_of, where, {}, {}, pricing.scale)
     return _tiered(rows, tier_units, schedule, pricing, groups, year)
+
+
+_FACTOR = itemgetter(1)
+_COUNTRY = itemgetter(2)
+
+
+def _refuse_unpriced(
+    pricing: QuarterPricing,
+    lines: list[SalesRow],
+    hows: list[tuple[int, int, CountryCode | None, bool] | None],
+    index_o: Sequence[int],
+    missing_net: bool,
+) -> None:
+    """Raise for the first line, in the sorted order, that the schedule cannot price (a
+    category it does not price, or a percent rate's line without its net sales):
+    :meth:`QuarterPricing.refuse`. ``hows``: each sorted line's (kind, factor, royalty
+    country, needs net sales), None for a category the schedule does not price."""
+    if None not in hows and not (missing_net and any(how[3] for how in set(hows))):  # type: ignore[index]
+        return
+    for how, n in zip(hows, index_o, strict=True):
+        if how is None or (how[3] and lines[n][6] is None):
+            pricing.refuse(SalesLine(*lines[n]))
 
 
 def _pricing(
