@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
+from operator import itemgetter, mul
 from typing import TypeVar
 
 from patentpool.core.licensing import (
@@ -32,6 +33,7 @@ from patentpool.core.line_pricing import (
     SalesLine,
     SalesRow,
     TierKey,
+    _Percent,
     converted,
     net_digits,
     row_fx,
@@ -170,65 +172,145 @@ def price_rows(
     per combination. A line the schedule cannot price raises
     (:meth:`QuarterPricing.refuse`).
     """
-    pricing = _pricing(schedule, countries, day, net_digits(row[6] for row in lines), shared)
-    minus_one = Decimal(-1)
+    # the lines' fields as columns (licensee, period, sale, made, category, units, net sales,
+    # source; a row may or may not end with its conversion): the sort keys are zipped from
+    # them, no Python step per line
+    licensee_of, _, sale_of, made_of, category_of, units_in, net_of, source_of = (
+        list(zip(*lines, strict=False))[:8] if lines else [()] * 8
+    )
+    pricing = _pricing(schedule, countries, day, net_digits(net_of), shared)
+    missing_net = None in net_of
+    if missing_net:
+        minus_one = Decimal(-1)
+        net_of = tuple([minus_one if net is None else net for net in net_of])
+    if None in source_of:
+        source_of = tuple(map(_NO_SOURCE.get, source_of, source_of))
     order: list[Order] = sorted(
-        [
-            (row[0], row[4], row[2], row[3], row[5], minus_one if row[6] is None else row[6],
-             row[7] or "", n)
-            for n, row in enumerate(lines)
-        ]
+        zip(licensee_of, category_of, sale_of, made_of, units_in, net_of, source_of,
+            range(len(lines)), strict=True)
     )  # fmt: skip
-    percent, categories = pricing.percent, schedule.categories
-    # (category, sale, made) -> (kind, factor, royalty country, needs net sales)
-    # kind: 0 no patent in force, 1 per unit, 2 percent, 3 tiers
-    known = pricing.known
-    licensees: list[LicenseeId] = []
-    units_of: list[int] = []
-    nums: list[int | Fraction] = []
-    tier_of: list[tuple[str, Category] | None] = []
-    where: list[CountryCode | None] = []
-    tier_units: dict[tuple[str, Category], int] = defaultdict(int)
-    for licensee, category, sale, made, units, _net, _source, n in order:
-        how = known.get((category, sale, made))
-        if how is None:
-            if category not in categories:
-                pricing.refuse(SalesLine(*lines[n]))  # raises UnknownCategory
-            how = known[(category, sale, made)] = _how(pricing, category, sale, made)
-        kind, factor, rc, needs_net = how
-        tier: tuple[str, Category] | None = None
-        num: int | Fraction
-        if needs_net:
-            net = lines[n][6]
-            if net is None:
-                pricing.refuse(SalesLine(*lines[n]))  # raises: net sales required
-        if kind == 1:
-            num = units * factor
-        elif kind == 2:
-            num = 0
-            if units:
-                p = percent[category]
-                amount = converted(net, p.sub, row_fx(lines[n]))  # type: ignore[arg-type]
-                total, _ = p.base(amount, units)
-                num = total * p.percent * factor  # a fraction only when converted
-        elif kind == 3:
-            num = units * factor
-            tier = (groups[licensee], category)
-            tier_units[tier] += units
-        else:
-            num = 0
-        licensees.append(licensee)
-        units_of.append(units)
-        nums.append(num)
-        tier_of.append(tier)
-        where.append(rc)
+    # the sorted lines as columns again; what each combination of category and countries
+    # costs (pricing.known) is worked out once, then looked up for every line in C
+    licensee_o, category_o, sale_o, made_o, units_o, *_, index_o = (
+        zip(*order, strict=True) if order else [()] * 8
+    )
+    combos = list(zip(category_o, sale_o, made_o, strict=True))
+    known, categories = pricing.known, schedule.categories
+    for combo in set(combos).difference(known):
+        if combo[0] in categories:  # else the line is refused below
+            known[combo] = _how(pricing, *combo)
+    hows = list(map(known.get, combos))
+    _refuse_unpriced(pricing, lines, hows, index_o, missing_net)
+    # kind 0 (no patent in force) has factor 0, 1 (per unit) and 3 (tiers) units x factor
+    nums: list[int | Fraction] = list(map(mul, units_o, map(_FACTOR, hows)))  # type: ignore[arg-type]
+    priced = _Priced(nums, [None] * len(order), defaultdict(int), [])
+    kinds: list[int] = list(map(_KIND, hows))  # type: ignore[arg-type]
+    end = 0
+    # a licensee's lines of one category come together; the category says the kind of all
+    # those with a patent in force (the others are of kind 0)
+    for (licensee, category), run in groupby(zip(licensee_o, category_o, strict=True)):
+        start, end = end, end + len(list(run))
+        if category in pricing.percent:
+            priced.percent_run(pricing.percent[category], start, end, kinds, hows, index_o, lines)
+        elif category not in pricing.per_unit:  # tiers: the group's units of the quarter
+            priced.tier_run((groups[licensee], category), start, end, kinds, units_o)
+    licensees: list[LicenseeId] = list(licensee_o)
+    units_of: list[int] = list(units_o)
+    where: list[CountryCode | None] = list(map(_COUNTRY, hows))  # type: ignore[arg-type]
     counted = year.counted(schedule)
     if counted:  # a second pass, only when a category changes how it is priced in the year
         for (licensee, category, *_), rc, units in zip(order, where, units_of, strict=True):
             if rc is not None and category in counted:
                 year.climb(groups[licensee], category, units)
-    rows = Rows(pricing, order, licensees, units_of, nums, tier_of, where, {}, {}, pricing.scale)
-    return _tiered(rows, tier_units, schedule, pricing, groups, year)
+    rows = Rows(
+        pricing, order, licensees, units_of, nums, priced.tier_of, where, {}, {}, pricing.scale
+    )
+    return _tiered(rows, priced, schedule, pricing, groups, year)
+
+
+_KIND = itemgetter(0)
+_NO_SOURCE = {None: ""}
+_FACTOR = itemgetter(1)
+_COUNTRY = itemgetter(2)
+
+
+@dataclass(slots=True)
+class _Priced:
+    """What :func:`price_rows` makes before the tiers are known: each line's scaled gross
+    (units x factor for a tiered line), tier key, each tier key's units, and the tiered lines
+    (their positions, in order)."""
+
+    nums: list[int | Fraction]
+    tier_of: list[tuple[str, Category] | None]
+    tier_units: dict[tuple[str, Category], int]
+    tiered: list[int]
+
+    def percent_run(
+        self,
+        p: _Percent,
+        start: int,
+        end: int,
+        kinds: list[int],
+        hows: list[tuple[int, int, CountryCode | None, bool] | None],
+        index_o: Sequence[int],
+        lines: list[SalesRow],
+    ) -> None:
+        """The lines from ``start`` to ``end``, of one licensee and a category of percent
+        rate ``p``: where a patent is in force (kind 2), a percent of the (clamped) net
+        sales times the region's multiplier."""
+        nums = self.nums
+        for i in range(start, end):
+            if kinds[i] != 2:
+                continue
+            row = lines[index_o[i]]
+            units = row[5]
+            if not units:
+                nums[i] = 0
+                continue
+            fx = row_fx(row)
+            net = scaled(row[6], p.sub) if fx is None else converted(row[6], p.sub, fx)  # type: ignore[arg-type]
+            total, _ = p.base(net, units)
+            nums[i] = total * p.percent * hows[i][1]  # type: ignore[index]  # a fraction if converted
+
+    def tier_run(
+        self,
+        key: tuple[str, Category],
+        start: int,
+        end: int,
+        kinds: list[int],
+        units: Sequence[int],
+    ) -> None:
+        """The lines from ``start`` to ``end``, of one licensee and tiered category, in the
+        tier key ``key`` where a patent is in force (kind 3)."""
+        count = kinds[start:end].count(3)
+        if count == end - start:  # every line: all at once
+            self.tier_of[start:end] = [key] * count
+            self.tier_units[key] += sum(units[start:end])
+            self.tiered.extend(range(start, end))
+        elif count:
+            for i in range(start, end):
+                if kinds[i] == 3:
+                    self.tier_of[i] = key
+                    self.tier_units[key] += units[i]
+                    self.tiered.append(i)
+
+
+def _refuse_unpriced(
+    pricing: QuarterPricing,
+    lines: list[SalesRow],
+    hows: list[tuple[int, int, CountryCode | None, bool] | None],
+    index_o: Sequence[int],
+    missing_net: bool,
+) -> None:
+    """Raise for the first line, in the sorted order, that the schedule cannot price (a
+    category it does not price, or a percent rate's line without its net sales):
+    :meth:`QuarterPricing.refuse`. ``hows``: each sorted line's (kind, factor, royalty
+    country, needs net sales), None for a category the schedule does not price."""
+    if None not in hows and not (missing_net and any(how[3] for how in set(hows))):  # type: ignore[index]
+        return
+    for how, n in zip(hows, index_o, strict=True):
+        if how is None or (how[3] and lines[n][6] is None):
+            pricing.refuse(SalesLine(*lines[n]))
 
 
 def _pricing(
@@ -268,24 +350,32 @@ def _how(
 
 def _tiered(
     rows: Rows,
-    tier_units: dict[tuple[str, Category], int],
+    priced: _Priced,
     schedule: Schedule,
     pricing: QuarterPricing,
     groups: dict[LicenseeId, str],
     year: Year,
 ) -> Rows:
     """``rows`` with the tiers' totals applied to their lines and the quarter's rates cut."""
-    tiers = tier_keys(tier_units, schedule, pricing, year)
+    tiers = tier_keys(priced.tier_units, schedule, pricing, year)
     plain: dict[str, int | Fraction] = defaultdict(int)
     tiered: dict[tuple[str, Category], int] = defaultdict(int)
-    nums = rows.nums
-    for i, tier in enumerate(rows.tier_of):
-        if tier is None:
-            plain[groups[rows.licensees[i]]] += nums[i]
-        else:
-            num = int(nums[i]) * tiers[tier].total  # tiered lines are never converted
-            nums[i] = num
-            tiered[tier] += num
+    nums, tier_of = rows.nums, rows.tier_of
+    end = 0
+    for licensee, run in groupby(rows.licensees):  # the lines not tiered, licensee by licensee
+        start, end = end, end + len(list(run))
+        untiered = tier_of[start:end].count(None)
+        if untiered == end - start:
+            plain[groups[licensee]] += sum(nums[start:end])
+        elif untiered:
+            parts = zip(nums[start:end], tier_of[start:end], strict=True)
+            plain[groups[licensee]] += sum(num for num, tier in parts if tier is None)
+    for i in priced.tiered:
+        tier = tier_of[i]
+        assert tier is not None
+        num = int(nums[i]) * tiers[tier].total  # tiered lines are never converted
+        nums[i] = num
+        tiered[tier] += num
     present = {groups[lid] for lid in set(rows.licensees)}
     rates = cut_rates(plain, tiered, present, tiers, pricing, schedule, year)
     return replace(rows, tiers=tiers, cut_rates=rates)

@@ -37,7 +37,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from operator import attrgetter, itemgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter, mul
 
 from patentpool.core.licensing import (
     Licensee,
@@ -348,36 +349,25 @@ def _summarize_licensees(
     last, currency = priced.rows, priced.currency
     digits = minor_unit(currency)
     lids, nums, tier_of, where = last.licensees, last.nums, last.tier_of, last.countries
-    start = 0
-    while start < len(lids):
-        lid = lids[start]
-        end = start + 1
-        while end < len(lids) and lids[end] == lid:
-            end += 1
-        # the lines' grosses as integers over one common denominator, scale x common
-        common = 1
-        for key in {t for t in tier_of[start:end] if t is not None}:
-            common = math.lcm(common, last.tiers[key].units or 1)
-        for num in nums[start:end]:  # lines converted from another currency: fractions
-            if type(num) is Fraction:
-                common = math.lcm(common, num.denominator)
-        weights = [
-            int(nums[i] * common) if tier_of[i] is None
-            else int(nums[i]) * (common // (last.tiers[tier_of[i]].units or 1))  # type: ignore[index]
-            for i in range(start, end)
-        ]  # fmt: skip
+    end = 0
+    for lid, run in groupby(lids):  # the lines come licensee by licensee
+        start, end = end, end + len(list(run))
+        weights = _weights(last, nums[start:end], tier_of[start:end])
+        common = weights.common
         licensee = index[lid]
         cut_rate = last.cut_rates[groups[lid]]
         gross, cap_reduction, discount, due = _amounts(
-            licensee, weights, last.scale * common, cut_rate, currency, priced.schedule
+            licensee, weights.parts, last.scale * common, cut_rate, currency, priced.schedule
         )
         kept: tuple[RoyaltyLine, ...] = ()
         if priced.keep:
-            split = _Split(licensee, start, weights, last.scale * common, gross, due, cut_rate)
+            split = _Split(
+                licensee, start, weights.parts, last.scale * common, gross, due, cut_rate
+            )
             kept = _royalty_lines(priced, split)
         elif due_units := int(due.scaleb(digits)):
-            for n, part in enumerate(split_units(due_units, weights)):
-                country = where[start + n]
+            parts = split_units(due_units, weights.parts)
+            for part, country in zip(parts, where[start:end], strict=True):
                 if part and country is not None:
                     country_units[country] += part
         summary.append(
@@ -393,7 +383,37 @@ def _summarize_licensees(
                 line_count=None if priced.keep else end - start,
             )
         )
-        start = end
+
+
+@dataclass(frozen=True, slots=True)
+class _Weights:
+    """One licensee's lines' grosses as integers over ``scale x common``."""
+
+    parts: list[int]
+    common: int
+
+
+def _weights(
+    last: Rows, nums: list[int | Fraction], tier_of: list[tuple[str, str] | None]
+) -> _Weights:
+    """The grosses of one licensee's lines (``nums`` and ``tier_of``, from ``last``) as
+    integers over one common denominator, ``last.scale x common``: a tiered line's gross is
+    over its tier key's units, a line converted from another currency's is a fraction."""
+    units_of = {key: last.tiers[key].units or 1 for key in set(tier_of) if key is not None}
+    common = math.lcm(1, *units_of.values())
+    if Fraction not in set(map(type, nums)):  # every gross a whole number: one pass, in C
+        factor: dict[tuple[str, str] | None, int] = {k: common // u for k, u in units_of.items()}
+        factor[None] = common
+        return _Weights(list(map(mul, nums, map(factor.__getitem__, tier_of))), common)
+    for num in nums:  # lines converted from another currency: fractions
+        if type(num) is Fraction:
+            common = math.lcm(common, num.denominator)
+    weights = [
+        int(num * common) if tier is None
+        else int(num) * (common // (last.tiers[tier].units or 1))
+        for num, tier in zip(nums, tier_of, strict=True)
+    ]  # fmt: skip
+    return _Weights(weights, common)
 
 
 @dataclass(frozen=True, slots=True)

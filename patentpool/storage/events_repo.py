@@ -4,65 +4,55 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from patentpool.core.model import Essentiality, EventKind, PatentEvent
+from patentpool.storage.columns import read_columns, records
 from patentpool.storage.models import PatentEventRow, PatentRow
 
 
 def read_events(connection: Connection, keys: Mapping[int, str]) -> tuple[PatentEvent, ...]:
     """Every event, in the order of its patent, date and kind; ``keys``: each patent's key by
     its row id."""
-    t = PatentEventRow
-    rows = connection.execute(
-        select(
-            t.patent_id,
-            t.date,
-            t.kind,
-            t.country,
-            t.owner_id,
-            t.standard_id,
-            t.version_id,
-            t.essentiality,
-            t.evaluator,
-            t.expiry,
-            t.note,
-            t.recorded,
-        )
+    table = PatentEventRow.__table__
+    assert isinstance(table, Table)
+    patent_ids, day, kind, *rest, essentiality, evaluator, expiry, note, recorded = read_columns(
+        connection, table, _EVENT_READ
     )
-    events = (
-        PatentEvent(
-            patent=keys[pid],
-            date=day,
-            kind=EventKind(kind),
-            country=country,
-            owner=owner,
-            standard=standard,
-            version=version,
-            essentiality=Essentiality(essentiality) if essentiality else None,
-            evaluator=evaluator,
-            expiry=expiry,
-            note=note,
-            recorded=recorded,
-        )
-        for (
-            pid,
-            day,
-            kind,
-            country,
-            owner,
-            standard,
-            version,
-            essentiality,
-            evaluator,
-            expiry,
-            note,
-            recorded,
-        ) in rows
+    values = (
+        map(keys.__getitem__, patent_ids),
+        day,
+        map(EventKind, kind),
+        *rest,  # country, owner, standard, version
+        [Essentiality(e) if e else None for e in essentiality],
+        evaluator,
+        expiry,
+        note,
+        recorded,
     )
-    return tuple(sorted(events, key=lambda e: e.key))
+    events = records(PatentEvent, len(patent_ids), values)
+    return tuple(sorted(events, key=_EVENT_KEY))
+
+
+#: The columns of an event read, in the order of its fields.
+_EVENT_READ = (
+    "patent_id",
+    "date",
+    "kind",
+    "country",
+    "owner_id",
+    "standard_id",
+    "version_id",
+    "essentiality",
+    "evaluator",
+    "expiry",
+    "note",
+    "recorded",
+)
+_EVENT_KEY = attrgetter("key")
 
 
 def save_events(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from itertools import chain, islice
+from itertools import chain, islice, repeat
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, delete, select, update
@@ -23,6 +24,7 @@ from patentpool.core.model import (
     Status,
 )
 from patentpool.gcpause import collector_paused
+from patentpool.storage.columns import read_columns, read_rows, records
 from patentpool.storage.events_repo import read_events
 from patentpool.storage.models import (
     AllianceRow,
@@ -72,112 +74,75 @@ def _read_register(session: Session) -> Register:
     return Register(alliance, members, standards, patents, declarations, events)
 
 
+def _connection(session: Session) -> Connection:
+    """The session's connection, once what is pending is flushed (as an ORM query would)."""
+    if session.autoflush:
+        session.flush()
+    return session.connection()
+
+
 def _read_members(session: Session) -> tuple[Member, ...]:
+    connection = _connection(session)
     aliases: dict[str, list[str]] = defaultdict(list)
-    for a in session.scalars(select(MemberAliasRow).order_by(MemberAliasRow.alias)):
-        aliases[a.member_id].append(a.alias)
-    return tuple(
-        Member(m.id, m.name, tuple(aliases[m.id]), m.joined)
-        for m in session.scalars(select(MemberRow).order_by(MemberRow.id))
-    )
+    table = _table(MemberAliasRow)
+    for member, alias in read_rows(connection, table, ("member_id", "alias"), ("alias",)):
+        aliases[member].append(alias)
+    rows = read_rows(connection, _table(MemberRow), ("id", "name", "joined"), ("id",))
+    return tuple(Member(mid, name, tuple(aliases[mid]), joined) for mid, name, joined in rows)
 
 
 def _read_patents(connection: Connection) -> tuple[dict[int, str], tuple[Patent, ...]]:
     """The patents in key order, and each one's key by its row id."""
     states: dict[int, set[str]] = defaultdict(set)
-    for pid, country in connection.execute(select(ValidationRow.patent_id, ValidationRow.country)):
+    for pid, country in read_rows(connection, _table(ValidationRow), ("patent_id", "country")):
         states[pid].add(country)
-    statuses = {s.value: s for s in Status}
-    keys: dict[int, str] = {}
-    patents = []
-    patent_rows = connection.execute(
-        select(
-            PatentRow.id,
-            PatentRow.key,
-            PatentRow.jurisdiction,
-            PatentRow.number,
-            PatentRow.owner_id,
-            PatentRow.filing_date,
-            PatentRow.kind,
-            PatentRow.family,
-            PatentRow.grant_date,
-            PatentRow.expiry_date,
-            PatentRow.status,
-            PatentRow.title,
-        ).order_by(PatentRow.key)
+    frozen = {pid: frozenset(countries) for pid, countries in states.items()}
+    ids, keys, *fields, status, title = read_columns(
+        connection, _table(PatentRow), _PATENT_READ, order_by=("key",)
     )
+    statuses = {s.value: s for s in Status}
     no_states: frozenset[str] = frozenset()
-    for (
-        pid,
-        key,
-        jur,
-        number,
-        owner,
-        filed,
-        kind,
-        family,
-        granted,
-        expiry,
-        status,
+    values = (
+        *fields,  # jurisdiction, number, owner, filing date, kind, family, grant, expiry
+        map(statuses.__getitem__, status),
+        map(frozen.get, ids, repeat(no_states)),
         title,
-    ) in patent_rows:
-        keys[pid] = key
-        found = states.get(pid)
-        patents.append(
-            Patent(
-                jurisdiction=jur,
-                number=number,
-                owner=owner,
-                filing_date=filed,
-                kind=kind,
-                family=family,
-                grant_date=granted,
-                expiry_date=expiry,
-                status=statuses[status],
-                validated_states=frozenset(found) if found else no_states,
-                title=title,
-            )
-        )
-    return keys, tuple(patents)
+    )
+    return dict(zip(ids, keys, strict=True)), tuple(records(Patent, len(ids), values))
+
+
+#: The columns of a patent read, its row id and key first, then in the order of its fields.
+_PATENT_READ = (
+    "id",
+    "key",
+    "jurisdiction",
+    "number",
+    "owner_id",
+    "filing_date",
+    "kind",
+    "family",
+    "grant_date",
+    "expiry_date",
+    "status",
+    "title",
+)
 
 
 def _read_declarations(connection: Connection, keys: dict[int, str]) -> tuple[Declaration, ...]:
     """Every declaration, in key order; ``keys``: each patent's key by its row id."""
+    patent_ids, *rest = read_columns(connection, _table(DeclarationRow), _DECLARATION_COLUMNS)
+    # sorted as plain tuples, by key (patent, standard, version), before any record is made
+    patents = map(keys.__getitem__, patent_ids)
+    rows = sorted(zip(patents, *rest, strict=True), key=_DECLARATION_KEY)
+    if not rows:
+        return ()
+    values: list[Iterable[Any]] = list(zip(*rows, strict=True))
     essentialities = {e.value: e for e in Essentiality}
-    declaration_rows = connection.execute(
-        select(
-            DeclarationRow.patent_id,
-            DeclarationRow.standard_id,
-            DeclarationRow.version_id,
-            DeclarationRow.section,
-            DeclarationRow.essentiality,
-            DeclarationRow.evaluator,
-            DeclarationRow.evaluated_on,
-            DeclarationRow.declared_on,
-            DeclarationRow.frand,
-            DeclarationRow.reciprocity,
-        )
-    )
-    return tuple(
-        sorted(
-            (
-                Declaration(
-                    patent=keys[row[0]],
-                    standard=row[1],
-                    version=row[2],
-                    section=row[3],
-                    essentiality=essentialities[row[4]],
-                    evaluator=row[5],
-                    evaluated_on=row[6],
-                    declared_on=row[7],
-                    frand=row[8],
-                    reciprocity=row[9],
-                )
-                for row in declaration_rows
-            ),
-            key=lambda d: d.key,
-        )
-    )
+    values[4] = map(essentialities.__getitem__, values[4])
+    return tuple(records(Declaration, len(rows), values))
+
+
+_DECLARATION_KEY = itemgetter(0, 1, 2)
 
 
 def save_alliance(session: Session, alliance: Alliance) -> None:
@@ -459,15 +424,26 @@ def _batches(rows: Iterable[T], size: int) -> Iterator[list[T]]:
 
 def load_standards(session: Session) -> tuple[Standard, ...]:
     """The standards alone, with their versions and sections (what a licensing import needs)."""
+    connection = _connection(session)
     sections: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for s in session.scalars(select(SectionRow).order_by(SectionRow.position, SectionRow.section)):
-        sections[(s.standard_id, s.version_id)].append(s.section)
+    for standard, version, section in read_rows(
+        connection,
+        _table(SectionRow),
+        ("standard_id", "version_id", "section"),
+        ("position", "section"),
+    ):
+        sections[(standard, version)].append(section)
     versions: dict[str, list[StandardVersion]] = defaultdict(list)
-    for v in session.scalars(select(VersionRow).order_by(VersionRow.position, VersionRow.id)):
-        versions[v.standard_id].append(
-            StandardVersion(v.id, v.published, v.supersedes, tuple(sections[(v.standard_id, v.id)]))
+    for standard, vid, published, supersedes in read_rows(
+        connection,
+        _table(VersionRow),
+        ("standard_id", "id", "published", "supersedes"),
+        ("position", "id"),
+    ):
+        versions[standard].append(
+            StandardVersion(vid, published, supersedes, tuple(sections[(standard, vid)]))
         )
     return tuple(
-        Standard(s.id, s.name, tuple(versions[s.id]))
-        for s in session.scalars(select(StandardRow).order_by(StandardRow.id))
+        Standard(sid, name, tuple(versions[sid]))
+        for sid, name in read_rows(connection, _table(StandardRow), ("id", "name"), ("id",))
     )

@@ -484,6 +484,18 @@ def test_unknown_category_names_the_known_ones() -> None:
         run(line(category="fridge"))
 
 
+def test_of_two_lines_that_cannot_be_priced_the_first_in_order_is_refused() -> None:
+    # lines are priced in the order of licensee, category, countries...: "fridge" comes
+    # before "phone", which comes before "zinc", whatever the order they are given in
+    unknown, no_net, later = line(category="fridge"), line(category="phone"), line(category="zinc")
+    with pytest.raises(UnknownCategory, match="unknown category 'fridge'"):
+        run(line(), no_net, unknown)
+    with pytest.raises(InvalidInput, match="net_sales: category 'phone' is charged a percent"):
+        run(later, line(), no_net, line(sale="ZZ", made="ZZ", category="phone", net_sales="5"))
+    with pytest.raises(InvalidInput, match="net_sales: category 'phone' is charged a percent"):
+        run(line(sale="ZZ", made="ZZ", category="phone"))  # even where no patent is in force
+
+
 def test_unknown_licensee_is_refused() -> None:
     with pytest.raises(NotFound, match="unknown licensee 'nobody'"):
         run(line("nobody"))
