@@ -157,3 +157,31 @@ def test_a_worker_starts_with_the_latest_quarter_of_staff_serialised(any_portal:
         got = client.get("/api/v1/programs/igrs-v1/royalties?period=2026Q4", headers=token)
         assert got.status_code == 200
         assert [key for key in store._values if key[0] == "program royalties"] == kept
+
+
+NEW_LICENSEE = (
+    "licensees:\n"
+    '  - {id: example-late, name: "Example <b>Late</b> & Co", group: example-late, country: DE,'
+    " member: false, signed: 2026-03-02, good_standing: true}\n"
+)
+
+
+def test_the_start_pages_tables_are_kept_until_the_licensing_changes(
+    any_portal: Portal,
+) -> None:
+    """Staff's and counsel's start pages list every party: their tables are rendered once per
+    state, and a licensee imported anywhere is on the next page of every worker."""
+    # two workers (two apps on one database) for each role
+    signed = [any_portal.signed_in(name) for name in ("staff1", "staff1", "counsel1", "counsel1")]
+    before = [client.get("/").text for client in signed]
+    assert all("example-home" in page and "example-late" not in page for page in before)
+    for client, role in zip(signed, ("staff", "staff", "counsel", "counsel"), strict=True):
+        kept = [key for key in _store(client)._values if key[0] == "start page tables"]
+        assert kept == [("start page tables", role)]
+    assert [client.get("/").text for client in signed] == before  # the tables as kept
+
+    _import(any_portal, "licensing.yaml", NEW_LICENSEE)
+    for client in signed:
+        page = client.get("/").text
+        assert "example-late" in page
+        assert "Example &lt;b&gt;Late&lt;/b&gt; &amp; Co" in page  # a name shows as text
