@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -63,6 +63,7 @@ class Snapshots:
         self._generations = Generations()
         self._register_lock = threading.Lock()
         self._register: tuple[int, Register] | None = None
+        self._shared: tuple[Register, dict[tuple[object, ...], Any]] | None = None
         self._values: dict[Hashable, _Kept] = {}
         self._computing: dict[Hashable, threading.Lock] = {}
 
@@ -102,6 +103,16 @@ class Snapshots:
             register = repository.load_register(session)
             self._register = (generation, register)
             return register
+
+    def shared(self) -> dict[tuple[object, ...], Any]:
+        """Scratch space for what is computed from the register and shared by many values
+        (member statements' counts of the whole register, for one): empty again each time
+        the register is read again."""
+        register = self.register()
+        with self._lock:
+            if self._shared is None or self._shared[0] is not register:
+                self._shared = (register, {})
+            return self._shared[1]
 
     def kept(
         self,

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from portal_setup import Portal, page_csrf
 
 from patentpool.cli import cli
+from patentpool.reports import member_holdings
 from patentpool.services.snapshots import Snapshots
 
 HEADER = (
@@ -185,3 +187,30 @@ def test_the_start_pages_tables_are_kept_until_the_licensing_changes(
         page = client.get("/").text
         assert "example-late" in page
         assert "Example &lt;b&gt;Late&lt;/b&gt; &amp; Co" in page  # a name shows as text
+
+
+def test_statements_share_the_registers_counts_until_it_is_read_again(
+    any_portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What every member's statement counts of the whole register is worked out once per
+    register by a worker, not once per statement, and afresh when an import changes it."""
+    counted: list[object] = []
+    real = member_holdings._version_counts
+
+    def counting(register: object, as_of: object) -> object:
+        counted.append(register)
+        return real(register, as_of)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(member_holdings, "_version_counts", counting)
+    staff = {"authorization": f"Bearer {any_portal.token('staff1')}"}
+    with any_portal.client() as client:
+        for member in ("lenovo", "tcl"):
+            got = client.get(f"/api/v1/members/{member}/statement", headers=staff)
+            assert got.status_code == 200, got.text
+        assert len(counted) == 1
+        _import(any_portal, "patents.csv", HEADER + NEW_PATENT)
+        got = client.get("/api/v1/members/tcl/statement", headers=staff)
+        assert got.status_code == 200
+        assert len(counted) == 2
+        assert counted[1] is not counted[0]
+        assert "CN109999999B" in json.dumps(_statement(client, staff))
