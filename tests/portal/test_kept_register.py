@@ -13,6 +13,7 @@ from portal_setup import Portal, page_csrf
 from patentpool.cli import cli
 from patentpool.reports import member_holdings
 from patentpool.services.snapshots import Snapshots
+from patentpool.storage import state
 
 HEADER = (
     "publication_number,owner,family,filing_date,grant_date,expiry_date,status,standard,"
@@ -214,3 +215,21 @@ def test_statements_share_the_registers_counts_until_it_is_read_again(
         assert len(counted) == 2
         assert counted[1] is not counted[0]
         assert "CN109999999B" in json.dumps(_statement(client, staff))
+
+
+def test_a_page_reads_the_databases_state_once(
+    any_portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page asks for the register, the licensing and the tables kept from them: the state
+    they are kept for is read once per request (each reading is a few queries), and the
+    next request reads it again."""
+    client = any_portal.signed_in("staff1")
+    assert client.get("/").status_code == 200  # what the page keeps, kept
+    reads: list[object] = []
+    real = state.database_state
+    monkeypatch.setattr(state, "database_state", lambda session: reads.append(1) or real(session))
+    assert client.get("/").status_code == 200
+    assert len(reads) == 1
+    _import(any_portal, "licensing.yaml", NEW_LICENSEE)
+    assert "example-late" in client.get("/").text
+    assert len(reads) == 2
