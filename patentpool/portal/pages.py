@@ -121,7 +121,8 @@ def start(request: Request, who: Who) -> Response:
 
 @router.get("/patents")
 def patents(request: Request, who: Who, member: str | None = None) -> Response:
-    found = portal.patents(config(request).store, who, member=member or None)
+    query = portal.patent_query(who, member=member or None)
+    found = portal.patents(config(request).store, who, query)
     return page(request, "patents.html", found=found, member=member)
 
 

@@ -66,8 +66,7 @@ def me(principal: Principal) -> dict[str, Any]:
     }
 
 
-def patents(
-    store: Snapshots,
+def patent_query(
     principal: Principal,
     *,
     standard: str | None = None,
@@ -75,28 +74,8 @@ def patents(
     in_force_on: dt.date | None = None,
     member: str | None = None,
     country: str | None = None,
-) -> dict[str, Any]:
-    """The public patent list, as ``patents list --format json`` writes each patent."""
-    query = _patent_query(principal, standard, version, in_force_on, member, country)
-    register = store.register()
-    rows = [patent_row(view) for view in select_patents(register, query)]
-    return {"illustrative": register.illustrative, "patents": rows}
-
-
-def patents_json(store: Snapshots, principal: Principal, **filters: Any) -> bytes:
-    """:func:`patents` as JSON, serialised once for each list and state of the register."""
-    query = _patent_query(principal, **filters)
-    return store.kept(("patents", query), lambda: as_json(patents(store, principal, **filters)))
-
-
-def _patent_query(
-    principal: Principal,
-    standard: str | None = None,
-    version: str | None = None,
-    in_force_on: dt.date | None = None,
-    member: str | None = None,
-    country: str | None = None,
 ) -> PatentFilter:
+    """The filter of the public patent list (any role) from a request's parameters."""
     require(principal, Capability.PATENTS)
     if version is not None and standard is None:
         raise InvalidInput("version: give the standard too")
@@ -106,6 +85,19 @@ def _patent_query(
         except ValueError as exc:
             raise InvalidInput(f"country: {exc}") from None
     return PatentFilter(member, standard, version, in_force_on, country)
+
+
+def patents(store: Snapshots, principal: Principal, query: PatentFilter) -> dict[str, Any]:
+    """The public patent list, as ``patents list --format json`` writes each patent."""
+    require(principal, Capability.PATENTS)
+    register = store.register()
+    rows = [patent_row(view) for view in select_patents(register, query)]
+    return {"illustrative": register.illustrative, "patents": rows}
+
+
+def patents_json(store: Snapshots, principal: Principal, query: PatentFilter) -> bytes:
+    """:func:`patents` as JSON, serialised once for each list and state of the register."""
+    return store.kept(("patents", query), lambda: as_json(patents(store, principal, query)))
 
 
 def as_json(document: Any) -> bytes:
