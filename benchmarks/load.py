@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import os
 import random
 import socket
@@ -39,30 +38,23 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
-from types import ModuleType
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling scripts
+from siblings import sibling
 
 HERE = Path(__file__).resolve().parent
 PASSWORD = "load benchmark password"
 REPORT_PERIOD = "2027Q4"
 
 
-def _module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", HERE / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 def prepare(size: str, seed: int, url: str | None, work: Path, sessions: int) -> tuple[str, dict]:
     """The database with the register, its sales and one user per session."""
     from patentpool.services import accounts, commands
 
-    run = _module("run")
+    run = sibling("run")
     data = run.ensure_data(size, seed, None, work / "data")
     url = run.fresh_database(url, work)
     run._import(url, data, run.REGISTER_FILES + run.SALES_FILES)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import json
 import sqlite3
 import statistics
@@ -38,22 +37,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling scripts
+from siblings import sibling
+
 HERE = Path(__file__).resolve().parent
 CSV_FILES = ("patents.csv", "sales-2026Q1.csv", "payments.csv")
 SALES_FILE = "sales-2026Q1.csv"
 IMPORTS = ("import-register", "import-sales")
 QUARTER = ("royalties", "distribute-per-patent-country")
 
-
-def _runner() -> ModuleType:
-    """benchmarks/run.py: its data, fresh databases and step processes."""
-    spec = importlib.util.spec_from_file_location("benchmark_run", HERE / "run.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def insert_raw(path: Path, conn: sqlite3.Connection, table: str) -> int:
@@ -211,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--runs: at least 1")
     if args.db is not None and not args.db.startswith("postgresql"):
         parser.error("--db: a PostgreSQL URL (SQLite is always measured)")
-    run = _runner()
+    run = sibling("run")
     name = f"{args.size}-seed{args.seed}"
     if args.sales_lines is not None:
         name += f"-{args.sales_lines}"

@@ -15,25 +15,17 @@ fills what the worker keeps); the median of the others is the steady cost.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from types import ModuleType
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling scripts
+from siblings import sibling
 
 HERE = Path(__file__).resolve().parent
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark_load", HERE / "load.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _cpu() -> float:
@@ -47,7 +39,7 @@ def measure(url: str, setup: dict[str, object], count: int) -> list[tuple[str, .
 
     from patentpool.portal.app import create_app
 
-    load = _load()
+    load = sibling("load")
     users = setup["users"]
     assert isinstance(users, dict)
     began, cpu = time.perf_counter(), _cpu()
@@ -93,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=20, help="requests of each route after the first")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="patentpool-routes-") as folder:
-        url, setup = _load().prepare(args.size, args.seed, args.db, Path(folder), 5)
+        url, setup = sibling("load").prepare(args.size, args.seed, args.db, Path(folder), 5)
         rows = measure(url, setup, args.n)
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(f"{kind}, size {args.size}, one request at a time, median of {args.n} after the first")

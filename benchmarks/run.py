@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import os
 import platform
@@ -45,8 +44,10 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling scripts
+from siblings import sibling
 
 HERE = Path(__file__).resolve().parent
 PERIOD = "2026Q1"
@@ -57,22 +58,13 @@ REGISTER_FILES = ("alliance.yaml", "patents.csv", "licensing.yaml")
 SALES_FILES = (f"sales-{PERIOD}.csv", "payments.csv")
 
 
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark_generate", HERE / "generate.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
 
 def ensure_data(size: str, seed: int, lines: int | None, folder: Path) -> Path:
     """The benchmark files in ``folder``, generated unless all are there already."""
     names = REGISTER_FILES + SALES_FILES
     if all((folder / n).is_file() for n in names):
         return folder
-    generate = _generator()
+    generate = sibling("generate")
     generate.generate(generate.SIZES[size], seed, folder, lines)
     return folder
 

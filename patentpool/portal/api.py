@@ -48,8 +48,7 @@ def patents(
     country: str | None = None,
 ) -> Response:
     """The public patent list (any role), as ``patents list --format json``."""
-    found = portal.patents_json(
-        config(request).store,
+    query = portal.patent_query(
         who,
         standard=standard,
         version=version,
@@ -57,7 +56,7 @@ def patents(
         member=member,
         country=country,
     )
-    return json_response(request, found)
+    return json_response(request, portal.patents_json(config(request).store, who, query))
 
 
 @router.get("/members/{member}/statement", response_model=dict[str, Any])

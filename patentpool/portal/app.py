@@ -34,6 +34,7 @@ from patentpool.services.portal import (
     problem_documents,
     start_worker,
 )
+from patentpool.services.snapshots import one_state
 
 #: The Content-Security-Policy of the portal's own pages: nothing inline, nothing fetched
 #: from elsewhere, never framed.
@@ -76,6 +77,22 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class OneStatePerRead:
+    """Each request that only reads (GET, HEAD) reads the database's state once for what the
+    worker keeps (:func:`patentpool.services.snapshots.one_state`); a request that changes
+    something reads it as often as it asks, and so sees its own change."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        with one_state():
+            await self.app(scope, receive, send)
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """A worker starting: its thread pool sized, the register read and the latest quarters'
@@ -101,6 +118,7 @@ def create_app(url: str, *, https: bool = False, limits: UploadLimits | None = N
     app.include_router(books.router)
     app.include_router(pages.router)
     _handlers(app)
+    app.add_middleware(OneStatePerRead)
     app.add_middleware(SecurityHeaders)
     return app
 

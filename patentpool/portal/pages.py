@@ -21,7 +21,7 @@ from patentpool.portal.auth import (
     config,
     principal,
 )
-from patentpool.portal.render import page, report_page
+from patentpool.portal.render import fragment, page, report_page
 from patentpool.resources import templates_dir
 from patentpool.services import accounts, portal
 from patentpool.services.portal import ImportFailed
@@ -99,15 +99,30 @@ def logout(request: Request, who: Checked) -> Response:
     return response
 
 
+#: The roles whose start page lists the register's parties: a thousand licensees are most of
+#: the page, so their tables are rendered once per state of the register and the licensing.
+_TABLES = {"staff", "counsel"}
+
+
 @router.get("/")
 def start(request: Request, who: Who) -> Response:
-    found = portal.start_page(config(request).store, who)
-    return page(request, f"start_{who.role.value}.html", start=found)
+    store = config(request).store
+    found = portal.start_page(store, who)
+    role = who.role.value
+    tables = None
+    if role in _TABLES:
+        # read again inside: what is kept is never older than the state it is kept for
+        tables = store.kept(
+            ("start page tables", role),
+            lambda: fragment(f"_tables_{role}.html", start=portal.start_page(store, who)),
+        )
+    return page(request, f"start_{role}.html", start=found, tables=tables)
 
 
 @router.get("/patents")
 def patents(request: Request, who: Who, member: str | None = None) -> Response:
-    found = portal.patents(config(request).store, who, member=member or None)
+    query = portal.patent_query(who, member=member or None)
+    found = portal.patents(config(request).store, who, query)
     return page(request, "patents.html", found=found, member=member)
 
 

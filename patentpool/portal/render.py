@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from patentpool.reports.environment import environment
 
@@ -23,6 +24,13 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     context.setdefault("csrf_token", found.csrf_token if found is not None else None)
     html = environment(None, False).get_template(f"portal/{template}").render(**context)
     return HTMLResponse(html, status_code=status)
+
+
+def fragment(template: str, **context: Any) -> Markup:
+    """Part of a page, ``templates/portal/TEMPLATE`` rendered alone (HTML autoescaped, so
+    safe to put in a page as it is)."""
+    html = environment(None, False).get_template(f"portal/{template}").render(**context)
+    return Markup(html)
 
 
 def error_page(request: Request, status: int, detail: str) -> HTMLResponse:

@@ -17,6 +17,21 @@ from typing import Any
 
 from patentpool.core.periods import Period
 
+#: The field names of each dataclass written (``dataclasses.fields`` is slow to ask for each
+#: of the thousands of records a statement holds); None for a type that is not a dataclass.
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    found = _FIELDS.get(kind, ())
+    if found == ():
+        found = _FIELDS[kind] = (
+            tuple(f.name for f in dataclasses.fields(kind))
+            if dataclasses.is_dataclass(kind)
+            else None
+        )
+    return found
+
 
 def jsonable(value: Any) -> Any:
     """``value`` as plain JSON types (dict, list, str, int, bool, None)."""
@@ -34,8 +49,9 @@ def jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Period):
         return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: jsonable(getattr(value, name)) for name in names}
     if isinstance(value, Mapping):
         return {str(jsonable(k)): jsonable(v) for k, v in value.items()}
     if isinstance(value, set | frozenset):

@@ -19,7 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from patentpool.core.allocation import Distribution
-from patentpool.core.events import recorded_late, register_on, transfers
+from patentpool.core.events import recorded_late, transfers
 from patentpool.core.model import (
     Declaration,
     Essentiality,
@@ -41,10 +41,11 @@ from patentpool.reports.common import (
     patent_row,
     require_member,
 )
+from patentpool.reports.member_holdings import Shared as Shared
 from patentpool.reports.member_holdings import holdings as _holdings
 from patentpool.reports.member_holdings import memo as _memo
+from patentpool.reports.member_holdings import register_on_day, version_counts
 from patentpool.reports.member_holdings import shared_statements as shared_statements
-from patentpool.reports.member_holdings import version_counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,7 +369,7 @@ def _dated(
         else:
             to = t.after or "a company outside the pool"
             out.append(PatentChange(t.patent, "lost", f"to {to}", t.on))
-    then, now = register_on(raw, since), register_on(raw, as_of)
+    then, now = register_on_day(raw, since), register_on_day(raw, as_of)
     owners = {p.key: p.owner for p in (*then.patents, *now.patents)}
     for e in recorded_late(raw, since, made) if made is not None else ():
         if owners.get(e.patent) == member_id:
@@ -431,14 +432,14 @@ def member_context(
     correction superseded them, if one did), ``previous_register`` the register as it stood
     at the run before the last one (None: read the register's own dates)."""
     require_member(register, member_id)
-    raw, register = register, register_on(register, as_of)
     with shared_statements(), collector_paused():
+        raw, register = register, register_on_day(register, as_of)
         member = register.member_index()[member_id]
         periods = _periods(distributions, MemberName(member.id, member.name))
         runs = sorted({p.period for p in periods})
         since_day = runs[-2].last_day if len(runs) >= 2 else None
         if since_day is not None and raw.events:  # the register as it stood at that run
-            previous_register = register_on(previous_register or raw, since_day)
+            previous_register = register_on_day(previous_register or raw, since_day)
         return MemberReport(
             alliance=register.alliance.name if register.alliance else None,
             as_of=as_of,

@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 
+from patentpool.core.events import register_on
 from patentpool.core.model import Declaration, MemberId, Patent, PatentKey, Register
 from patentpool.reports.pool import VersionCounts
 from patentpool.reports.pool import version_counts as _version_counts
@@ -29,14 +30,19 @@ _SHARED: ContextVar[dict[tuple[object, ...], tuple[Register, object]] | None] = 
 )
 
 
+Shared = dict[tuple[object, ...], tuple[Register, object]]
+
+
 @contextmanager
-def shared_statements() -> Iterator[None]:
+def shared_statements(kept: Shared | None = None) -> Iterator[None]:
     """Statements of one register made inside this block compute what they share once (the
-    block of an enclosing call is reused)."""
+    block of an enclosing call is reused). ``kept``: where what they share is kept beyond the
+    block (a process that keeps the register between requests keeps this beside it, and
+    starts a new one when it reads the register again)."""
     if _SHARED.get() is not None:
         yield
         return
-    token = _SHARED.set({})
+    token = _SHARED.set({} if kept is None else kept)
     try:
         yield
     finally:
@@ -54,6 +60,11 @@ def memo(register: Register, key: tuple[object, ...], compute: Callable[[], T]) 
     value = compute()
     store[full] = (register, value)
     return value
+
+
+def register_on_day(register: Register, day: dt.date) -> Register:
+    """:func:`~patentpool.core.events.register_on`, once per register and day."""
+    return memo(register, ("on", day), lambda: register_on(register, day))
 
 
 def version_counts(register: Register, as_of: dt.date) -> tuple[VersionCounts, ...]:

@@ -1,4 +1,4 @@
-""""``render``: one report context to HTML, Markdown, PDF, Word, JSON or an Excel workbook.
+""" "``render``: one report context to HTML, Markdown, PDF, Word, JSON or an Excel workbook.
 
 HTML is one self-contained file (inline CSS, charts as inline SVG, nothing fetched); PDF is that
 HTML laid out on A4 or Letter pages by WeasyPrint; Word is built from the same HTML with
@@ -31,7 +31,7 @@ from patentpool.reports.formats import FORMATS as FORMATS
 from patentpool.reports.formats import ILLUSTRATIVE as ILLUSTRATIVE
 from patentpool.reports.formats import PAPERS as PAPERS
 from patentpool.reports.formatting import parse_locale, using_locale
-from patentpool.reports.jsonable import jsonable, to_json
+from patentpool.reports.jsonable import jsonable
 from patentpool.reports.kinds import ReportKind, report_kind
 
 
@@ -98,7 +98,7 @@ def render(
     if paper not in PAPERS:
         raise ReportError(f"--paper: {paper!r} is not one of {', '.join(PAPERS)}")
     if fmt == "json":
-        return to_json(context) if not illustrative else _illustrative_json(context)
+        return json.dumps(json_document(context, illustrative), indent=2, ensure_ascii=False) + "\n"
     if fmt == "xlsx":
         return _workbook(spec, context, illustrative)
     user_dir = check_templates_dir(templates_dir.resolve()) if templates_dir else None
@@ -150,13 +150,12 @@ def _workbook(spec: ReportKind, context: Any, illustrative: bool) -> bytes:
         return workbook(context_tables(context), heading)
 
 
-def _illustrative_json(context: Any) -> str:
-    return (
-        json.dumps(
-            {"illustrative": ILLUSTRATIVE, **jsonable(context)}, indent=2, ensure_ascii=False
-        )
-        + "\n"
-    )
+def json_document(context: Any, illustrative: bool = False) -> Any:
+    """What ``render(..., "json")`` writes, as plain JSON values (for a caller that encodes
+    them itself: the portal's API sends them compact)."""
+    if illustrative:
+        return {"illustrative": ILLUSTRATIVE, **jsonable(context)}
+    return jsonable(context)
 
 
 def _template(user_dir: Path | None, name: str, markdown: bool, **values: Any) -> str:

@@ -34,8 +34,8 @@ from patentpool.io.uploads import check_size, foreign_lines, safe_name
 from patentpool.io.workbooks import WORKBOOK_SUFFIXES
 from patentpool.reports.documents import patent_row, royalty_document
 from patentpool.reports.license import license_context
-from patentpool.reports.member import member_context
-from patentpool.reports.render import render
+from patentpool.reports.member import member_context, shared_statements
+from patentpool.reports.render import json_document, render
 from patentpool.services import accounts, commands, imports
 from patentpool.services.royalties import of_licensee
 from patentpool.services.snapshots import Snapshots, quarter_sales
@@ -66,8 +66,7 @@ def me(principal: Principal) -> dict[str, Any]:
     }
 
 
-def patents(
-    store: Snapshots,
+def patent_query(
     principal: Principal,
     *,
     standard: str | None = None,
@@ -75,28 +74,8 @@ def patents(
     in_force_on: dt.date | None = None,
     member: str | None = None,
     country: str | None = None,
-) -> dict[str, Any]:
-    """The public patent list, as ``patents list --format json`` writes each patent."""
-    query = _patent_query(principal, standard, version, in_force_on, member, country)
-    register = store.register()
-    rows = [patent_row(view) for view in select_patents(register, query)]
-    return {"illustrative": register.illustrative, "patents": rows}
-
-
-def patents_json(store: Snapshots, principal: Principal, **filters: Any) -> bytes:
-    """:func:`patents` as JSON, serialised once for each list and state of the register."""
-    query = _patent_query(principal, **filters)
-    return store.kept(("patents", query), lambda: as_json(patents(store, principal, **filters)))
-
-
-def _patent_query(
-    principal: Principal,
-    standard: str | None = None,
-    version: str | None = None,
-    in_force_on: dt.date | None = None,
-    member: str | None = None,
-    country: str | None = None,
 ) -> PatentFilter:
+    """The filter of the public patent list (any role) from a request's parameters."""
     require(principal, Capability.PATENTS)
     if version is not None and standard is None:
         raise InvalidInput("version: give the standard too")
@@ -106,6 +85,19 @@ def _patent_query(
         except ValueError as exc:
             raise InvalidInput(f"country: {exc}") from None
     return PatentFilter(member, standard, version, in_force_on, country)
+
+
+def patents(store: Snapshots, principal: Principal, query: PatentFilter) -> dict[str, Any]:
+    """The public patent list, as ``patents list --format json`` writes each patent."""
+    require(principal, Capability.PATENTS)
+    register = store.register()
+    rows = [patent_row(view) for view in select_patents(register, query)]
+    return {"illustrative": register.illustrative, "patents": rows}
+
+
+def patents_json(store: Snapshots, principal: Principal, query: PatentFilter) -> bytes:
+    """:func:`patents` as JSON, serialised once for each list and state of the register."""
+    return store.kept(("patents", query), lambda: as_json(patents(store, principal, query)))
 
 
 def as_json(document: Any) -> bytes:
@@ -122,9 +114,7 @@ def member_statement_json(
 ) -> bytes:
     """A member's statement: the JSON of ``report member --format json``, as the API sends
     it, serialised once for each state."""
-    found = _member_report(
-        store, principal, member, program, period, "json", lambda text: as_json(json.loads(text))
-    )
+    found = _member_report(store, principal, member, program, period, "json", as_json)
     assert isinstance(found, bytes)
     return found
 
@@ -150,8 +140,8 @@ def _member_report(
     fmt: str,
     encode: Callable[[Any], bytes] | None,
 ) -> str | bytes:
-    """The statement rendered as ``fmt`` (then ``encode``-d), kept for the register's state
-    and the runs it shows."""
+    """The statement rendered as ``fmt``, or with ``encode`` its JSON document encoded by it;
+    kept for the register's state and the runs it shows."""
     require_member(principal, member)
     url = store.url
     if member not in {m.id for m in store.register().members}:
@@ -167,9 +157,11 @@ def _member_report(
 
     def rendered() -> str | bytes:
         register = store.register()
-        context = member_context(register, member, runs, None, today)
-        found = render("member", context, fmt, illustrative=register.illustrative)
-        return found if encode is None else encode(found)
+        with shared_statements(store.shared()):  # what every member's statement counts
+            context = member_context(register, member, runs, None, today)
+        if encode is not None:  # the document encoded once, not written indented first
+            return encode(json_document(context, register.illustrative))
+        return render("member", context, fmt, illustrative=register.illustrative)
 
     # a run never changes once stored: which runs are shown, and what superseded them, is
     # what the statement is computed from besides the register

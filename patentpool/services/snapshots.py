@@ -14,9 +14,11 @@ them; a miss is computed once while the other threads that need it wait.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -63,11 +65,33 @@ class Snapshots:
         self._generations = Generations()
         self._register_lock = threading.Lock()
         self._register: tuple[int, Register] | None = None
+        self._shared: tuple[Register, dict[tuple[object, ...], Any]] | None = None
         self._values: dict[Hashable, _Kept] = {}
         self._computing: dict[Hashable, threading.Lock] = {}
 
     def _observe(self, session: Session) -> Generations:
-        """The generations for the database's state now (read in ``session``)."""
+        """The generations for the database's state now (read in ``session``); inside
+        :func:`one_state`, the request's from then on."""
+        found = self._read_state(session)
+        scope = _STATES.get()
+        if scope is not None:
+            scope[id(self)] = found
+        return found
+
+    def _state_now(self) -> Generations:
+        """The generations of the database's state: this request's, or read now."""
+        known = self._request_state()
+        if known is None:
+            with engine.session_for(self.url) as session:
+                known = self._observe(session)
+        return known
+
+    def _request_state(self) -> Generations | None:
+        """The generations this request read already (inside :func:`one_state`), or None."""
+        scope = _STATES.get()
+        return None if scope is None else scope.get(id(self))
+
+    def _read_state(self, session: Session) -> Generations:
         now = state.database_state(session)
         with self._lock:
             seen, found = self._seen, self._generations
@@ -91,8 +115,16 @@ class Snapshots:
 
     def register(self) -> Register:
         """The whole register, as :func:`patentpool.services.commands.register` reads it."""
+        generation = self._state_now().register
         # one reading at a time: the others wait for its result
-        with self._register_lock, engine.session_for(self.url) as session:
+        with self._register_lock:
+            kept = self._register
+            if kept is not None and kept[0] == generation:
+                return kept[1]
+            return self._read_register()
+
+    def _read_register(self) -> Register:
+        with engine.session_for(self.url) as session:
             generation = self._observe(session).register
             kept = self._register
             if kept is not None and kept[0] == generation:
@@ -102,6 +134,16 @@ class Snapshots:
             register = repository.load_register(session)
             self._register = (generation, register)
             return register
+
+    def shared(self) -> dict[tuple[object, ...], Any]:
+        """Scratch space for what is computed from the register and shared by many values
+        (member statements' counts of the whole register, for one): empty again each time
+        the register is read again."""
+        register = self.register()
+        with self._lock:
+            if self._shared is None or self._shared[0] is not register:
+                self._shared = (register, {})
+            return self._shared[1]
 
     def kept(
         self,
@@ -115,9 +157,12 @@ class Snapshots:
         and the licensing terms' generations (and, with ``sales`` - a programme and its
         periods - for the state of those sales reports and of the reference rates; and for
         ``also``, what else the value was computed from, read by the caller)."""
-        with engine.session_for(self.url) as session:
-            now: Hashable = self._observe(session)
-            if sales is not None:
+        now: Hashable
+        if sales is None:
+            now = self._state_now()
+        else:
+            with engine.session_for(self.url) as session:
+                now = self._request_state() or self._observe(session)
                 now = (now, state.sales_state(session, *sales), state.rates_digest(session))
         if also is not None:
             now = (now, also)
@@ -171,6 +216,24 @@ class Snapshots:
         for program, period in sorted(latest.items()):
             self.royalties(program, period)
         return sorted(latest.items())
+
+
+#: What the stores read of the database's state in the current request (:func:`one_state`).
+_STATES: ContextVar[dict[int, Generations] | None] = ContextVar("snapshot_states", default=None)
+
+
+@contextmanager
+def one_state() -> Iterator[None]:
+    """One request that only reads: each store reads the database's state once inside it (a
+    page asks for the register, the licensing and the values kept from them, each of which
+    read the state again: a few queries each, round trips on PostgreSQL). Everything the
+    request shows is then of one state of the database; an import committed meanwhile is
+    seen by the next request."""
+    token = _STATES.set({})
+    try:
+        yield
+    finally:
+        _STATES.reset(token)
 
 
 def quarter_sales(program_id: str, period: Period) -> tuple[str, tuple[str, ...]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,11 +70,14 @@ def param_mark(connection: Connection) -> str:
 
 def _sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
+    return Path(str(parsed.database)) if _is_sqlite_file(parsed) else None
+
+
+def _is_sqlite_file(parsed: URL) -> bool:
+    """Is ``parsed`` a SQLite database in a file (not in memory)?"""
     if not parsed.drivername.startswith("sqlite"):
-        return None
-    if not parsed.database or parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
+        return False
+    return bool(parsed.database) and parsed.database != ":memory:"
 
 
 def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -118,6 +123,13 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
     """An engine for ``url``. A SQLite file that does not exist is created, owner-readable
     only (0600), when ``create`` is true (``db upgrade``); otherwise it is refused as having
     no schema, and no empty file is left behind."""
+    known = _ENGINES.get(url)
+    if known is not None and not create:
+        # the engine's file checked again (it may have been removed), without parsing the URL
+        # again: a portal request asks for its engine several times
+        database = known.url.database
+        if not _is_sqlite_file(known.url) or os.path.isfile(database or ""):
+            return known
     parsed = _parse(url)
     path = _sqlite_file(url)
     if path is not None:
@@ -128,6 +140,9 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
         if path.is_dir():
             raise DatabaseError(f"{parsed.database} is a folder, not a SQLite database file")
         if not path.exists():
+            if url in _ENGINES:  # the file was removed: its connections and schema are gone
+                _ENGINES[url].dispose()
+                forget_schema(_ENGINES[url])
             if not create:
                 raise NoSchema(url)
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, stat.S_IRUSR | stat.S_IWUSR)
@@ -224,10 +239,31 @@ def _reason(exc: OperationalError) -> str:
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
 
 
+#: How long a database found at the code's schema revision is taken to stay there (seconds).
+#: A portal request opens several sessions, each of which would check the schema again (its
+#: own connection and two queries, each a round trip on PostgreSQL); a newer patentpool
+#: upgrading a shared database is still noticed within this time.
+SCHEMA_RECHECK = 5.0
+#: The engines whose database was found at head, with when (``time.monotonic``). Migrating a
+#: database in this process (:func:`forget_schema`, called by
+#: :func:`patentpool.storage.migrate.upgrade`) checks it again at once; a missing or older
+#: schema is never remembered.
+_AT_HEAD: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+
+
+def forget_schema(engine: Engine) -> None:
+    """Check ``engine``'s schema again at its next session (it is being migrated)."""
+    _AT_HEAD.pop(engine, None)
+
+
 def require_schema(engine: Engine) -> None:
     """Raise a clear error when the schema is missing or behind the code."""
     from patentpool.storage.revisions import head_revision
 
+    now = time.monotonic()
+    checked = _AT_HEAD.get(engine)
+    if checked is not None and now - checked < SCHEMA_RECHECK:
+        return
     current = schema_revision(engine)
     where = safe_url(str(engine.url))
     if current is None:
@@ -237,6 +273,7 @@ def require_schema(engine: Engine) -> None:
             f"the database {where} is at schema revision {current}, this patentpool needs "
             f"{head_revision()}; upgrade it with `patentpool db upgrade`"
         )
+    _AT_HEAD[engine] = now
 
 
 @contextmanager

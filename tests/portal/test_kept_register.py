@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from portal_setup import Portal, page_csrf
 
 from patentpool.cli import cli
+from patentpool.reports import member_holdings
 from patentpool.services.snapshots import Snapshots
+from patentpool.storage import state
 
 HEADER = (
     "publication_number,owner,family,filing_date,grant_date,expiry_date,status,standard,"
@@ -157,3 +160,76 @@ def test_a_worker_starts_with_the_latest_quarter_of_staff_serialised(any_portal:
         got = client.get("/api/v1/programs/igrs-v1/royalties?period=2026Q4", headers=token)
         assert got.status_code == 200
         assert [key for key in store._values if key[0] == "program royalties"] == kept
+
+
+NEW_LICENSEE = (
+    "licensees:\n"
+    '  - {id: example-late, name: "Example <b>Late</b> & Co", group: example-late, country: DE,'
+    " member: false, signed: 2026-03-02, good_standing: true}\n"
+)
+
+
+def test_the_start_pages_tables_are_kept_until_the_licensing_changes(
+    any_portal: Portal,
+) -> None:
+    """Staff's and counsel's start pages list every party: their tables are rendered once per
+    state, and a licensee imported anywhere is on the next page of every worker."""
+    # two workers (two apps on one database) for each role
+    signed = [any_portal.signed_in(name) for name in ("staff1", "staff1", "counsel1", "counsel1")]
+    before = [client.get("/").text for client in signed]
+    assert all("example-home" in page and "example-late" not in page for page in before)
+    for client, role in zip(signed, ("staff", "staff", "counsel", "counsel"), strict=True):
+        kept = [key for key in _store(client)._values if key[0] == "start page tables"]
+        assert kept == [("start page tables", role)]
+    assert [client.get("/").text for client in signed] == before  # the tables as kept
+
+    _import(any_portal, "licensing.yaml", NEW_LICENSEE)
+    for client in signed:
+        page = client.get("/").text
+        assert "example-late" in page
+        assert "Example &lt;b&gt;Late&lt;/b&gt; &amp; Co" in page  # a name shows as text
+
+
+def test_statements_share_the_registers_counts_until_it_is_read_again(
+    any_portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What every member's statement counts of the whole register is worked out once per
+    register by a worker, not once per statement, and afresh when an import changes it."""
+    counted: list[object] = []
+    real = member_holdings._version_counts
+
+    def counting(register: object, as_of: object) -> object:
+        counted.append(register)
+        return real(register, as_of)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(member_holdings, "_version_counts", counting)
+    staff = {"authorization": f"Bearer {any_portal.token('staff1')}"}
+    with any_portal.client() as client:
+        for member in ("lenovo", "tcl"):
+            got = client.get(f"/api/v1/members/{member}/statement", headers=staff)
+            assert got.status_code == 200, got.text
+        assert len(counted) == 1
+        _import(any_portal, "patents.csv", HEADER + NEW_PATENT)
+        got = client.get("/api/v1/members/tcl/statement", headers=staff)
+        assert got.status_code == 200
+        assert len(counted) == 2
+        assert counted[1] is not counted[0]
+        assert "CN109999999B" in json.dumps(_statement(client, staff))
+
+
+def test_a_page_reads_the_databases_state_once(
+    any_portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page asks for the register, the licensing and the tables kept from them: the state
+    they are kept for is read once per request (each reading is a few queries), and the
+    next request reads it again."""
+    client = any_portal.signed_in("staff1")
+    assert client.get("/").status_code == 200  # what the page keeps, kept
+    reads: list[object] = []
+    real = state.database_state
+    monkeypatch.setattr(state, "database_state", lambda session: reads.append(1) or real(session))
+    assert client.get("/").status_code == 200
+    assert len(reads) == 1
+    _import(any_portal, "licensing.yaml", NEW_LICENSEE)
+    assert "example-late" in client.get("/").text
+    assert len(reads) == 2

@@ -14,8 +14,10 @@ from sqlalchemy import text
 
 from patentpool.cli import cli
 from patentpool.services.imports import import_paths
+from patentpool.storage import engine as engine_module
 from patentpool.storage.engine import (
     DatabaseError,
+    NoSchema,
     make_engine,
     safe_url,
     schema_revision,
@@ -230,5 +232,27 @@ def test_sessions_check_the_schema_without_reading_the_migrations(
     assert loaded == []
     with make_engine(url).begin() as conn:  # a database behind the code is still refused
         conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    with session_for(url):  # once the last check is SCHEMA_RECHECK seconds old
+        pass
+    monkeypatch.setattr(engine_module, "SCHEMA_RECHECK", 0.0)
     with pytest.raises(DatabaseError, match="upgrade it"), session_for(url):
         pass
+
+
+def test_a_database_made_again_is_checked_at_once(tmp_path: Path) -> None:
+    """A schema found at head is remembered for a few seconds, but not across a migration
+    or a file made again where one was removed."""
+    path = tmp_path / "register.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    with session_for(url):
+        pass
+    path.unlink()
+    with pytest.raises(NoSchema), session_for(url):
+        pass
+    upgrade(url, "0001")
+    with pytest.raises(DatabaseError, match="at schema revision 0001"), session_for(url):
+        pass
+    upgrade(url)
+    with session_for(url) as session:
+        assert session.execute(text("SELECT count(*) FROM patents")).scalar_one() == 0
