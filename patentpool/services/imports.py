@@ -182,9 +182,8 @@ def _import_batch(
         log = _corrections(session, summary, before, superseded, log)
     if row is not None:
         with collector_paused():
-            repository.save_changes(
-                session, row.id, ((e, k, a, d, str(s)) for e, k, a, d, s in log)
-            )
+            entries = [(e, k, a, d, str(s)) for e, k, a, d, s in log]
+            repository.save_changes(session, row.id, entries)
     return summary
 
 
