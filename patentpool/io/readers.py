@@ -83,6 +83,23 @@ class _Lines(yaml.constructor.SafeConstructor):
     """What both safe loaders (no object tags) add: the line numbers of mappings, and
     readable errors."""
 
+    _tags: dict[str, str] | None = None  # the tag of each plain scalar's text, once found
+    yaml_path_resolvers: dict[Any, Any]  # the resolver's (none in a safe loader)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """A node's tag, as the resolver finds it; a plain scalar's is found once per text
+        (keys, flags and dates repeat from record to record). Without path resolvers, a plain
+        scalar's tag depends on its text alone."""
+        if kind is not yaml.ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)  # type: ignore[misc]
+        tags = self._tags
+        if tags is None:
+            tags = self._tags = {}
+        tag = tags.get(value)
+        if tag is None:
+            tag = tags[value] = super().resolve(kind, value, implicit)  # type: ignore[misc]
+        return tag
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         """A scalar the safe constructors cannot read (``2025-13-01``, ``!!int abc``) is a
         YAML error at its line, not a stray ValueError."""
@@ -114,16 +131,28 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         if not isinstance(key, str):
             key = str(key)
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _construct(loader, value_node)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _construct(loader: Any, node: yaml.Node) -> Any:
+    """A node's value; text straight from :func:`_construct_text`, what the loader's
+    ``construct_object`` would call for it (text is immutable: an alias of it needs no shared
+    object), the rest through ``construct_object``."""
+    if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+        return _construct_text(loader, node)
+    return loader.construct_object(node, deep=True)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -380,9 +409,9 @@ def _csv_rows(reader: Any, display: str) -> Iterator[tuple[int, list[str]]]:
                         "save it as UTF-8 text and import it again",
                     )
                 )
-            stripped = [c.strip() for c in cells]
+            stripped = list(map(str.strip, cells))
             if "'" in joined:
-                stripped = [_unguard(c) for c in stripped]
+                stripped = list(map(_unguard, stripped))
             held = line, stripped
         else:
             raise FileUnreadable(
