@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain, islice
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, delete, select, update
+from sqlalchemy import Connection, Date, Dialect, Table, delete, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from patentpool.core.model import (
     Alliance,
@@ -410,9 +412,9 @@ def _insert_rows(
         per_statement = max(1, 999 // len(columns))
     width = len(columns)
     processors = [
-        (i, lru_cache(maxsize=None)(process))  # values repeat (dates): each processed once
+        (i, process)
         for i, name in enumerate(columns)
-        if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+        if (process := _bind_processor(table.c[name].type, dialect))
     ]
     for batch in _batches(rows, BATCH // per_statement * per_statement):
         # one flat list of the batch's values: a column's values are its slice with the
@@ -438,6 +440,25 @@ def _insert_rows(
         if full < len(batch):
             rest = len(batch) - full
             connection.exec_driver_sql(head + ", ".join([one] * rest), tuple(flat[full * width :]))
+
+
+_PROBE = dt.date(2001, 2, 3)
+
+
+def _iso_date(value: dt.date | None) -> str | None:
+    return None if value is None else dt.date.isoformat(value)
+
+
+def _bind_processor(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """How a column's values are bound: its type's processing, each distinct value processed
+    once (values repeat: dates); a date stored as ISO text (SQLite's), by ``isoformat``,
+    which writes what SQLAlchemy's processing writes in a fraction of its time."""
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return None
+    if isinstance(column_type, Date) and process(_PROBE) == _PROBE.isoformat():
+        return _iso_date
+    return lru_cache(maxsize=None)(process)
 
 
 def _table(model: type[Any]) -> Table:
