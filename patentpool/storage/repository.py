@@ -457,7 +457,7 @@ def _bind_processor(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[
     if process is None:
         return None
     if isinstance(column_type, Date) and process(_PROBE) == _PROBE.isoformat():
-        return _iso_date
+        process = _iso_date
     return lru_cache(maxsize=None)(process)
 
 
