@@ -22,6 +22,8 @@ class Source:
     columns: tuple[str, ...] = ()
 
     def __str__(self) -> str:
+        if not self.sheet:  # a file's line (an import's change log writes one per record)
+            return f"{self.file}:{self.line}"
         return f"{self.file}:{self.place()}"
 
     def place(self, field: str | None = None) -> str:

@@ -23,6 +23,8 @@ from patentpool.io.dialects import (
     text_options,
 )
 from patentpool.io.problems import Problem, Source, pydantic_problems
+from patentpool.io.yaml_loaders import FAST_LOADER, PureLoader
+from patentpool.io.yaml_loaders import LineDict as LineDict
 
 
 class FileUnreadable(Exception):
@@ -71,101 +73,8 @@ def _undecodable(
 
 # --- YAML (and JSON, which the YAML loader reads too, with line numbers) -------------------
 
-
-class LineDict(dict[str, Any]):
-    """A mapping from a YAML file that knows the line of itself and of each key."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-class _Lines(yaml.constructor.SafeConstructor):
-    """What both safe loaders (no object tags) add: the line numbers of mappings, and
-    readable errors."""
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        """A scalar the safe constructors cannot read (``2025-13-01``, ``!!int abc``) is a
-        YAML error at its line, not a stray ValueError."""
-        try:
-            return super().construct_object(node, deep=deep)
-        except yaml.YAMLError:
-            raise
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
-            tag = node.tag.rsplit(":", 1)[-1]
-            kind = _TAG_WORDS.get(tag, tag)
-            shown = repr(node.value)[:60] if isinstance(node, yaml.ScalarNode) else "the value"
-            detail = f" ({exc})" if tag == "timestamp" and isinstance(exc, ValueError) else ""
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{shown} is not a valid {kind}{detail}", node.start_mark
-            ) from exc
-
-
-_TAG_WORDS = {
-    "timestamp": "date",
-    "int": "whole number",
-    "float": "number",
-    "bool": "true/false value",
-}
-
-
-def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    result = LineDict()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            key = str(key)
-        if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
-    return result
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _construct_text(loader: Any, node: yaml.ScalarNode) -> str:
-    """Text; escapes such as ``"\\ud83d\\ude00"`` (JSON writes characters outside the Basic
-    Multilingual Plane so) are joined into one character, and text no database can store
-    (half a surrogate pair, NUL) is refused."""
-    value = str(loader.construct_scalar(node))
-    problem = "it holds a NUL character" if "\x00" in value else None
-    if _SURROGATE.search(value):
-        try:
-            value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
-        except UnicodeDecodeError:
-            problem = "it holds half of a surrogate pair"
-    if problem is not None:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"{node.value[:60]!r} is not valid text: {problem}", node.start_mark
-        )
-    return value
-
-
-class _LineLoader(_Lines, yaml.SafeLoader):
-    """The pure-Python loader: it reads every file, and words every problem."""
-
-
-#: libyaml's parser (``yaml.CSafeLoader``) with the same constructors, about six times faster;
-#: None where PyYAML was built without libyaml.
-_FastLoader: type[_Lines] | None = None
-if getattr(yaml, "__with_libyaml__", False):
-
-    class _CLineLoader(_Lines, yaml.CSafeLoader):
-        """The same loader on libyaml's parser."""
-
-    _FastLoader = _CLineLoader
-
-for _loader in (_LineLoader, _FastLoader):
-    if _loader is not None:
-        _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-        _loader.add_constructor("tag:yaml.org,2002:str", _construct_text)
-
+_LineLoader = PureLoader  # the pure-Python loader: it reads every file, and words every problem
+_FastLoader = FAST_LOADER  # libyaml's parser with the same constructors, None without libyaml
 
 #: What libyaml reads otherwise than the pure loader (a tab as a separator, a bare ``!``
 #: tag, other line breaks, a directive): such texts go to the pure loader alone.
@@ -380,9 +289,9 @@ def _csv_rows(reader: Any, display: str) -> Iterator[tuple[int, list[str]]]:
                         "save it as UTF-8 text and import it again",
                     )
                 )
-            stripped = [c.strip() for c in cells]
+            stripped = list(map(str.strip, cells))
             if "'" in joined:
-                stripped = [_unguard(c) for c in stripped]
+                stripped = list(map(_unguard, stripped))
             held = line, stripped
         else:
             raise FileUnreadable(

@@ -79,11 +79,15 @@ def import_paths(
     otherwise: a register belongs to one alliance). ``by``: who imports (the sales reports
     record it; the OS user when not given).
     """
-    references: dict[Path, str] = {}
-    files, problems = collect_files(paths, references)
-    batch, read_problems = read_batch(files, references)
-    problems.extend(read_problems)
-    with ExitStack() as stack:
+    # the collector is paused for the whole import: its files' records, the register's
+    # values and the rows written are hundreds of thousands of objects that hold no cycles,
+    # and all of them are freed (by reference counting) when it ends; paused only around its
+    # steps, the collector would walk the survivors of each step after it, again and again
+    with collector_paused(), ExitStack() as stack:
+        references: dict[Path, str] = {}
+        files, problems = collect_files(paths, references)
+        batch, read_problems = read_batch(files, references)
+        problems.extend(read_problems)
         advance = None
         if progress is not None and batch.licensing.sales_files:
             total = 2 * sum(
@@ -162,12 +166,11 @@ def _import_batch(
         repository.save_alliance(session, changes.alliance)
     repository.save_members(session, changes.members)
     repository.save_standards(session, changes.standards)
-    with collector_paused():
-        # without patents to save, the ids of every patent are read only if declarations or
-        # events need them (a sales report's upload needs neither)
-        patent_ids = repository.save_patents(session, changes.patents) if changes.patents else None
-        repository.save_declarations(session, changes.declarations, patent_ids)
-        events_repo.save_events(session, changes.events, patent_ids, dt.datetime.now(dt.UTC).date())
+    # without patents to save, the ids of every patent are read only if declarations or
+    # events need them (a sales report's upload needs neither)
+    patent_ids = repository.save_patents(session, changes.patents) if changes.patents else None
+    repository.save_declarations(session, changes.declarations, patent_ids)
+    events_repo.save_events(session, changes.events, patent_ids, dt.datetime.now(dt.UTC).date())
     if licensing is not None and sales is not None:
         _save_licensing(session, licensing, sales, summary.import_id, by)
     if batch.rates:
@@ -181,10 +184,8 @@ def _import_batch(
         session.flush()
         log = _corrections(session, summary, before, superseded, log)
     if row is not None:
-        with collector_paused():
-            repository.save_changes(
-                session, row.id, ((e, k, a, d, str(s)) for e, k, a, d, s in log)
-            )
+        entries = [(e, k, a, d, str(s)) for e, k, a, d, s in log]
+        repository.save_changes(session, row.id, entries)
     return summary
 
 

@@ -164,6 +164,24 @@ def test_an_edge_case_keeps_the_pure_loaders_values() -> None:
     assert data.key_lines == {k: n for n, k in enumerate("abcdefghijk", start=1)}
 
 
+def test_a_text_met_again_is_read_as_the_first_time() -> None:
+    """Each loader finds a plain scalar's tag once per text (records repeat their keys, flags
+    and dates): a text met again, plain, quoted or as an alias, is read as PyYAML reads it."""
+    texts = ["1", "yes", "2026-01-31", "~", "x", "1.5", "010", "1"]
+    text = "".join(
+        f"- {{k: {v}, q: '{v}', d: \"{v}\"}}\n- {{x: [{v}, '{v}']}}\n" for v in texts + texts
+    )
+    text += "- &a 2026-01-31\n- *a\n- {s: &b text, t: *b}\n"
+    expected = yaml.load(text, Loader=yaml.SafeLoader)
+    for load in (chosen, pure):
+        data = load(text)
+        assert data == expected
+        assert [shown(v) for v in data] == [shown(v) for v in load(text)]
+        assert type(data[0]["k"]) is int
+        assert type(data[0]["q"]) is str
+        assert type(data[-3]) is dt.date
+
+
 def test_a_problem_is_worded_by_the_pure_loader() -> None:
     with pytest.raises(FileUnreadable) as caught:
         chosen("a: 1\nb: [1, 2\n")

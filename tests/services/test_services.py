@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from licensing_files import LICENSING, PAYMENTS, SALES, SALES_HEADER
@@ -148,3 +149,42 @@ def test_a_sales_import_reads_neither_the_patents_nor_report_rows_as_objects(
     assert [s for s in current if "checksum" in s and "sales_reports.source" not in s]
     with session_for(pool) as session:
         assert royalties(session, "demo-v1", Period(2026, 1)).licensees[0].units == 10
+
+
+def test_the_collector_is_paused_while_an_import_runs(
+    small_register: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import makes hundreds of thousands of objects that hold no cycles: the cyclic
+    collector is paused from the files' reading to the change log's last row, and enabled
+    again afterwards, also when the import is refused."""
+    import gc
+
+    from patentpool.io.problems import ImportFailed
+    from patentpool.services import imports
+    from patentpool.storage import repository
+
+    seen: list[tuple[str, bool]] = []
+    read, save = imports.read_batch, repository.save_changes
+
+    def reading(*args: Any) -> Any:
+        seen.append(("read", gc.isenabled()))
+        return read(*args)
+
+    def saving(*args: Any) -> None:
+        seen.append(("change log", gc.isenabled()))
+        save(*args)
+
+    monkeypatch.setattr(imports, "read_batch", reading)
+    monkeypatch.setattr(repository, "save_changes", saving)
+    folder = tmp_path / "lic"
+    folder.mkdir()
+    write(folder, "licensing.yaml", LICENSING)
+    assert gc.isenabled()
+    with session_for(small_register) as session:
+        import_paths(session, [folder])
+    assert seen == [("read", False), ("change log", False)]
+    assert gc.isenabled()
+    write(folder, "licensing.yaml", "licensees: [{id: 'Not A Slug'}]\n")
+    with pytest.raises(ImportFailed), session_for(small_register) as session:
+        import_paths(session, [folder])
+    assert gc.isenabled()

@@ -256,3 +256,29 @@ def test_a_database_made_again_is_checked_at_once(tmp_path: Path) -> None:
     upgrade(url)
     with session_for(url) as session:
         assert session.execute(text("SELECT count(*) FROM patents")).scalar_one() == 0
+
+
+def test_bulk_rows_bind_dates_as_sqlalchemy_does() -> None:
+    """The bulk writes bind SQLite's dates by ``isoformat``: the text SQLAlchemy's own
+    processing of the column type writes, for every date (and None); other types keep their
+    processing."""
+    import datetime as dt
+
+    from sqlalchemy import Boolean, Date
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from patentpool.storage.repository import _bind_processor
+
+    dialect = sqlite.dialect()
+    fast = _bind_processor(Date(), dialect)
+    slow = Date().dialect_impl(dialect).bind_processor(dialect)
+    assert fast is not None
+    assert slow is not None
+    days = [dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(2026, 2, 28), dt.date(9999, 12, 31)]
+    for value in [*days, dt.datetime(2026, 1, 2, 3, 4, 5), None]:
+        assert fast(value) == slow(value)
+    with pytest.raises(TypeError):
+        fast("2026-01-02")
+    assert _bind_processor(Date(), postgresql.dialect()) is None  # psycopg binds dates itself
+    boolean = _bind_processor(Boolean(), dialect)
+    assert boolean is None or boolean(True) in (1, True)
