@@ -3,9 +3,11 @@
 The data is SYNTHETIC (generate.py). The register of a size (M by default) is imported into a
 fresh database (a SQLite file in a temporary folder, or ``--db URL`` reset - never a register
 you keep), one user per session is made, ``patentpool serve --workers W`` is started on
-127.0.0.1, and every session signs in through the login form (all at once; the time that
-takes is printed apart); then, for D seconds, each asks its role's pages and API routes in
-turn (licensees also upload one small report of their own, the same each time).
+127.0.0.1 and waited for until its workers are idle (each reads the register and prices the
+latest quarter when it starts), and every session signs in through the login form (all at
+once; the time that takes is printed apart); then, for D seconds, each asks its role's
+pages and API routes in turn (licensees also upload one small report of their own, the
+same each time).
 
 Each session is a person: after each answer it waits a think time drawn uniformly from
 ``--think`` seconds (0.5-1.5 by default; a seeded generator per session, so that a run is
@@ -101,6 +103,38 @@ def serve(url: str, workers: int, port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.2)
     process.terminate()
     raise SystemExit("the portal did not start")
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user and system) a process and all its children have used (Linux: read
+    from /proc; processes that ended meanwhile are left out)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        found = todo.pop()
+        try:
+            fields = Path(f"/proc/{found}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            for task in Path(f"/proc/{found}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def wait_warm(pid: int, every: float = 2.0, idle: float = 0.25, limit: float = 300) -> float:
+    """Wait until the server's processes use less than ``idle`` of a CPU over ``every``
+    seconds: each worker reads the register and prices the latest quarter when it starts, and
+    the first worker to answer does not mean the others are done. The seconds waited."""
+    began = time.monotonic()
+    used = tree_cpu(pid)
+    while time.monotonic() - began < limit:
+        time.sleep(every)
+        now = tree_cpu(pid)
+        if now - used < idle * every:
+            break
+        used = now
+    return time.monotonic() - began
 
 
 def _routes(role: str, party: str | None, program: str, period: str) -> list[tuple[str, str]]:
@@ -369,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         setup |= {"think": args.think, "seed": args.seed}
         port = free_port()
         server = serve(url, args.workers, port)
+        warmed = wait_warm(server.pid)
         times: dict[str, list[float]] = defaultdict(list)
         errors: dict[str, int] = defaultdict(int)
         accepted: set[str] = set()
@@ -397,6 +432,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{kind}, {args.workers} worker(s), {args.sessions} sessions, size {args.size}, "
             f"{thinking}, {args.duration:g} s"
         )
+        print(f"workers warm {warmed:.0f} s after the first answer (under 1/4 of a CPU)")
         sign_ins = times.pop(SIGN_IN, [])
         print(
             f"sign-ins: {signed_in:.0f} s for all {args.sessions} at once "

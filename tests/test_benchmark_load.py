@@ -115,3 +115,20 @@ def test_each_error_is_counted_with_its_status() -> None:
     assert sum(load.ERROR_KINDS.values()) == len(asked) > 0
     assert {what for _, what in load.ERROR_KINDS} == {"503"}
     load.ERROR_KINDS.clear()
+
+
+def test_the_servers_cpu_counts_its_children_and_warm_waits_for_them_to_idle() -> None:
+    """``wait_warm`` waits while a child of the server still works (a worker warming up)."""
+    import subprocess
+
+    busy = "import time\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass\n"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", f"import subprocess, sys; subprocess.run([sys.executable, '-c', {busy!r}])"]
+    )
+    try:
+        waited = load.wait_warm(parent.pid, every=0.2, idle=0.25, limit=30)
+        assert parent.wait(timeout=30) == 0
+    finally:
+        parent.kill()
+    assert waited >= 0.4  # not before the child's 0.6 s of work was (nearly) done
+    assert load.tree_cpu(parent.pid) == 0.0  # an ended process counts nothing

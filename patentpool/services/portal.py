@@ -26,6 +26,7 @@ from patentpool.core.countries import normalize_country
 from patentpool.core.periods import Period
 from patentpool.core.register import PatentFilter, select_patents
 from patentpool.errors import InvalidInput, NotFound
+from patentpool.gcpause import settle_kept
 from patentpool.io.problems import ImportFailed as ImportFailed
 from patentpool.io.problems import Problem
 from patentpool.io.uploads import UploadLimits as UploadLimits
@@ -51,10 +52,11 @@ def start_worker(store: Snapshots) -> None:
     """A worker starting: a SQLite register in WAL mode (requests read while an upload
     writes), the register read and the latest quarters' royalties computed, and their
     document for staff serialised (tens of megabytes at size M: seconds of a worker's time
-    that no request then waits for)."""
+    that no request then waits for), then settled out of the garbage collector's sight."""
     engine.use_wal(store.url)
     for program, period in store.warm():
         _program_royalties_json(store, program, period)
+    settle_kept()  # what was read and computed stays: no full collection walks it again
 
 
 def me(principal: Principal) -> dict[str, Any]:

@@ -4,6 +4,7 @@ another worker - is seen by the next request, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import gc
 import json
 
 import pytest
@@ -233,3 +234,17 @@ def test_a_page_reads_the_databases_state_once(
     _import(any_portal, "licensing.yaml", NEW_LICENSEE)
     assert "example-late" in client.get("/").text
     assert len(reads) == 2
+
+
+def test_what_a_worker_reads_at_its_start_is_out_of_the_collectors_sight(
+    any_portal: Portal,
+) -> None:
+    """The register and quarter a worker keeps from its start are settled (``gc.freeze``):
+    no full collection walks them again while the worker answers requests."""
+    try:
+        with any_portal.client() as client:  # the worker's start runs
+            register = _store(client).register()
+            assert gc.is_tracked(register.patents)
+            assert all(item is not register.patents for item in gc.get_objects())
+    finally:
+        gc.unfreeze()
