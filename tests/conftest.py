@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,9 @@ from browser import chromium
 from pgserver import PostgresServer, PostgresUnavailable, missing_postgres
 from playwright.sync_api import Browser
 
+from patentpool.core.model import Register
+from patentpool.reports import member_holdings
+from patentpool.reports.pool import VersionCounts
 from patentpool.storage.engine import dispose_all, make_engine
 from patentpool.storage.migrate import upgrade
 
@@ -163,3 +167,18 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run_demo(folder)
     dispose_all()
     return folder
+
+
+@pytest.fixture
+def counted_registers(monkeypatch: pytest.MonkeyPatch) -> list[Register]:
+    """Each register whose standard versions a member statement counted, as it counted it
+    (what every statement of one register shares: see reports/member_holdings.py)."""
+    counted: list[Register] = []
+    real = member_holdings._version_counts
+
+    def spy(register: Register, as_of: dt.date) -> tuple[VersionCounts, ...]:
+        counted.append(register)
+        return real(register, as_of)
+
+    monkeypatch.setattr(member_holdings, "_version_counts", spy)
+    return counted

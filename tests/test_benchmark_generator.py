@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import os
 import re
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import yaml
-from paths import ROOT
+from paths import ROOT, benchmark
 
 from patentpool.core.countries import is_country
 from patentpool.core.numbers import normalize
@@ -31,17 +29,8 @@ FILES = ("alliance.yaml", "licensing.yaml", "patents.csv", "payments.csv", "sale
 LINES = 2_000  # sales lines for the S runs of these tests, to keep them fast
 
 
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark_generate", GENERATOR)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
-
-gen = _load_generator()
+gen = benchmark("generate")
 
 
 def _run_cli(out: Path, hash_seed: str) -> subprocess.CompletedProcess[str]:

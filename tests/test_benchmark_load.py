@@ -5,32 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import concurrent.futures
-import importlib.util
 import itertools
 import random
 import sys
 import time
 from collections import defaultdict
-from types import ModuleType
 
 import httpx
 import pytest
-from paths import ROOT
+from paths import benchmark
 
-LOAD = ROOT / "benchmarks" / "load.py"
-
-
-def _load_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark_load", LOAD)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-load = _load_module()
+load = benchmark("load")
 
 
 def test_think_is_a_range_one_number_or_zero() -> None:

@@ -2,36 +2,25 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from paths import ROOT
+from paths import ROOT, benchmark
 from pgserver import PostgresServer
 
 RATIOS = ROOT / "benchmarks" / "ratios.py"
 
-
-def _ratios_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark_ratios", RATIOS)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_floor_inserts_every_row_as_written(tmp_path: Path) -> None:
     source = tmp_path / "sales.csv"
     source.write_text('a,b\n1,"x, y"\n2,\n', encoding="utf-8")
     conn = sqlite3.connect(tmp_path / "floor.db")
-    assert _ratios_module().insert_raw(source, conn, "t0") == 2
+    assert benchmark("ratios").insert_raw(source, conn, "t0") == 2
     assert conn.execute("SELECT * FROM t0").fetchall() == [("1", "x, y"), ("2", "")]
 
 

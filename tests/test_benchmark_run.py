@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 
-from paths import ROOT
+from paths import ROOT, benchmark
 
 from patentpool.cli.progress import progress, shown
 from patentpool.core.money import largest_remainder
@@ -24,25 +22,16 @@ from patentpool.storage.migrate import upgrade
 RUN = ROOT / "benchmarks" / "run.py"
 
 
-def _run_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark_run", RUN)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 def test_run_has_the_steps_of_the_issue() -> None:
-    assert list(_run_module().STEPS) == [
+    assert list(benchmark("run").STEPS) == [
         "import-register", "import-sales", "royalties", "royalty-lines",
         "distribute-proportional", "distribute-per-patent-country", "distribute-per-family",
         "distribute-hybrid", "distribute-weighted", "shapley-20", "statements",
     ]  # fmt: skip
     # the whole quarter: every step but shapley and the per-line royalty document
-    assert "shapley-20" not in _run_module().QUARTER
-    assert "royalty-lines" not in _run_module().QUARTER
+    assert "shapley-20" not in benchmark("run").QUARTER
+    assert "royalty-lines" not in benchmark("run").QUARTER
 
 
 def test_run_times_steps_and_writes_json(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +115,7 @@ def member_statement_json(
 ) -> bytes:
     """A member's statement: the JSON of ``report member --format json``, as the API sends
     it, serialised once for each state."""
-    found = _member_report(store, principal, member, program, period, "json", as_json)
+    found = _member_report(store, principal, member, program, period, "api")
     assert isinstance(found, bytes)
     return found
 
@@ -130,7 +129,7 @@ def member_report(
     fmt: str,
 ) -> str | bytes:
     """A member's statement as ``fmt`` (json, html, pdf); only its own, or staff's."""
-    return _member_report(store, principal, member, program, period, fmt, None)
+    return _member_report(store, principal, member, program, period, fmt)
 
 
 def _member_report(
@@ -140,9 +139,8 @@ def _member_report(
     program: str | None,
     period: str | None,
     fmt: str,
-    encode: Callable[[Any], bytes] | None,
 ) -> str | bytes:
-    """The statement rendered as ``fmt``, or with ``encode`` its JSON document encoded by it;
+    """The statement rendered as ``fmt``, or for ``"api"`` its JSON document as the API sends it;
     kept for the register's state and the runs it shows."""
     require_member(principal, member)
     url = store.url
@@ -161,14 +159,14 @@ def _member_report(
         register = store.register()
         with shared_statements(store.shared()):  # what every member's statement counts
             context = member_context(register, member, runs, None, today)
-        if encode is not None:  # the document encoded once, not written indented first
-            return encode(json_document(context, register.illustrative))
+        if fmt == "api":  # the document encoded once, not written indented first
+            return as_json(json_document(context, register.illustrative))
         return render("member", context, fmt, illustrative=register.illustrative)
 
     # a run never changes once stored: which runs are shown, and what superseded them, is
     # what the statement is computed from besides the register
     shown = tuple((run.stamp, run.superseded) for run in runs)
-    key = ("member report", member, program, str(quarter), fmt, encode is not None, today)
+    key = ("member report", member, program, str(quarter), fmt, today)
     return store.kept(key, rendered, also=shown)
 
 

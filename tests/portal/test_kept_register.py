@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from portal_setup import Portal, page_csrf
 
 from patentpool.cli import cli
-from patentpool.reports import member_holdings
+from patentpool.core.model import Register
 from patentpool.services.snapshots import Snapshots
 from patentpool.storage import state
 
@@ -192,18 +192,11 @@ def test_the_start_pages_tables_are_kept_until_the_licensing_changes(
 
 
 def test_statements_share_the_registers_counts_until_it_is_read_again(
-    any_portal: Portal, monkeypatch: pytest.MonkeyPatch
+    any_portal: Portal, counted_registers: list[Register]
 ) -> None:
     """What every member's statement counts of the whole register is worked out once per
     register by a worker, not once per statement, and afresh when an import changes it."""
-    counted: list[object] = []
-    real = member_holdings._version_counts
-
-    def counting(register: object, as_of: object) -> object:
-        counted.append(register)
-        return real(register, as_of)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(member_holdings, "_version_counts", counting)
+    counted = counted_registers
     staff = {"authorization": f"Bearer {any_portal.token('staff1')}"}
     with any_portal.client() as client:
         for member in ("lenovo", "tcl"):

@@ -19,7 +19,6 @@ from patentpool.core.model import Declaration, Essentiality, Patent, Register
 from patentpool.core.register import CountBy, count_declarations, count_versions
 from patentpool.core.terms import in_force
 from patentpool.gcpause import collector_paused
-from patentpool.reports import member_holdings
 from patentpool.reports.charts import Chart, Series, svg
 from patentpool.reports.jsonable import to_json
 from patentpool.reports.member import member_context, shared_statements
@@ -100,18 +99,11 @@ def test_statements_are_the_same_however_often_the_register_is_shared() -> None:
 
 
 def test_what_statements_share_is_kept_only_inside_a_shared_block(
-    monkeypatch: pytest.MonkeyPatch,
+    counted_registers: list[Register],
 ) -> None:
     """Counts of the register are worked out once for all the statements of a block, afresh
     for each statement made outside one: nothing outlives the block that made it."""
-    counted: list[Register] = []
-    real = member_holdings._version_counts
-
-    def spy(register: Register, as_of: object) -> object:
-        counted.append(register)
-        return real(register, as_of)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(member_holdings, "_version_counts", spy)
+    counted = counted_registers
     runs = list(data.distributions())
     with shared_statements():
         for m in data.MEMBERS:
