@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
-from itertools import groupby
-from operator import itemgetter, mul
+from itertools import groupby, repeat
+from operator import is_, itemgetter, mul
 from typing import TypeVar
 
 from patentpool.core.licensing import (
@@ -179,7 +179,8 @@ def price_rows(
         list(zip(*lines, strict=False))[:8] if lines else [()] * 8
     )
     pricing = _pricing(schedule, countries, day, net_digits(net_of), shared)
-    missing_net = None in net_of
+    # identity, not equality: comparing None with every Decimal is the slow way to look
+    missing_net = any(map(is_, net_of, repeat(None)))
     if missing_net:
         minus_one = Decimal(-1)
         net_of = tuple([minus_one if net is None else net for net in net_of])
@@ -196,11 +197,12 @@ def price_rows(
     )
     combos = list(zip(category_o, sale_o, made_o, strict=True))
     known, categories = pricing.known, schedule.categories
-    for combo in set(combos).difference(known):
+    present = set(combos)
+    for combo in present.difference(known):
         if combo[0] in categories:  # else the line is refused below
             known[combo] = _how(pricing, *combo)
     hows = list(map(known.get, combos))
-    _refuse_unpriced(pricing, lines, hows, index_o, missing_net)
+    _refuse_unpriced(pricing, lines, hows, index_o, missing_net, map(known.get, present))
     # kind 0 (no patent in force) has factor 0, 1 (per unit) and 3 (tiers) units x factor
     nums: list[int | Fraction] = list(map(mul, units_o, map(_FACTOR, hows)))  # type: ignore[arg-type]
     priced = _Priced(nums, [None] * len(order), defaultdict(int), [])
@@ -301,12 +303,15 @@ def _refuse_unpriced(
     hows: list[tuple[int, int, CountryCode | None, bool] | None],
     index_o: Sequence[int],
     missing_net: bool,
+    distinct: Iterable[tuple[int, int, CountryCode | None, bool] | None],
 ) -> None:
     """Raise for the first line, in the sorted order, that the schedule cannot price (a
     category it does not price, or a percent rate's line without its net sales):
     :meth:`QuarterPricing.refuse`. ``hows``: each sorted line's (kind, factor, royalty
-    country, needs net sales), None for a category the schedule does not price."""
-    if None not in hows and not (missing_net and any(how[3] for how in set(hows))):  # type: ignore[index]
+    country, needs net sales), None for a category the schedule does not price;
+    ``distinct``: the different ones among them."""
+    kinds = list(distinct)
+    if None not in kinds and not (missing_net and any(how[3] for how in kinds)):  # type: ignore[index]
         return
     for how, n in zip(hows, index_o, strict=True):
         if how is None or (how[3] and lines[n][6] is None):

@@ -159,6 +159,8 @@ class RoyaltyResult:
 
 
 _ROW_KEY = itemgetter(0, 1)  # licensee and period
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 _LICENSEE_OF = attrgetter("licensee")
 
 
@@ -367,9 +369,12 @@ def _summarize_licensees(
             kept = _royalty_lines(priced, split)
         elif due_units := int(due.scaleb(digits)):
             parts = split_units(due_units, weights.parts)
-            for part, country in zip(parts, where[start:end], strict=True):
-                if part and country is not None:
-                    country_units[country] += part
+            # the lines come by category and countries: each run of one royalty country is
+            # added up in C, and only its total in Python
+            for country, same in groupby(zip(where[start:end], parts, strict=True), _FIRST):
+                added = sum(map(_SECOND, same))
+                if country is not None and added:
+                    country_units[country] += added
         summary.append(
             LicenseeRoyalty(
                 licensee=lid,
