@@ -28,15 +28,14 @@ from patentpool.core.licensing import (
     Schedule,
     TieredRate,
 )
+from patentpool.core.line_blocks import QuarterLines
 from patentpool.core.line_pricing import (
     QuarterPricing,
     SalesLine,
-    SalesRow,
     TierKey,
     _Percent,
     converted,
     net_digits,
-    row_fx,
     scaled,
 )
 from patentpool.core.model import CountryCode
@@ -154,7 +153,7 @@ class Rows:
 
 
 def price_rows(
-    lines: list[SalesRow],
+    lines: QuarterLines,
     schedule: Schedule,
     countries: frozenset[CountryCode],
     day: dt.date,
@@ -172,23 +171,20 @@ def price_rows(
     per combination. A line the schedule cannot price raises
     (:meth:`QuarterPricing.refuse`).
     """
-    # the lines' fields as columns (licensee, period, sale, made, category, units, net sales,
-    # source; a row may or may not end with its conversion): the sort keys are zipped from
-    # them, no Python step per line
-    licensee_of, _, sale_of, made_of, category_of, units_in, net_of, source_of = (
-        list(zip(*lines, strict=False))[:8] if lines else [()] * 8
-    )
+    # the sort keys are zipped from the lines' columns: no Python step per line
+    net_of: Sequence[Decimal | None] = lines.nets
+    source_of: Sequence[str | None] = lines.sources
     pricing = _pricing(schedule, countries, day, net_digits(net_of), shared)
     # identity, not equality: comparing None with every Decimal is the slow way to look
     missing_net = any(map(is_, net_of, repeat(None)))
     if missing_net:
         minus_one = Decimal(-1)
-        net_of = tuple([minus_one if net is None else net for net in net_of])
-    if None in source_of:
-        source_of = tuple(map(_NO_SOURCE.get, source_of, source_of))
+        net_of = [minus_one if net is None else net for net in net_of]
+    if any(map(is_, source_of, repeat(None))):
+        source_of = ["" if source is None else source for source in source_of]
     order: list[Order] = sorted(
-        zip(licensee_of, category_of, sale_of, made_of, units_in, net_of, source_of,
-            range(len(lines)), strict=True)
+        zip(lines.licensees, lines.categories, lines.sales, lines.mades, lines.units, net_of,
+            source_of, range(len(lines)), strict=True)
     )  # fmt: skip
     # the sorted lines as columns again; what each combination of category and countries
     # costs (pricing.known) is worked out once, then looked up for every line in C
@@ -231,7 +227,6 @@ def price_rows(
 
 
 _KIND = itemgetter(0)
-_NO_SOURCE = {None: ""}
 _FACTOR = itemgetter(1)
 _COUNTRY = itemgetter(2)
 
@@ -255,23 +250,24 @@ class _Priced:
         kinds: list[int],
         hows: list[tuple[int, int, CountryCode | None, bool] | None],
         index_o: Sequence[int],
-        lines: list[SalesRow],
+        lines: QuarterLines,
     ) -> None:
         """The lines from ``start`` to ``end``, of one licensee and a category of percent
         rate ``p``: where a patent is in force (kind 2), a percent of the (clamped) net
         sales times the region's multiplier."""
-        nums = self.nums
+        nums, units_of, nets, conversions = self.nums, lines.units, lines.nets, lines.fx
         for i in range(start, end):
             if kinds[i] != 2:
                 continue
-            row = lines[index_o[i]]
-            units = row[5]
+            n = index_o[i]
+            units = units_of[n]
             if not units:
                 nums[i] = 0
                 continue
-            fx = row_fx(row)
-            net = scaled(row[6], p.sub) if fx is None else converted(row[6], p.sub, fx)  # type: ignore[arg-type]
-            total, _ = p.base(net, units)
+            net = nets[n]
+            fx = None if conversions is None else conversions[n]
+            total = scaled(net, p.sub) if fx is None else converted(net, p.sub, fx)  # type: ignore[arg-type]
+            total, _ = p.base(total, units)
             nums[i] = total * p.percent * hows[i][1]  # type: ignore[index]  # a fraction if converted
 
     def tier_run(
@@ -299,7 +295,7 @@ class _Priced:
 
 def _refuse_unpriced(
     pricing: QuarterPricing,
-    lines: list[SalesRow],
+    lines: QuarterLines,
     hows: list[tuple[int, int, CountryCode | None, bool] | None],
     index_o: Sequence[int],
     missing_net: bool,
@@ -314,8 +310,8 @@ def _refuse_unpriced(
     if None not in kinds and not (missing_net and any(how[3] for how in kinds)):  # type: ignore[index]
         return
     for how, n in zip(hows, index_o, strict=True):
-        if how is None or (how[3] and lines[n][6] is None):
-            pricing.refuse(SalesLine(*lines[n]))
+        if how is None or (how[3] and lines.nets[n] is None):
+            pricing.refuse(SalesLine(*lines.row(n)))
 
 
 def _pricing(

@@ -49,6 +49,7 @@ from patentpool.core.licensing import (
     counted_patents,
     program_countries,
 )
+from patentpool.core.line_blocks import LineBlock, QuarterLines, blocks_of, join_blocks
 from patentpool.core.line_pricing import (
     ONE,
     QuarterPricing,
@@ -158,7 +159,7 @@ class RoyaltyResult:
         raise NotFound("licensee", licensee_id)
 
 
-_ROW_KEY = itemgetter(0, 1)  # licensee and period
+_BLOCK_KEY = attrgetter("licensee", "period")
 _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 _LICENSEE_OF = attrgetter("licensee")
@@ -260,16 +261,15 @@ def summarize_royalties(
         if licensee is None:
             raise NotFound("licensee", row[0])
         by_group[licensee.group_key].append(row)
-    return summarize_groups(
-        program, register, index.values(), by_group.values(), period, lines=lines
-    )
+    groups = map(blocks_of, by_group.values())
+    return summarize_groups(program, register, index.values(), groups, period, lines=lines)
 
 
 def summarize_groups(
     program: Program,
     register: Register,
     licensees: Iterable[Licensee],
-    groups: Iterable[Iterable[SalesRow]],
+    groups: Iterable[Iterable[LineBlock]],
     period: Period,
     lines: bool = False,
 ) -> RoyaltyResult:
@@ -279,7 +279,8 @@ def summarize_groups(
     ``lines`` the records of the period's priced lines (:class:`RoyaltyLine`) are made from
     its lists, and the due by country is added up from them.
 
-    Each item of ``groups`` holds every line of the year so far of one licensee group: tiers
+    Each item of ``groups`` holds every line of the year so far of one licensee group, in
+    blocks of one licensee and period (:class:`~patentpool.core.line_blocks.LineBlock`): tiers
     and the annual cap are counted over a group, and nothing else joins the lines of two
     groups, so the quarter is priced group by group and only one group's lines need be held.
     """
@@ -295,15 +296,17 @@ def summarize_groups(
     digits = minor_unit(currency)
     summary: list[LicenseeRoyalty] = []
     country_units: dict[CountryCode, int] = defaultdict(int)
-    for rows in groups:
-        by_quarter = lines_by_quarter(rows, _ROW_KEY, index, quarters)
+    for blocks in groups:
+        by_quarter = lines_by_quarter(blocks, _BLOCK_KEY, index, quarters)
         year = Year({}, {}, tiered)
         last: Rows | None = None
-        for quarter, quarter_lines in by_quarter.items():
-            if not quarter_lines:
+        for quarter, quarter_blocks in by_quarter.items():
+            if not quarter_blocks:
                 continue
             if quarter not in in_force:
                 in_force[quarter] = program_countries(register, program, quarter.last_day, patents)
+            quarter_lines = join_blocks(quarter, quarter_blocks)
+            quarter_blocks.clear()
             last = price_rows(
                 quarter_lines, program.schedule_for(quarter), in_force[quarter],
                 quarter.last_day, group_of, year, pricings,
@@ -311,7 +314,6 @@ def summarize_groups(
             if quarter == period:
                 priced = _Priced(last, quarter_lines, schedule, currency, lines)
                 _summarize_licensees(priced, index, group_of, summary, country_units)
-            quarter_lines.clear()
     summary.sort(key=_LICENSEE_OF)
     return RoyaltyResult(
         program=program.id,
@@ -332,7 +334,7 @@ class _Priced:
     and whether the priced lines are kept."""
 
     rows: Rows
-    lines: list[SalesRow]
+    lines: QuarterLines
     schedule: Schedule
     currency: str
     keep: bool
@@ -448,7 +450,7 @@ def _royalty_lines(priced: _Priced, split: _Split) -> tuple[RoyaltyLine, ...]:
     for n, weight in enumerate(split.weights):
         i = split.start + n
         _, category, sale, _made, units, _net, _source, index = last.order[i]
-        line = SalesLine(*priced.lines[index])
+        line = SalesLine(*priced.lines.row(index))
         found = regions.get(sale)
         if found is None:
             region = pricing.regions.get(sale)
