@@ -206,11 +206,12 @@ def _amounts(
 ) -> tuple[Decimal, Decimal, Decimal, Decimal]:
     """A licensee's gross, cap reduction, discount and due, each rounded once."""
     gross_exact = Fraction(sum(weights), denominator)
-    after_cap_exact = gross_exact * (1 - cut_rate)
-    due_exact = after_cap_exact * schedule.discounts.factor(licensee)
     gross = round_money(gross_exact, currency)
-    after_cap = round_money(after_cap_exact, currency)
-    due = round_money(due_exact, currency)
+    # most licensees are neither capped nor discounted: an amount unchanged is not rounded again
+    after_cap_exact = gross_exact * (1 - cut_rate) if cut_rate else gross_exact
+    after_cap = round_money(after_cap_exact, currency) if cut_rate else gross
+    factor = schedule.discounts.factor(licensee)
+    due = after_cap if factor == 1 else round_money(after_cap_exact * factor, currency)
     return gross, gross - after_cap, after_cap - due, due
 
 
