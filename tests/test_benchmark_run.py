@@ -34,6 +34,19 @@ def test_run_has_the_steps_of_the_issue() -> None:
     assert "royalty-lines" not in benchmark("run").QUARTER
 
 
+def test_a_step_imports_its_database_driver_before_the_clock_starts() -> None:
+    # a fresh interpreter, so that nothing imported the driver before
+    code = (
+        "import sys; sys.path.insert(0, {bench!r}); from siblings import sibling; "
+        "run = sibling('run'); assert 'psycopg' not in sys.modules; "
+        "run._preload('postgresql+psycopg://u@127.0.0.1:1/x'); "
+        "assert 'psycopg' in sys.modules; print('ok')"
+    ).format(bench=str(ROOT / "benchmarks"))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
 def test_run_times_steps_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "figures.json"
     done = subprocess.run(

@@ -13,6 +13,8 @@ import itertools
 from collections.abc import Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from itertools import repeat
+from operator import floordiv, mod, mul
 from typing import TypeVar, cast
 
 from patentpool.errors import InvalidInput
@@ -177,13 +179,17 @@ def split_units(total: int, weights: Sequence[int]) -> list[int]:
     """``total`` minor units split by largest remainder among whole-number ``weights`` (not
     negative, summing to more than zero): each part is ``total x w / sum`` rounded down, and
     the units left over go one each to the largest remainders, equal ones to the earlier
-    weight. The core of :func:`largest_remainder`, on plain lists."""
+    weight. The core of :func:`largest_remainder`, on plain lists (``map`` over the
+    operators and a sort of positions: no Python step per weight)."""
     weight_sum = sum(weights)
-    parts = [total * w // weight_sum for w in weights]
+    products = list(map(mul, weights, repeat(total)))
+    parts = list(map(floordiv, products, repeat(weight_sum)))
     left = total - sum(parts)
     if left:  # fewer than the parts with a remainder; a part without one is never picked
-        ranked = sorted([(-(total * w % weight_sum), k) for k, w in enumerate(weights)])
-        for _, k in ranked[:left]:
+        remainders = list(map(mod, products, repeat(weight_sum)))
+        # largest first; the sort is stable, so equal remainders keep the earlier weight first
+        ranked = sorted(range(len(remainders)), key=remainders.__getitem__, reverse=True)
+        for k in ranked[:left]:
             parts[k] += 1
     return parts
 

@@ -10,14 +10,14 @@ asked for (:mod:`patentpool.core.royalties`).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
-from itertools import groupby
-from operator import itemgetter, mul
-from typing import TypeVar
+from itertools import compress, groupby, repeat
+from operator import eq, is_, is_not, itemgetter, mul
+from typing import TypeVar, cast
 
 from patentpool.core.licensing import (
     Category,
@@ -28,15 +28,14 @@ from patentpool.core.licensing import (
     Schedule,
     TieredRate,
 )
+from patentpool.core.line_blocks import QuarterLines
 from patentpool.core.line_pricing import (
     QuarterPricing,
     SalesLine,
-    SalesRow,
     TierKey,
     _Percent,
     converted,
     net_digits,
-    row_fx,
     scaled,
 )
 from patentpool.core.model import CountryCode
@@ -154,7 +153,7 @@ class Rows:
 
 
 def price_rows(
-    lines: list[SalesRow],
+    lines: QuarterLines,
     schedule: Schedule,
     countries: frozenset[CountryCode],
     day: dt.date,
@@ -172,22 +171,20 @@ def price_rows(
     per combination. A line the schedule cannot price raises
     (:meth:`QuarterPricing.refuse`).
     """
-    # the lines' fields as columns (licensee, period, sale, made, category, units, net sales,
-    # source; a row may or may not end with its conversion): the sort keys are zipped from
-    # them, no Python step per line
-    licensee_of, _, sale_of, made_of, category_of, units_in, net_of, source_of = (
-        list(zip(*lines, strict=False))[:8] if lines else [()] * 8
-    )
+    # the sort keys are zipped from the lines' columns: no Python step per line
+    net_of: Sequence[Decimal | None] = lines.nets
+    source_of: Sequence[str | None] = lines.sources
     pricing = _pricing(schedule, countries, day, net_digits(net_of), shared)
-    missing_net = None in net_of
+    # identity, not equality: comparing None with every Decimal is the slow way to look
+    missing_net = any(map(is_, net_of, repeat(None)))
     if missing_net:
         minus_one = Decimal(-1)
-        net_of = tuple([minus_one if net is None else net for net in net_of])
-    if None in source_of:
-        source_of = tuple(map(_NO_SOURCE.get, source_of, source_of))
+        net_of = [minus_one if net is None else net for net in net_of]
+    if any(map(is_, source_of, repeat(None))):
+        source_of = ["" if source is None else source for source in source_of]
     order: list[Order] = sorted(
-        zip(licensee_of, category_of, sale_of, made_of, units_in, net_of, source_of,
-            range(len(lines)), strict=True)
+        zip(lines.licensees, lines.categories, lines.sales, lines.mades, lines.units, net_of,
+            source_of, range(len(lines)), strict=True)
     )  # fmt: skip
     # the sorted lines as columns again; what each combination of category and countries
     # costs (pricing.known) is worked out once, then looked up for every line in C
@@ -196,11 +193,12 @@ def price_rows(
     )
     combos = list(zip(category_o, sale_o, made_o, strict=True))
     known, categories = pricing.known, schedule.categories
-    for combo in set(combos).difference(known):
+    present = set(combos)
+    for combo in present.difference(known):
         if combo[0] in categories:  # else the line is refused below
             known[combo] = _how(pricing, *combo)
     hows = list(map(known.get, combos))
-    _refuse_unpriced(pricing, lines, hows, index_o, missing_net)
+    _refuse_unpriced(pricing, lines, hows, index_o, missing_net, map(known.get, present))
     # kind 0 (no patent in force) has factor 0, 1 (per unit) and 3 (tiers) units x factor
     nums: list[int | Fraction] = list(map(mul, units_o, map(_FACTOR, hows)))  # type: ignore[arg-type]
     priced = _Priced(nums, [None] * len(order), defaultdict(int), [])
@@ -229,7 +227,6 @@ def price_rows(
 
 
 _KIND = itemgetter(0)
-_NO_SOURCE = {None: ""}
 _FACTOR = itemgetter(1)
 _COUNTRY = itemgetter(2)
 
@@ -238,12 +235,12 @@ _COUNTRY = itemgetter(2)
 class _Priced:
     """What :func:`price_rows` makes before the tiers are known: each line's scaled gross
     (units x factor for a tiered line), tier key, each tier key's units, and the tiered lines
-    (their positions, in order)."""
+    (spans of positions, start and stop, each of one tier key, in order)."""
 
     nums: list[int | Fraction]
     tier_of: list[tuple[str, Category] | None]
     tier_units: dict[tuple[str, Category], int]
-    tiered: list[int]
+    tiered: list[tuple[int, int]]
 
     def percent_run(
         self,
@@ -253,24 +250,36 @@ class _Priced:
         kinds: list[int],
         hows: list[tuple[int, int, CountryCode | None, bool] | None],
         index_o: Sequence[int],
-        lines: list[SalesRow],
+        lines: QuarterLines,
     ) -> None:
         """The lines from ``start`` to ``end``, of one licensee and a category of percent
         rate ``p``: where a patent is in force (kind 2), a percent of the (clamped) net
-        sales times the region's multiplier."""
-        nums = self.nums
-        for i in range(start, end):
-            if kinds[i] != 2:
-                continue
-            row = lines[index_o[i]]
-            units = row[5]
-            if not units:
-                nums[i] = 0
-                continue
-            fx = row_fx(row)
-            net = scaled(row[6], p.sub) if fx is None else converted(row[6], p.sub, fx)  # type: ignore[arg-type]
-            total, _ = p.base(net, units)
-            nums[i] = total * p.percent * hows[i][1]  # type: ignore[index]  # a fraction if converted
+        sales times the region's multiplier. Lines in the programme's currency are priced
+        all at once (``map``, in C); a converted line's net sales are a fraction."""
+        at = list(compress(range(start, end), map(eq, kinds[start:end], repeat(2))))
+        given = list(map(index_o.__getitem__, at))  # the lines' places in ``lines``
+        fx = lines.fx
+        if fx is not None and any(map(is_not, map(fx.__getitem__, given), repeat(None))):
+            for i, n in zip(at, given, strict=True):
+                count, net = lines.units[n], lines.nets[n]
+                total, _ = p.base(converted(net, p.sub, fx[n]), count)  # type: ignore[arg-type]
+                self.nums[i] = total * p.percent * hows[i][1] if count else 0  # type: ignore[index]
+            return
+        # every line here has its net sales: a line without them was refused before
+        units: list[int] = list(map(lines.units.__getitem__, given))
+        nets = cast("list[Decimal]", list(map(lines.nets.__getitem__, given)))
+        totals: list[int] = list(map(int, map(Decimal.scaleb, nets, repeat(p.sub))))
+        # the clamp of p.base, a line at a time: the floor is never above the cap
+        if p.floor is not None:
+            totals = list(map(max, totals, map(mul, units, repeat(p.floor))))
+        if p.cap is not None:
+            totals = list(map(min, totals, map(mul, units, repeat(p.cap))))
+        priced = cast("list[tuple[int, int, CountryCode | None, bool]]", hows)
+        multipliers = map(_FACTOR, map(priced.__getitem__, at))
+        # a line of no units owes nothing, whatever its net sales
+        owed = map(mul, map(mul, map(mul, totals, repeat(p.percent)), multipliers),
+                   map(bool, units))  # fmt: skip
+        deque(map(self.nums.__setitem__, at, owed), maxlen=0)  # set in C, nothing kept
 
     def tier_run(
         self,
@@ -286,31 +295,43 @@ class _Priced:
         if count == end - start:  # every line: all at once
             self.tier_of[start:end] = [key] * count
             self.tier_units[key] += sum(units[start:end])
-            self.tiered.extend(range(start, end))
+            self.tiered.append((start, end))
         elif count:
             for i in range(start, end):
                 if kinds[i] == 3:
                     self.tier_of[i] = key
                     self.tier_units[key] += units[i]
-                    self.tiered.append(i)
+                    self.tiered.append((i, i + 1))
 
 
 def _refuse_unpriced(
     pricing: QuarterPricing,
-    lines: list[SalesRow],
+    lines: QuarterLines,
     hows: list[tuple[int, int, CountryCode | None, bool] | None],
     index_o: Sequence[int],
     missing_net: bool,
+    distinct: Iterable[tuple[int, int, CountryCode | None, bool] | None],
 ) -> None:
     """Raise for the first line, in the sorted order, that the schedule cannot price (a
     category it does not price, or a percent rate's line without its net sales):
     :meth:`QuarterPricing.refuse`. ``hows``: each sorted line's (kind, factor, royalty
-    country, needs net sales), None for a category the schedule does not price."""
-    if None not in hows and not (missing_net and any(how[3] for how in set(hows))):  # type: ignore[index]
-        return
+    country, needs net sales), None for a category the schedule does not price;
+    ``distinct``: the different ones among them."""
+    kinds = list(distinct)
+    if None not in kinds:  # every category priced: only a line without net sales may be refused
+        if not (missing_net and any(how[3] for how in kinds)):  # type: ignore[index]
+            return
+        known = pricing.known
+        missing = list(compress(range(len(lines)), map(is_, lines.nets, repeat(None))))
+        combos = zip(
+            map(lines.categories.__getitem__, missing), map(lines.sales.__getitem__, missing),
+            map(lines.mades.__getitem__, missing), strict=True,
+        )  # fmt: skip
+        if not any(known[combo][3] for combo in combos):
+            return
     for how, n in zip(hows, index_o, strict=True):
-        if how is None or (how[3] and lines[n][6] is None):
-            pricing.refuse(SalesLine(*lines[n]))
+        if how is None or (how[3] and lines.nets[n] is None):
+            pricing.refuse(SalesLine(*lines.row(n)))
 
 
 def _pricing(
@@ -368,14 +389,15 @@ def _tiered(
         if untiered == end - start:
             plain[groups[licensee]] += sum(nums[start:end])
         elif untiered:
-            parts = zip(nums[start:end], tier_of[start:end], strict=True)
-            plain[groups[licensee]] += sum(num for num, tier in parts if tier is None)
-    for i in priced.tiered:
-        tier = tier_of[i]
+            untiered_nums = compress(nums[start:end], map(is_, tier_of[start:end], repeat(None)))
+            plain[groups[licensee]] += sum(untiered_nums)
+    for start, stop in priced.tiered:  # each span of lines of one tier key
+        tier = tier_of[start]
         assert tier is not None
-        num = int(nums[i]) * tiers[tier].total  # tiered lines are never converted
-        nums[i] = num
-        tiered[tier] += num
+        # units x multiplier, times the key's total: tiered lines are never converted
+        span = list(map(mul, map(int, nums[start:stop]), repeat(tiers[tier].total)))
+        nums[start:stop] = span
+        tiered[tier] += sum(span)
     present = {groups[lid] for lid in set(rows.licensees)}
     rates = cut_rates(plain, tiered, present, tiers, pricing, schedule, year)
     return replace(rows, tiers=tiers, cut_rates=rates)

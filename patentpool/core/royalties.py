@@ -49,6 +49,7 @@ from patentpool.core.licensing import (
     counted_patents,
     program_countries,
 )
+from patentpool.core.line_blocks import LineBlock, QuarterLines, blocks_of, join_blocks
 from patentpool.core.line_pricing import (
     ONE,
     QuarterPricing,
@@ -158,7 +159,9 @@ class RoyaltyResult:
         raise NotFound("licensee", licensee_id)
 
 
-_ROW_KEY = itemgetter(0, 1)  # licensee and period
+_BLOCK_KEY = attrgetter("licensee", "period")
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 _LICENSEE_OF = attrgetter("licensee")
 
 
@@ -203,11 +206,12 @@ def _amounts(
 ) -> tuple[Decimal, Decimal, Decimal, Decimal]:
     """A licensee's gross, cap reduction, discount and due, each rounded once."""
     gross_exact = Fraction(sum(weights), denominator)
-    after_cap_exact = gross_exact * (1 - cut_rate)
-    due_exact = after_cap_exact * schedule.discounts.factor(licensee)
     gross = round_money(gross_exact, currency)
-    after_cap = round_money(after_cap_exact, currency)
-    due = round_money(due_exact, currency)
+    # most licensees are neither capped nor discounted: an amount unchanged is not rounded again
+    after_cap_exact = gross_exact * (1 - cut_rate) if cut_rate else gross_exact
+    after_cap = round_money(after_cap_exact, currency) if cut_rate else gross
+    factor = schedule.discounts.factor(licensee)
+    due = after_cap if factor == 1 else round_money(after_cap_exact * factor, currency)
     return gross, gross - after_cap, after_cap - due, due
 
 
@@ -258,16 +262,15 @@ def summarize_royalties(
         if licensee is None:
             raise NotFound("licensee", row[0])
         by_group[licensee.group_key].append(row)
-    return summarize_groups(
-        program, register, index.values(), by_group.values(), period, lines=lines
-    )
+    groups = map(blocks_of, by_group.values())
+    return summarize_groups(program, register, index.values(), groups, period, lines=lines)
 
 
 def summarize_groups(
     program: Program,
     register: Register,
     licensees: Iterable[Licensee],
-    groups: Iterable[Iterable[SalesRow]],
+    groups: Iterable[Iterable[LineBlock]],
     period: Period,
     lines: bool = False,
 ) -> RoyaltyResult:
@@ -277,7 +280,8 @@ def summarize_groups(
     ``lines`` the records of the period's priced lines (:class:`RoyaltyLine`) are made from
     its lists, and the due by country is added up from them.
 
-    Each item of ``groups`` holds every line of the year so far of one licensee group: tiers
+    Each item of ``groups`` holds every line of the year so far of one licensee group, in
+    blocks of one licensee and period (:class:`~patentpool.core.line_blocks.LineBlock`): tiers
     and the annual cap are counted over a group, and nothing else joins the lines of two
     groups, so the quarter is priced group by group and only one group's lines need be held.
     """
@@ -293,15 +297,17 @@ def summarize_groups(
     digits = minor_unit(currency)
     summary: list[LicenseeRoyalty] = []
     country_units: dict[CountryCode, int] = defaultdict(int)
-    for rows in groups:
-        by_quarter = lines_by_quarter(rows, _ROW_KEY, index, quarters)
+    for blocks in groups:
+        by_quarter = lines_by_quarter(blocks, _BLOCK_KEY, index, quarters)
         year = Year({}, {}, tiered)
         last: Rows | None = None
-        for quarter, quarter_lines in by_quarter.items():
-            if not quarter_lines:
+        for quarter, quarter_blocks in by_quarter.items():
+            if not quarter_blocks:
                 continue
             if quarter not in in_force:
                 in_force[quarter] = program_countries(register, program, quarter.last_day, patents)
+            quarter_lines = join_blocks(quarter, quarter_blocks)
+            quarter_blocks.clear()
             last = price_rows(
                 quarter_lines, program.schedule_for(quarter), in_force[quarter],
                 quarter.last_day, group_of, year, pricings,
@@ -309,7 +315,6 @@ def summarize_groups(
             if quarter == period:
                 priced = _Priced(last, quarter_lines, schedule, currency, lines)
                 _summarize_licensees(priced, index, group_of, summary, country_units)
-            quarter_lines.clear()
     summary.sort(key=_LICENSEE_OF)
     return RoyaltyResult(
         program=program.id,
@@ -330,7 +335,7 @@ class _Priced:
     and whether the priced lines are kept."""
 
     rows: Rows
-    lines: list[SalesRow]
+    lines: QuarterLines
     schedule: Schedule
     currency: str
     keep: bool
@@ -367,9 +372,12 @@ def _summarize_licensees(
             kept = _royalty_lines(priced, split)
         elif due_units := int(due.scaleb(digits)):
             parts = split_units(due_units, weights.parts)
-            for part, country in zip(parts, where[start:end], strict=True):
-                if part and country is not None:
-                    country_units[country] += part
+            # the lines come by category and countries: each run of one royalty country is
+            # added up in C, and only its total in Python
+            for country, same in groupby(zip(where[start:end], parts, strict=True), _FIRST):
+                added = sum(map(_SECOND, same))
+                if country is not None and added:
+                    country_units[country] += added
         summary.append(
             LicenseeRoyalty(
                 licensee=lid,
@@ -443,7 +451,7 @@ def _royalty_lines(priced: _Priced, split: _Split) -> tuple[RoyaltyLine, ...]:
     for n, weight in enumerate(split.weights):
         i = split.start + n
         _, category, sale, _made, units, _net, _source, index = last.order[i]
-        line = SalesLine(*priced.lines[index])
+        line = SalesLine(*priced.lines.row(index))
         found = regions.get(sale)
         if found is None:
             region = pricing.regions.get(sale)

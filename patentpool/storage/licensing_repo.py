@@ -6,14 +6,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from itertools import groupby
-from operator import itemgetter
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from patentpool.core.licensing import Licensee, Program
 from patentpool.core.licensing_records import LicensingState, LicensingUpdate, Payment, ReportKey
+from patentpool.core.line_blocks import LineBlock
 from patentpool.core.periods import Period
 from patentpool.core.royalties import SalesLine, SalesRow
 from patentpool.errors import NotFound
@@ -249,7 +248,6 @@ def _id_chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
         yield items[i : i + size]
 
 
-_LICENSEE = itemgetter(0)
 
 
 def load_sales(session: Session, program: str, periods: Sequence[Period]) -> list[SalesLine]:
@@ -270,9 +268,9 @@ def load_sales_rows(
 
 def iter_sales_groups(
     session: Session, program: str, periods: Sequence[Period], licensees: Mapping[str, Licensee]
-) -> Iterator[list[SalesRow]]:
-    """The current lines of the periods as plain tuples, one licensee group at a time (for
-    :func:`patentpool.core.royalties.summarize_groups`).
+) -> Iterator[list[LineBlock]]:
+    """The current lines of the periods in blocks of columns, one licensee group at a time
+    (for :func:`patentpool.core.royalties.summarize_groups`).
 
     The lines come licensee by licensee; a group is handed on once the last of its licensees
     with lines has been read, so only the groups still open are held, not the whole year.
@@ -293,19 +291,19 @@ def iter_sales_groups(
         if lid not in licensees:
             raise NotFound("licensee", lid)
         waiting[licensees[lid].group_key].add(lid)
-    held: dict[str, list[SalesRow]] = defaultdict(list)
+    held: dict[str, list[LineBlock]] = defaultdict(list)
     current: str | None = None
-    for batch in sales_batches(session, program, periods, "licensee_id, period"):
-        # the lines come licensee by licensee: each run of one licensee's lines is taken whole
-        for lid, run in groupby(batch, _LICENSEE):
-            if lid != current:
-                if current is not None:
-                    done = _read_all_of(current, licensees, waiting, held)
-                    if done is not None:
-                        yield done
-                current = lid
-                bucket = held[licensees[lid].group_key]
-            bucket.extend(run)
+    for block in sales_batches(session, program, periods, "licensee_id, period"):
+        # the blocks come licensee by licensee (a block holds lines of one licensee)
+        lid = block.licensee
+        if lid != current:
+            if current is not None:
+                done = _read_all_of(current, licensees, waiting, held)
+                if done is not None:
+                    yield done
+            current = lid
+            bucket = held[licensees[lid].group_key]
+        bucket.append(block)
     if current is not None:
         done = _read_all_of(current, licensees, waiting, held)
         if done is not None:
@@ -317,8 +315,8 @@ def _read_all_of(
     licensee: str,
     licensees: Mapping[str, Licensee],
     waiting: dict[str, set[str]],
-    held: dict[str, list[SalesRow]],
-) -> list[SalesRow] | None:
+    held: dict[str, list[LineBlock]],
+) -> list[LineBlock] | None:
     """The lines of ``licensee``'s group once the last of its licensees has been read."""
     group = licensees[licensee].group_key
     waiting[group].discard(licensee)

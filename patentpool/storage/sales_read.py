@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import repeat
 
 from sqlalchemy.orm import Session
 
 from patentpool.core.fx import Conversion
+from patentpool.core.line_blocks import LineBlock
 from patentpool.core.line_pricing import SalesRow
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
@@ -50,8 +50,8 @@ def sales_rows(
     licensees: Sequence[str] | None = None,
 ) -> Iterator[SalesRow]:
     """The current lines of the periods as plain tuples, in ``order`` (then by line)."""
-    for batch in sales_batches(session, program, periods, order, licensees):
-        yield from batch
+    for block in sales_batches(session, program, periods, order, licensees):
+        yield from block.rows()
 
 
 def sales_batches(
@@ -60,14 +60,14 @@ def sales_batches(
     periods: Sequence[Period],
     order: str,
     licensees: Sequence[str] | None = None,
-) -> Iterator[list[SalesRow]]:
-    """The lines of :func:`sales_rows`, report by report, up to ``BATCH`` lines at a time.
+) -> Iterator[LineBlock]:
+    """The lines of :func:`sales_rows`, report by report, in blocks of up to ``BATCH`` lines.
 
     Read through the driver's own cursor: a quarter can hold a million lines, and nothing of
     the ORM is needed to read them. The current reports come first, in ``order``, then each
     one's lines by its index on ``report_id``: no join, and no sort of the whole quarter.
-    Each batch is made into tuples column by column (``map`` and ``zip``, no Python step
-    per line); the licensee, period and source are the report's.
+    Each batch is made into columns (``zip`` and ``map``, no Python step per line), which
+    the pricing takes as they are; the licensee, period and source are the report's.
     """
     names = [str(p) for p in periods]
     if not names:
@@ -101,7 +101,7 @@ def sales_batches(
             of = _Report(report, share(licensee, licensee), period, source)
             cursor.execute(lines_sql, (report,))
             while rows := cursor.fetchmany(BATCH):
-                yield _batch_rows(rows, of, share, rates)
+                yield _block(rows, of, share, rates)
     finally:
         cursor.close()
 
@@ -116,31 +116,27 @@ class _Report:
     source: str
 
 
-def _batch_rows(
+def _block(
     rows: Sequence[Sequence[object]],
     report: _Report,
     share: Callable[[str, str], str],
     rates: _Rates,
-) -> list[SalesRow]:
-    """Lines of one report (a batch of :func:`sales_batches`) as sales rows."""
-    columns = zip(*rows, strict=True)
-    lines, sales, mades, categories, units, nets, codes = columns
-    sources = map(f"{report.source}:".__add__, map(str, lines))
+) -> LineBlock:
+    """Lines of one report (a batch of :func:`sales_batches`) as a block of columns."""
+    lines, sales, mades, categories, units, nets, codes = zip(*rows, strict=True)
+    sources = list(map(f"{report.source}:".__add__, map(str, lines)))
     if None in nets:
-        decimals: Iterable[Decimal | None] = [None if n is None else Decimal(n) for n in nets]
+        decimals: list[Decimal | None] = [None if n is None else Decimal(n) for n in nets]
     else:
-        decimals = map(Decimal, nets)
+        decimals = list(map(Decimal, nets))
+    fx: list[Conversion | None] | None = None
     if codes.count(None) != len(codes):
-        fx: Iterable[Conversion | None] = [
+        fx = [
             None if code is None else rates.of(report.id, code, report.period, report.source)
             for code in codes
         ]
-    else:
-        fx = repeat(None)
-    return list(
-        zip(
-            repeat(report.licensee), repeat(report.period), map(share, sales, sales),
-            map(share, mades, mades), map(share, categories, categories), units, decimals,
-            sources, fx,
-        )
+    return LineBlock(
+        report.licensee, report.period, list(map(share, sales, sales)),
+        list(map(share, mades, mades)), list(map(share, categories, categories)), units,
+        decimals, sources, fx,
     )  # fmt: skip

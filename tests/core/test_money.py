@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -18,6 +19,7 @@ from patentpool.core.money import (
     parse_rate,
     quantum,
     round_money,
+    split_units,
 )
 from patentpool.errors import InvalidInput
 
@@ -65,6 +67,33 @@ def test_largest_remainder_breaks_ties_by_the_smaller_key_whatever_the_order() -
     assert parts == {"m1": Decimal("33.34"), "m2": Decimal("33.33"), "m3": Decimal("33.33")}
     reordered = largest_remainder(Decimal("100.00"), dict(reversed(weights.items())), "USD")
     assert reordered == parts
+
+
+def _split_by_the_rule(total: int, weights: list[int]) -> list[int]:
+    """The largest-remainder rule written out: exact shares, rounded down, then one unit each
+    to the largest fractional parts, ties to the earlier weight."""
+    weight_sum = sum(weights)
+    shares = [Fraction(total * w, weight_sum) for w in weights]
+    parts = [int(share) for share in shares]  # whole and not negative: int() rounds down
+    order = sorted(range(len(weights)), key=lambda k: (-(shares[k] - parts[k]), k))
+    for k in order[: total - sum(parts)]:
+        parts[k] += 1
+    return parts
+
+
+def test_split_units_follows_the_rule_with_ties_and_large_weights() -> None:
+    rng = random.Random(12)
+    for _ in range(500):
+        count = rng.randint(1, 40)
+        # few distinct weights, so that many remainders are equal; some zero, some huge
+        choices = [0, 1, 3, 7, 10**12 + 1, rng.randint(1, 10**30)]
+        weights = [rng.choice(choices) for _ in range(count)]
+        if not any(weights):
+            weights[-1] = 1
+        total = rng.randint(0, 10**6)
+        parts = split_units(total, weights)
+        assert parts == _split_by_the_rule(total, weights)
+        assert sum(parts) == total
 
 
 def test_largest_remainder_refuses_a_total_with_a_fraction_of_a_cent() -> None:

@@ -41,10 +41,13 @@ def test_groups_come_whole_and_every_line_once(small_register: str, tmp_path: Pa
     periods = Period.parse("2025Q4").year_to_date()
     with session_for(small_register) as session:
         licensees = licensing_repo.load_licensees(session)
-        groups = list(licensing_repo.iter_sales_groups(session, "demo-v1", periods, licensees))
+        blocks = list(licensing_repo.iter_sales_groups(session, "demo-v1", periods, licensees))
         rows = licensing_repo.load_sales_rows(session, "demo-v1", periods)
         summary = royalties(session, "demo-v1", Period.parse("2025Q4"), detail=False)
         full = royalties(session, "demo-v1", Period.parse("2025Q4"))
+    # each block holds lines of one licensee and period
+    assert all({r[:2] for r in b.rows()} == {(b.licensee, b.period)} for g in blocks for b in g)
+    groups = [[row for block in group for row in block.rows()] for group in blocks]
     by_group = [sorted({licensees[r[0]].group_key for r in group}) for group in groups]
     assert sorted(by_group) == [["ag"], ["beta"]]  # delta reported nothing
     ag = next(g for g in groups if licensees[g[0][0]].group_key == "ag")

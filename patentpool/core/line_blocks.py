@@ -1,0 +1,115 @@
+"""Sales lines as columns: a block holds lines of one licensee and one period (storage reads
+one report's lines as a block), and the lines of one quarter of a licensee group are its
+blocks joined (:class:`QuarterLines`), which :func:`~patentpool.core.quarter_pricing.price_rows`
+prices.
+
+A quarter can hold a million lines. Kept as columns from the database to the pricing, they are
+never made into a tuple per line only to be taken apart again: a column is joined to the next
+block's with one ``extend``, and a line is made into a row (:data:`SalesRow`) only when it is
+printed or refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import groupby, repeat
+from operator import itemgetter
+
+from patentpool.core.fx import Conversion
+from patentpool.core.licensing import Category, LicenseeId
+from patentpool.core.line_pricing import SalesRow, row_fx
+from patentpool.core.model import CountryCode
+from patentpool.core.periods import Period
+
+
+@dataclass(frozen=True, slots=True)
+class LineBlock:
+    """Lines of one licensee for one period, one sequence per field (in the order of
+    :class:`~patentpool.core.line_pricing.SalesLine`'s fields); ``fx`` is None when no line was
+    converted from another currency."""
+
+    licensee: LicenseeId
+    period: Period
+    sales: Sequence[CountryCode]
+    mades: Sequence[CountryCode]
+    categories: Sequence[Category]
+    units: Sequence[int]
+    nets: Sequence[Decimal | None]
+    sources: Sequence[str | None]
+    fx: Sequence[Conversion | None] | None = None
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def rows(self) -> Iterator[SalesRow]:
+        """The block's lines as rows, in order."""
+        return zip(
+            repeat(self.licensee), repeat(self.period), self.sales, self.mades, self.categories,
+            self.units, self.nets, self.sources, repeat(None) if self.fx is None else self.fx,
+        )  # fmt: skip
+
+
+def blocks_of(rows: Iterable[SalesRow]) -> list[LineBlock]:
+    """``rows`` as blocks, one for each run of rows of one licensee and one period."""
+    blocks = []
+    for (licensee, period), run in groupby(rows, _LICENSEE_PERIOD):
+        lines = list(run)
+        # rows hold 8 fields, or 9 with a conversion: the first 8 are every row's
+        _, _, sales, mades, categories, units, nets, sources = list(zip(*lines, strict=False))[:8]
+        conversions = list(map(row_fx, lines))
+        fx = None if conversions.count(None) == len(conversions) else conversions
+        blocks.append(
+            LineBlock(licensee, period, sales, mades, categories, units, nets, sources, fx)
+        )
+    return blocks
+
+
+_LICENSEE_PERIOD = itemgetter(0, 1)
+
+
+@dataclass(slots=True)
+class QuarterLines:
+    """The lines of one quarter (``period``) of one licensee group: its blocks' columns joined,
+    and each line's licensee."""
+
+    period: Period
+    licensees: list[LicenseeId]
+    sales: list[CountryCode]
+    mades: list[CountryCode]
+    categories: list[Category]
+    units: list[int]
+    nets: list[Decimal | None]
+    sources: list[str | None]
+    fx: list[Conversion | None] | None  # None: no line converted
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def row(self, i: int) -> SalesRow:
+        """Line ``i`` as a row (for its record, or the error that refuses it)."""
+        return (
+            self.licensees[i], self.period, self.sales[i], self.mades[i], self.categories[i],
+            self.units[i], self.nets[i], self.sources[i],
+            None if self.fx is None else self.fx[i],
+        )  # fmt: skip
+
+
+def join_blocks(period: Period, blocks: Sequence[LineBlock]) -> QuarterLines:
+    """The lines of ``blocks`` (all of ``period``) as one set of columns, in their order."""
+    joined = QuarterLines(period, [], [], [], [], [], [], [], None)
+    converted = any(block.fx is not None for block in blocks)
+    if converted:
+        joined.fx = []
+    for block in blocks:
+        joined.licensees.extend([block.licensee] * len(block))
+        joined.sales.extend(block.sales)
+        joined.mades.extend(block.mades)
+        joined.categories.extend(block.categories)
+        joined.units.extend(block.units)
+        joined.nets.extend(block.nets)
+        joined.sources.extend(block.sources)
+        if joined.fx is not None:
+            joined.fx.extend([None] * len(block) if block.fx is None else block.fx)
+    return joined

@@ -1,0 +1,55 @@
+"""Sales lines kept as columns: blocks of one licensee and period, joined for one quarter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+from patentpool.core.fx import Conversion
+from patentpool.core.line_blocks import LineBlock, blocks_of, join_blocks
+from patentpool.core.periods import Period
+
+Q1, Q2 = Period.parse("2026Q1"), Period.parse("2026Q2")
+CNY = Conversion("CNY", "USD", Fraction(1, 7), dt.date(2026, 3, 31), "quarter_end", "rates.csv")
+
+ROWS = [
+    ("acme", Q1, "US", "CN", "tv", 3, Decimal("10.50"), "s.csv:2"),
+    ("acme", Q1, "DE", "CN", "tv", 1, None, "s.csv:3", CNY),
+    ("bolt", Q1, "US", "US", "phone", 2, Decimal("7"), "s.csv:4"),
+    ("acme", Q2, "FR", "FR", "tv", 5, Decimal("1.00"), None, None),
+    ("acme", Q1, "JP", "JP", "tv", 4, Decimal("2"), "s.csv:6"),
+]
+
+
+def _padded(row: tuple[object, ...]) -> tuple[object, ...]:
+    return row if len(row) == 9 else (*row, None)
+
+
+def test_rows_become_one_block_per_run_of_one_licensee_and_period() -> None:
+    blocks = blocks_of(ROWS)
+    assert [(b.licensee, str(b.period), len(b)) for b in blocks] == [
+        ("acme", "2026Q1", 2), ("bolt", "2026Q1", 1), ("acme", "2026Q2", 1),
+        ("acme", "2026Q1", 1),
+    ]  # fmt: skip
+    assert [row for b in blocks for row in b.rows()] == [_padded(r) for r in ROWS]
+    # a conversion is kept only where a line has one
+    assert blocks[0].fx == [None, CNY]
+    assert [b.fx for b in blocks[1:]] == [None, None, None]
+
+
+def test_a_quarters_blocks_join_into_columns_in_their_order() -> None:
+    blocks = [b for b in blocks_of(ROWS) if b.period == Q1]
+    joined = join_blocks(Q1, blocks)
+    assert len(joined) == 4
+    assert joined.licensees == ["acme", "acme", "bolt", "acme"]
+    assert joined.units == [3, 1, 2, 4]
+    assert joined.fx == [None, CNY, None, None]
+    assert [joined.row(i) for i in range(4)] == [_padded(r) for r in ROWS if r[1] == Q1]
+
+
+def test_blocks_without_conversions_join_without_a_conversion_column() -> None:
+    block = LineBlock("acme", Q2, ["FR"], ["FR"], ["tv"], [5], [Decimal(1)], ["s.csv:9"])
+    joined = join_blocks(Q2, [block, block])
+    assert joined.fx is None
+    assert joined.row(1) == ("acme", Q2, "FR", "FR", "tv", 5, Decimal(1), "s.csv:9", None)
