@@ -9,6 +9,10 @@ import pytest
 from licensing_files import LICENSING, PAYMENTS, SALES, SALES_HEADER
 from register_files import write
 
+import patentpool.core.licensing as licensing
+import patentpool.services.distributions as distributions
+import patentpool.services.quarters as quarters
+import patentpool.services.royalties as royalties_service
 from patentpool.core.periods import Period
 from patentpool.services.imports import import_paths
 from patentpool.services.quarters import quarter_totals
@@ -103,3 +107,29 @@ def test_totals_kept_under_earlier_pricing_rules_are_priced_again(
     monkeypatch.setattr("patentpool.services.quarters.PRICING_RULES", PRICING_RULES + 1)
     assert totals(small_register)[3] is False
     assert totals(small_register)[3] is True
+
+
+def test_a_quarter_priced_and_kept_works_out_its_counted_patents_once(
+    small_register: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "lic"
+    folder.mkdir()
+    write(folder, "licensing.yaml", LICENSING)
+    write(folder, "sales.csv", SALES_HEADER + SALES)
+    with session_for(small_register) as session:
+        import_paths(session, [folder])
+    calls: list[str] = []
+    real = licensing.counted_by_key
+
+    def counting(*args: object) -> object:
+        calls.append("counted")
+        return real(*args)  # type: ignore[arg-type]
+
+    for module in (licensing, royalties_service, quarters, distributions):
+        monkeypatch.setattr(module, "counted_by_key", counting, raising=False)
+    with session_for(small_register) as session:
+        ctx = program_context(session, "demo-v1")
+        found = quarter_totals(session, ctx, Q4)  # priced (not kept yet), then kept
+    assert (found.total_due, found.reused) == (Decimal("680.00"), False)
+    assert calls == ["counted"]  # for the pricing and the checksum alike
+    assert ctx.counted is ctx.counted

@@ -26,7 +26,6 @@ from patentpool.core.allocation import (
     nothing_owed,
     policy_input,
 )
-from patentpool.core.licensing import counted_by_key
 from patentpool.core.model import Essentiality
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput, NotFound, PatentpoolError
@@ -202,7 +201,7 @@ def _make_run(
     name = policy or ctx.program.policy
     params = dict(params or {})
     reports = licensing_repo.report_checksums(session, program_id, period.year_to_date())
-    counted = counted_by_key(ctx.register, ctx.program)  # for both checksums
+    counted = ctx.counted  # for both checksums
     totals = quarter_totals(session, ctx, period, reports, counted)
     if not totals.priced_lines:
         raise NoSales(f"no sales reported for {program_id} in {period}")

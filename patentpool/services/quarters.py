@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from patentpool.core.licensing import counted_by_key
 from patentpool.core.model import Patent, PatentKey, Status
 from patentpool.core.periods import Period
 from patentpool.core.royalties import PRICING_RULES, RoyaltyResult
@@ -78,10 +77,11 @@ def pricing_inputs(
     pricing rules (:data:`PRICING_RULES`), the programme's terms, the period, the licensees,
     the counted patents (key, kind, status, filing, grant and expiry dates, validated states)
     and ``reports``, the year's current sales reports (:func:`licensing_repo.report_checksums`).
-    ``counted``: the programme's :func:`counted_by_key` when the caller has it already.
+    ``counted``: the programme's counted patents (:func:`counted_by_key`), the context's own
+    (``ctx.counted``) when not given.
     """
     if counted is None:
-        counted = counted_by_key(ctx.register, ctx.program)
+        counted = ctx.counted
     status = {s: _text(s.value) for s in Status}
     patents = []
     for key in sorted(counted):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 
 from sqlalchemy.orm import Session
 
-from patentpool.core.licensing import Licensee, Program
-from patentpool.core.model import Register
+from patentpool.core.licensing import Licensee, Program, counted_by_key
+from patentpool.core.model import Declaration, Patent, PatentKey, Register
 from patentpool.core.money import quantum
 from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult, summarize_groups
@@ -19,7 +20,7 @@ from patentpool.storage import licensing_repo
 from patentpool.storage.repository import load_register
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ProgramContext:
     """Everything a royalty computation for one programme reads from the database."""
 
@@ -27,6 +28,13 @@ class ProgramContext:
     program: Program
     spec: str
     licensees: dict[str, Licensee]
+
+    @cached_property
+    def counted(self) -> dict[PatentKey, tuple[Patent, list[Declaration]]]:
+        """The patents that count in the programme, by key, with their counted declarations
+        (:func:`counted_by_key`): worked out once for the pricing and the checksums of the
+        quarter and of its distributions. Read only."""
+        return counted_by_key(self.register, self.program)
 
 
 def program_context(
@@ -67,8 +75,9 @@ def royalties(
     with collector_paused():  # group by group: only the lines of the groups being read are held
         groups = licensing_repo.iter_sales_groups(session, program_id, quarters, ctx.licensees)
         result = summarize_groups(
-            ctx.program, ctx.register, ctx.licensees.values(), groups, period, lines=detail
-        )
+            ctx.program, ctx.register, ctx.licensees.values(), groups, period, lines=detail,
+            counted=[patent for patent, _ in ctx.counted.values()],
+        )  # fmt: skip
     return result if licensee is None else of_licensee(result, licensee)
 
 
