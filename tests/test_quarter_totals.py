@@ -22,6 +22,19 @@ from patentpool.storage.engine import session_for
 Q4 = Period.parse("2025Q4")
 
 
+def imported(url: str, tmp_path: Path, payments: str | None = None) -> Path:
+    """The folder of the licensing, the sales (and the payments), imported into ``url``."""
+    folder = tmp_path / "lic"
+    folder.mkdir()
+    write(folder, "licensing.yaml", LICENSING)
+    write(folder, "sales.csv", SALES_HEADER + SALES)
+    if payments is not None:
+        write(folder, "payments.csv", payments)
+    with session_for(url) as session:
+        import_paths(session, [folder])
+    return folder
+
+
 def totals(url: str) -> tuple[Decimal, dict[str, Decimal], int, bool]:
     with session_for(url) as session:
         found = quarter_totals(session, program_context(session, "demo-v1"), Q4)
@@ -29,13 +42,7 @@ def totals(url: str) -> tuple[Decimal, dict[str, Decimal], int, bool]:
 
 
 def test_totals_are_reused_until_an_input_changes(small_register: str, tmp_path: Path) -> None:
-    folder = tmp_path / "lic"
-    folder.mkdir()
-    write(folder, "licensing.yaml", LICENSING)
-    write(folder, "sales.csv", SALES_HEADER + SALES)
-    write(folder, "payments.csv", PAYMENTS)
-    with session_for(small_register) as session:
-        import_paths(session, [folder])
+    folder = imported(small_register, tmp_path, PAYMENTS)
     first = totals(small_register)
     assert first == (Decimal("680.00"), {"CN": Decimal("675.00"), "DE": Decimal("5.00")}, 4, False)
     assert totals(small_register) == (*first[:3], True)
@@ -72,12 +79,7 @@ def test_royalties_command_keeps_the_totals_for_distributions(
 
     from patentpool.cli import cli
 
-    folder = tmp_path / "lic"
-    folder.mkdir()
-    write(folder, "licensing.yaml", LICENSING)
-    write(folder, "sales.csv", SALES_HEADER + SALES)
-    with session_for(small_register) as session:
-        import_paths(session, [folder])
+    imported(small_register, tmp_path)
     args = ["--db", small_register, "royalties", "--program", "demo-v1", "--period", "2025Q4"]
     assert CliRunner().invoke(cli, [*args, "--licensee", "acme"]).exit_code == 0
     assert CliRunner().invoke(cli, args).exit_code == 0
@@ -96,12 +98,7 @@ def test_totals_kept_under_earlier_pricing_rules_are_priced_again(
     reused: the edition of the rules is one of the inputs."""
     from patentpool.core.royalties import PRICING_RULES
 
-    folder = tmp_path / "lic"
-    folder.mkdir()
-    write(folder, "licensing.yaml", LICENSING)
-    write(folder, "sales.csv", SALES_HEADER + SALES)
-    with session_for(small_register) as session:
-        import_paths(session, [folder])
+    imported(small_register, tmp_path)
     assert totals(small_register)[3] is False
     assert totals(small_register)[3] is True
     monkeypatch.setattr("patentpool.services.quarters.PRICING_RULES", PRICING_RULES + 1)
@@ -112,12 +109,7 @@ def test_totals_kept_under_earlier_pricing_rules_are_priced_again(
 def test_a_quarter_priced_and_kept_works_out_its_counted_patents_once(
     small_register: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "lic"
-    folder.mkdir()
-    write(folder, "licensing.yaml", LICENSING)
-    write(folder, "sales.csv", SALES_HEADER + SALES)
-    with session_for(small_register) as session:
-        import_paths(session, [folder])
+    imported(small_register, tmp_path)
     calls: list[str] = []
     real = licensing.counted_by_key
 

@@ -421,9 +421,16 @@ def _declared(
     return out
 
 
-def counted_patents(register: Register, program: Program) -> list[Patent]:
-    """The patents that count in ``program`` (in force or not), sorted by key."""
-    return [patent for patent, _ in counted_by_key(register, program).values()]
+def counted_patents(
+    register: Register,
+    program: Program,
+    counted: Mapping[PatentKey, tuple[Patent, list[Declaration]]] | None = None,
+) -> list[Patent]:
+    """The patents that count in ``program`` (in force or not), sorted by key; ``counted``:
+    the programme's :func:`counted_by_key`, when the caller has it already."""
+    if counted is None:
+        counted = counted_by_key(register, program)
+    return [patent for patent, _ in counted.values()]
 
 
 def countries_in_force(patents: Iterable[Patent], day: dt.date) -> frozenset[CountryCode]:

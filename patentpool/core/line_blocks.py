@@ -98,10 +98,8 @@ class QuarterLines:
 
 def join_blocks(period: Period, blocks: Sequence[LineBlock]) -> QuarterLines:
     """The lines of ``blocks`` (all of ``period``) as one set of columns, in their order."""
-    joined = QuarterLines(period, [], [], [], [], [], [], [], None)
     converted = any(block.fx is not None for block in blocks)
-    if converted:
-        joined.fx = []
+    joined = QuarterLines(period, [], [], [], [], [], [], [], [] if converted else None)
     for block in blocks:
         joined.licensees.extend([block.licensee] * len(block))
         joined.sales.extend(block.sales)

@@ -10,12 +10,13 @@ quarter (:mod:`patentpool.core.quarter_pricing`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, localcontext
 from fractions import Fraction
 from functools import partial
-from operator import is_not
+from itertools import repeat
+from operator import is_not, mul
 from typing import cast
 
 from patentpool.core.fx import Conversion
@@ -170,17 +171,25 @@ class _Percent:
     floor: int | None  # base_floor x 10^sub
     cap: int | None
 
+    def clamp(
+        self, totals: Iterable[int | Fraction], units: Sequence[int]
+    ) -> list[int | Fraction]:
+        """Lines' net sales ``totals`` (x 10^sub) for their ``units``, each clamped to ``units
+        x [base_floor, base_cap]`` - the unit price clamped to the bounds, compared in
+        integers (the floor is never above the cap). The one clamp of a percent rate, on
+        many lines at once (``map``, in C): :func:`~patentpool.core.quarter_pricing.price_rows`
+        prices by it, :meth:`base` prints it."""
+        out: Iterable[int | Fraction] = totals
+        if self.floor is not None:
+            out = map(max, out, map(mul, units, repeat(self.floor)))
+        if self.cap is not None:
+            out = map(min, out, map(mul, units, repeat(self.cap)))
+        return list(out)
+
     def base(self, total: int | Fraction, units: int) -> tuple[int | Fraction, str | None]:
-        """A line's net sales ``total`` (x 10^sub) for ``units`` units, clamped to ``units x
-        [base_floor, base_cap]`` - the unit price clamped to the bounds, compared in
-        integers - and which bound clamped it ("floor", "cap" or None). The one clamp of a
-        percent rate: :func:`~patentpool.core.quarter_pricing.price_rows` prices by it and
-        :meth:`QuarterPricing.applied` prints it."""
-        if self.floor is not None and total < self.floor * units:
-            return self.floor * units, "floor"
-        if self.cap is not None and total > self.cap * units:
-            return self.cap * units, "cap"
-        return total, None
+        """One line's :meth:`clamp`, and which bound clamped it ("floor", "cap" or None)."""
+        (clamped,) = self.clamp([total], [units])
+        return clamped, None if clamped == total else "floor" if clamped > total else "cap"
 
 
 class QuarterPricing:

@@ -198,7 +198,7 @@ def price_rows(
         if combo[0] in categories:  # else the line is refused below
             known[combo] = _how(pricing, *combo)
     hows = list(map(known.get, combos))
-    _refuse_unpriced(pricing, lines, hows, index_o, missing_net, map(known.get, present))
+    _refuse_unpriced(pricing, lines, hows, index_o, map(known.get, present))
     # kind 0 (no patent in force) has factor 0, 1 (per unit) and 3 (tiers) units x factor
     nums: list[int | Fraction] = list(map(mul, units_o, map(_FACTOR, hows)))  # type: ignore[arg-type]
     priced = _Priced(nums, [None] * len(order), defaultdict(int), [])
@@ -254,31 +254,24 @@ class _Priced:
     ) -> None:
         """The lines from ``start`` to ``end``, of one licensee and a category of percent
         rate ``p``: where a patent is in force (kind 2), a percent of the (clamped) net
-        sales times the region's multiplier. Lines in the programme's currency are priced
-        all at once (``map``, in C); a converted line's net sales are a fraction."""
+        sales times the region's multiplier, all at once (``map``, in C); a converted line's
+        net sales are a fraction."""
         at = list(compress(range(start, end), map(eq, kinds[start:end], repeat(2))))
         given = list(map(index_o.__getitem__, at))  # the lines' places in ``lines``
-        fx = lines.fx
-        if fx is not None and any(map(is_not, map(fx.__getitem__, given), repeat(None))):
-            for i, n in zip(at, given, strict=True):
-                count, net = lines.units[n], lines.nets[n]
-                total, _ = p.base(converted(net, p.sub, fx[n]), count)  # type: ignore[arg-type]
-                self.nums[i] = total * p.percent * hows[i][1] if count else 0  # type: ignore[index]
-            return
-        # every line here has its net sales: a line without them was refused before
         units: list[int] = list(map(lines.units.__getitem__, given))
+        # every line here has its net sales: a line without them was refused before
         nets = cast("list[Decimal]", list(map(lines.nets.__getitem__, given)))
-        totals: list[int] = list(map(int, map(Decimal.scaleb, nets, repeat(p.sub))))
-        # the clamp of p.base, a line at a time: the floor is never above the cap
-        if p.floor is not None:
-            totals = list(map(max, totals, map(mul, units, repeat(p.floor))))
-        if p.cap is not None:
-            totals = list(map(min, totals, map(mul, units, repeat(p.cap))))
+        fx = lines.fx
+        totals: Iterable[int | Fraction]
+        if fx is not None and any(map(is_not, map(fx.__getitem__, given), repeat(None))):
+            totals = map(converted, nets, repeat(p.sub), map(fx.__getitem__, given))
+        else:
+            totals = map(int, map(Decimal.scaleb, nets, repeat(p.sub)))
         priced = cast("list[tuple[int, int, CountryCode | None, bool]]", hows)
         multipliers = map(_FACTOR, map(priced.__getitem__, at))
         # a line of no units owes nothing, whatever its net sales
-        owed = map(mul, map(mul, map(mul, totals, repeat(p.percent)), multipliers),
-                   map(bool, units))  # fmt: skip
+        owed = map(mul, map(mul, map(mul, p.clamp(totals, units), repeat(p.percent)),
+                            multipliers), map(bool, units))  # fmt: skip
         deque(map(self.nums.__setitem__, at, owed), maxlen=0)  # set in C, nothing kept
 
     def tier_run(
@@ -309,7 +302,6 @@ def _refuse_unpriced(
     lines: QuarterLines,
     hows: list[tuple[int, int, CountryCode | None, bool] | None],
     index_o: Sequence[int],
-    missing_net: bool,
     distinct: Iterable[tuple[int, int, CountryCode | None, bool] | None],
 ) -> None:
     """Raise for the first line, in the sorted order, that the schedule cannot price (a
@@ -317,17 +309,13 @@ def _refuse_unpriced(
     :meth:`QuarterPricing.refuse`. ``hows``: each sorted line's (kind, factor, royalty
     country, needs net sales), None for a category the schedule does not price;
     ``distinct``: the different ones among them."""
-    kinds = list(distinct)
-    if None not in kinds:  # every category priced: only a line without net sales may be refused
-        if not (missing_net and any(how[3] for how in kinds)):  # type: ignore[index]
-            return
-        known = pricing.known
+    if None not in list(distinct):  # every category priced: look at the lines without net sales
         missing = list(compress(range(len(lines)), map(is_, lines.nets, repeat(None))))
         combos = zip(
             map(lines.categories.__getitem__, missing), map(lines.sales.__getitem__, missing),
             map(lines.mades.__getitem__, missing), strict=True,
         )  # fmt: skip
-        if not any(known[combo][3] for combo in combos):
+        if not any(pricing.known[combo][3] for combo in combos):
             return
     for how, n in zip(hows, index_o, strict=True):
         if how is None or (how[3] and lines.nets[n] is None):

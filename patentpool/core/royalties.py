@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -58,7 +58,7 @@ from patentpool.core.line_pricing import (
     SalesRow,
     no_patent_reason,
 )
-from patentpool.core.model import CountryCode, Patent, Register
+from patentpool.core.model import CountryCode, Declaration, Patent, PatentKey, Register
 from patentpool.core.money import (
     largest_remainder,
     minor_unit,
@@ -273,11 +273,11 @@ def summarize_groups(
     groups: Iterable[Iterable[LineBlock]],
     period: Period,
     lines: bool = False,
-    counted: Sequence[Patent] | None = None,
+    counted: Mapping[PatentKey, tuple[Patent, list[Declaration]]] | None = None,
 ) -> RoyaltyResult:
     """:func:`summarize_royalties` from the lines of one licensee group at a time;
-    ``counted``: the programme's :func:`~patentpool.core.licensing.counted_patents`, when the
-    caller has them already.
+    ``counted``: the programme's :func:`~patentpool.core.licensing.counted_by_key`, when the
+    caller has it already.
 
     Every quarter is priced by :func:`~patentpool.core.quarter_pricing.price_rows`; with
     ``lines`` the records of the period's priced lines (:class:`RoyaltyLine`) are made from
@@ -290,7 +290,7 @@ def summarize_groups(
     """
     index = {licensee.id: licensee for licensee in licensees}
     group_of = {lid: lic.group_key for lid, lic in index.items()}
-    patents = counted_patents(register, program) if counted is None else counted
+    patents = counted_patents(register, program, counted)
     schedule = program.schedule_for(period)
     quarters = period.year_to_date()
     tiered = tiered_in_year(program, period)

@@ -76,7 +76,7 @@ def royalties(
         groups = licensing_repo.iter_sales_groups(session, program_id, quarters, ctx.licensees)
         result = summarize_groups(
             ctx.program, ctx.register, ctx.licensees.values(), groups, period, lines=detail,
-            counted=[patent for patent, _ in ctx.counted.values()],
+            counted=ctx.counted,
         )  # fmt: skip
     return result if licensee is None else of_licensee(result, licensee)
 

@@ -248,8 +248,6 @@ def _id_chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
         yield items[i : i + size]
 
 
-
-
 def load_sales(session: Session, program: str, periods: Sequence[Period]) -> list[SalesLine]:
     """The current report lines of ``program`` for the given periods, in a stable order."""
     return [SalesLine(*row) for row in load_sales_rows(session, program, periods)]
