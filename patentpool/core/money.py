@@ -10,11 +10,12 @@ parts always add up to the sum exactly.
 from __future__ import annotations
 
 import itertools
+from collections import deque
 from collections.abc import Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from itertools import repeat
-from operator import floordiv, mod, mul
+from operator import add, floordiv, mod, mul
 from typing import TypeVar, cast
 
 from patentpool.errors import InvalidInput
@@ -80,11 +81,20 @@ def _power_of_ten(digits: int) -> int:
 
 def round_money(amount: Decimal | Fraction | int, currency: str) -> Decimal:
     """``amount`` rounded to the minor unit of ``currency`` by :data:`ROUNDING_RULE`, exactly."""
+    exact = Fraction(amount)
+    return round_ratio(exact.numerator, exact.denominator, currency)
+
+
+def round_ratio(numerator: int, denominator: int, currency: str) -> Decimal:
+    """``numerator / denominator`` (``denominator`` above zero) rounded to the minor unit of
+    ``currency`` by :data:`ROUNDING_RULE`: :func:`round_money` of the fraction, without
+    reducing it first (a sum of many lines over a large common denominator is rounded once,
+    in integers)."""
     digits = minor_unit(currency)
-    scaled = _to_minor(Fraction(amount), digits)
+    scaled = numerator * _power_of_ten(digits)
     sign = -1 if scaled < 0 else 1
-    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
-    if 2 * rest >= scaled.denominator:  # half up: away from zero at exactly one half
+    whole, rest = divmod(abs(scaled), denominator)
+    if 2 * rest >= denominator:  # half up: away from zero at exactly one half
         whole += 1
     return Decimal(sign * whole).scaleb(-digits)
 
@@ -189,8 +199,9 @@ def split_units(total: int, weights: Sequence[int]) -> list[int]:
         remainders = list(map(mod, products, repeat(weight_sum)))
         # largest first; the sort is stable, so equal remainders keep the earlier weight first
         ranked = sorted(range(len(remainders)), key=remainders.__getitem__, reverse=True)
-        for k in ranked[:left]:
-            parts[k] += 1
+        picked = ranked[:left]  # distinct positions: each part raised by one, in C
+        deque(map(parts.__setitem__, picked, map(add, map(parts.__getitem__, picked), repeat(1))),
+              maxlen=0)  # fmt: skip
     return parts
 
 

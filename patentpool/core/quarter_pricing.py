@@ -17,7 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import compress, groupby, repeat
 from operator import eq, is_, is_not, itemgetter, mul
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from patentpool.core.licensing import (
     Category,
@@ -117,15 +117,15 @@ def cut_rates(
         group_gross.setdefault(group, Fraction(0))
     for key, n in tiered.items():
         group_gross[key[0]] += Fraction(n, pricing.scale * (tiers[key].units or 1))
-    cuts: dict[str, Fraction] = {}
+    zero = Fraction(0)
+    cap = None if schedule.annual_cap is None else Fraction(schedule.annual_cap)
+    rates: dict[str, Fraction] = {}
     for group, gross in group_gross.items():
-        earlier = year.gross.get(group, Fraction(0))
+        earlier = year.gross.get(group, zero)
         year.gross[group] = earlier + gross
-        cuts[group] = Fraction(0)
-        if schedule.annual_cap is not None:
-            room = max(Fraction(0), Fraction(schedule.annual_cap) - earlier)
-            cuts[group] = max(Fraction(0), gross - room)
-    return {g: (cuts[g] / group_gross[g] if group_gross[g] else Fraction(0)) for g in cuts}
+        cut = zero if cap is None else max(zero, gross - max(zero, cap - earlier))
+        rates[group] = cut / gross if cut else zero
+    return rates
 
 
 #: A line as :func:`price_rows` sorts it: licensee, category, country of sale, of manufacture,
@@ -177,8 +177,8 @@ def price_rows(
     pricing = _pricing(schedule, countries, day, net_digits(net_of), shared)
     # identity, not equality: comparing None with every Decimal is the slow way to look
     missing_net = any(map(is_, net_of, repeat(None)))
+    minus_one = Decimal(-1)
     if missing_net:
-        minus_one = Decimal(-1)
         net_of = [minus_one if net is None else net for net in net_of]
     if any(map(is_, source_of, repeat(None))):
         source_of = ["" if source is None else source for source in source_of]
@@ -188,7 +188,7 @@ def price_rows(
     )  # fmt: skip
     # the sorted lines as columns again; what each combination of category and countries
     # costs (pricing.known) is worked out once, then looked up for every line in C
-    licensee_o, category_o, sale_o, made_o, units_o, *_, index_o = (
+    licensee_o, category_o, sale_o, made_o, units_o, nets_o, _, index_o = (
         zip(*order, strict=True) if order else [()] * 8
     )
     combos = list(zip(category_o, sale_o, made_o, strict=True))
@@ -198,7 +198,10 @@ def price_rows(
         if combo[0] in categories:  # else the line is refused below
             known[combo] = _how(pricing, *combo)
     hows = list(map(known.get, combos))
-    _refuse_unpriced(pricing, lines, hows, index_o, map(known.get, present))
+    _refuse_unpriced(
+        pricing, lines, hows, index_o, map(known.get, present),
+        nets_o if missing_net else None, minus_one,
+    )  # fmt: skip
     # kind 0 (no patent in force) has factor 0, 1 (per unit) and 3 (tiers) units x factor
     nums: list[int | Fraction] = list(map(mul, units_o, map(_FACTOR, hows)))  # type: ignore[arg-type]
     priced = _Priced(nums, [None] * len(order), defaultdict(int), [])
@@ -235,12 +238,12 @@ _COUNTRY = itemgetter(2)
 class _Priced:
     """What :func:`price_rows` makes before the tiers are known: each line's scaled gross
     (units x factor for a tiered line), tier key, each tier key's units, and the tiered lines
-    (spans of positions, start and stop, each of one tier key, in order)."""
+    (spans of positions, start and stop, each of one tier key, in order, with that key)."""
 
     nums: list[int | Fraction]
     tier_of: list[tuple[str, Category] | None]
     tier_units: dict[tuple[str, Category], int]
-    tiered: list[tuple[int, int]]
+    tiered: list[tuple[int, int, tuple[str, Category]]]
 
     def percent_run(
         self,
@@ -288,13 +291,14 @@ class _Priced:
         if count == end - start:  # every line: all at once
             self.tier_of[start:end] = [key] * count
             self.tier_units[key] += sum(units[start:end])
-            self.tiered.append((start, end))
         elif count:
-            for i in range(start, end):
-                if kinds[i] == 3:
-                    self.tier_of[i] = key
-                    self.tier_units[key] += units[i]
-                    self.tiered.append((i, i + 1))
+            at = list(compress(range(start, end), map(eq, kinds[start:end], repeat(3))))
+            deque(map(self.tier_of.__setitem__, at, repeat(key)), maxlen=0)
+            self.tier_units[key] += sum(map(units.__getitem__, at))
+        else:
+            return
+        # the whole run is one span: its lines without a patent in force have a gross of 0
+        self.tiered.append((start, end, key))
 
 
 def _refuse_unpriced(
@@ -303,23 +307,29 @@ def _refuse_unpriced(
     hows: list[tuple[int, int, CountryCode | None, bool] | None],
     index_o: Sequence[int],
     distinct: Iterable[tuple[int, int, CountryCode | None, bool] | None],
+    nets_o: Sequence[Decimal] | None,
+    no_net: Decimal,
 ) -> None:
     """Raise for the first line, in the sorted order, that the schedule cannot price (a
     category it does not price, or a percent rate's line without its net sales):
     :meth:`QuarterPricing.refuse`. ``hows``: each sorted line's (kind, factor, royalty
     country, needs net sales), None for a category the schedule does not price;
-    ``distinct``: the different ones among them."""
-    if None not in list(distinct):  # every category priced: look at the lines without net sales
-        missing = list(compress(range(len(lines)), map(is_, lines.nets, repeat(None))))
-        combos = zip(
-            map(lines.categories.__getitem__, missing), map(lines.sales.__getitem__, missing),
-            map(lines.mades.__getitem__, missing), strict=True,
-        )  # fmt: skip
-        if not any(pricing.known[combo][3] for combo in combos):
+    ``distinct``: the different ones among them; ``nets_o``: each sorted line's net sales,
+    ``no_net`` (that very object) where it has none - None when every line has them."""
+    kinds = list(distinct)
+    if None not in kinds:  # every category priced: look at the lines that need net sales
+        priced = cast("list[tuple[Any, ...]]", hows)
+        if nets_o is None or not any(map(_NEEDS_NET, cast("list[tuple[Any, ...]]", kinds))):
+            return
+        needing = compress(nets_o, map(_NEEDS_NET, priced))
+        if not any(map(is_, needing, repeat(no_net))):
             return
     for how, n in zip(hows, index_o, strict=True):
         if how is None or (how[3] and lines.nets[n] is None):
             pricing.refuse(SalesLine(*lines.row(n)))
+
+
+_NEEDS_NET = itemgetter(3)
 
 
 def _pricing(
@@ -379,9 +389,7 @@ def _tiered(
         elif untiered:
             untiered_nums = compress(nums[start:end], map(is_, tier_of[start:end], repeat(None)))
             plain[groups[licensee]] += sum(untiered_nums)
-    for start, stop in priced.tiered:  # each span of lines of one tier key
-        tier = tier_of[start]
-        assert tier is not None
+    for start, stop, tier in priced.tiered:  # each span of lines of one tier key
         # units x multiplier, times the key's total: tiered lines are never converted
         span = list(map(mul, map(int, nums[start:stop]), repeat(tiers[tier].total)))
         nums[start:stop] = span

@@ -37,8 +37,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from itertools import groupby
-from operator import attrgetter, itemgetter, mul
+from itertools import accumulate, compress, groupby, repeat
+from operator import attrgetter, mul, ne, sub
 
 from patentpool.core.licensing import (
     Licensee,
@@ -63,6 +63,7 @@ from patentpool.core.money import (
     largest_remainder,
     minor_unit,
     round_money,
+    round_ratio,
     split_units,
 )
 from patentpool.core.periods import Period
@@ -160,8 +161,6 @@ class RoyaltyResult:
 
 
 _BLOCK_KEY = attrgetter("licensee", "period")
-_FIRST = itemgetter(0)
-_SECOND = itemgetter(1)
 _LICENSEE_OF = attrgetter("licensee")
 
 
@@ -204,14 +203,23 @@ def _amounts(
     currency: str,
     schedule: Schedule,
 ) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-    """A licensee's gross, cap reduction, discount and due, each rounded once."""
-    gross_exact = Fraction(sum(weights), denominator)
-    gross = round_money(gross_exact, currency)
+    """A licensee's gross, cap reduction, discount and due, each rounded once: exact ratios
+    of integers (``sum(weights) / denominator`` times what the cap and the discounts leave),
+    rounded without being reduced."""
+    total = sum(weights)
+    gross = round_ratio(total, denominator, currency)
     # most licensees are neither capped nor discounted: an amount unchanged is not rounded again
-    after_cap_exact = gross_exact * (1 - cut_rate) if cut_rate else gross_exact
-    after_cap = round_money(after_cap_exact, currency) if cut_rate else gross
+    if cut_rate:
+        total *= cut_rate.denominator - cut_rate.numerator
+        denominator *= cut_rate.denominator
+        after_cap = round_ratio(total, denominator, currency)
+    else:
+        after_cap = gross
     factor = schedule.discounts.factor(licensee)
-    due = after_cap if factor == 1 else round_money(after_cap_exact * factor, currency)
+    if factor == 1:
+        due = after_cap
+    else:
+        due = round_ratio(total * factor.numerator, denominator * factor.denominator, currency)
     return gross, gross - after_cap, after_cap - due, due
 
 
@@ -356,7 +364,8 @@ def _summarize_licensees(
     for, else added up by country (in minor units)."""
     last, currency = priced.rows, priced.currency
     digits = minor_unit(currency)
-    lids, nums, tier_of, where = last.licensees, last.nums, last.tier_of, last.countries
+    lids, nums, tier_of = last.licensees, last.nums, last.tier_of
+    shares: list[int] = []  # without the lines: each line's part of its licensee's due
     end = 0
     for lid, run in groupby(lids):  # the lines come licensee by licensee
         start, end = end, end + len(list(run))
@@ -374,13 +383,9 @@ def _summarize_licensees(
             )
             kept = _royalty_lines(priced, split)
         elif due_units := int(due.scaleb(digits)):
-            parts = split_units(due_units, weights.parts)
-            # the lines come by category and countries: each run of one royalty country is
-            # added up in C, and only its total in Python
-            for country, same in groupby(zip(where[start:end], parts, strict=True), _FIRST):
-                added = sum(map(_SECOND, same))
-                if country is not None and added:
-                    country_units[country] += added
+            shares += split_units(due_units, weights.parts)
+        else:
+            shares += repeat(0, end - start)
         summary.append(
             LicenseeRoyalty(
                 licensee=lid,
@@ -394,6 +399,25 @@ def _summarize_licensees(
                 line_count=None if priced.keep else end - start,
             )
         )
+    if not priced.keep:
+        _add_by_country(last.countries, shares, country_units)
+
+
+def _add_by_country(
+    where: list[CountryCode | None], shares: list[int], country_units: dict[CountryCode, int]
+) -> None:
+    """Add each line's ``shares`` (minor units) to the total of the country ``where`` it was
+    earned. The lines come by licensee, category and countries: each run of lines of one
+    country is added up from running totals, in C, and only the runs' totals in Python."""
+    if not where:
+        return
+    running = list(accumulate(shares, initial=0))
+    starts = [0, *compress(range(1, len(where)), map(ne, where[1:], where[:-1]))]
+    ends = [*starts[1:], len(where)]
+    totals = map(sub, map(running.__getitem__, ends), map(running.__getitem__, starts))
+    for country, added in zip(map(where.__getitem__, starts), totals, strict=True):
+        if country is not None and added:
+            country_units[country] += added
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -19,6 +20,7 @@ from patentpool.core.money import (
     parse_rate,
     quantum,
     round_money,
+    round_ratio,
     split_units,
 )
 from patentpool.errors import InvalidInput
@@ -37,6 +39,27 @@ def test_fractions_round_exactly() -> None:
     assert round_money(Fraction(2, 3), "USD") == Decimal("0.67")
     assert round_money(Fraction(1, 200), "USD") == Decimal("0.01")  # exactly half a cent
     assert round_money(Fraction(999, 200000), "USD") == Decimal("0.00")  # 0.004995
+
+
+def test_a_ratio_rounds_as_its_fraction_without_being_reduced() -> None:
+    # a licensee's lines add up over a common denominator that is rarely reduced: the ratio
+    # must round exactly as the fraction it equals, halves and signs included
+    assert round_ratio(2, 400, "USD") == Decimal("0.01")  # half a cent, unreduced
+    assert round_ratio(-6, 1200, "USD") == Decimal("-0.01")  # away from zero
+    assert round_ratio(10**30 + 5 * 10**27, 10**30, "JPY") == Decimal("1")  # 1.005 yen
+    assert str(round_ratio(0, 7, "USD")) == str(round_money(0, "USD"))  # 0.00, same exponent
+    rng = random.Random(3)
+    for _ in range(2000):
+        denominator = rng.choice((1, 2, 200, 3 * 10**9, rng.randint(1, 10**24)))
+        common = rng.choice((1, 2, 10**6, rng.randint(1, 10**12)))
+        numerator = rng.randint(-(10**26), 10**26)
+        exact = Fraction(numerator, denominator)
+        for currency, digits in (("USD", 2), ("JPY", 0), ("KWD", 3)):
+            # half up, written out: the magnitude plus one half, rounded down
+            whole = math.floor(abs(exact) * 10**digits + Fraction(1, 2))
+            expected = Decimal(whole if exact >= 0 else -whole).scaleb(-digits)
+            got = round_ratio(numerator * common, denominator * common, currency)
+            assert str(got) == str(expected) == str(round_money(exact, currency))
 
 
 def test_minor_units_follow_the_currency() -> None:
