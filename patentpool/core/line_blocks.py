@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import groupby, repeat
-from operator import itemgetter
+from itertools import accumulate, compress, groupby, repeat
+from operator import itemgetter, ne, sub
 
 from patentpool.core.fx import Conversion
 from patentpool.core.licensing import Category, LicenseeId
@@ -111,3 +111,20 @@ def join_blocks(period: Period, blocks: Sequence[LineBlock]) -> QuarterLines:
         if joined.fx is not None:
             joined.fx.extend([None] * len(block) if block.fx is None else block.fx)
     return joined
+
+
+def add_by_runs(
+    where: list[CountryCode | None], shares: list[int], country_units: dict[CountryCode, int]
+) -> None:
+    """Add each line's ``shares`` (minor units) to the total of the country ``where`` it was
+    earned. The lines come by licensee, category and countries: each run of lines of one
+    country is added up from running totals, in C, and only the runs' totals in Python."""
+    if not where:
+        return
+    running = list(accumulate(shares, initial=0))
+    starts = [0, *compress(range(1, len(where)), map(ne, where[1:], where[:-1]))]
+    ends = [*starts[1:], len(where)]
+    totals = map(sub, map(running.__getitem__, ends), map(running.__getitem__, starts))
+    for country, added in zip(map(where.__getitem__, starts), totals, strict=True):
+        if country is not None and added:
+            country_units[country] += added

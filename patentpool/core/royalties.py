@@ -37,8 +37,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from itertools import accumulate, compress, groupby, repeat
-from operator import attrgetter, mul, ne, sub
+from itertools import groupby, repeat
+from operator import attrgetter, mul
 
 from patentpool.core.licensing import (
     Licensee,
@@ -49,7 +49,7 @@ from patentpool.core.licensing import (
     counted_patents,
     program_countries,
 )
-from patentpool.core.line_blocks import LineBlock, QuarterLines, blocks_of, join_blocks
+from patentpool.core.line_blocks import LineBlock, QuarterLines, add_by_runs, blocks_of, join_blocks
 from patentpool.core.line_pricing import (
     ONE,
     QuarterPricing,
@@ -400,24 +400,7 @@ def _summarize_licensees(
             )
         )
     if not priced.keep:
-        _add_by_country(last.countries, shares, country_units)
-
-
-def _add_by_country(
-    where: list[CountryCode | None], shares: list[int], country_units: dict[CountryCode, int]
-) -> None:
-    """Add each line's ``shares`` (minor units) to the total of the country ``where`` it was
-    earned. The lines come by licensee, category and countries: each run of lines of one
-    country is added up from running totals, in C, and only the runs' totals in Python."""
-    if not where:
-        return
-    running = list(accumulate(shares, initial=0))
-    starts = [0, *compress(range(1, len(where)), map(ne, where[1:], where[:-1]))]
-    ends = [*starts[1:], len(where)]
-    totals = map(sub, map(running.__getitem__, ends), map(running.__getitem__, starts))
-    for country, added in zip(map(where.__getitem__, starts), totals, strict=True):
-        if country is not None and added:
-            country_units[country] += added
+        add_by_runs(last.countries, shares, country_units)
 
 
 @dataclass(frozen=True, slots=True)

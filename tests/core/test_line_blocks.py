@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
 
 from patentpool.core.fx import Conversion
-from patentpool.core.line_blocks import LineBlock, blocks_of, join_blocks
+from patentpool.core.line_blocks import LineBlock, add_by_runs, blocks_of, join_blocks
 from patentpool.core.periods import Period
 
 Q1, Q2 = Period.parse("2026Q1"), Period.parse("2026Q2")
@@ -53,3 +54,14 @@ def test_blocks_without_conversions_join_without_a_conversion_column() -> None:
     joined = join_blocks(Q2, [block, block])
     assert joined.fx is None
     assert joined.row(1) == ("acme", Q2, "FR", "FR", "tv", 5, Decimal(1), "s.csv:9", None)
+
+
+def test_shares_are_added_by_runs_of_one_country() -> None:
+    # runs of one country, a country met again after another, lines earned nowhere (None)
+    where = ["CN", "CN", None, "DE", "CN", "CN", "DE", None]
+    shares = [1, 2, 5, 4, 8, 16, 32, 0]
+    totals: dict[str, int] = defaultdict(int, {"FR": 7})
+    add_by_runs(where, shares, totals)
+    assert dict(totals) == {"FR": 7, "CN": 27, "DE": 36}
+    add_by_runs([], [], totals)  # no lines: nothing added
+    assert dict(totals) == {"FR": 7, "CN": 27, "DE": 36}
