@@ -248,10 +248,10 @@ class SalesReportRow(Base):
 
 class SalesLineRow(Base):
     __tablename__ = "sales_lines"
+    # a report's lines are read in this order, by walking the index (no sort at each read)
+    __table_args__ = (Index("ix_sales_lines_report_line", "report_id", "line", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    report_id: Mapped[int] = mapped_column(
-        ForeignKey("sales_reports.id", ondelete="CASCADE"), index=True
-    )
+    report_id: Mapped[int] = mapped_column(ForeignKey("sales_reports.id", ondelete="CASCADE"))
     line: Mapped[int] = mapped_column(Integer)
     country_of_sale: Mapped[str] = mapped_column(String(2))
     country_of_manufacture: Mapped[str] = mapped_column(String(2))

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 SCRIPT_LOCATION = "patentpool.storage:migrations"
 #: The newest revision of the migrations shipped with this code. A new migration sets it;
 #: ``tests/storage/test_storage.py`` checks it against the scripts' own head.
-HEAD_REVISION = "0012"
+HEAD_REVISION = "0013"
 
 
 def alembic_config(url: str | None = None) -> Config:

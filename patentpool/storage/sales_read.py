@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy.orm import Session
 
@@ -64,10 +66,14 @@ def sales_batches(
     """The lines of :func:`sales_rows`, report by report, in blocks of up to ``BATCH`` lines.
 
     Read through the driver's own cursor: a quarter can hold a million lines, and nothing of
-    the ORM is needed to read them. The current reports come first, in ``order``, then each
-    one's lines by its index on ``report_id``: no join, and no sort of the whole quarter.
-    Each batch is made into columns (``zip`` and ``map``, no Python step per line), which
-    the pricing takes as they are; the licensee, period and source are the report's.
+    the ORM is needed to read them. The current reports come first, in ``order``; then their
+    lines, by the index on (report, line, id): no join, and no sort of the whole quarter.
+    On a server, consecutive reports are read together, up to ``BATCH`` lines (their stored
+    counts) and :data:`REPORTS` reports a statement, and a larger report alone, a batch at a
+    time: a quarter of a thousand small reports is a few round trips, not a thousand.
+    Each report's lines are made into a block of columns (``zip`` and ``map``, no Python step
+    per line), which the pricing takes as they are; the licensee, period and source are the
+    report's.
     """
     names = [str(p) for p in periods]
     if not names:
@@ -75,15 +81,11 @@ def sales_batches(
     connection = session.connection()
     mark = param_mark(connection)
     reports_sql = (
-        "SELECT id, licensee_id, period, source FROM sales_reports "
+        "SELECT id, licensee_id, period, source, lines FROM sales_reports "
         f"WHERE program_id = {mark} AND current = {mark} "
         f"AND period IN ({', '.join([mark] * len(names))}) "
         + (f"AND licensee_id IN ({', '.join([mark] * len(licensees))}) " if licensees else "")
         + f"ORDER BY {order}, id"
-    )
-    lines_sql = (
-        "SELECT line, country_of_sale, country_of_manufacture, category, units, net_sales, "
-        f"currency FROM sales_lines WHERE report_id = {mark} ORDER BY line, id"
     )
     parsed: dict[str, Period] = {}
     rates = _Rates(session, program, names)
@@ -93,17 +95,56 @@ def sales_batches(
     cursor = connection.connection.cursor()
     try:
         cursor.execute(reports_sql, (program, True, *names, *(licensees or ())))
-        reports = cursor.fetchall()
-        for report, licensee, text, source in reports:
+        reports = []
+        for report, licensee, text, source, lines in cursor.fetchall():
             period = parsed.get(text)
             if period is None:
                 period = parsed[text] = Period.parse(text)
-            of = _Report(report, share(licensee, licensee), period, source)
-            cursor.execute(lines_sql, (report,))
-            while rows := cursor.fetchmany(BATCH):
-                yield _block(rows, of, share, rates)
+            reports.append((_Report(report, share(licensee, licensee), period, source), lines))
+        for chunk in _chunks(reports, REPORTS.get(connection.dialect.name, 100)):
+            cursor.execute(_lines_sql(mark, len(chunk)), [report.id for report in chunk])
+            if len(chunk) == 1:  # one report, perhaps a large one: a batch at a time
+                while rows := cursor.fetchmany(BATCH):
+                    yield _block(rows, chunk[0], share, rates)
+                continue
+            by_report = {rid: list(rows) for rid, rows in groupby(cursor.fetchall(), _REPORT_ID)}
+            for report in chunk:  # in ``order``; a report without lines has no block
+                if report.id in by_report:
+                    yield _block(by_report.pop(report.id), report, share, rates)
     finally:
         cursor.close()
+
+
+#: The most reports whose lines are read by one statement, by database: SQLite runs in the
+#: process, so a statement costs no round trip, and reads its reports fastest one by one
+#: (benchmarks/README.md, "Reports read together on a server").
+REPORTS = {"sqlite": 1, "postgresql": 100}
+
+_REPORT_ID = itemgetter(0)
+
+
+def _lines_sql(mark: str, reports: int) -> str:
+    """The lines of ``reports`` reports, each report's in the order of its lines."""
+    return (
+        "SELECT report_id, line, country_of_sale, country_of_manufacture, category, units, "
+        f"net_sales, currency FROM sales_lines WHERE report_id IN ({', '.join([mark] * reports)}) "
+        "ORDER BY report_id, line, id"
+    )
+
+
+def _chunks(reports: Sequence[tuple[_Report, int]], most: int) -> Iterator[list[_Report]]:
+    """Consecutive reports, each list up to ``BATCH`` lines in all (by the reports' own
+    counts) and ``most`` reports; a report of more lines alone."""
+    chunk: list[_Report] = []
+    held = 0
+    for report, lines in reports:
+        if chunk and (held + lines > BATCH or len(chunk) == most):
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(report)
+        held += lines
+    if chunk:
+        yield chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +163,9 @@ def _block(
     share: Callable[[str, str], str],
     rates: _Rates,
 ) -> LineBlock:
-    """Lines of one report (a batch of :func:`sales_batches`) as a block of columns."""
-    lines, sales, mades, categories, units, nets, codes = zip(*rows, strict=True)
+    """Lines of one report (its id first, then the columns of :func:`_lines_sql`), a batch of
+    :func:`sales_batches`, as a block of columns."""
+    _, lines, sales, mades, categories, units, nets, codes = zip(*rows, strict=True)
     sources = list(map(f"{report.source}:".__add__, map(str, lines)))
     if None in nets:
         decimals: list[Decimal | None] = [None if n is None else Decimal(n) for n in nets]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from licensing_files import LICENSING, SALES_HEADER
 from register_files import write
 
+from patentpool.core.line_pricing import SalesRow
 from patentpool.core.periods import Period
 from patentpool.services.imports import import_paths
 from patentpool.services.royalties import royalties
-from patentpool.storage import licensing_repo
+from patentpool.storage import licensing_repo, sales_read
 from patentpool.storage.engine import session_for
 
 #: alpha and gamma are one group; beta, between them in id order, is a group of its own
@@ -59,3 +61,36 @@ def test_groups_come_whole_and_every_line_once(small_register: str, tmp_path: Pa
     assert [(i.licensee, i.due) for i in summary.licensees] == [
         (i.licensee, i.due) for i in full.licensees
     ]
+
+
+def test_reports_read_together_or_a_batch_at_a_time_give_the_same_lines(
+    small_register: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Consecutive reports are read by one statement up to a batch of lines; a larger report
+    alone, a batch at a time: the lines and their order are those of one report at a time."""
+    folder = tmp_path / "lic"
+    folder.mkdir()
+    write(folder, "licensing.yaml", LICENSEES + LICENSING[LICENSING.index("programs:") :])
+    many = "".join(f"delta,2025Q4,FR,CN,tv,{n},\n" for n in range(1, 8))  # 7 lines
+    write(folder, "sales.csv", SALES_HEADER + SALES + many)
+    with session_for(small_register) as session:
+        import_paths(session, [folder])
+    periods = Period.parse("2025Q4").year_to_date()
+
+    def read(batch: int, reports: int) -> list[list[SalesRow]]:
+        monkeypatch.setattr(sales_read, "BATCH", batch)
+        for database in ("sqlite", "postgresql"):
+            monkeypatch.setitem(sales_read.REPORTS, database, reports)
+        with session_for(small_register) as session:
+            order = "licensee_id, period"
+            blocks = sales_read.sales_batches(session, "demo-v1", periods, order)
+            return [list(b.rows()) for b in blocks]
+
+    one_at_a_time = read(10_000, 1)
+    assert [len(b) for b in one_at_a_time] == [1, 1, 1, 7, 2]  # alpha Q3, Q4, beta, delta, gamma
+    together = read(10_000, 100)
+    assert together == one_at_a_time
+    small = read(3, 2)  # at most 3 lines, 2 reports a statement: delta's 7 lines in 3 blocks
+    assert [len(b) for b in small] == [1, 1, 1, 3, 3, 1, 2]
+    assert [row for b in small for row in b] == [row for b in one_at_a_time for row in b]
+    assert [r[5] for r in small[3] + small[4] + small[5]] == list(range(1, 8))  # in line order
