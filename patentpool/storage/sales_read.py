@@ -12,7 +12,7 @@ from operator import itemgetter
 from sqlalchemy.orm import Session
 
 from patentpool.core.fx import Conversion
-from patentpool.core.line_blocks import LineBlock
+from patentpool.core.line_blocks import LineBlock, NumberedSources
 from patentpool.core.line_pricing import SalesRow
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
@@ -166,7 +166,7 @@ def _block(
     """Lines of one report (its id first, then the columns of :func:`_lines_sql`), a batch of
     :func:`sales_batches`, as a block of columns."""
     _, lines, sales, mades, categories, units, nets, codes = zip(*rows, strict=True)
-    sources = list(map(f"{report.source}:".__add__, map(str, lines)))
+    sources = NumberedSources(f"{report.source}:", lines)
     if None in nets:
         decimals: list[Decimal | None] = [None if n is None else Decimal(n) for n in nets]
     else:
