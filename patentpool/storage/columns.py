@@ -34,11 +34,16 @@ def read_columns(
     return query_columns(connection, sql, [table.c[n] for n in names])
 
 
+def needs_code_point_order(dialect: str, column: ColumnElement[Any]) -> bool:
+    """Whether ``column`` must be collated as "C" to sort by code point, as Python sorts:
+    text on PostgreSQL, whose own collation may sort by language (SQLite compares bytes)."""
+    return dialect == "postgresql" and column.type.python_type is str
+
+
 def ordered(connection: Connection, column: ColumnElement[Any], written: str) -> str:
     """``written`` (how a statement names ``column``) as an ORDER BY term that sorts text by
-    code point, as Python sorts it, whatever the server's collation (PostgreSQL's may sort
-    by language; SQLite compares bytes)."""
-    if connection.dialect.name == "postgresql" and column.type.python_type is str:
+    code point, whatever the server's collation (:func:`needs_code_point_order`)."""
+    if needs_code_point_order(connection.dialect.name, column):
         return f'{written} COLLATE "C"'
     return written
 

@@ -134,7 +134,8 @@ def _read_declarations(connection: Connection) -> tuple[Declaration, ...]:
     to its patent's key and sorts them, walking the two tables' unique indexes."""
     declarations, patents = _table(DeclarationRow), _table(PatentRow)
     quote = connection.dialect.identifier_preparer.quote
-    order = [(patents.c.key, "p.key")] + [(declarations.c[n], f"d.{n}") for n in _DECLARATION_KEY]
+    order = [(patents.c.key, f"p.{quote('key')}")]
+    order += [(declarations.c[n], f"d.{quote(n)}") for n in _DECLARATION_KEY]
     sql = (
         f"SELECT p.key, {', '.join(f'd.{quote(n)}' for n in _DECLARATION_COLUMNS[1:])} "
         f"FROM {quote(declarations.name)} AS d JOIN {quote(patents.name)} AS p "
