@@ -6,22 +6,92 @@ prices.
 A quarter can hold a million lines. Kept as columns from the database to the pricing, they are
 never made into a tuple per line only to be taken apart again: a column is joined to the next
 block's with one ``extend``, and a line is made into a row (:data:`SalesRow`) only when it is
-printed or refused.
+printed or refused. The lines read from storage say where they came from by their numbers in
+their file (:class:`NumberedSources`): a line's ``FILE:LINE`` is written only when it is asked
+for.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import accumulate, compress, groupby, repeat
 from operator import itemgetter, ne, sub
+from typing import overload
 
 from patentpool.core.fx import Conversion
 from patentpool.core.licensing import Category, LicenseeId
 from patentpool.core.line_pricing import SalesRow, row_fx
 from patentpool.core.model import CountryCode
 from patentpool.core.periods import Period
+
+
+class NumberedSources(Sequence[str]):
+    """The sources of lines of one file, ``FILE:LINE`` each, kept as the file's ``prefix``
+    (``"FILE:"``) and the lines' numbers: each text is made when it is asked for."""
+
+    __slots__ = ("lines", "prefix")
+
+    def __init__(self, prefix: str, lines: Sequence[int]) -> None:
+        self.prefix = prefix
+        self.lines = lines
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return list(map(self.prefix.__add__, map(str, self.lines[i])))
+        return f"{self.prefix}{self.lines[i]}"
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self.prefix.__add__, map(str, self.lines))
+
+
+class JoinedSources(Sequence[str | None]):
+    """The sources of a quarter's lines: its blocks' own, one after the other, looked up by a
+    line's place (each block's are kept as they are, not copied line by line)."""
+
+    __slots__ = ("_length", "_parts", "_starts")
+
+    def __init__(self) -> None:
+        self._parts: list[Sequence[str | None]] = []
+        self._starts: list[int] = []
+        self._length = 0
+
+    def extend(self, sources: Sequence[str | None]) -> None:
+        """Add the sources of the next block's lines."""
+        if len(sources):
+            self._parts.append(sources)
+            self._starts.append(self._length)
+            self._length += len(sources)
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, i: int) -> str | None: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str | None]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str | None] | None:
+        if isinstance(i, slice):
+            return [self[n] for n in range(*i.indices(self._length))]
+        if i < 0:
+            i += self._length
+        if not 0 <= i < self._length:
+            raise IndexError(i)
+        part = bisect_right(self._starts, i) - 1
+        return self._parts[part][i - self._starts[part]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +151,7 @@ class QuarterLines:
     categories: list[Category]
     units: list[int]
     nets: list[Decimal | None]
-    sources: list[str | None]
+    sources: JoinedSources
     fx: list[Conversion | None] | None  # None: no line converted
 
     def __len__(self) -> int:
@@ -99,7 +169,9 @@ class QuarterLines:
 def join_blocks(period: Period, blocks: Sequence[LineBlock]) -> QuarterLines:
     """The lines of ``blocks`` (all of ``period``) as one set of columns, in their order."""
     converted = any(block.fx is not None for block in blocks)
-    joined = QuarterLines(period, [], [], [], [], [], [], [], [] if converted else None)
+    joined = QuarterLines(
+        period, [], [], [], [], [], [], JoinedSources(), [] if converted else None
+    )
     for block in blocks:
         joined.licensees.extend([block.licensee] * len(block))
         joined.sales.extend(block.sales)

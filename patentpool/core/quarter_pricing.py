@@ -129,9 +129,10 @@ def cut_rates(
 
 
 #: A line as :func:`price_rows` sorts it: licensee, category, country of sale, of manufacture,
-#: units, net sales (-1 when there are none), source ("" when there is none), and its index in
-#: the lines given.
-Order = tuple[LicenseeId, Category, CountryCode, CountryCode, int, Decimal, str, int]
+#: units, net sales (-1 when there are none) and its index in the lines given; lines alike in
+#: all but their index are ordered by source ("" when there is none), then index
+#: (:func:`_by_source`).
+Order = tuple[LicenseeId, Category, CountryCode, CountryCode, int, Decimal, int]
 
 
 @dataclass(slots=True)
@@ -173,24 +174,22 @@ def price_rows(
     """
     # the sort keys are zipped from the lines' columns: no Python step per line
     net_of: Sequence[Decimal | None] = lines.nets
-    source_of: Sequence[str | None] = lines.sources
     pricing = _pricing(schedule, countries, day, net_digits(net_of), shared)
     # identity, not equality: comparing None with every Decimal is the slow way to look
     missing_net = any(map(is_, net_of, repeat(None)))
     minus_one = Decimal(-1)
     if missing_net:
         net_of = [minus_one if net is None else net for net in net_of]
-    if any(map(is_, source_of, repeat(None))):
-        source_of = ["" if source is None else source for source in source_of]
     order: list[Order] = sorted(
         zip(lines.licensees, lines.categories, lines.sales, lines.mades, lines.units, net_of,
-            source_of, range(len(lines)), strict=True)
+            range(len(lines)), strict=True)
     )  # fmt: skip
     # the sorted lines as columns again; what each combination of category and countries
     # costs (pricing.known) is worked out once, then looked up for every line in C
-    licensee_o, category_o, sale_o, made_o, units_o, nets_o, _, index_o = (
-        zip(*order, strict=True) if order else [()] * 8
-    )
+    columns = zip(*order, strict=True) if order else [()] * 7
+    licensee_o, category_o, sale_o, made_o, units_o, nets_o, index_o = columns
+    if _by_source(order, units_o, lines.sources):  # lines alike but for their source
+        licensee_o, category_o, sale_o, made_o, units_o, nets_o, index_o = zip(*order, strict=True)
     combos = list(zip(category_o, sale_o, made_o, strict=True))
     known, categories = pricing.known, schedule.categories
     present = set(combos)
@@ -227,6 +226,29 @@ def price_rows(
         pricing, order, licensees, units_of, nums, priced.tier_of, where, {}, {}, pricing.scale
     )
     return _tiered(rows, priced, schedule, pricing, groups, year)
+
+
+def _by_source(order: list[Order], units: Sequence[int], sources: Sequence[str | None]) -> bool:
+    """Order each run of sorted lines alike in all but their index (``order`` sorts them by
+    it) by source, then index, in place: the order of sorting by (..., source, index), with
+    the source of only these few lines written (a line of storage makes its source when it is
+    asked for). Lines alike have the same units: only neighbours of equal units are compared
+    in Python. True when some were reordered."""
+    alike = [i for i in compress(range(1, len(units)), map(eq, units[1:], units[:-1]))
+             if order[i][:6] == order[i - 1][:6]]  # fmt: skip
+    moved = False
+    start = None
+    for n, i in enumerate(alike):
+        start = i - 1 if start is None else start
+        if n + 1 < len(alike) and alike[n + 1] == i + 1:
+            continue  # the run goes on
+        run = order[start : i + 1]
+        keyed = sorted(run, key=lambda o: (sources[o[6]] or "", o[6]))
+        if keyed != run:
+            order[start : i + 1] = keyed
+            moved = True
+        start = None
+    return moved
 
 
 _KIND = itemgetter(0)

@@ -460,7 +460,7 @@ def _royalty_lines(priced: _Priced, split: _Split) -> tuple[RoyaltyLine, ...]:
     out = []
     for n, weight in enumerate(split.weights):
         i = split.start + n
-        _, category, sale, _made, units, _net, _source, index = last.order[i]
+        _, category, sale, _made, units, _net, index = last.order[i]
         line = SalesLine(*priced.lines.row(index))
         found = regions.get(sale)
         if found is None:

@@ -255,11 +255,11 @@ def _distinct(*parts: tuple[pa.Array, list[Any]]) -> tuple[pa.Array, list[tuple[
     for indices, values in parts[1:]:
         code = pc.add(pc.multiply(code, len(values)), pc.cast(indices, pa.int64()))
     encoded = pc.dictionary_encode(code)
-    combinations = []
-    for number in encoded.dictionary.to_pylist():
-        picked = []
-        for _, values in reversed(parts):
-            number, i = divmod(number, len(values))
-            picked.append(values[i])
-        combinations.append(tuple(reversed(picked)))
-    return encoded.indices, combinations
+    # each combination's number taken apart again, part by part from the last, for all the
+    # combinations at once (numpy), and the parts' values zipped into tuples
+    numbers = encoded.dictionary.to_numpy()
+    picked: list[list[Any]] = []
+    for _, values in reversed(parts):
+        numbers, places = np.divmod(numbers, len(values))
+        picked.append(list(map(values.__getitem__, places.tolist())))
+    return encoded.indices, list(zip(*reversed(picked), strict=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
@@ -72,8 +73,10 @@ def royalties(
     if licensee is not None and licensee not in ctx.licensees:
         raise NotFound("licensee", licensee)
     quarters = period.year_to_date()
-    with collector_paused():  # group by group: only the lines of the groups being read are held
-        groups = licensing_repo.iter_sales_groups(session, program_id, quarters, ctx.licensees)
+    # group by group: only the lines of the groups being read are held; closed at once, even
+    # when the pricing stops early (the lines a thread reads ahead are dropped with it)
+    groups = licensing_repo.iter_sales_groups(session, program_id, quarters, ctx.licensees)
+    with collector_paused(), closing(groups):
         result = summarize_groups(
             ctx.program, ctx.register, ctx.licensees.values(), groups, period, lines=detail,
             counted=ctx.counted,

@@ -16,7 +16,7 @@ from dataclasses import fields
 from itertools import repeat
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import ColumnElement, Connection, Table
 
 R = TypeVar("R")
 
@@ -27,11 +27,33 @@ def read_columns(
     """The values of the columns ``names`` of every row of ``table``, one sequence per column
     (rows in ``order_by`` order, else as the database gives them), as SQLAlchemy would give
     them (each column type's result processing applied)."""
-    dialect = connection.dialect
-    quote = dialect.identifier_preparer.quote
+    quote = connection.dialect.identifier_preparer.quote
     sql = f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(table.name)}"
     if order_by:
-        sql += f" ORDER BY {', '.join(quote(n) for n in order_by)}"
+        sql += " ORDER BY " + ", ".join(ordered(connection, table.c[n], quote(n)) for n in order_by)
+    return query_columns(connection, sql, [table.c[n] for n in names])
+
+
+def needs_code_point_order(dialect: str, column: ColumnElement[Any]) -> bool:
+    """Whether ``column`` must be collated as "C" to sort by code point, as Python sorts:
+    text on PostgreSQL, whose own collation may sort by language (SQLite compares bytes)."""
+    return dialect == "postgresql" and column.type.python_type is str
+
+
+def ordered(connection: Connection, column: ColumnElement[Any], written: str) -> str:
+    """``written`` (how a statement names ``column``) as an ORDER BY term that sorts text by
+    code point, whatever the server's collation (:func:`needs_code_point_order`)."""
+    if needs_code_point_order(connection.dialect.name, column):
+        return f'{written} COLLATE "C"'
+    return written
+
+
+def query_columns(
+    connection: Connection, sql: str, columns: Sequence[ColumnElement[Any]]
+) -> list[Sequence[Any]]:
+    """The rows of the hand-written ``SELECT`` statement ``sql``, one sequence per column it
+    selects, each of ``columns`` (in order, one per selected value) processed by its type."""
+    dialect = connection.dialect
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql)
@@ -39,14 +61,14 @@ def read_columns(
     finally:
         cursor.close()
     if not rows:
-        return [() for _ in names]
-    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
-    for i, name in enumerate(names):
-        process = table.c[name].type.dialect_impl(dialect).result_processor(dialect, None)
+        return [() for _ in columns]
+    values: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for i, column in enumerate(columns):
+        process = column.type.dialect_impl(dialect).result_processor(dialect, None)
         if process is not None:  # values repeat (dates): each distinct one processed once
-            distinct = {value: process(value) for value in set(columns[i])}
-            columns[i] = list(map(distinct.__getitem__, columns[i]))
-    return columns
+            distinct = {value: process(value) for value in set(values[i])}
+            values[i] = list(map(distinct.__getitem__, values[i]))
+    return values
 
 
 def read_rows(

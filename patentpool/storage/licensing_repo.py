@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from sqlalchemy import insert, select, update
@@ -266,7 +266,7 @@ def load_sales_rows(
 
 def iter_sales_groups(
     session: Session, program: str, periods: Sequence[Period], licensees: Mapping[str, Licensee]
-) -> Iterator[list[LineBlock]]:
+) -> Generator[list[LineBlock], None, None]:
     """The current lines of the periods in blocks of columns, one licensee group at a time
     (for :func:`patentpool.core.royalties.summarize_groups`).
 

@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain, islice, repeat
-from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Date, Dialect, Table, delete, select, update
@@ -26,7 +25,7 @@ from patentpool.core.model import (
     Status,
 )
 from patentpool.gcpause import collector_paused
-from patentpool.storage.columns import read_columns, read_rows, records
+from patentpool.storage.columns import ordered, query_columns, read_columns, read_rows, records
 from patentpool.storage.events_repo import read_events
 from patentpool.storage.models import (
     AllianceRow,
@@ -71,7 +70,7 @@ def _read_register(session: Session) -> Register:
     # of them, and ORM objects would cost more than the values built from them
     connection = session.connection()
     keys, patents = _read_patents(connection)
-    declarations = _read_declarations(connection, keys)
+    declarations = _read_declarations(connection)
     events = read_events(connection, keys)
     return Register(alliance, members, standards, patents, declarations, events)
 
@@ -130,21 +129,32 @@ _PATENT_READ = (
 )
 
 
-def _read_declarations(connection: Connection, keys: dict[int, str]) -> tuple[Declaration, ...]:
-    """Every declaration, in key order; ``keys``: each patent's key by its row id."""
-    patent_ids, *rest = read_columns(connection, _table(DeclarationRow), _DECLARATION_COLUMNS)
-    # sorted as plain tuples, by key (patent, standard, version), before any record is made
-    patents = map(keys.__getitem__, patent_ids)
-    rows = sorted(zip(patents, *rest, strict=True), key=_DECLARATION_KEY)
-    if not rows:
+def _read_declarations(connection: Connection) -> tuple[Declaration, ...]:
+    """Every declaration, in key order (patent, standard, version): the database joins each
+    to its patent's key and sorts them, walking the two tables' unique indexes."""
+    declarations, patents = _table(DeclarationRow), _table(PatentRow)
+    quote = connection.dialect.identifier_preparer.quote
+    order = [(patents.c.key, f"p.{quote('key')}")]
+    order += [(declarations.c[n], f"d.{quote(n)}") for n in _DECLARATION_KEY]
+    sql = (
+        f"SELECT p.key, {', '.join(f'd.{quote(n)}' for n in _DECLARATION_COLUMNS[1:])} "
+        f"FROM {quote(declarations.name)} AS d JOIN {quote(patents.name)} AS p "
+        "ON p.id = d.patent_id ORDER BY "
+        + ", ".join(ordered(connection, column, written) for column, written in order)
+    )
+    selected = [patents.c.key, *(declarations.c[n] for n in _DECLARATION_COLUMNS[1:])]
+    columns = query_columns(connection, sql, selected)
+    count = len(columns[0])
+    if not count:
         return ()
-    values: list[Iterable[Any]] = list(zip(*rows, strict=True))
     essentialities = {e.value: e for e in Essentiality}
-    values[4] = map(essentialities.__getitem__, values[4])
-    return tuple(records(Declaration, len(rows), values))
+    values: list[Iterable[Any]] = list(columns)
+    values[4] = map(essentialities.__getitem__, columns[4])
+    return tuple(records(Declaration, count, values))
 
 
-_DECLARATION_KEY = itemgetter(0, 1, 2)
+#: A declaration's key after its patent's: its standard and version.
+_DECLARATION_KEY = ("standard_id", "version_id")
 
 
 def save_alliance(session: Session, alliance: Alliance) -> None:

@@ -3,22 +3,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from patentpool.core.fx import Conversion
-from patentpool.core.line_blocks import LineBlock
+from patentpool.core.line_blocks import LineBlock, NumberedSources
 from patentpool.core.line_pricing import SalesRow
 from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput
 from patentpool.storage import fx_repo
 from patentpool.storage.engine import param_mark
 from patentpool.storage.models import ProgramRow
+from patentpool.storage.read_ahead import read_ahead
 
 #: Sales lines read per round trip from the database.
 BATCH = 20_000
@@ -101,24 +104,44 @@ def sales_batches(
             if period is None:
                 period = parsed[text] = Period.parse(text)
             reports.append((_Report(report, share(licensee, licensee), period, source), lines))
-        for chunk in _chunks(reports, REPORTS.get(connection.dialect.name, 100)):
-            cursor.execute(_lines_sql(mark, len(chunk)), [report.id for report in chunk])
-            if len(chunk) == 1:  # one report, perhaps a large one: a batch at a time
-                while rows := cursor.fetchmany(BATCH):
+        dialect = connection.dialect.name
+        fetched = _fetched(cursor, mark, _chunks(reports, REPORTS[dialect]))
+        with read_ahead(fetched) if AHEAD[dialect] else nullcontext(fetched) as chunks:
+            for chunk, rows in chunks:
+                if len(chunk) == 1:  # one report (perhaps a batch of a large one's lines)
                     yield _block(rows, chunk[0], share, rates)
-                continue
-            by_report = {rid: list(rows) for rid, rows in groupby(cursor.fetchall(), _REPORT_ID)}
-            for report in chunk:  # in ``order``; a report without lines has no block
-                if report.id in by_report:
-                    yield _block(by_report.pop(report.id), report, share, rates)
+                    continue
+                by_report = {rid: list(lines) for rid, lines in groupby(rows, _REPORT_ID)}
+                for report in chunk:  # in ``order``; a report without lines has no block
+                    if report.id in by_report:
+                        yield _block(by_report.pop(report.id), report, share, rates)
     finally:
         cursor.close()
+
+
+def _fetched(
+    cursor: Any, mark: str, chunks: Iterable[list[_Report]]
+) -> Iterator[tuple[list[_Report], list[Any]]]:
+    """The rows of each chunk of reports, with the chunk: those of several reports at once,
+    those of a report alone a batch at a time."""
+    for chunk in chunks:
+        cursor.execute(_lines_sql(mark, len(chunk)), [report.id for report in chunk])
+        if len(chunk) == 1:  # one report, perhaps a large one: a batch at a time
+            while rows := cursor.fetchmany(BATCH):
+                yield chunk, rows
+        else:
+            yield chunk, cursor.fetchall()
 
 
 #: The most reports whose lines are read by one statement, by database: SQLite runs in the
 #: process, so a statement costs no round trip, and reads its reports fastest one by one
 #: (benchmarks/README.md, "Reports read together on a server").
 REPORTS = {"sqlite": 1, "postgresql": 100}
+
+#: Whether the next statement's lines are fetched while those before are priced, by database
+#: (:func:`~patentpool.storage.read_ahead.read_ahead`): a server reads them in a process of
+#: its own; SQLite reads in this one, and would only wait for the pricing.
+AHEAD = {"sqlite": False, "postgresql": True}
 
 _REPORT_ID = itemgetter(0)
 
@@ -166,7 +189,7 @@ def _block(
     """Lines of one report (its id first, then the columns of :func:`_lines_sql`), a batch of
     :func:`sales_batches`, as a block of columns."""
     _, lines, sales, mades, categories, units, nets, codes = zip(*rows, strict=True)
-    sources = list(map(f"{report.source}:".__add__, map(str, lines)))
+    sources = NumberedSources(f"{report.source}:", lines)
     if None in nets:
         decimals: list[Decimal | None] = [None if n is None else Decimal(n) for n in nets]
     else:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, DateTime, Table, func, select, text
 from sqlalchemy.orm import Session
 
 from patentpool.core.tables import Column
+from patentpool.storage.columns import needs_code_point_order
 from patentpool.storage.models import Base, DecimalText
 
 BATCH = 5000
@@ -36,10 +37,8 @@ def columns(table: Table) -> tuple[Column, ...]:
 def read_rows(session: Session, table: Table) -> Iterator[dict[str, Any]]:
     """A table's rows in primary-key order (text compared by code point on every database, so
     that a backup's files are the same whichever database it was made from)."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    order = [
-        c.collate("C") if postgres and c.type.python_type is str else c for c in table.primary_key
-    ]
+    dialect = session.get_bind().dialect.name
+    order = [c.collate("C") if needs_code_point_order(dialect, c) else c for c in table.primary_key]
     statement = select(table).order_by(*order)
     result = session.connection().execution_options(yield_per=BATCH).execute(statement)
     for row in result.mappings():

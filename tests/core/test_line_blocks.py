@@ -7,8 +7,16 @@ from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
+
 from patentpool.core.fx import Conversion
-from patentpool.core.line_blocks import LineBlock, add_by_runs, blocks_of, join_blocks
+from patentpool.core.line_blocks import (
+    LineBlock,
+    NumberedSources,
+    add_by_runs,
+    blocks_of,
+    join_blocks,
+)
 from patentpool.core.periods import Period
 
 Q1, Q2 = Period.parse("2026Q1"), Period.parse("2026Q2")
@@ -65,3 +73,32 @@ def test_shares_are_added_by_runs_of_one_country() -> None:
     assert dict(totals) == {"FR": 7, "CN": 27, "DE": 36}
     add_by_runs([], [], totals)  # no lines: nothing added
     assert dict(totals) == {"FR": 7, "CN": 27, "DE": 36}
+
+
+def test_numbered_sources_are_written_when_asked_for() -> None:
+    sources = NumberedSources("s.csv:", (2, 10, 3))
+    assert len(sources) == 3
+    assert sources[1] == "s.csv:10"
+    assert sources[-1] == "s.csv:3"
+    assert sources[1:] == ["s.csv:10", "s.csv:3"]
+    assert list(sources) == ["s.csv:2", "s.csv:10", "s.csv:3"]
+    with pytest.raises(IndexError):
+        sources[3]
+
+
+def test_a_quarters_sources_are_its_blocks_one_after_the_other() -> None:
+    numbered = LineBlock(
+        "acme", Q1, ["US"] * 2, ["CN"] * 2, ["tv"] * 2, [1, 2], [None, None],
+        NumberedSources("a.csv:", (7, 8)),
+    )  # fmt: skip
+    given = LineBlock("bolt", Q1, ["US"], ["US"], ["tv"], [3], [None], [None])
+    empty = LineBlock("acme", Q1, [], [], [], [], [], NumberedSources("b.csv:", ()))
+    joined = join_blocks(Q1, [numbered, empty, given, numbered])
+    assert len(joined.sources) == 5
+    assert list(joined.sources) == ["a.csv:7", "a.csv:8", None, "a.csv:7", "a.csv:8"]
+    assert joined.sources[1:3] == ["a.csv:8", None]
+    assert joined.sources[-1] == "a.csv:8"
+    assert joined.row(2)[7] is None
+    for place in (5, -6):
+        with pytest.raises(IndexError):
+            joined.sources[place]

@@ -24,9 +24,15 @@ from patentpool.core.licensing import (
     UnknownCategory,
     counted_patents,
 )
+from patentpool.core.line_blocks import LineBlock, NumberedSources
 from patentpool.core.model import Declaration, Essentiality, Patent, Register, Status
 from patentpool.core.periods import Period
-from patentpool.core.royalties import RoyaltyResult, SalesLine, compute_royalties
+from patentpool.core.royalties import (
+    RoyaltyResult,
+    SalesLine,
+    compute_royalties,
+    summarize_groups,
+)
 from patentpool.errors import InvalidInput, NotFound
 
 D = dt.date
@@ -576,3 +582,25 @@ def test_the_summary_path_refuses_what_the_detailed_path_refuses() -> None:
                 compute_royalties(program(), REGISTER, LICENSEES, [line(), bad], Q1, detail=detail)
             messages.append(str(info.value))
         assert messages[0] == messages[1]
+
+
+def test_lines_alike_but_for_their_source_share_cents_in_the_order_of_their_sources() -> None:
+    # three lines of 0.005 each: the licensee's 0.015 rounds to 0.02, whose two cents go to
+    # the first two lines in order; lines alike are ordered by their sources' text, in which
+    # "s.csv:10" and "s.csv:11" come before "s.csv:9"
+    alike = [SalesLine("acme", Q1, "US", "CN", "chip", 1, None, f"s.csv:{n}") for n in (9, 10, 11)]
+    given = run(*alike)
+    (acme,) = given.licensees
+    assert acme.due == Decimal("0.02")
+    assert [(ln.line.source, ln.due) for ln in acme.lines] == [
+        ("s.csv:10", Decimal("0.01")), ("s.csv:11", Decimal("0.01")), ("s.csv:9", Decimal("0.00")),
+    ]  # fmt: skip
+    # the same lines read from storage, whose sources are written only when asked for
+    block = LineBlock(
+        "acme", Q1, ["US"] * 3, ["CN"] * 3, ["chip"] * 3, [1, 1, 1], [None] * 3,
+        NumberedSources("s.csv:", (9, 10, 11)),
+    )  # fmt: skip
+    stored = summarize_groups(program(), REGISTER, LICENSEES, [[block]], Q1, lines=True)
+    assert stored == given
+    without_lines = summarize_groups(program(), REGISTER, LICENSEES, [[block]], Q1)
+    assert without_lines.royalties_by_country() == given.royalties_by_country()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -63,11 +64,13 @@ def test_groups_come_whole_and_every_line_once(small_register: str, tmp_path: Pa
     ]
 
 
+@pytest.mark.parametrize("ahead", [False, True], ids=["in-turn", "read-ahead"])
 def test_reports_read_together_or_a_batch_at_a_time_give_the_same_lines(
-    small_register: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_register: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: bool
 ) -> None:
     """Consecutive reports are read by one statement up to a batch of lines; a larger report
-    alone, a batch at a time: the lines and their order are those of one report at a time."""
+    alone, a batch at a time: the lines and their order are those of one report at a time,
+    whether the next statement is read ahead (in a thread) or in turn."""
     folder = tmp_path / "lic"
     folder.mkdir()
     write(folder, "licensing.yaml", LICENSEES + LICENSING[LICENSING.index("programs:") :])
@@ -81,6 +84,7 @@ def test_reports_read_together_or_a_batch_at_a_time_give_the_same_lines(
         monkeypatch.setattr(sales_read, "BATCH", batch)
         for database in ("sqlite", "postgresql"):
             monkeypatch.setitem(sales_read.REPORTS, database, reports)
+            monkeypatch.setitem(sales_read.AHEAD, database, ahead)
         with session_for(small_register) as session:
             order = "licensee_id, period"
             blocks = sales_read.sales_batches(session, "demo-v1", periods, order)
@@ -94,3 +98,29 @@ def test_reports_read_together_or_a_batch_at_a_time_give_the_same_lines(
     assert [len(b) for b in small] == [1, 1, 1, 3, 3, 1, 2]
     assert [row for b in small for row in b] == [row for b in one_at_a_time for row in b]
     assert [r[5] for r in small[3] + small[4] + small[5]] == list(range(1, 8))  # in line order
+
+
+def test_a_reading_left_early_gives_its_connection_back(
+    small_register: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pricing may stop at a block (a line it refuses): the lines read ahead are dropped,
+    the thread is gone, and the session reads on."""
+    folder = tmp_path / "lic"
+    folder.mkdir()
+    write(folder, "licensing.yaml", LICENSEES + LICENSING[LICENSING.index("programs:") :])
+    write(folder, "sales.csv", SALES_HEADER + SALES)
+    with session_for(small_register) as session:
+        import_paths(session, [folder])
+    periods = Period.parse("2025Q4").year_to_date()
+    monkeypatch.setattr(sales_read, "BATCH", 1)
+    for database in ("sqlite", "postgresql"):
+        monkeypatch.setitem(sales_read.REPORTS, database, 1)
+        monkeypatch.setitem(sales_read.AHEAD, database, True)
+    with session_for(small_register) as session:
+        blocks = sales_read.sales_batches(session, "demo-v1", periods, "licensee_id, period")
+        first = next(blocks)
+        blocks.close()
+        assert not [t for t in threading.enumerate() if t.name == "patentpool-read-ahead"]
+        rows = list(sales_read.sales_rows(session, "demo-v1", periods, "licensee_id, period"))
+    assert list(first.rows()) == rows[:1]
+    assert len(rows) == 5
