@@ -240,7 +240,7 @@ def column_blocks(plan: sales_columns.Plan, rules: SalesRules) -> Iterator[Block
 
 
 #: A file at least this large shares the hashing of its lines with a helper process.
-HELPER_BYTES = 16 << 20
+HELPER_BYTES = 4 << 20
 
 
 def _checksum(
