@@ -229,6 +229,8 @@ class QuarterPricing:
         self.scale = _ten(base + self.mult_digits)
         self.multipliers = {r.id: scaled(r.multiplier, self.mult_digits) for r in schedule.regions}
         self.one = _ten(self.mult_digits)
+        #: the schedule's annual cap as a fraction (each group's cut is one)
+        self.annual_cap = None if schedule.annual_cap is None else Fraction(schedule.annual_cap)
         self.per_unit = {
             c: scaled(r.per_unit, base)
             for c, r in schedule.categories.items()

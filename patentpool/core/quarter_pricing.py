@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from itertools import compress, groupby, repeat
@@ -112,15 +112,20 @@ def cut_rates(
 ) -> dict[str, Fraction]:
     """Each group's annual-cap cut as a fraction of its gross (the same for all its licensees
     and lines); ``plain`` and ``tiered`` are the groups' scaled grosses. Updates ``year``."""
-    group_gross: dict[str, Fraction] = {g: Fraction(n, pricing.scale) for g, n in plain.items()}
+    # each group's gross over ``scale x`` the product of its tier keys' units: one fraction
+    # made (and reduced) per group, not one per tier key
+    over: dict[str, tuple[int | Fraction, int]] = {g: (n, 1) for g, n in plain.items()}
     for group in present:
-        group_gross.setdefault(group, Fraction(0))
+        over.setdefault(group, (0, 1))
     for key, n in tiered.items():
-        group_gross[key[0]] += Fraction(n, pricing.scale * (tiers[key].units or 1))
+        num, den = over[key[0]]
+        units = tiers[key].units or 1
+        over[key[0]] = (num * units + n * den, den * units)
     zero = Fraction(0)
-    cap = None if schedule.annual_cap is None else Fraction(schedule.annual_cap)
+    cap = pricing.annual_cap
     rates: dict[str, Fraction] = {}
-    for group, gross in group_gross.items():
+    for group, (num, den) in over.items():
+        gross = Fraction(num, pricing.scale * den)
         earlier = year.gross.get(group, zero)
         year.gross[group] = earlier + gross
         cut = zero if cap is None else max(zero, gross - max(zero, cap - earlier))
@@ -417,8 +422,9 @@ def _tiered(
         nums[start:stop] = span
         tiered[tier] += sum(span)
     present = {groups[lid] for lid in set(rows.licensees)}
-    rates = cut_rates(plain, tiered, present, tiers, pricing, schedule, year)
-    return replace(rows, tiers=tiers, cut_rates=rates)
+    rows.tiers = tiers
+    rows.cut_rates = cut_rates(plain, tiered, present, tiers, pricing, schedule, year)
+    return rows
 
 
 T = TypeVar("T")
