@@ -9,8 +9,9 @@ here.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import partial
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from patentpool.core.countries import normalize_country
@@ -26,6 +27,7 @@ from patentpool.core.model import (
 from patentpool.core.model import StandardVersion as Version
 from patentpool.core.names import NameIndex, member_names, name_key
 from patentpool.core.numbers import InvalidPatentNumber, PatentNumber, normalize
+from patentpool.core.records import keyed_records
 from patentpool.errors import PatentpoolError
 from patentpool.gcpause import collector_paused
 from patentpool.io.problems import Problem, Source
@@ -243,20 +245,20 @@ def _patent_rows(
     standards: Mapping[str, Standard],
     problems: list[Problem],
 ) -> tuple[_PatentsFound, _DeclarationsFound]:
-    """The patents and declarations of the batch's rows, each with the row it is first on."""
+    """The patents and declarations of the batch's rows, each with the row it is first on.
+
+    A row's patent and declaration are kept as tuples of their fields, compared as such (as
+    the records compare), and made records all at once at the end."""
     owners = member_names((m.id, m.name, m.aliases) for m in members.values())
-    new_patents: _PatentsFound = {}
-    new_decls: _DeclarationsFound = {}
-    # owners, versions and states repeat from row to row: each is looked up once
+    patents: dict[str, tuple[tuple[Any, ...], Source]] = {}
+    decls: dict[tuple[str, str, str], tuple[tuple[Any, ...], Source]] = {}
+    # numbers, owners, versions and states repeat from row to row: each is looked up once
+    number_of = _Lookup(_number)
     owner_of = _Lookup(partial(_resolve, owners))
     version_of = _Lookup(partial(_version_of, standards))
     states_of = _Lookup(_states_of)
     for row, source in batch.patent_rows:
-        try:
-            number: PatentNumber | None = normalize(row.publication_number)
-            number_problem = None
-        except InvalidPatentNumber as exc:
-            number, number_problem = None, str(exc)
+        number, number_problem = number_of[row.publication_number]
         owner, owner_problem = owner_of[row.owner]
         _, version_problems = version_of[row.standard, row.version, row.section]
         states, states_problems = states_of[row.validated_states]
@@ -276,14 +278,17 @@ def _patent_rows(
         assert number is not None
         assert owner is not None
         key = number.key
-        patent = _patent(row, number, owner, states)
-        seen = new_patents.get(key)
+        patent = (
+            number.jurisdiction, number.number, owner, row.filing_date, number.kind,
+            row.family, row.grant_date, row.expiry_date, row.status, states, row.title,
+        )  # fmt: skip
+        seen = patents.get(key)
         if seen is None:
-            new_patents[key] = (patent, source)
+            patents[key] = (patent, source)
         elif seen[0] != patent:
-            problems.extend(_disagreements(*seen, patent, source))
+            problems.extend(_disagreements(Patent(*seen[0]), seen[1], Patent(*patent), source))
         declaration_key = (key, row.standard, row.version)
-        first = new_decls.get(declaration_key)
+        first = decls.get(declaration_key)
         if first is not None:
             problems.append(
                 Problem.at(
@@ -294,39 +299,20 @@ def _patent_rows(
                 )
             )
             continue
-        new_decls[declaration_key] = (_declaration(row, key), source)
-    return new_patents, new_decls
+        decls[declaration_key] = ((key, *_DECLARED(row)), source)
+    return keyed_records(Patent, patents), keyed_records(Declaration, decls)
 
 
-def _patent(row: PatentRecord, number: PatentNumber, owner: str, states: frozenset[str]) -> Patent:
-    return Patent(
-        jurisdiction=number.jurisdiction,
-        number=number.number,
-        owner=owner,
-        filing_date=row.filing_date,
-        kind=number.kind,
-        family=row.family,
-        grant_date=row.grant_date,
-        expiry_date=row.expiry_date,
-        status=row.status,
-        validated_states=states,
-        title=row.title,
-    )
+#: A row's declaration fields after its patent's key, in the order of the record's fields.
+_DECLARED = itemgetter(*(PatentRecord._fields.index(f.name) for f in fields(Declaration)[1:]))
 
 
-def _declaration(row: PatentRecord, key: str) -> Declaration:
-    return Declaration(
-        patent=key,
-        standard=row.standard,
-        version=row.version,
-        section=row.section,
-        essentiality=row.essentiality,
-        evaluator=row.evaluator,
-        evaluated_on=row.evaluated_on,
-        declared_on=row.declared_on,
-        frand=row.frand,
-        reciprocity=row.reciprocity,
-    )
+def _number(raw: str) -> tuple[PatentNumber | None, str | None]:
+    """A row's publication number, normalised, or what is wrong with it."""
+    try:
+        return normalize(raw), None
+    except InvalidPatentNumber as exc:
+        return None, str(exc)
 
 
 def _log_patents(

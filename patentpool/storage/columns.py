@@ -1,24 +1,18 @@
-"""Whole tables read as columns, and records made from columns (for the register's tens of
-thousands of patents and declarations).
+"""Whole tables read as columns (for the register's tens of thousands of patents and
+declarations, made into records by :func:`patentpool.core.records.records`).
 
 A register is read in a handful of statements, each written once by hand (no statement for
 SQLAlchemy to compile in every new process) and fetched whole through the driver's cursor;
 each column goes through its type's result processing (SQLite's dates and booleans) once per
-distinct value. Records are made a field at a time (:func:`records`): no Python step per
-record, and the same frozen dataclasses as their constructor makes.
+distinct value.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable, Sequence
-from dataclasses import fields
-from itertools import repeat
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table
-
-R = TypeVar("R")
 
 
 def read_columns(
@@ -76,17 +70,3 @@ def read_rows(
 ) -> list[tuple[Any, ...]]:
     """:func:`read_columns` as rows: a tuple of the values of ``names`` per row."""
     return list(zip(*read_columns(connection, table, names, order_by), strict=True))
-
-
-def records(cls: type[R], count: int, values: Sequence[Iterable[Any]]) -> list[R]:
-    """``count`` records of the frozen, slotted dataclass ``cls``: ``values`` holds each field's
-    values, in the order of its fields (every field given, none defaulted). Each field is set
-    on all the records at once, through its slot, as the dataclass's own ``__init__`` does:
-    the records equal, hash and print as those built by keywords."""
-    slots = [getattr(cls, f.name) for f in fields(cls)]  # type: ignore[arg-type]
-    assert len(slots) == len(values), "every field is given"
-    assert not hasattr(cls, "__post_init__"), "nothing else is done when it is made"
-    made = list(map(cls.__new__, repeat(cls, count)))
-    for slot, column in zip(slots, values, strict=True):
-        deque(map(slot.__set__, made, column), maxlen=0)  # set in C, nothing kept
-    return made

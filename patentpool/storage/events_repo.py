@@ -10,7 +10,8 @@ from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from patentpool.core.model import Essentiality, EventKind, PatentEvent
-from patentpool.storage.columns import read_columns, records
+from patentpool.core.records import records
+from patentpool.storage.columns import read_columns
 from patentpool.storage.models import PatentEventRow, PatentRow
 
 

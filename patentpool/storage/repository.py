@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain, islice, repeat
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Date, Dialect, Table, delete, select, update
@@ -24,8 +25,9 @@ from patentpool.core.model import (
     StandardVersion,
     Status,
 )
+from patentpool.core.records import records
 from patentpool.gcpause import collector_paused
-from patentpool.storage.columns import ordered, query_columns, read_columns, read_rows, records
+from patentpool.storage.columns import ordered, query_columns, read_columns, read_rows
 from patentpool.storage.events_repo import read_events
 from patentpool.storage.models import (
     AllianceRow,
@@ -259,38 +261,44 @@ _DECLARATION_COLUMNS = (
 )
 
 
-def _patent_row(p: Patent) -> tuple[Any, ...]:
-    return (
-        p.key,
-        p.jurisdiction,
-        p.number,
-        p.kind,
-        p.owner,
-        p.family,
-        p.filing_date,
-        p.grant_date,
-        p.expiry_date,
-        p.status.value,
-        p.title,
-    )
+#: A patent's row, in the order of :data:`_PATENT_COLUMNS` (one call in C per patent).
+_PATENT_ROW = attrgetter(
+    "key", "jurisdiction", "number", "kind", "owner", "family", "filing_date", "grant_date",
+    "expiry_date", "status.value", "title",
+)  # fmt: skip
+#: A declaration's row but its patent's id, in the order of :data:`_DECLARATION_COLUMNS`.
+_DECLARATION_REST = attrgetter(
+    "standard", "version", "section", "essentiality.value", "evaluator", "evaluated_on",
+    "declared_on", "frand", "reciprocity",
+)  # fmt: skip
+_PATENT_OF = attrgetter("patent")
+
+
+def _patent_ids(connection: Connection, after: int = 0) -> dict[str, int]:
+    """The id of each patent by key; only those with an id above ``after``."""
+    table = _table(PatentRow)
+    quote = connection.dialect.identifier_preparer.quote
+    sql = f"SELECT {quote('key')}, id FROM {quote(table.name)} WHERE id > {int(after)}"
+    keys, ids = query_columns(connection, sql, [table.c.key, table.c.id])
+    return dict(zip(keys, ids, strict=True))
 
 
 def save_patents(session: Session, patents: Sequence[Patent]) -> dict[str, int]:
     """Insert new patents and update changed ones (matched by key), in batches; return the id
     of every patent in the register by key (what :func:`save_declarations` needs)."""
     table = _table(PatentRow)
-    ids: dict[str, int] = dict(session.execute(select(table.c.key, table.c.id)).all())
+    ids = _patent_ids(_connection(session))
     if not patents:
         return ids
-    rows = [_patent_row(p) for p in patents]  # the key first
+    rows = list(map(_PATENT_ROW, patents))  # the key first
     new = [row for row in rows if row[0] not in ids]
     changed = [row for row in rows if row[0] in ids]
     last_id = max(ids.values(), default=0)
     _insert_rows(session, table, _PATENT_COLUMNS, new)
     if new:  # the ids given to the new rows: every one is above the ids read before
         keys = {row[0] for row in new}
-        added = session.execute(select(table.c.key, table.c.id).where(table.c.id > last_id))
-        ids.update((key, pid) for key, pid in added if key in keys)
+        added = _patent_ids(session.connection(), last_id)
+        ids.update((key, pid) for key, pid in added.items() if key in keys)
     if changed:
         session.execute(
             update(PatentRow),
@@ -321,9 +329,7 @@ def save_declarations(
     version), in batches. ``patent_ids`` (from :func:`save_patents`) saves reading them."""
     if not declarations:
         return
-    ids = patent_ids
-    if ids is None:
-        ids = dict(session.execute(select(PatentRow.key, PatentRow.id)).all())
+    ids = patent_ids if patent_ids is not None else _patent_ids(_connection(session))
     table = _table(DeclarationRow)
     existing = {
         (pid, s, v): did
@@ -331,23 +337,17 @@ def save_declarations(
             select(table.c.id, table.c.patent_id, table.c.standard_id, table.c.version_id)
         )
     }
+    # every row made in C: the patents' ids, and the other fields zipped to them
+    rest = zip(*map(_DECLARATION_REST, declarations), strict=True)
+    rows = list(zip(map(ids.__getitem__, map(_PATENT_OF, declarations)), *rest, strict=True))
     changed = []
 
     def new_rows() -> Iterator[tuple[Any, ...]]:
-        for d in declarations:
-            row = (
-                ids[d.patent],
-                d.standard,
-                d.version,
-                d.section,
-                d.essentiality.value,
-                d.evaluator,
-                d.evaluated_on,
-                d.declared_on,
-                d.frand,
-                d.reciprocity,
-            )
-            did = existing.get(row[:3]) if existing else None
+        if not existing:
+            yield from rows
+            return
+        for row in rows:
+            did = existing.get(row[:3])
             if did is None:
                 yield row
             else:

@@ -21,7 +21,7 @@ from patentpool.core.model import (
     StandardVersion,
     Status,
 )
-from patentpool.storage.columns import records
+from patentpool.core.records import records
 from patentpool.storage.engine import session_for
 from patentpool.storage.events_repo import save_events
 from patentpool.storage.models import StandardRow
