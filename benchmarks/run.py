@@ -134,16 +134,16 @@ def _period() -> Any:
 
 
 def step_royalties(url: str, data: Path) -> int:
-    """As `patentpool royalties` (its table): every line priced, the quarter's totals kept."""
-    from patentpool.services.quarters import remember
-    from patentpool.services.royalties import program_context, royalties
-    from patentpool.storage.engine import session_for
+    """As `patentpool royalties` (its table): every line priced, the quarter's totals kept;
+    in as many processes as the command prices in (PATENTPOOL_PRICING_PROCESSES)."""
+    from patentpool.services.commands import quarter_royalties
 
-    with session_for(url, lock=f"distribute:{PROGRAM}:{PERIOD}") as session:
-        ctx = program_context(session, PROGRAM)
-        result = royalties(session, PROGRAM, _period(), context=ctx, detail=False)
-        remember(session, ctx, _period(), result)
+    result = quarter_royalties(url, PROGRAM, _period(), None, _no_resolve, detail=False)
     return sum(item.priced_lines for item in result.licensees)
+
+
+def _no_resolve(licensees: Any, name: str) -> str:
+    raise AssertionError("every licensee is priced")
 
 
 def step_royalty_lines(url: str, data: Path) -> int:
@@ -283,6 +283,7 @@ def _preload(url: str | None = None) -> None:
     import patentpool.io.sales_columns
     import patentpool.reports.member
     import patentpool.reports.render
+    import patentpool.services.commands
     import patentpool.services.distributions
     import patentpool.services.imports
     import patentpool.services.quarters

@@ -138,7 +138,8 @@ def royalties_cmd(
     """What each licensee owes for a quarter: gross, cap reduction, discount, due.
 
     Tiers and annual caps count the licensee group's earlier quarters of the year.
-    Lines that owe nothing say why.
+    Lines that owe nothing say why. The table of every licensee is priced in as many
+    processes as the machine has cores, up to 4 (PATENTPOOL_PRICING_PROCESSES=1: one).
 
     \b
     Example:

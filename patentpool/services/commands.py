@@ -24,6 +24,7 @@ from patentpool.services.corrections import Revision
 from patentpool.services.distributions import MemberChange, Run
 from patentpool.services.history import Change
 from patentpool.services.licensing import load_programs
+from patentpool.services.priced_apart import pricing_processes
 from patentpool.services.royalties import ProgramContext, StatementRow
 from patentpool.storage import engine, licensing_repo, repository
 
@@ -110,8 +111,9 @@ def quarter_royalties(
         if licensee is not None:
             licensee = resolve(ctx.licensees.values(), licensee)
         result = royalty_service.royalties(
-            session, program_id, period, licensee, context=ctx, detail=detail
-        )
+            session, program_id, period, licensee, context=ctx, detail=detail,
+            processes=pricing_processes(),
+        )  # fmt: skip
         if licensee is None:  # the whole quarter: keep its totals for distributions
             quarters.remember(session, ctx, period, result)
     return result

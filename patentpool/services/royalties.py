@@ -17,6 +17,7 @@ from patentpool.core.royalties import RoyaltyResult, summarize_groups
 from patentpool.errors import InvalidInput, NotFound
 from patentpool.gcpause import collector_paused
 from patentpool.services.licensing import load_programs
+from patentpool.services.priced_apart import Priced, summarize_apart
 from patentpool.storage import licensing_repo
 from patentpool.storage.repository import load_register
 
@@ -62,16 +63,24 @@ def royalties(
     licensee: str | None = None,
     context: ProgramContext | None = None,
     detail: bool = True,
+    processes: int = 1,
 ) -> RoyaltyResult:
     """Royalties due for ``period``; tiers and caps count the year's earlier quarters.
 
     ``detail=False`` leaves out the priced lines (the licensees' ``lines`` are empty) and
     keeps only what distributions need: every licensee's amounts, ``total_due`` and the
-    royalties by country, all identical to those of the detailed result.
+    royalties by country, all identical to those of the detailed result. Those of every
+    licensee may then be priced in up to ``processes`` processes at once
+    (:mod:`patentpool.services.priced_apart`), with the same result.
     """
     ctx = context or program_context(session, program_id)
     if licensee is not None and licensee not in ctx.licensees:
         raise NotFound("licensee", licensee)
+    if licensee is None and not detail and processes > 1:
+        priced = Priced(ctx.program, ctx.register, ctx.licensees, ctx.counted)
+        apart = summarize_apart(session, priced, period, processes)
+        if apart is not None:
+            return apart
     quarters = period.year_to_date()
     # group by group: only the lines of the groups being read are held; closed at once, even
     # when the pricing stops early (the lines a thread reads ahead are dropped with it)

@@ -94,6 +94,14 @@ def _on_sqlite_begin(conn: Connection) -> None:
     instead of failing when both try to upgrade a read lock."""
     mode = conn.get_execution_options().get("patentpool_lock")
     conn.exec_driver_sql("BEGIN IMMEDIATE" if mode else "BEGIN")
+    # what the connection had changed when its transaction began: whether the transaction
+    # has written anything since (:mod:`patentpool.storage.shared_view`)
+    conn.info[CHANGES_AT_BEGIN] = conn.connection.dbapi_connection.total_changes  # type: ignore[union-attr]
+
+
+#: The key of a SQLite connection's ``info`` holding its count of changed rows when its
+#: transaction began.
+CHANGES_AT_BEGIN = "patentpool_changes_at_begin"
 
 
 _ENGINES: dict[str, Engine] = {}
@@ -191,6 +199,21 @@ class PoolExhausted(DatabaseError):
             f"the database {safe_url(url)} is busy: no connection came free within "
             f"{pool_timeout():g} seconds; try again"
         )
+
+
+def forget_engines_after_fork() -> None:
+    """In a process just forked: leave the engines (and their pooled connections) to the
+    process they came from, so that this one opens its own. Their pools are kept, not
+    closed nor freed: a connection freed here would be closed, and it is the other
+    process's."""
+    for engine in _ENGINES.values():
+        _LEFT_TO_PARENT.append(engine.pool)
+        engine.dispose(close=False)
+    _ENGINES.clear()
+
+
+#: The pools of a forked process's parent, kept for as long as the forked process lives.
+_LEFT_TO_PARENT: list[object] = []
 
 
 def dispose_all() -> None:

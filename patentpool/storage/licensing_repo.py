@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Generator, Iterable, Mapping, Sequence
+from collections.abc import Collection, Generator, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from sqlalchemy import insert, select, update
@@ -265,33 +265,29 @@ def load_sales_rows(
 
 
 def iter_sales_groups(
-    session: Session, program: str, periods: Sequence[Period], licensees: Mapping[str, Licensee]
+    session: Session,
+    program: str,
+    periods: Sequence[Period],
+    licensees: Mapping[str, Licensee],
+    groups: Collection[str] | None = None,
 ) -> Generator[list[LineBlock], None, None]:
     """The current lines of the periods in blocks of columns, one licensee group at a time
-    (for :func:`patentpool.core.royalties.summarize_groups`).
+    (for :func:`patentpool.core.royalties.summarize_groups`); ``groups``: only those groups'.
 
     The lines come licensee by licensee; a group is handed on once the last of its licensees
     with lines has been read, so only the groups still open are held, not the whole year.
     """
-    names = [str(p) for p in periods]
-    if not names:
-        return
-    connection = session.connection()
-    mark = param_mark(connection)
-    reporting = connection.exec_driver_sql(
-        "SELECT DISTINCT licensee_id FROM sales_reports "
-        f"WHERE program_id = {mark} AND current = {mark} "
-        f"AND period IN ({', '.join([mark] * len(names))})",
-        (program, True, *names),
-    ).all()
     waiting: dict[str, set[str]] = defaultdict(set)  # group -> its licensees yet to be read
-    for (lid,) in reporting:
-        if lid not in licensees:
-            raise NotFound("licensee", lid)
-        waiting[licensees[lid].group_key].add(lid)
+    for lid in reporting_lines(session, program, periods, licensees):
+        group = licensees[lid].group_key
+        if groups is None or group in groups:
+            waiting[group].add(lid)
+    if not waiting:
+        return
+    only = None if groups is None else {lid for lids in waiting.values() for lid in lids}
     held: dict[str, list[LineBlock]] = defaultdict(list)
     current: str | None = None
-    for block in sales_batches(session, program, periods, "licensee_id, period"):
+    for block in sales_batches(session, program, periods, "licensee_id, period", only=only):
         # the blocks come licensee by licensee (a block holds lines of one licensee)
         lid = block.licensee
         if lid != current:
@@ -307,6 +303,30 @@ def iter_sales_groups(
         if done is not None:
             yield done
     yield from held.values()  # groups with a licensee whose reports hold no line
+
+
+def reporting_lines(
+    session: Session, program: str, periods: Sequence[Period], licensees: Mapping[str, Licensee]
+) -> dict[str, int]:
+    """The licensees with current reports of the periods, each with their lines (the
+    reports' own counts), in licensee order; a licensee not in ``licensees`` raises."""
+    names = [str(p) for p in periods]
+    if not names:
+        return {}
+    connection = session.connection()
+    mark = param_mark(connection)
+    rows = connection.exec_driver_sql(
+        "SELECT licensee_id, SUM(lines) FROM sales_reports "
+        f"WHERE program_id = {mark} AND current = {mark} "
+        f"AND period IN ({', '.join([mark] * len(names))}) GROUP BY licensee_id",
+        (program, True, *names),
+    ).all()
+    out: dict[str, int] = {}
+    for lid, lines in sorted(rows):
+        if lid not in licensees:
+            raise NotFound("licensee", lid)
+        out[lid] = int(lines or 0)
+    return out
 
 
 def _read_all_of(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
@@ -65,8 +65,11 @@ def sales_batches(
     periods: Sequence[Period],
     order: str,
     licensees: Sequence[str] | None = None,
+    only: Container[str] | None = None,
 ) -> Iterator[LineBlock]:
-    """The lines of :func:`sales_rows`, report by report, in blocks of up to ``BATCH`` lines.
+    """The lines of :func:`sales_rows`, report by report, in blocks of up to ``BATCH`` lines;
+    ``only``: the licensees whose reports are read, picked from those the statement finds (a
+    share of a quarter's licensees, however many).
 
     Read through the driver's own cursor: a quarter can hold a million lines, and nothing of
     the ORM is needed to read them. The current reports come first, in ``order``; then their
@@ -100,6 +103,8 @@ def sales_batches(
         cursor.execute(reports_sql, (program, True, *names, *(licensees or ())))
         reports = []
         for report, licensee, text, source, lines in cursor.fetchall():
+            if only is not None and licensee not in only:
+                continue
             period = parsed.get(text)
             if period is None:
                 period = parsed[text] = Period.parse(text)
