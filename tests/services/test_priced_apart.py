@@ -1,30 +1,29 @@
-"""A quarter priced in several processes: the royalties of one process, or none at all."""
+"""A quarter priced in several processes: the royalties of one process, or none at all.
+
+Each scenario runs in a new interpreter (apart_scenarios.py): this process has threads of its
+own (a browser's event loop), and a process with other threads never forks.
+"""
 
 from __future__ import annotations
 
 import os
 import pickle
-import threading
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from paths import benchmark
 from pgserver import PostgresServer
-from sqlalchemy import text
-from sqlalchemy.orm import Session
 
-from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult
-from patentpool.errors import InvalidInput
 from patentpool.services import priced_apart
 from patentpool.services.imports import import_paths
-from patentpool.services.priced_apart import Priced, pricing_processes, summarize_apart
-from patentpool.services.royalties import program_context, royalties
+from patentpool.services.priced_apart import pricing_processes
 from patentpool.storage.engine import dispose_all, session_for
-from patentpool.storage.shared_view import opened, shared_view
 
-PROGRAM, PERIOD = "sbs-pool", Period.parse("2026Q1")
-LOCK = f"distribute:{PROGRAM}:{PERIOD}"
+SCENARIOS = Path(__file__).with_name("apart_scenarios.py")
 
 gen = benchmark("generate")
 
@@ -37,107 +36,88 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture
-def quarter(db_url: str, folder: Path) -> str:
-    with session_for(db_url, lock="import") as session:
+def _register(url: str, folder: Path) -> None:
+    with session_for(url, lock="import") as session:
         import_paths(
             session, [folder / n for n in ("alliance.yaml", "patents.csv", "licensing.yaml")]
         )
+
+
+@pytest.fixture
+def quarter(db_url: str, folder: Path) -> str:
+    _register(db_url, folder)
     with session_for(db_url, lock="import") as session:
         import_paths(session, [folder / "sales-2026Q1.csv", folder / "payments.csv"])
+    dispose_all()  # no connection of this process is left open while another one writes
     return db_url
 
 
-def _priced(url: str, processes: int) -> RoyaltyResult:
-    with session_for(url, lock=LOCK) as session:
-        return royalties(session, PROGRAM, PERIOD, detail=False, processes=processes)
-
-
-def _context(session: Session) -> Priced:
-    ctx = program_context(session, PROGRAM)
-    return Priced(ctx.program, ctx.register, ctx.licensees, ctx.counted)
-
-
-def _apart(url: str, processes: int = 2, lock: str | None = LOCK) -> RoyaltyResult | None:
-    with session_for(url, lock=lock) as session:
-        return summarize_apart(session, _context(session), PERIOD, processes)
+def scenario(url: str, name: str) -> Any:
+    """What the scenario ``name`` of apart_scenarios.py gives, run in a new interpreter."""
+    done = subprocess.run(
+        [sys.executable, str(SCENARIOS), url, name], capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return pickle.loads(done.stdout)
 
 
 def test_the_quarter_priced_apart_is_the_quarter_priced_in_one_process(quarter: str) -> None:
-    one = _priced(quarter, 1)
+    one: RoyaltyResult = scenario(quarter, "one")
     assert len(one.licensees) > 10
     assert one.total_due > 0
-    for processes in (2, 3):
-        apart = _apart(quarter, processes)
+    for name in ("apart-2", "apart-3"):
+        apart = scenario(quarter, name)
         assert apart is not None, "priced apart, not handed back"
         assert apart == one
         assert apart.by_country == one.by_country
         assert [str(v) for v in apart.royalties_by_country().values()] == [
             str(v) for v in one.royalties_by_country().values()
         ]
-        assert _priced(quarter, processes) == one
+    assert scenario(quarter, "priced-2") == one
 
 
 def test_not_apart_when_the_transaction_has_written(quarter: str) -> None:
-    one = _priced(quarter, 1)
-    with session_for(quarter, lock=LOCK) as session:
-        ctx = _context(session)
-        session.execute(text("UPDATE licensees SET name = name"))  # a change, if no difference
-        assert shared_view(session) is None
-        assert summarize_apart(session, ctx, PERIOD, 2) is None
-        # priced in this process instead, and still right
-        assert royalties(session, PROGRAM, PERIOD, detail=False, processes=2) == one
+    shared, apart, priced = scenario(quarter, "after-writing")
+    assert not shared
+    assert apart is None
+    assert priced == scenario(quarter, "one")  # priced in that process instead, and right
 
 
 def test_not_apart_on_sqlite_without_the_write_lock(quarter: str, backend: str) -> None:
-    found = _apart(quarter, lock=None)
     # a server's snapshot is shared whatever the lock; SQLite needs the lock to hold still
-    assert (found is None) == (backend == "sqlite")
+    apart = scenario(quarter, "apart-without-lock")
+    if backend == "sqlite":
+        assert apart is None
+    else:
+        assert apart == scenario(quarter, "one")
 
 
 def test_not_apart_while_another_thread_runs(quarter: str) -> None:
-    release = threading.Event()
-    other = threading.Thread(target=release.wait)
-    other.start()
-    try:
-        assert _apart(quarter) is None
-    finally:
-        release.set()
-        other.join()
+    assert scenario(quarter, "beside-a-thread") is None
 
 
 def test_not_apart_in_one_process(quarter: str) -> None:
-    assert _apart(quarter, processes=1) is None
+    assert scenario(quarter, "apart-in-one") is None
 
 
-def test_a_share_that_fails_is_priced_again_here(
-    quarter: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def broken(view: object) -> object:
-        raise RuntimeError("the other process cannot read")
-
-    monkeypatch.setattr(priced_apart, "opened", broken)  # in the forked processes too
-    assert _apart(quarter) is None
-    assert _priced(quarter, 2) == _priced(quarter, 1)
+def test_a_process_that_cannot_be_forked_leaves_the_quarter_here(quarter: str) -> None:
+    apart, priced = scenario(quarter, "fork-refused")
+    assert apart is None
+    assert priced == scenario(quarter, "one")
 
 
-def test_a_process_that_cannot_be_forked_leaves_the_quarter_here(
-    quarter: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    one = _priced(quarter, 1)
-
-    def refused() -> int:
-        raise BlockingIOError("Resource temporarily unavailable")
-
-    monkeypatch.setattr(os, "fork", refused)
-    assert _apart(quarter, processes=3) is None
-    assert _priced(quarter, 3) == one
+def test_a_share_that_fails_is_priced_again_here(quarter: str) -> None:
+    apart, priced = scenario(quarter, "share-failing")
+    assert apart is None
+    assert priced == scenario(quarter, "one")
 
 
 @pytest.mark.parametrize("where", ["first", "last"])
 def test_a_line_that_cannot_be_priced_stops_the_quarter_where_one_process_stops(
     quarter: str, where: str
 ) -> None:
+    from sqlalchemy import text
+
     with session_for(quarter, lock="import") as session:
         lids = [
             r[0]
@@ -145,7 +125,7 @@ def test_a_line_that_cannot_be_priced_stops_the_quarter_where_one_process_stops(
                 text("SELECT DISTINCT licensee_id FROM sales_reports ORDER BY licensee_id")
             )
         ]
-        lid = lids[0] if where == "first" else lids[-1]
+        lid = lids[0] if where == "first" else lids[-1]  # the first share's, or the last's
         report = session.execute(
             text("SELECT min(id) FROM sales_reports WHERE licensee_id = :l"), {"l": lid}
         ).scalar()
@@ -156,13 +136,10 @@ def test_a_line_that_cannot_be_priced_stops_the_quarter_where_one_process_stops(
             ),
             {"r": report},
         )
-    messages = []
-    for processes in (1, 2):
-        with pytest.raises(InvalidInput) as raised:
-            _priced(quarter, processes)
-        messages.append(str(raised.value))
-    assert "zither" in messages[0]
-    assert messages[1] == messages[0]
+    dispose_all()
+    one = scenario(quarter, "refused-1")
+    assert "zither" in one
+    assert scenario(quarter, "refused-2") == one
 
 
 @pytest.mark.postgres
@@ -170,32 +147,11 @@ def test_a_forked_process_reads_the_snapshot_not_what_was_committed_since(
     pg_server: PostgresServer, pg_template: str, folder: Path
 ) -> None:
     url = pg_server.create_database("t", template=pg_template)
-    with session_for(url, lock="import") as session:
-        import_paths(session, [folder / "alliance.yaml", folder / "patents.csv"])
-    count = text("SELECT count(*) FROM patents WHERE title = 'renamed'")
-    with session_for(url) as session:
-        assert session.execute(count).scalar() == 0
-        view = shared_view(session)
-        assert view is not None
-        assert view.snapshot
-        with session_for(url) as other:  # committed once the snapshot was taken
-            other.execute(text("UPDATE patents SET title = 'renamed'"))
-        reads, writes = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the forked process
-            try:
-                with opened(view) as forked:
-                    os.write(writes, pickle.dumps(forked.execute(count).scalar()))
-            finally:
-                os._exit(0)
-        os.close(writes)
-        with os.fdopen(reads, "rb") as pipe:
-            seen = pickle.loads(pipe.read())
-        os.waitpid(pid, 0)
-    assert seen == 0
-    with session_for(url) as session:
-        assert session.execute(count).scalar() > 0
+    _register(url, folder)
     dispose_all()
+    before, seen, after = scenario(url, "snapshot")
+    assert before == seen == 0
+    assert after > 0
 
 
 def test_the_processes_come_from_the_machine_or_the_variable(
