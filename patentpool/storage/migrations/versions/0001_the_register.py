@@ -17,6 +17,13 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _parties_and_imports()
+    _patents()
+    _standards_and_declarations()
+
+
+def _parties_and_imports() -> None:
+    """The alliance, the imports and their changes, the members and the standards."""
     op.create_table(
         "alliance",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -61,6 +68,9 @@ def upgrade() -> None:
     with op.batch_alter_table("changes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_changes_entity_key"), ["entity_key"], unique=False)
 
+
+def _patents() -> None:
+    """The members' aliases and the patents."""
     op.create_table(
         "member_aliases",
         sa.Column("member_id", sa.String(length=64), nullable=False),
@@ -97,6 +107,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_patents_family"), ["family"], unique=False)
         batch_op.create_index(batch_op.f("ix_patents_owner_id"), ["owner_id"], unique=False)
 
+
+def _standards_and_declarations() -> None:
+    """The standards' versions, the declarations, the validations and the sections."""
     op.create_table(
         "standard_versions",
         sa.Column("standard_id", sa.String(length=64), nullable=False),

@@ -17,6 +17,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _licensees_programs_and_runs()
+    _payments_and_sales()
+
+
+def _licensees_programs_and_runs() -> None:
+    """The licensees, the programmes and the distribution runs."""
     op.create_table(
         "licensees",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -60,6 +66,10 @@ def upgrade() -> None:
             "program_id", "period", "revision", name=op.f("uq_distribution_runs_program_id")
         ),
     )
+
+
+def _payments_and_sales() -> None:
+    """The payments, the sales reports and their lines."""
     op.create_table(
         "payments",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
