@@ -55,3 +55,5 @@ def write_lines(
         lines = stage.copy(file.label, report_ids)
         if sales.advance is not None:
             sales.advance(lines)
+    if changes.sales_files:
+        stage.settle()

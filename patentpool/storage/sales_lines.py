@@ -250,6 +250,9 @@ class SqliteLineStage:
         """Drop the temporary tables (their pages go back at once)."""
         self._drop()
 
+    def settle(self) -> None:
+        """Nothing: SQLite plans the quarter's reads by its indexes, without statistics."""
+
 
 class PostgresLineStage:
     """Checked sales lines held in a temporary table of the import's own PostgreSQL
@@ -338,6 +341,13 @@ class PostgresLineStage:
         """Drop the temporary tables (as the transaction's end would)."""
         for table in ("stage_lines", "stage_reports"):
             self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS pg_temp.{table}")
+
+    def settle(self) -> None:
+        """Once the lines are in: the planner's statistics of the reports and their lines
+        taken again (``ANALYZE``), so that the quarter priced right after the import reads
+        each report's lines by the index; the server's own autovacuum would take them only
+        some time later. A role that does not own the tables is warned and goes on."""
+        self.connection.exec_driver_sql("ANALYZE sales_reports, sales_lines")
 
 
 def _copy_lines(
