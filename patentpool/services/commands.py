@@ -138,7 +138,9 @@ def distribute(
 ) -> tuple[Run, Degenerate | None]:
     """``patentpool distribute``: the run, and (when ``note``) what is degenerate in it."""
     with engine.session_for(url, lock=f"distribute:{program_id}:{period}") as session:
-        run = distributions.run_distribution(session, program_id, period, policy, params, basis)
+        run = distributions.run_distribution(
+            session, program_id, period, policy, params, basis, pricing_processes()
+        )
         degenerate = runs_service.run_degenerate(session, run) if note else None
     return run, degenerate
 

@@ -31,7 +31,7 @@ from patentpool.core.periods import Period
 from patentpool.errors import InvalidInput, NotFound, PatentpoolError
 from patentpool.gcpause import collector_paused
 from patentpool.services.corrections import record_run_reports, superseded_runs
-from patentpool.services.quarters import canonical_json, quarter_totals
+from patentpool.services.quarters import QuarterTotals, canonical_json, quarter_totals
 from patentpool.services.royalties import ProgramContext, program_context, royalties
 from patentpool.services.run_events import event_inputs, late_events
 from patentpool.storage import licensing_repo
@@ -176,8 +176,10 @@ def run_distribution(
     policy: str | None = None,
     params: Mapping[str, str] | None = None,
     basis: str = "collected",
+    processes: int = 1,
 ) -> Run:
-    """Distribute a period; an identical earlier run is returned instead of a new one."""
+    """Distribute a period; an identical earlier run is returned instead of a new one. A
+    quarter whose totals are not kept yet is priced in up to ``processes`` processes."""
     if basis not in BASES:
         raise InvalidInput(f"basis: must be one of {', '.join(BASES)}, not {basis!r}")
     ctx = program_context(session, program_id)
@@ -185,27 +187,14 @@ def run_distribution(
     # again (a few for every counted patent): the cyclic collector would walk them all several
     # times over for no cycle (benchmarks/README.md)
     with collector_paused():
-        return _make_run(session, ctx, program_id, period, policy, params, basis)
+        return _make_run(session, ctx, program_id, period, policy, params, basis, processes)
 
 
-def _make_run(
-    session: Session,
-    ctx: ProgramContext,
-    program_id: str,
-    period: Period,
-    policy: str | None,
-    params: Mapping[str, str] | None,
-    basis: str,
-) -> Run:
-    """:func:`run_distribution` once the programme's context is loaded."""
-    name = policy or ctx.program.policy
-    params = dict(params or {})
-    reports = licensing_repo.report_checksums(session, program_id, period.year_to_date())
-    counted = ctx.counted  # for both checksums
-    totals = quarter_totals(session, ctx, period, reports, counted)
-    if not totals.priced_lines:
-        raise NoSales(f"no sales reported for {program_id} in {period}")
-    by_country = totals.by_country
+def _amount(
+    session: Session, ctx: ProgramContext, period: Period, basis: str, totals: QuarterTotals
+) -> Decimal:
+    """What the run distributes: the quarter's due, or what was collected for it."""
+    program_id = ctx.program.id
     if basis == "due":
         amount = totals.total_due
     else:
@@ -218,6 +207,29 @@ def _make_run(
             f"nothing was collected for {program_id} in {period}; record payments, "
             "or distribute what is due with --basis due"
         )
+    return amount
+
+
+def _make_run(
+    session: Session,
+    ctx: ProgramContext,
+    program_id: str,
+    period: Period,
+    policy: str | None,
+    params: Mapping[str, str] | None,
+    basis: str,
+    processes: int,
+) -> Run:
+    """:func:`run_distribution` once the programme's context is loaded."""
+    name = policy or ctx.program.policy
+    params = dict(params or {})
+    reports = licensing_repo.report_checksums(session, program_id, period.year_to_date())
+    counted = ctx.counted  # for both checksums
+    totals = quarter_totals(session, ctx, period, reports, counted, processes)
+    if not totals.priced_lines:
+        raise NoSales(f"no sales reported for {program_id} in {period}")
+    by_country = totals.by_country
+    amount = _amount(session, ctx, period, basis, totals)
     inputs = policy_input(ctx.program, ctx.register, period, by_country, counted=counted)
     canonical = _inputs(ctx, period, name, params, basis, amount, by_country, reports, inputs)
     checksum = hashlib.sha256(canonical.encode()).hexdigest()

@@ -174,8 +174,10 @@ def quarter_totals(
     period: Period,
     reports: list[dict[str, object]] | None = None,
     counted: Mapping[PatentKey, tuple[Patent, object]] | None = None,
+    processes: int = 1,
 ) -> QuarterTotals:
-    """The quarter's totals: read back when nothing they depend on changed, else priced.
+    """The quarter's totals: read back when nothing they depend on changed, else priced (in
+    up to ``processes`` processes: :func:`patentpool.services.royalties.royalties`).
 
     ``reports``: the year's current sales reports, and ``counted``: the programme's
     :func:`counted_by_key`, when the caller has them already.
@@ -185,5 +187,7 @@ def quarter_totals(
     if row is not None:
         by_country = {k: Decimal(v) for k, v in json.loads(row.by_country).items()}
         return QuarterTotals(row.total_due, by_country, row.priced_lines, reused=True)
-    result = royalties(session, ctx.program.id, period, context=ctx, detail=False)
+    result = royalties(
+        session, ctx.program.id, period, context=ctx, detail=False, processes=processes
+    )
     return remember(session, ctx, period, result, checksum)

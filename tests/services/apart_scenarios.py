@@ -22,6 +22,8 @@ from patentpool.core.periods import Period
 from patentpool.core.royalties import RoyaltyResult
 from patentpool.errors import InvalidInput
 from patentpool.services import priced_apart
+from patentpool.services import royalties as royalty_service
+from patentpool.services.distributions import run_distribution
 from patentpool.services.priced_apart import Priced, summarize_apart
 from patentpool.services.royalties import program_context, royalties
 from patentpool.storage.engine import session_for
@@ -95,6 +97,33 @@ def refused(url: str, processes: int) -> str:
     raise AssertionError("the quarter was priced")
 
 
+class _Undone(Exception):
+    """Raised to roll a transaction back."""
+
+
+def distributed(url: str, processes: int) -> tuple[bool, str, dict[str, object]]:
+    """Whether the quarter was priced apart, and the checksum of the inputs and the result of
+    its per-patent-country distribution, made before its totals were kept (and rolled back:
+    each call prices the quarter anew)."""
+    found: list[RoyaltyResult | None] = []
+
+    def recorded(*args: object) -> RoyaltyResult | None:
+        result = summarize_apart(*args)  # type: ignore[arg-type]
+        found.append(result)
+        return result
+
+    royalty_service.summarize_apart = recorded  # type: ignore[assignment]
+    try:
+        with session_for(url, lock=LOCK) as session:
+            run = run_distribution(
+                session, PROGRAM, PERIOD, "per-patent-country", {}, "due", processes
+            )
+            raise _Undone
+    except _Undone:
+        pass
+    return any(r is not None for r in found), run.inputs_sha256, run.result
+
+
 def snapshot(url: str) -> tuple[int, int, int]:
     """Rows counted by this transaction, by a process forked from it after another
     transaction changed them, and once this one has ended."""
@@ -137,6 +166,8 @@ SCENARIOS: dict[str, Callable[[str], object]] = {
     "refused-1": lambda url: refused(url, 1),
     "refused-2": lambda url: refused(url, 2),
     "snapshot": snapshot,
+    "distributed-1": lambda url: distributed(url, 1),
+    "distributed-2": lambda url: distributed(url, 2),
 }
 
 

@@ -76,6 +76,20 @@ def test_the_quarter_priced_apart_is_the_quarter_priced_in_one_process(quarter: 
     assert scenario(quarter, "priced-2") == one
 
 
+def test_a_distribution_prices_a_quarter_not_kept_yet_apart_to_the_same_run(
+    quarter: str,
+) -> None:
+    apart, checksum, result = scenario(quarter, "distributed-2")
+    alone, checksum_alone, result_alone = scenario(quarter, "distributed-1")
+    assert apart
+    assert not alone
+    assert checksum == checksum_alone
+    made = ("run_id", "created_at")  # each run's own
+    assert {k: v for k, v in result.items() if k not in made} == {
+        k: v for k, v in result_alone.items() if k not in made
+    }
+
+
 def test_not_apart_when_the_transaction_has_written(quarter: str) -> None:
     shared, apart, priced = scenario(quarter, "after-writing")
     assert not shared
