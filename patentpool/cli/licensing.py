@@ -139,7 +139,7 @@ def royalties_cmd(
 
     Tiers and annual caps count the licensee group's earlier quarters of the year.
     Lines that owe nothing say why. The table of every licensee is priced in as many
-    processes as the machine has cores, up to 4 (PATENTPOOL_PRICING_PROCESSES=1: one).
+    processes as it has cores to run on, up to 4 (PATENTPOOL_PRICING_PROCESSES=1: one).
 
     \b
     Example:

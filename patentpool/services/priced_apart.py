@@ -45,12 +45,20 @@ PROCESSES_VARIABLE = "PATENTPOOL_PRICING_PROCESSES"
 
 def pricing_processes() -> int:
     """How many processes a command prices a quarter in: PATENTPOOL_PRICING_PROCESSES when
-    it is set to a whole number (at least 1), else the machine's cores, at most
-    :data:`MOST_PROCESSES`."""
+    it is set to a whole number (at least 1), else the cores this process may run on, at
+    most :data:`MOST_PROCESSES`."""
     raw = os.environ.get(PROCESSES_VARIABLE, "").strip()
     if raw.isdigit() and int(raw) >= 1:
         return int(raw)
-    return max(1, min(MOST_PROCESSES, os.cpu_count() or 1))
+    return max(1, min(MOST_PROCESSES, _cores()))
+
+
+def _cores() -> int:
+    """The cores this process may run on (its CPU affinity), else the machine's."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # no affinity on this system
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,9 +171,14 @@ def test_a_forked_process_reads_the_snapshot_not_what_was_committed_since(
 def test_the_processes_come_from_the_machine_or_the_variable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: 16)
     monkeypatch.delenv("PATENTPOOL_PRICING_PROCESSES", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)
     assert pricing_processes() == priced_apart.MOST_PROCESSES
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3, 5}, raising=False)
+    assert pricing_processes() == 2  # the cores it may run on, not the machine's
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # a system without it
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    assert pricing_processes() == 3
     monkeypatch.setattr(os, "cpu_count", lambda: None)
     assert pricing_processes() == 1
     for raw, expected in (("1", 1), ("3", 3), (" 2 ", 2), ("0", 1), ("two", 1), ("-2", 1)):
