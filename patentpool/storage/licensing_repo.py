@@ -287,7 +287,7 @@ def iter_sales_groups(
     only = None if groups is None else {lid for lids in waiting.values() for lid in lids}
     held: dict[str, list[LineBlock]] = defaultdict(list)
     current: str | None = None
-    for block in sales_batches(session, program, periods, "licensee_id, period", only=only):
+    for block in sales_batches(session, program, periods, "licensee_id, period", only):
         # the blocks come licensee by licensee (a block holds lines of one licensee)
         lid = block.licensee
         if lid != current:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
@@ -64,12 +64,11 @@ def sales_batches(
     program: str,
     periods: Sequence[Period],
     order: str,
-    licensees: Sequence[str] | None = None,
-    only: Container[str] | None = None,
+    licensees: Collection[str] | None = None,
 ) -> Iterator[LineBlock]:
     """The lines of :func:`sales_rows`, report by report, in blocks of up to ``BATCH`` lines;
-    ``only``: the licensees whose reports are read, picked from those the statement finds (a
-    share of a quarter's licensees, however many).
+    ``licensees``: only theirs (picked from the periods' reports as they are read, however
+    many they are).
 
     Read through the driver's own cursor: a quarter can hold a million lines, and nothing of
     the ORM is needed to read them. The current reports come first, in ``order``; then their
@@ -90,9 +89,9 @@ def sales_batches(
         "SELECT id, licensee_id, period, source, lines FROM sales_reports "
         f"WHERE program_id = {mark} AND current = {mark} "
         f"AND period IN ({', '.join([mark] * len(names))}) "
-        + (f"AND licensee_id IN ({', '.join([mark] * len(licensees))}) " if licensees else "")
-        + f"ORDER BY {order}, id"
+        f"ORDER BY {order}, id"
     )
+    only = set(licensees) if licensees else None
     parsed: dict[str, Period] = {}
     rates = _Rates(session, program, names)
     # the few distinct licensees, countries and categories are kept once each, not per line
@@ -100,7 +99,7 @@ def sales_batches(
     share = same.setdefault
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(reports_sql, (program, True, *names, *(licensees or ())))
+        cursor.execute(reports_sql, (program, True, *names))
         reports = []
         for report, licensee, text, source, lines in cursor.fetchall():
             if only is not None and licensee not in only:

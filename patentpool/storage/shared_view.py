@@ -36,9 +36,9 @@ def shared_view(session: Session) -> View | None:
     """The view of ``session``'s transaction that another process can open, or None when no
     other connection can be sure to read the same (it has written something, or on SQLite
     does not hold the write lock)."""
-    connection = session.connection()
-    if session.new or session.dirty or session.deleted:
+    if session.new or session.dirty or session.deleted:  # not written yet, but to be
         return None
+    connection = session.connection()
     url = connection.engine.url.render_as_string(hide_password=False)
     dialect = connection.dialect.name
     if dialect == "sqlite":
